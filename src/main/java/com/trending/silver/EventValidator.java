@@ -1,0 +1,275 @@
+package com.trending.silver;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonSchema;
+import com.networknt.schema.JsonSchemaFactory;
+import com.networknt.schema.SpecVersion;
+import com.networknt.schema.ValidationMessage;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+
+/**
+ * Turns one raw Kafka message into either a Silver row or a dead-letter reason.
+ *
+ * <p>The rules come from the topic's JSON Schema ({@code schemas/json/<topic>.schema.json}) and
+ * the row's shape from its Avro schema ({@code schemas/avro/<topic>.avsc}); on top of the schema,
+ * this class checks what a schema cannot: that {@code event_ts} is a real instant and that
+ * {@code rating} lies within the configured bounds in steps of 0.5. Plain Java, no Beam: the parse
+ * {@code DoFn} wraps it and unit tests call it directly.
+ */
+public final class EventValidator {
+
+  private static final String EVENT_TS = "event_ts";
+  private static final String RATING = "rating";
+  private static final double RATING_STEP = 0.5;
+
+  private final String topic;
+  private final Schema rowSchema;
+  private final JsonSchema jsonSchema;
+  private final double minRating;
+  private final double maxRating;
+  private final ObjectMapper mapper =
+      new ObjectMapper()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+  public EventValidator(
+      String topic, String jsonSchemaText, Schema rowSchema, double minRating, double maxRating) {
+    this.topic = topic;
+    this.rowSchema = rowSchema;
+    this.jsonSchema =
+        JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(jsonSchemaText);
+    this.minRating = minRating;
+    this.maxRating = maxRating;
+  }
+
+  /** The outcome for one message: a row, or a reason with a readable detail. */
+  public static final class Result {
+    private final GenericRecord row;
+    private final DeadLetterReason reason;
+    private final String detail;
+
+    private Result(GenericRecord row, DeadLetterReason reason, String detail) {
+      this.row = row;
+      this.reason = reason;
+      this.detail = detail;
+    }
+
+    static Result valid(GenericRecord row) {
+      return new Result(row, null, null);
+    }
+
+    static Result invalid(DeadLetterReason reason, String detail) {
+      return new Result(null, reason, detail);
+    }
+
+    public boolean isValid() {
+      return row != null;
+    }
+
+    /** The Silver row; {@code event_ts} holds epoch milliseconds. */
+    public GenericRecord row() {
+      return row;
+    }
+
+    public DeadLetterReason reason() {
+      return reason;
+    }
+
+    public String detail() {
+      return detail;
+    }
+
+    @Override
+    public String toString() {
+      return isValid() ? "valid " + row : reason.code() + ": " + detail;
+    }
+  }
+
+  public Result validate(byte[] payload) {
+    if (payload == null || payload.length == 0) {
+      return Result.invalid(DeadLetterReason.INVALID_JSON, "empty message");
+    }
+    String text;
+    try {
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(payload))
+              .toString();
+    } catch (CharacterCodingException e) {
+      return Result.invalid(
+          DeadLetterReason.INVALID_JSON, "not valid UTF-8 (exact bytes in raw_payload_base64)");
+    }
+    JsonNode json;
+    try {
+      json = mapper.readTree(text);
+    } catch (Exception e) {
+      return Result.invalid(DeadLetterReason.INVALID_JSON, "not parseable JSON: " + firstLine(e));
+    }
+    if (json == null || !json.isObject()) {
+      return Result.invalid(
+          DeadLetterReason.INVALID_JSON,
+          "not a JSON object but " + (json == null ? "nothing" : json.getNodeType()));
+    }
+
+    Set<ValidationMessage> errors = jsonSchema.validate(json);
+    if (!errors.isEmpty()) {
+      return schemaFailure(json, errors);
+    }
+
+    Instant eventTs;
+    try {
+      eventTs = OffsetDateTime.parse(json.get(EVENT_TS).asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+          .toInstant();
+    } catch (DateTimeParseException e) {
+      return Result.invalid(
+          DeadLetterReason.INVALID_TIMESTAMP,
+          "event_ts '" + json.get(EVENT_TS).asText() + "' is not an ISO-8601 instant: " + e.getMessage());
+    }
+
+    if (json.has(RATING)) {
+      double rating = json.get(RATING).doubleValue();
+      double steps = rating / RATING_STEP;
+      if (!(rating >= minRating && rating <= maxRating) || Math.abs(steps - Math.rint(steps)) > 1e-9) {
+        return Result.invalid(
+            DeadLetterReason.INVALID_RATING_VALUE,
+            "rating " + json.get(RATING) + " is not in [" + minRating + ", " + maxRating
+                + "] in steps of " + RATING_STEP);
+      }
+    }
+    return Result.valid(toRow(json, eventTs));
+  }
+
+  /** Copies the JSON fields the Avro row schema names; unknown JSON fields are ignored. */
+  private GenericRecord toRow(JsonNode json, Instant eventTs) {
+    GenericData.Record row = new GenericData.Record(rowSchema);
+    for (Schema.Field field : rowSchema.getFields()) {
+      JsonNode value = json.get(field.name());
+      if (field.name().equals(EVENT_TS)) {
+        row.put(field.pos(), eventTs.toEpochMilli());
+      } else if (value == null || value.isNull()) {
+        row.put(field.pos(), null);
+      } else {
+        row.put(field.pos(), convert(nonNullType(field.schema()), value));
+      }
+    }
+    return row;
+  }
+
+  private static Object convert(Schema.Type type, JsonNode value) {
+    switch (type) {
+      case STRING:
+        return value.asText();
+      case INT:
+        return value.asInt();
+      case LONG:
+        return value.asLong();
+      case FLOAT:
+        return (float) value.doubleValue();
+      case DOUBLE:
+        return value.doubleValue();
+      case BOOLEAN:
+        return value.asBoolean();
+      default:
+        throw new IllegalStateException("Unsupported Silver column type " + type);
+    }
+  }
+
+  private static Schema.Type nonNullType(Schema schema) {
+    if (schema.getType() != Schema.Type.UNION) {
+      return schema.getType();
+    }
+    return schema.getTypes().stream()
+        .filter(s -> s.getType() != Schema.Type.NULL)
+        .findFirst()
+        .orElseThrow()
+        .getType();
+  }
+
+  /** Picks the contract reason for a set of JSON Schema errors; the detail lists them all. */
+  private Result schemaFailure(JsonNode json, Set<ValidationMessage> errors) {
+    List<ValidationMessage> sorted = new ArrayList<>(errors);
+    sorted.sort(Comparator.comparing(ValidationMessage::getMessage));
+    DeadLetterReason reason = null;
+    StringBuilder detail = new StringBuilder();
+    for (ValidationMessage error : sorted) {
+      DeadLetterReason r = reasonFor(json, error);
+      if (reason == null || r.ordinal() < reason.ordinal()) {
+        reason = r;
+      }
+      if (detail.length() > 0) {
+        detail.append("; ");
+      }
+      detail.append(error.getMessage());
+    }
+    return Result.invalid(reason, detail.toString());
+  }
+
+  private static DeadLetterReason reasonFor(JsonNode json, ValidationMessage error) {
+    String keyword = error.getType();
+    String field = fieldOf(error);
+    if ("required".equals(keyword)) {
+      return DeadLetterReason.MISSING_REQUIRED_FIELD;
+    }
+    if ("type".equals(keyword)) {
+      JsonNode value = field == null ? null : json.get(field);
+      return value != null && value.isNull()
+          ? DeadLetterReason.MISSING_REQUIRED_FIELD // null where a value is required
+          : DeadLetterReason.SCHEMA_VALIDATION_FAILED;
+    }
+    if ("event_type".equals(field)) {
+      return DeadLetterReason.INVALID_EVENT_TYPE;
+    }
+    if (EVENT_TS.equals(field)) {
+      return DeadLetterReason.INVALID_TIMESTAMP;
+    }
+    if (RATING.equals(field)) {
+      return DeadLetterReason.INVALID_RATING_VALUE;
+    }
+    return DeadLetterReason.SCHEMA_VALIDATION_FAILED;
+  }
+
+  /** The top-level field an error is about, from its JSON path ({@code $.user_id}). */
+  private static String fieldOf(ValidationMessage error) {
+    String path = error.getPath();
+    if (path == null || !path.startsWith("$.")) {
+      return null;
+    }
+    String rest = path.substring(2);
+    int end = rest.indexOf('.');
+    int bracket = rest.indexOf('[');
+    if (bracket >= 0 && (end < 0 || bracket < end)) {
+      end = bracket;
+    }
+    return end < 0 ? rest : rest.substring(0, end);
+  }
+
+  private static String firstLine(Exception e) {
+    String message = String.valueOf(e.getMessage());
+    int newline = message.indexOf('\n');
+    return newline < 0 ? message : message.substring(0, newline);
+  }
+
+  public String topic() {
+    return topic;
+  }
+}

@@ -1,0 +1,28 @@
+package com.trending.silver;
+
+/** Names of the Beam metrics {@link KafkaToSilver} counts, so that the summary finds them. */
+public final class IngestMetrics {
+  private IngestMetrics() {}
+
+  public static final String NAMESPACE = "KafkaToSilver";
+
+  public static String read(String topic) {
+    return "read_" + topic;
+  }
+
+  public static String valid(String topic) {
+    return "valid_" + topic;
+  }
+
+  public static String duplicate(String topic) {
+    return "duplicate_" + topic;
+  }
+
+  public static String written(String topic) {
+    return "silver_" + topic;
+  }
+
+  public static String deadLetter(DeadLetterReason reason) {
+    return "deadletter_" + reason.code();
+  }
+}

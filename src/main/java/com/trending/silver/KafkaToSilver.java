@@ -1,0 +1,326 @@
+package com.trending.silver;
+
+import com.trending.lakehouse.Lakehouse;
+import com.trending.lakehouse.Schemas;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.options.StreamingOptions;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Kafka → Silver: reads {@code events_views}, {@code events_clicks} and {@code events_ratings} with
+ * KafkaIO, validates each message against its topic's JSON Schema, and writes valid events to the
+ * Silver Parquet tables (partitioned by {@code event_date}) and every other message, with its
+ * reason, to the topic's dead-letter table.
+ *
+ * <p>The driver runs the pipeline as a sequence of micro-batches, each a bounded Beam pipeline
+ * over offsets fixed before it starts: {@link #buildPipeline} is the data flow; {@link #run} is the
+ * loop around it. A batch's offsets are committed (in the lakehouse's {@code _checkpoints}, then
+ * to the Kafka consumer group) only after all its files are in place; a batch that dies is rolled
+ * back at the next start. With {@link DeduplicateEvents} this gives every {@code event_id} exactly
+ * once in Silver across redelivery, crashes and restarts, on every runner. Without
+ * {@code --maxRecords}/{@code --maxReadTimeSeconds} the loop runs until stopped.
+ */
+public final class KafkaToSilver {
+  private static final Logger LOG = LoggerFactory.getLogger(KafkaToSilver.class);
+
+  public static final String JOB = "kafka-to-silver";
+  public static final List<String> TOPICS =
+      List.of(Lakehouse.VIEWS, Lakehouse.CLICKS, Lakehouse.RATINGS);
+
+  private KafkaToSilver() {}
+
+  public static void main(String[] args) {
+    PipelineOptionsFactory.register(KafkaToSilverOptions.class);
+    int exit;
+    try {
+      KafkaToSilverOptions options =
+          PipelineOptionsFactory.fromArgs(withRunnerDefaults(args))
+              .withValidation()
+              .as(KafkaToSilverOptions.class);
+      IngestSummary summary = run(options);
+      System.out.println("Kafka → Silver finished:");
+      System.out.println(summary.describe());
+      exit = 0;
+    } catch (IllegalArgumentException e) {
+      System.err.println("kafka-to-silver: " + e.getMessage());
+      exit = 2;
+    } catch (RuntimeException e) {
+      LOG.error("kafka-to-silver failed", e);
+      exit = 1;
+    }
+    System.exit(exit);
+  }
+
+  /**
+   * Runs batches until the bounds of {@code options} are reached (forever when there are none).
+   * Fails fast, with {@link IllegalArgumentException}, on configuration a user must fix.
+   */
+  public static IngestSummary run(KafkaToSilverOptions options) {
+    validate(options);
+    Lakehouse lakehouse = Lakehouse.validate(options);
+    options.as(StreamingOptions.class).setStreaming(false); // each batch is a bounded pipeline
+    System.setProperty("beam.spark.test.reuseSparkContext", "true"); // one SparkContext for all batches
+    IngestSummary summary = new IngestSummary();
+    List<Path> tables = new ArrayList<>();
+    for (String topic : TOPICS) {
+      tables.add(lakehouse.silverTable(topic));
+      tables.add(lakehouse.deadLetterTable(topic));
+    }
+
+    try (KafkaOffsets kafka =
+            KafkaOffsets.connect(options.getKafkaBootstrapServers(), options.getConsumerGroup());
+        OffsetLedger ledger =
+            OffsetLedger.open(lakehouse.checkpoints(JOB).resolve(options.getConsumerGroup()))) {
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : TOPICS) {
+        partitions.addAll(kafka.partitions(topic));
+      }
+      ledger.recover(tables);
+      Map<TopicPartition, Long> positions = startPositions(options, kafka, ledger, partitions);
+
+      Long maxRecords = options.getMaxRecords();
+      long deadline = options.getMaxReadTimeSeconds() == null
+          ? Long.MAX_VALUE
+          : System.currentTimeMillis() + options.getMaxReadTimeSeconds() * 1000;
+      long consumed = 0;
+      long batch = ledger.lastBatch();
+      long lastWaitLog = 0;
+      while (maxRecords == null || consumed < maxRecords) {
+        boolean timeUp = System.currentTimeMillis() >= deadline;
+        long limit = Math.min(options.getMaxRecordsPerBatch(),
+            maxRecords == null ? Long.MAX_VALUE : maxRecords - consumed);
+        Map<TopicPartition, Long> ends = kafka.endOffsets(partitions);
+        long available = 0;
+        for (TopicPartition tp : partitions) {
+          available += Math.max(0, ends.get(tp) - positions.get(tp));
+        }
+        boolean ready = available >= limit || (maxRecords == null && available > 0) || timeUp;
+        if (!ready) {
+          if (System.currentTimeMillis() - lastWaitLog > 10_000) {
+            LOG.info("Waiting for messages: {} available, batch takes {}", available, limit);
+            lastWaitLog = System.currentTimeMillis();
+          }
+          sleep(options.getPollIntervalMillis());
+          continue;
+        }
+        BatchPlan plan = BatchPlan.of(batch + 1, runId(batch + 1), partitions, positions, ends, limit);
+        if (!plan.isEmpty()) {
+          runBatch(options, lakehouse, plan, kafka, ledger, summary);
+          batch = plan.batch();
+          positions = new HashMap<>(plan.to());
+          consumed += plan.total();
+        }
+        if (timeUp) {
+          break;
+        }
+      }
+    }
+    return summary;
+  }
+
+  /**
+   * The data flow of one batch. Steps, per topic: read the planned offsets; parse and validate
+   * (valid rows, dead letters); drop event ids already seen; write Silver partitioned by
+   * event_date; write the dead letters.
+   */
+  static void buildPipeline(
+      Pipeline pipeline, KafkaToSilverOptions options, Lakehouse lakehouse, BatchPlan plan) {
+    for (String topic : TOPICS) {
+      if (plan.count(topic) == 0) {
+        continue;
+      }
+      String name = stepName(topic);
+      Schema rowSchema = Schemas.avro(topic);
+      PCollectionTuple parsed =
+          pipeline
+              .apply("Read" + name,
+                  new ReadKafkaBatch(options.getKafkaBootstrapServers(), options.getConsumerGroup(),
+                      topic, plan.countsFor(topic)))
+              .apply("Parse" + name,
+                  ParDo.of(new ParseEventsFn(topic, rowSchema, options.getMinRating(), options.getMaxRating()))
+                      .withOutputTags(ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
+
+      parsed.get(ParseEventsFn.VALID)
+          .setCoder(AvroCoder.of(rowSchema))
+          .apply("Deduplicate" + name,
+              new DeduplicateEvents(topic, rowSchema, parquetFiles(lakehouse.silverTable(topic))))
+          .apply("Write" + name,
+              new WriteParquetTable(lakehouse.silverTable(topic).toString(), rowSchema, true,
+                  plan.runId(), options.getNumShards()));
+
+      parsed.get(ParseEventsFn.DEAD_LETTER)
+          .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
+          .apply("WriteDeadLetters" + name,
+              new WriteParquetTable(lakehouse.deadLetterTable(topic).toString(), DeadLetters.SCHEMA,
+                  false, plan.runId(), 1));
+    }
+  }
+
+  private static void runBatch(
+      KafkaToSilverOptions options,
+      Lakehouse lakehouse,
+      BatchPlan plan,
+      KafkaOffsets kafka,
+      OffsetLedger ledger,
+      IngestSummary summary) {
+    long start = System.currentTimeMillis();
+    kafka.commit(plan.from()); // KafkaIO starts reading each partition at the group's offset
+    ledger.begin(plan);
+    Pipeline pipeline = Pipeline.create(options);
+    buildPipeline(pipeline, options, lakehouse, plan);
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state = result.waitUntilFinish();
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("Batch " + plan.batch() + " ended " + state + "; nothing committed");
+    }
+    IngestSummary batch = new IngestSummary();
+    batch.add(result, 0);
+    for (String topic : TOPICS) {
+      if (batch.read(topic) < plan.count(topic)) {
+        throw new IllegalStateException(String.format(
+            "Batch %d read %d of the %d messages planned from %s; nothing committed",
+            plan.batch(), batch.read(topic), plan.count(topic), topic));
+      }
+    }
+    ledger.commit(plan);
+    kafka.commit(plan.to());
+    long millis = System.currentTimeMillis() - start;
+    summary.add(result, millis);
+    LOG.info("Batch {}: {} messages in {} ms -> silver {}/{}/{}, dead letters {}, duplicates {}; offsets committed",
+        plan.batch(), plan.total(), millis,
+        batch.silverRows(Lakehouse.VIEWS), batch.silverRows(Lakehouse.CLICKS),
+        batch.silverRows(Lakehouse.RATINGS), batch.deadLetters(),
+        TOPICS.stream().mapToLong(batch::duplicates).sum());
+  }
+
+  /** Where each partition starts: this lakehouse's committed offsets, else the starting policy. */
+  private static Map<TopicPartition, Long> startPositions(
+      KafkaToSilverOptions options, KafkaOffsets kafka, OffsetLedger ledger,
+      List<TopicPartition> partitions) {
+    Map<TopicPartition, Long> committed = ledger.offsets();
+    Map<TopicPartition, Long> beginning = kafka.beginningOffsets(partitions);
+    Map<TopicPartition, Long> end = kafka.endOffsets(partitions);
+    boolean earliest = options.getKafkaStartingOffsets().trim().equalsIgnoreCase("earliest");
+    if (committed.isEmpty()) {
+      Map<TopicPartition, Long> groupOffsets = kafka.committed(partitions);
+      if (!groupOffsets.isEmpty()) {
+        LOG.warn("Consumer group '{}' has offsets committed in Kafka, but this lakehouse ({}) holds none:"
+                + " starting from KAFKA_STARTING_OFFSETS={} so that nothing is missing from it.",
+            options.getConsumerGroup(), options.getLakehousePath(), options.getKafkaStartingOffsets());
+      }
+    }
+    Map<TopicPartition, Long> positions = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      Long offset = committed.get(tp);
+      if (offset == null) {
+        offset = earliest || !committed.isEmpty() ? beginning.get(tp) : end.get(tp);
+      } else if (offset < beginning.get(tp)) {
+        LOG.warn("{}: messages {}..{} expired from Kafka before they were ingested; continuing at {}",
+            tp, offset, beginning.get(tp) - 1, beginning.get(tp));
+        offset = beginning.get(tp);
+      }
+      positions.put(tp, offset);
+    }
+    LOG.info("Starting from {} offsets: {}", committed.isEmpty() ? options.getKafkaStartingOffsets() : "committed",
+        positions);
+    return positions;
+  }
+
+  private static void validate(KafkaToSilverOptions options) {
+    String starting = options.getKafkaStartingOffsets() == null ? "" : options.getKafkaStartingOffsets().trim();
+    if (!starting.equalsIgnoreCase("earliest") && !starting.equalsIgnoreCase("latest")) {
+      throw new IllegalArgumentException("KAFKA_STARTING_OFFSETS must be 'earliest' or 'latest', not '"
+          + options.getKafkaStartingOffsets() + "'.");
+    }
+    double min = options.getMinRating();
+    double max = options.getMaxRating();
+    if (!(min <= max)) {
+      throw new IllegalArgumentException("MIN_RATING (" + min + ") is greater than MAX_RATING (" + max
+          + "): set MIN_RATING <= MAX_RATING.");
+    }
+    if (options.getMaxRecords() != null && options.getMaxRecords() <= 0) {
+      throw new IllegalArgumentException("--maxRecords must be positive, not " + options.getMaxRecords());
+    }
+    if (options.getMaxReadTimeSeconds() != null && options.getMaxReadTimeSeconds() < 0) {
+      throw new IllegalArgumentException("--maxReadTimeSeconds must not be negative");
+    }
+    if (options.getNumShards() < 1 || options.getMaxRecordsPerBatch() < 1) {
+      throw new IllegalArgumentException("--numShards and --maxRecordsPerBatch must be at least 1");
+    }
+    if (options.getConsumerGroup() == null || options.getConsumerGroup().isBlank()) {
+      throw new IllegalArgumentException("KAFKA_GROUP_ID (or --consumerGroup) must not be empty");
+    }
+  }
+
+  /** The finished Parquet files of a table (hidden and temporary files excluded). */
+  static List<String> parquetFiles(Path table) {
+    if (!Files.isDirectory(table)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(table)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".parquet"))
+          .filter(f -> Arrays.stream(table.relativize(f).toString().split("/"))
+              .noneMatch(part -> part.startsWith(".") || part.startsWith("_")))
+          .map(Path::toString)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** On the Spark runner, run on all local cores unless a master is given. */
+  static String[] withRunnerDefaults(String[] args) {
+    List<String> all = new ArrayList<>(Arrays.asList(args));
+    boolean spark = all.stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).startsWith("--runner=")
+        && a.toLowerCase(Locale.ROOT).contains("spark"));
+    if (spark && all.stream().noneMatch(a -> a.startsWith("--sparkMaster="))) {
+      all.add("--sparkMaster=local[*]");
+    }
+    return all.toArray(new String[0]);
+  }
+
+  private static String stepName(String topic) {
+    String name = topic.substring(topic.indexOf('_') + 1);
+    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+  }
+
+  private static String runId(long batch) {
+    return String.format("b%06d-%s", batch,
+        LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")));
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    }
+  }
+}

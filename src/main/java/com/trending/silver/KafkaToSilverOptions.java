@@ -1,0 +1,124 @@
+package com.trending.silver;
+
+import com.trending.lakehouse.LakehouseOptions;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.DefaultValueFactory;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/** Options of {@link KafkaToSilver}. Contract environment variables are the defaults. */
+public interface KafkaToSilverOptions extends LakehouseOptions {
+
+  @Description("Kafka brokers, comma-separated (env KAFKA_BOOTSTRAP_SERVERS, default localhost:9092).")
+  @Default.InstanceFactory(BootstrapServersFactory.class)
+  String getKafkaBootstrapServers();
+
+  void setKafkaBootstrapServers(String value);
+
+  @Description(
+      "Where to start when this lakehouse holds no offsets for the consumer group: 'earliest' or"
+          + " 'latest' (env KAFKA_STARTING_OFFSETS, default latest).")
+  @Default.InstanceFactory(StartingOffsetsFactory.class)
+  String getKafkaStartingOffsets();
+
+  void setKafkaStartingOffsets(String value);
+
+  @Description("Kafka consumer group (env KAFKA_GROUP_ID, default kafka-to-silver).")
+  @Default.InstanceFactory(ConsumerGroupFactory.class)
+  String getConsumerGroup();
+
+  void setConsumerGroup(String value);
+
+  @Description("Lowest valid rating, inclusive (env MIN_RATING, default 0.5).")
+  @Default.InstanceFactory(MinRatingFactory.class)
+  Double getMinRating();
+
+  void setMinRating(Double value);
+
+  @Description("Highest valid rating, inclusive (env MAX_RATING, default 5.0).")
+  @Default.InstanceFactory(MaxRatingFactory.class)
+  Double getMaxRating();
+
+  void setMaxRating(Double value);
+
+  @Description(
+      "Bounded run: stop after this many messages in total over the three topics (waits for them"
+          + " to arrive). Unset: run until stopped.")
+  Long getMaxRecords();
+
+  void setMaxRecords(Long value);
+
+  @Description(
+      "Bounded run: stop taking new messages after this many seconds, then finish and exit."
+          + " Unset: run until stopped (or until --maxRecords).")
+  Long getMaxReadTimeSeconds();
+
+  void setMaxReadTimeSeconds(Long value);
+
+  @Description("Most messages one micro-batch takes from Kafka.")
+  @Default.Long(500_000L)
+  Long getMaxRecordsPerBatch();
+
+  void setMaxRecordsPerBatch(Long value);
+
+  @Description("How often to look for new messages when Kafka has none, in milliseconds.")
+  @Default.Long(1_000L)
+  Long getPollIntervalMillis();
+
+  void setPollIntervalMillis(Long value);
+
+  @Description("Parquet files written per Silver partition (event_date) per micro-batch.")
+  @Default.Integer(1)
+  Integer getNumShards();
+
+  void setNumShards(Integer value);
+
+  /** Default of {@link #getKafkaBootstrapServers()}. */
+  class BootstrapServersFactory implements DefaultValueFactory<String> {
+    @Override
+    public String create(PipelineOptions options) {
+      return LakehouseOptions.env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+    }
+  }
+
+  /** Default of {@link #getKafkaStartingOffsets()}. */
+  class StartingOffsetsFactory implements DefaultValueFactory<String> {
+    @Override
+    public String create(PipelineOptions options) {
+      return LakehouseOptions.env("KAFKA_STARTING_OFFSETS", "latest");
+    }
+  }
+
+  /** Default of {@link #getConsumerGroup()}. */
+  class ConsumerGroupFactory implements DefaultValueFactory<String> {
+    @Override
+    public String create(PipelineOptions options) {
+      return LakehouseOptions.env("KAFKA_GROUP_ID", "kafka-to-silver");
+    }
+  }
+
+  /** Default of {@link #getMinRating()}. */
+  class MinRatingFactory implements DefaultValueFactory<Double> {
+    @Override
+    public Double create(PipelineOptions options) {
+      return parseDouble("MIN_RATING", LakehouseOptions.env("MIN_RATING", "0.5"));
+    }
+  }
+
+  /** Default of {@link #getMaxRating()}. */
+  class MaxRatingFactory implements DefaultValueFactory<Double> {
+    @Override
+    public Double create(PipelineOptions options) {
+      return parseDouble("MAX_RATING", LakehouseOptions.env("MAX_RATING", "5.0"));
+    }
+  }
+
+  private static Double parseDouble(String variable, String value) {
+    try {
+      return Double.valueOf(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          variable + "='" + value + "' is not a number: set it to e.g. 0.5", e);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package com.trending.silver;
+
+import com.trending.lakehouse.Schemas;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.TupleTag;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+
+/**
+ * Validates the raw messages of one topic. Valid events leave on {@link #VALID} as Silver rows
+ * stamped with their {@code event_ts}; every other message leaves on {@link #DEAD_LETTER} with its
+ * reason, detail, payload, partition and offset. Nothing is dropped, and each outcome is counted.
+ */
+public class ParseEventsFn extends DoFn<KafkaRecord<byte[], byte[]>, GenericRecord> {
+
+  public static final TupleTag<GenericRecord> VALID = new TupleTag<GenericRecord>() {};
+  public static final TupleTag<GenericRecord> DEAD_LETTER = new TupleTag<GenericRecord>() {};
+
+  private final String topic;
+  private final String rowSchemaJson;
+  private final double minRating;
+  private final double maxRating;
+  private final Counter read;
+  private final Counter valid;
+
+  private transient EventValidator validator;
+  private transient Schema deadLetterSchema;
+
+  public ParseEventsFn(String topic, Schema rowSchema, double minRating, double maxRating) {
+    this.topic = topic;
+    this.rowSchemaJson = rowSchema.toString();
+    this.minRating = minRating;
+    this.maxRating = maxRating;
+    this.read = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.read(topic));
+    this.valid = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.valid(topic));
+  }
+
+  @Setup
+  public void setup() {
+    Schema rowSchema = new Schema.Parser().parse(rowSchemaJson);
+    validator = new EventValidator(topic, Schemas.jsonSchema(topic), rowSchema, minRating, maxRating);
+    deadLetterSchema = DeadLetters.SCHEMA;
+  }
+
+  @ProcessElement
+  public void processElement(@Element KafkaRecord<byte[], byte[]> record, MultiOutputReceiver out) {
+    read.inc();
+    EventValidator.Result result = validator.validate(record.getKV().getValue());
+    if (result.isValid()) {
+      valid.inc();
+      GenericRecord row = result.row();
+      out.get(VALID).outputWithTimestamp(row, new Instant((long) row.get("event_ts")));
+    } else {
+      Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.deadLetter(result.reason())).inc();
+      out.get(DEAD_LETTER)
+          .output(
+              DeadLetters.row(
+                  deadLetterSchema,
+                  record.getKV().getValue(),
+                  record.getTopic(),
+                  record.getPartition(),
+                  record.getOffset(),
+                  result.reason(),
+                  result.detail(),
+                  System.currentTimeMillis()));
+    }
+  }
+
+  /** Events carry their own time, which may be far behind the time Kafka handed them over. */
+  @Override
+  @SuppressWarnings("deprecation")
+  public Duration getAllowedTimestampSkew() {
+    return Duration.millis(Long.MAX_VALUE);
+  }
+}

@@ -111,7 +111,7 @@ public final class KafkaToSilver {
       long lastWaitLog = 0;
       while (maxRecords == null || consumed < maxRecords) {
         boolean timeUp = System.currentTimeMillis() >= deadline;
-        long limit = Math.min(options.getMaxRecordsPerBatch(),
+        long limit = Math.min(options.getMaxMessagesPerBatch(),
             maxRecords == null ? Long.MAX_VALUE : maxRecords - consumed);
         Map<TopicPartition, Long> ends = kafka.endOffsets(partitions);
         long available = 0;
@@ -268,8 +268,8 @@ public final class KafkaToSilver {
     if (options.getMaxReadTimeSeconds() != null && options.getMaxReadTimeSeconds() < 0) {
       throw new IllegalArgumentException("--maxReadTimeSeconds must not be negative");
     }
-    if (options.getNumShards() < 1 || options.getMaxRecordsPerBatch() < 1) {
-      throw new IllegalArgumentException("--numShards and --maxRecordsPerBatch must be at least 1");
+    if (options.getNumShards() < 1 || options.getMaxMessagesPerBatch() < 1) {
+      throw new IllegalArgumentException("--numShards and --maxMessagesPerBatch must be at least 1");
     }
     if (options.getConsumerGroup() == null || options.getConsumerGroup().isBlank()) {
       throw new IllegalArgumentException("KAFKA_GROUP_ID (or --consumerGroup) must not be empty");

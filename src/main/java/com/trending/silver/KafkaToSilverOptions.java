@@ -57,9 +57,9 @@ public interface KafkaToSilverOptions extends LakehouseOptions {
 
   @Description("Most messages one micro-batch takes from Kafka.")
   @Default.Long(500_000L)
-  Long getMaxRecordsPerBatch();
+  Long getMaxMessagesPerBatch();
 
-  void setMaxRecordsPerBatch(Long value);
+  void setMaxMessagesPerBatch(Long value);
 
   @Description("How often to look for new messages when Kafka has none, in milliseconds.")
   @Default.Long(1_000L)

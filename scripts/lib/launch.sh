@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Runs one of the project's Java mains with the classpath of the runner named in its arguments.
+#   scripts/lib/launch.sh <main class> [pipeline options]
+# Builds on first use (and whenever src/, schemas/ or pom.xml changed): the Direct runner
+# classpath by default, the Spark runner's (Maven profile spark-runner) for --runner=SparkRunner.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+MAIN_CLASS="$1"
+shift
+
+PROFILE=direct-runner
+for arg in "$@"; do
+  case "${arg,,}" in
+    --runner=*spark*) PROFILE=spark-runner ;;
+  esac
+done
+
+CP_FILE="$REPO_ROOT/target/classpath-$PROFILE.txt"
+STAMP="$REPO_ROOT/target/.built-$PROFILE"
+if [[ ! -f "$CP_FILE" || ! -f "$STAMP" || -n "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/schemas" "$REPO_ROOT/pom.xml" -newer "$STAMP" -print -quit)" ]]; then
+  echo "[launch] building ($PROFILE) ..." >&2
+  (cd "$REPO_ROOT" && mvn -q -B -P"$PROFILE" -DskipTests compile dependency:build-classpath \
+      -Dmdep.includeScope=runtime -Dmdep.outputFile="$CP_FILE") >&2
+  touch "$STAMP"
+fi
+
+ADD_OPENS=(
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+)
+exec java ${JAVA_OPTS:--Xmx4g} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/classes:$(cat "$CP_FILE")" "$MAIN_CLASS" "$@"

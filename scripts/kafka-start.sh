@@ -171,7 +171,6 @@ ensure_topics() {
 
 # --- main -----------------------------------------------------------------------------------
 ensure_jars
-write_admin_config
 
 if pid="$(broker_pid)"; then
   log "broker already running (pid $pid, $BOOTSTRAP, state in $STATE_DIR)"
@@ -187,6 +186,7 @@ else
   start_broker
 fi
 
+write_admin_config
 started=$SECONDS
 existing_topics="$(wait_until_answering)"
 pid="$(broker_pid)"

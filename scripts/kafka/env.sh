@@ -1,0 +1,97 @@
+# Shared settings for scripts/kafka-start.sh and scripts/kafka-stop.sh (sourced, not run).
+#
+# Inputs (environment):
+#   KAFKA_BOOTSTRAP_SERVERS  host:port of the broker listener; default localhost:9092.
+#                            If comma-separated, only the first entry is used.
+#   KAFKA_CONTROLLER_PORT    port of the KRaft controller listener; default <port>+1
+#                            (9093 for the default 9092, as in the Kafka quickstart).
+#   KAFKA_STATE_DIR          data, logs, pid, server.properties; default <repo>/.local/kafka/<port>
+#   KAFKA_LIB_DIR            broker jars; default <repo>/.local/kafka/lib
+#   KAFKA_HEAP_OPTS          broker heap; default "-Xms128m -Xmx512m"
+#   KAFKA_START_TIMEOUT      seconds to wait for the broker to answer; default 60
+#   KAFKA_STOP_TIMEOUT       seconds to wait after SIGTERM before SIGKILL; default 20
+#   JAVA_HOME / MVN          java and maven to use (default: java and mvn on the PATH)
+#
+# Requires REPO_ROOT and SCRIPT_DIR to be set by the caller.
+
+KAFKA_VERSION=3.9.1
+KAFKA_SCRIPTS_DIR="$SCRIPT_DIR/kafka"
+
+log() { echo "[$(basename "$0" .sh)] $*"; }
+die() { echo "[$(basename "$0" .sh)] ERROR: $*" >&2; exit 1; }
+
+# --- listener address --------------------------------------------------------------------
+BOOTSTRAP_ENTRY="${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}"
+BOOTSTRAP_ENTRY="${BOOTSTRAP_ENTRY%%,*}"            # first entry only
+BOOTSTRAP_ENTRY="${BOOTSTRAP_ENTRY//[[:space:]]/}"  # no blanks
+BOOTSTRAP_ENTRY="${BOOTSTRAP_ENTRY#*://}"           # tolerate PLAINTEXT://host:port
+KAFKA_HOST="${BOOTSTRAP_ENTRY%:*}"
+KAFKA_PORT="${BOOTSTRAP_ENTRY##*:}"
+[[ "$BOOTSTRAP_ENTRY" == *:* && -n "$KAFKA_HOST" ]] \
+  || die "KAFKA_BOOTSTRAP_SERVERS must look like host:port, got '${KAFKA_BOOTSTRAP_SERVERS:-}'"
+[[ "$KAFKA_PORT" =~ ^[0-9]+$ ]] && (( KAFKA_PORT > 0 && KAFKA_PORT < 65535 )) \
+  || die "bad port in KAFKA_BOOTSTRAP_SERVERS: '$KAFKA_PORT'"
+
+# Binding to all interfaces is allowed, but clients (and the controller quorum) need a real
+# address: advertise localhost and run the controller on 127.0.0.1 in that case.
+if [[ "$KAFKA_HOST" == "0.0.0.0" ]]; then
+  ADVERTISED_HOST=localhost
+  CONTROLLER_HOST=127.0.0.1
+else
+  ADVERTISED_HOST="$KAFKA_HOST"
+  CONTROLLER_HOST="$KAFKA_HOST"
+fi
+BOOTSTRAP="$ADVERTISED_HOST:$KAFKA_PORT"
+
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
+[[ "$CONTROLLER_PORT" =~ ^[0-9]+$ ]] && (( CONTROLLER_PORT > 0 && CONTROLLER_PORT < 65536 )) \
+  && (( CONTROLLER_PORT != KAFKA_PORT )) \
+  || die "bad KAFKA_CONTROLLER_PORT: '$CONTROLLER_PORT'"
+
+# --- folders -----------------------------------------------------------------------------
+STATE_DIR="${KAFKA_STATE_DIR:-$REPO_ROOT/.local/kafka/$KAFKA_PORT}"
+LIB_DIR="${KAFKA_LIB_DIR:-$REPO_ROOT/.local/kafka/lib}"
+PID_FILE="$STATE_DIR/kafka.pid"
+LOG_FILE="$STATE_DIR/kafka.log"
+SERVER_PROPERTIES="$STATE_DIR/server.properties"
+DATA_DIR="$STATE_DIR/data"
+
+if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
+
+# --- process helpers ---------------------------------------------------------------------
+
+# True if $1 is a live broker JVM started for this state folder.
+is_our_broker() {
+  local pid="$1" cmdline
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  [[ -r "/proc/$pid/cmdline" ]] || return 1
+  cmdline="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  [[ "$cmdline" == *"kafka.Kafka $SERVER_PROPERTIES"* ]]
+}
+
+# Prints the pid of the broker for this state folder, if it runs; returns 1 otherwise.
+# Uses the pid file; falls back to looking for the exact command line (pid file lost).
+broker_pid() {
+  local pid
+  if [[ -f "$PID_FILE" ]]; then
+    pid="$(cat "$PID_FILE" 2>/dev/null || true)"
+    if is_our_broker "$pid"; then echo "$pid"; return 0; fi
+  fi
+  for pid in $(pgrep -f -- "kafka.Kafka $SERVER_PROPERTIES" 2>/dev/null || true); do
+    if is_our_broker "$pid"; then echo "$pid"; return 0; fi
+  done
+  return 1
+}
+
+# True if something accepts TCP connections on host $1 port $2.
+port_open() {
+  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+}
+
+# Runs a Kafka command line tool (class name + args) with a small, quick-starting JVM,
+# killed after TOOL_TIMEOUT seconds (default 60).
+kafka_tool() {
+  timeout "${TOOL_TIMEOUT:-60}" "$JAVA" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -Dlog4j.configuration="file:$KAFKA_SCRIPTS_DIR/tools-log4j.properties" \
+    -cp "$LIB_DIR/*" "$@"
+}

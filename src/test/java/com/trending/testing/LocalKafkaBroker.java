@@ -1,0 +1,478 @@
+package com.trending.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.values.KV;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.rules.ExternalResource;
+
+/**
+ * A real single-node Kafka 3.9.1 broker for tests, started with the very same script developers
+ * use ({@code scripts/kafka-start.sh}), in its own JVM.
+ *
+ * <pre>
+ * &#64;ClassRule public static final LocalKafkaBroker KAFKA = new LocalKafkaBroker();
+ * ...
+ * KAFKA.produceStrings("events_views", List.of("{...}", "{...}"));
+ * pipelineOptions.setBootstrapServers(KAFKA.bootstrapServers());
+ * </pre>
+ *
+ * <p>{@link #before()} picks two free ports on 127.0.0.1 (listener and KRaft controller), runs the
+ * start script with {@code KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:<port>}, {@code
+ * KAFKA_CONTROLLER_PORT=<port2>} and {@code KAFKA_STATE_DIR=target/kafka-brokers/<...>}; the script
+ * returns once the broker answers and the three contract topics exist. {@link #after()} runs
+ * {@code scripts/kafka-stop.sh --purge} with the same environment, so the state folder goes away.
+ * A JVM shutdown hook stops the broker too if the test JVM exits without {@code after()}.
+ *
+ * <p>The first run ever copies the broker jars from Maven into {@code .local/kafka/lib} (a few
+ * seconds, needs Maven Central or a warm ~/.m2). Afterwards a start takes ~3-5 s.
+ */
+public class LocalKafkaBroker extends ExternalResource {
+
+  /** Contract topics created by the start script (all with 3 partitions). */
+  public static final List<String> CONTRACT_TOPICS =
+      List.of("events_views", "events_clicks", "events_ratings");
+
+  private static final long SCRIPT_TIMEOUT_SECONDS = 300; // includes a first-time jar download
+  private static final int START_ATTEMPTS = 3;
+
+  private final Path repoRoot;
+  private int port;
+  private int controllerPort;
+  private Path stateDir;
+  private String bootstrapServers;
+  private Admin admin;
+  private Thread shutdownHook;
+
+  public LocalKafkaBroker() {
+    this.repoRoot = findRepoRoot();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  @Override
+  protected void before() throws Throwable {
+    start();
+  }
+
+  @Override
+  protected void after() {
+    stop();
+  }
+
+  /** Starts the broker (called by {@link #before()}); usable directly outside JUnit rules. */
+  public synchronized void start() throws IOException, InterruptedException {
+    if (bootstrapServers != null) {
+      return;
+    }
+    Path parent = repoRoot.resolve("target").resolve("kafka-brokers");
+    Files.createDirectories(parent);
+    String lastOutput = "";
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      int[] ports = freePorts(2);
+      port = ports[0];
+      controllerPort = ports[1];
+      stateDir = Files.createTempDirectory(parent, "broker-" + port + "-");
+      ScriptResult result = runScript("kafka-start.sh");
+      if (result.exitCode == 0) {
+        bootstrapServers = "127.0.0.1:" + port;
+        shutdownHook = new Thread(this::stopQuietly, "stop-local-kafka-" + port);
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        return;
+      }
+      lastOutput = result.output;
+      // Clean up whatever the failed attempt left behind (a half-started JVM, state).
+      runScript("kafka-stop.sh", "--purge");
+      deleteRecursively(stateDir);
+      boolean portRace = result.output.contains("already in use");
+      if (!portRace) {
+        break;
+      }
+    }
+    throw new IllegalStateException(
+        "scripts/kafka-start.sh failed; its output:\n" + lastOutput);
+  }
+
+  /** Stops the broker and deletes its state (called by {@link #after()}); idempotent. */
+  public synchronized void stop() {
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // we are the hook, or the JVM is exiting anyway
+      }
+      shutdownHook = null;
+    }
+    stopQuietly();
+  }
+
+  private synchronized void stopQuietly() {
+    if (stateDir == null) {
+      return;
+    }
+    if (admin != null) {
+      admin.close();
+      admin = null;
+    }
+    try {
+      ScriptResult result = runScript("kafka-stop.sh", "--purge");
+      if (result.exitCode != 0) {
+        System.err.println("[LocalKafkaBroker] kafka-stop.sh failed:\n" + result.output);
+      }
+      deleteRecursively(stateDir);
+    } catch (IOException e) {
+      System.err.println("[LocalKafkaBroker] could not stop the broker: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } finally {
+      stateDir = null;
+      bootstrapServers = null;
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Accessors
+
+  /** {@code 127.0.0.1:<port>}, for KafkaIO / clients. */
+  public String bootstrapServers() {
+    if (bootstrapServers == null) {
+      throw new IllegalStateException("broker not started");
+    }
+    return bootstrapServers;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public Path stateDir() {
+    return stateDir;
+  }
+
+  public Path repoRoot() {
+    return repoRoot;
+  }
+
+  /** The Admin client of this broker (closed by {@link #after()}). */
+  public synchronized Admin admin() {
+    if (admin == null) {
+      Properties props = new Properties();
+      props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+      props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+      props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+      admin = Admin.create(props);
+    }
+    return admin;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Topics
+
+  /** Creates a topic (replication 1); returns false if it already existed. */
+  public boolean createTopic(String name, int partitions) {
+    return createTopic(name, partitions, Collections.emptyMap());
+  }
+
+  /** Creates a topic with extra topic configs (e.g. retention.ms); false if it already existed. */
+  public boolean createTopic(String name, int partitions, Map<String, String> configs) {
+    NewTopic topic = new NewTopic(name, partitions, (short) 1).configs(configs);
+    try {
+      admin().createTopics(List.of(topic)).all().get(30, TimeUnit.SECONDS);
+      return true;
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof TopicExistsException) {
+        return false;
+      }
+      throw new IllegalStateException("could not create topic " + name, e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException("could not create topic " + name, e);
+    }
+  }
+
+  /** Names of the non-internal topics. */
+  public Set<String> listTopics() {
+    return get(admin().listTopics().names(), "list topics");
+  }
+
+  public int partitionCount(String topic) {
+    return describe(topic).partitions().size();
+  }
+
+  /** Topic configs that are set on the topic itself (not broker defaults), e.g. retention.ms. */
+  public Map<String, String> topicConfig(String topic) {
+    ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    Config config = get(admin().describeConfigs(List.of(resource)).all(), "describe " + topic)
+        .get(resource);
+    Map<String, String> result = new TreeMap<>();
+    for (ConfigEntry entry : config.entries()) {
+      if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
+        result.put(entry.name(), entry.value());
+      }
+    }
+    return result;
+  }
+
+  /** Latest offset (= number of records ever written) of each partition, by partition number. */
+  public Map<Integer, Long> endOffsets(String topic) {
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    describe(topic).partitions()
+        .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    Map<Integer, Long> result = new TreeMap<>();
+    get(admin().listOffsets(request).all(), "end offsets of " + topic)
+        .forEach((tp, info) -> result.put(tp.partition(), info.offset()));
+    return result;
+  }
+
+  /** Sum of {@link #endOffsets(String)}. */
+  public long endOffsetSum(String topic) {
+    return endOffsets(topic).values().stream().mapToLong(Long::longValue).sum();
+  }
+
+  private TopicDescription describe(String topic) {
+    return get(admin().describeTopics(List.of(topic)).allTopicNames(), "describe " + topic)
+        .get(topic);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Producing
+
+  /** Writes values without keys (spread over partitions by the default partitioner). */
+  public void produce(String topic, List<byte[]> values) {
+    List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(values.size());
+    for (byte[] value : values) {
+      records.add(new ProducerRecord<>(topic, value));
+    }
+    produceRecords(records);
+  }
+
+  /** Writes UTF-8 strings (e.g. JSON events) without keys. */
+  public void produceStrings(String topic, List<String> values) {
+    produce(topic, values.stream().map(LocalKafkaBroker::utf8).collect(Collectors.toList()));
+  }
+
+  /** Writes key/value records; a null key is allowed. */
+  public void produceKeyed(String topic, List<KV<byte[], byte[]>> records) {
+    produceRecords(records.stream()
+        .map(kv -> new ProducerRecord<>(topic, kv.getKey(), kv.getValue()))
+        .collect(Collectors.toList()));
+  }
+
+  /** Writes UTF-8 key/value records; a null key is allowed. */
+  public void produceKeyedStrings(String topic, List<KV<String, String>> records) {
+    produceKeyed(topic, records.stream()
+        .map(kv -> KV.of(kv.getKey() == null ? null : utf8(kv.getKey()), utf8(kv.getValue())))
+        .collect(Collectors.toList()));
+  }
+
+  /**
+   * Writes arbitrary records (explicit partition, timestamp, headers...), with acks=all and
+   * idempotence, flushes, and fails if any record was not acknowledged. Producing to a topic that
+   * does not exist fails after ~10 s (topic auto-creation is off).
+   */
+  public void produceRecords(Collection<ProducerRecord<byte[], byte[]>> records) {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+      List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+      for (ProducerRecord<byte[], byte[]> record : records) {
+        acks.add(producer.send(record));
+      }
+      producer.flush();
+      for (Future<RecordMetadata> ack : acks) {
+        ack.get(60, TimeUnit.SECONDS);
+      }
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("could not produce to Kafka: " + e.getCause(), e.getCause());
+    } catch (Exception e) {
+      throw new IllegalStateException("could not produce to Kafka: " + e, e);
+    }
+  }
+
+  /** Producer settings used by the produce helpers (byte[] serializers). */
+  public Properties producerProperties() {
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+    props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+    props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
+    props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+    return props;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Internals
+
+  private static byte[] utf8(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future, String what) {
+    try {
+      return future.get(30, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("Kafka admin call failed: " + what, e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted: " + what, e);
+    } catch (Exception e) {
+      throw new IllegalStateException("Kafka admin call failed: " + what, e);
+    }
+  }
+
+  private static final class ScriptResult {
+    final int exitCode;
+    final String output;
+
+    ScriptResult(int exitCode, String output) {
+      this.exitCode = exitCode;
+      this.output = output;
+    }
+  }
+
+  /** Runs scripts/NAME with this broker's environment; echoes and returns its output. */
+  private ScriptResult runScript(String name, String... args)
+      throws IOException, InterruptedException {
+    List<String> command = new ArrayList<>();
+    command.add("bash");
+    command.add(repoRoot.resolve("scripts").resolve(name).toString());
+    command.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(command)
+        .directory(repoRoot.toFile())
+        .redirectErrorStream(true);
+    Map<String, String> env = pb.environment();
+    env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port);
+    env.put("KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort));
+    env.put("KAFKA_STATE_DIR", stateDir.toString());
+    Process process = pb.start();
+    process.getOutputStream().close();
+    StringBuilder output = new StringBuilder();
+    // The scripts print little and redirect the broker's own output to a file, so reading
+    // stdout to EOF terminates when the script exits.
+    Thread reader = new Thread(() -> {
+      try (BufferedReader in = new BufferedReader(
+          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          System.out.println("[LocalKafkaBroker] " + line);
+          synchronized (output) {
+            output.append(line).append('\n');
+          }
+        }
+      } catch (IOException e) {
+        // process killed; output is incomplete
+      }
+    }, "kafka-script-output");
+    reader.setDaemon(true);
+    reader.start();
+    if (!process.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      reader.join(5_000);
+      synchronized (output) {
+        return new ScriptResult(-1, output + "\n(timed out after " + SCRIPT_TIMEOUT_SECONDS + " s)");
+      }
+    }
+    reader.join(5_000);
+    synchronized (output) {
+      return new ScriptResult(process.exitValue(), output.toString());
+    }
+  }
+
+  /** Ports that are free on 127.0.0.1 right now (all held open together so they differ). */
+  private static int[] freePorts(int count) throws IOException {
+    InetAddress loopback = InetAddress.getByName("127.0.0.1");
+    List<ServerSocket> sockets = new ArrayList<>();
+    try {
+      int[] ports = new int[count];
+      for (int i = 0; i < count; i++) {
+        ServerSocket socket = new ServerSocket(0, 1, loopback);
+        socket.setReuseAddress(true);
+        sockets.add(socket);
+        ports[i] = socket.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket socket : sockets) {
+        socket.close();
+      }
+    }
+  }
+
+  /**
+   * The repository root: the system property {@code trending.repo.root} if set, else the first
+   * folder, walking up from the working directory, that holds pom.xml and scripts/kafka-start.sh.
+   */
+  static Path findRepoRoot() {
+    String override = System.getProperty("trending.repo.root");
+    if (override != null && !override.isBlank()) {
+      return Paths.get(override).toAbsolutePath().normalize();
+    }
+    Path start = Paths.get("").toAbsolutePath().normalize();
+    for (Path dir = start; dir != null; dir = dir.getParent()) {
+      if (Files.isRegularFile(dir.resolve("pom.xml"))
+          && Files.isRegularFile(dir.resolve("scripts").resolve("kafka-start.sh"))) {
+        return dir;
+      }
+    }
+    throw new IllegalStateException(
+        "cannot find the repository root (pom.xml + scripts/kafka-start.sh) above " + start);
+  }
+
+  private static void deleteRecursively(Path dir) {
+    if (dir == null || !Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      System.err.println("[LocalKafkaBroker] could not delete " + dir + ": " + e);
+    }
+  }
+
+  /** For log messages. */
+  @Override
+  public String toString() {
+    return "LocalKafkaBroker{" + (bootstrapServers == null ? "stopped" : bootstrapServers)
+        + ", state=" + stateDir + "}";
+  }
+}

@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# Kafka → Silver throughput, against the broker's own ceiling, all from one run:
+#   1. starts a dedicated local broker (127.0.0.1:29092, fresh state in .local/bench/kafka),
+#   2. produces N events with the generator (scripts/generate-events.sh; default 1,000,000),
+#   3. measures the raw consume rate with Kafka's ConsumerPerformance (kafka-consumer-perf-test)
+#      over the same messages (one run per topic; rate = all messages / summed consume time),
+#   4. times scripts/kafka-to-silver.sh --maxRecords=N on the Direct runner and on Spark local[2],
+#      each into a fresh LAKEHOUSE_PATH with a fresh consumer group and earliest offsets, and
+#      checks their Silver rows and dead letters against the generator's summary,
+#   5. prints a table (messages, seconds, events/s, ratio to the raw consume rate) and stops the
+#      broker if it started it.
+#
+#   scripts/bench-ingest.sh                        # 1,000,000 events, Direct and Spark local[2]
+#   scripts/bench-ingest.sh --events=100000
+#   scripts/bench-ingest.sh --runners=spark --sparkMaster='local[2]'
+#   scripts/bench-ingest.sh --reuse                # keep the previous bench's broker data, skip producing
+#   scripts/bench-ingest.sh --keep-broker          # leave the broker running at the end
+#
+# Options: --events=N --runners=direct,spark --sparkMaster=local[2] --seed=N --acks=all|1
+#          --reuse --keep-broker --bootstrap=127.0.0.1:29092
+# Pipeline seconds are wall-clock around the whole process (JVM and Spark start-up included); the
+# pipeline's own "messages/s" (time inside its batches) is shown next to them. Logs and the
+# generator summary are kept in .local/bench/. Timings depend on the machine: not for tests.
+set -euo pipefail
+
+SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+
+EVENTS=1000000
+RUNNERS=direct,spark
+SPARK_MASTER='local[2]'
+SEED=20251217
+ACKS=all
+REUSE=false
+KEEP_BROKER=false
+BOOTSTRAP=127.0.0.1:29092
+
+for arg in "$@"; do
+  case "$arg" in
+    --events=*) EVENTS="${arg#*=}"; EVENTS="${EVENTS//_/}"; EVENTS="${EVENTS//,/}" ;;
+    --runners=*) RUNNERS="${arg#*=}" ;;
+    --sparkMaster=*) SPARK_MASTER="${arg#*=}" ;;
+    --seed=*) SEED="${arg#*=}" ;;
+    --acks=*) ACKS="${arg#*=}" ;;
+    --reuse) REUSE=true ;;
+    --keep-broker) KEEP_BROKER=true ;;
+    --bootstrap=*) BOOTSTRAP="${arg#*=}" ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    *) echo "bench-ingest: unknown option $arg (see --help)" >&2; exit 2 ;;
+  esac
+done
+[[ "$EVENTS" =~ ^[0-9]+$ && "$EVENTS" -gt 0 ]] || { echo "bench-ingest: --events must be a positive number" >&2; exit 2; }
+
+BENCH_DIR="$REPO_ROOT/.local/bench"
+LOG_DIR="$BENCH_DIR/logs"
+SUMMARY="$BENCH_DIR/generator-summary.json"
+export KAFKA_BOOTSTRAP_SERVERS="$BOOTSTRAP"
+export KAFKA_STATE_DIR="$BENCH_DIR/kafka"
+mkdir -p "$LOG_DIR"
+
+log() { echo "[bench-ingest] $*"; }
+die() { echo "[bench-ingest] ERROR: $*" >&2; exit 1; }
+now() { date +%s.%N; }
+secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
+rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "n/a" }'; }
+fail_with_log() { echo "----- last lines of $2 -----" >&2; tail -n 30 "$2" >&2 || true; die "$1 (log: $2)"; }
+
+# shellcheck source=kafka/env.sh
+source "$SCRIPT_DIR/kafka/env.sh"   # LIB_DIR, broker_pid, kafka_tool (for the same state folder)
+
+STARTED_BROKER=false
+cleanup() {
+  if [[ "$STARTED_BROKER" == true && "$KEEP_BROKER" == false ]]; then
+    log "stopping the bench broker"
+    "$SCRIPT_DIR/kafka-stop.sh" > "$LOG_DIR/kafka-stop.log" 2>&1 || echo "[bench-ingest] kafka-stop failed, see $LOG_DIR/kafka-stop.log" >&2
+  fi
+}
+trap cleanup EXIT
+
+# --- 1. broker -------------------------------------------------------------------------------
+if [[ "$REUSE" == true ]]; then
+  [[ -f "$SUMMARY" ]] || die "--reuse needs a previous bench run (no $SUMMARY)"
+else
+  if broker_pid > /dev/null; then
+    log "stopping the previous bench broker (fresh state wanted)"
+    "$SCRIPT_DIR/kafka-stop.sh" > "$LOG_DIR/kafka-stop.log" 2>&1 || die "could not stop the bench broker"
+  fi
+  rm -rf "$KAFKA_STATE_DIR" "$SUMMARY"
+fi
+if ! broker_pid > /dev/null; then STARTED_BROKER=true; fi
+log "broker on $BOOTSTRAP, state in $KAFKA_STATE_DIR"
+"$SCRIPT_DIR/kafka-start.sh" > "$LOG_DIR/kafka-start.log" 2>&1 \
+  || fail_with_log "the broker did not start" "$LOG_DIR/kafka-start.log"
+
+# Build both classpaths now, so that no build time lands inside a measurement.
+log "building (first use only) ..."
+"$SCRIPT_DIR/generate-events.sh" --help > "$LOG_DIR/build-direct.log" 2>&1 \
+  || fail_with_log "build failed" "$LOG_DIR/build-direct.log"
+if [[ ",$RUNNERS," == *",spark,"* ]]; then
+  "$SCRIPT_DIR/lib/launch.sh" com.trending.generator.EventGenerator --runner=SparkRunner > "$LOG_DIR/build-spark.log" 2>&1 || true
+  grep -q "Unknown option --runner" "$LOG_DIR/build-spark.log" || fail_with_log "Spark build failed" "$LOG_DIR/build-spark.log"
+fi
+
+# --- 2. produce ------------------------------------------------------------------------------
+if [[ "$REUSE" == true ]]; then
+  log "reusing the data of the previous bench run ($SUMMARY)"
+else
+  log "producing $EVENTS events (seed $SEED, acks=$ACKS) ..."
+  t0=$(now)
+  "$SCRIPT_DIR/generate-events.sh" --events="$EVENTS" --hours=48 --seed="$SEED" --acks="$ACKS" \
+      --summaryFile="$SUMMARY" > "$LOG_DIR/generate.log" 2>&1 \
+    || fail_with_log "the generator failed" "$LOG_DIR/generate.log"
+  t1=$(now)
+  grep -E "\] done:" "$LOG_DIR/generate.log" | sed 's/^/  /'
+  log "produced in $(secs "$t0" "$t1") s wall-clock"
+fi
+
+# Messages per topic, from the generator's summary and from the topics' end offsets.
+json_get() { # json_get FILE section key: a number from the generator's summary JSON
+  sed -n "/\"$2\" : {/,/}/p" "$1" | grep -m1 "\"$3\" :" | tr -dc '0-9'
+}
+TOPICS=(events_views events_clicks events_ratings)
+declare -A TOPIC_MESSAGES
+TOTAL=0
+for topic in "${TOPICS[@]}"; do
+  end_offsets="$(TOOL_TIMEOUT=60 kafka_tool org.apache.kafka.tools.GetOffsetShell --bootstrap-server "$BOOTSTRAP" \
+      --topic "$topic" --time -1 2> "$LOG_DIR/offsets.log")" || fail_with_log "cannot read end offsets" "$LOG_DIR/offsets.log"
+  n="$(awk -F: '{ s += $3 } END { print s + 0 }' <<< "$end_offsets")"
+  TOPIC_MESSAGES[$topic]=$n
+  TOTAL=$((TOTAL + n))
+done
+SENT="$(json_get "$SUMMARY" totals messages)"
+log "topics hold $TOTAL messages (views ${TOPIC_MESSAGES[events_views]}, clicks ${TOPIC_MESSAGES[events_clicks]}, ratings ${TOPIC_MESSAGES[events_ratings]}); generator sent $SENT"
+[[ "$TOTAL" == "$SENT" ]] || log "WARNING: the topics hold $TOTAL messages but the generator reports $SENT"
+N=$TOTAL
+
+# --- 3. raw consume rate ---------------------------------------------------------------------
+log "raw consume rate (org.apache.kafka.tools.ConsumerPerformance, one run per topic) ..."
+RAW_MSGS=0
+RAW_SECS=0
+: > "$LOG_DIR/consumer-perf.log"
+for topic in "${TOPICS[@]}"; do
+  out="$(TOOL_TIMEOUT=600 kafka_tool org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$BOOTSTRAP" \
+      --topic "$topic" --messages "${TOPIC_MESSAGES[$topic]}" --group "bench-perf-$topic-$$-$RANDOM" \
+      --timeout 30000 2>> "$LOG_DIR/consumer-perf.log")" || fail_with_log "ConsumerPerformance failed" "$LOG_DIR/consumer-perf.log"
+  echo "$out" >> "$LOG_DIR/consumer-perf.log"
+  # start.time, end.time, MB, MB.sec, nMsg, nMsg.sec, rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec
+  line="$(tail -n 1 <<< "$out")"
+  msgs="$(awk -F', *' '{ print $5 }' <<< "$line")"
+  mb="$(awk -F', *' '{ print $3 }' <<< "$line")"
+  rate_="$(awk -F', *' '{ print $6 }' <<< "$line")"
+  s="$(awk -v n="$msgs" -v r="$rate_" 'BEGIN { if (r > 0) printf "%.3f", n / r; else print 0 }')"
+  printf '  %-15s %9s messages %8s MB  %8.0f messages/s\n' "$topic" "$msgs" "$mb" "$rate_"
+  RAW_MSGS=$((RAW_MSGS + msgs))
+  RAW_SECS="$(awk -v a="$RAW_SECS" -v b="$s" 'BEGIN { printf "%.3f", a + b }')"
+done
+RAW_RATE="$(rate "$RAW_MSGS" "$RAW_SECS")"
+log "raw consume: $RAW_MSGS messages in $RAW_SECS s = $RAW_RATE messages/s"
+
+# --- 4. pipelines ----------------------------------------------------------------------------
+declare -a ROWS
+expected_silver="$(json_get "$SUMMARY" totals valid_unique)"
+expected_dead="$(json_get "$SUMMARY" totals dead_letters_total)"
+# "invalid_json=11 missing_required_field=12 ...", in the pipeline's order (DeadLetterReason)
+expected_reasons="$(grep -m1 'dead letters by reason:' "$LOG_DIR/generate.log" | cut -d: -f2- | xargs)"
+
+run_pipeline() { # run_pipeline NAME RUNNER [extra options]
+  local name="$1" runner="$2"; shift 2
+  local lake="$BENCH_DIR/lakehouse-$name" logf="$LOG_DIR/kafka-to-silver-$name.log" t0 t1 s
+  rm -rf "$lake"
+  log "Kafka → Silver on $name: --runner=$runner $* --maxRecords=$N ..."
+  t0=$(now)
+  LAKEHOUSE_PATH="$lake" KAFKA_STARTING_OFFSETS=earliest KAFKA_GROUP_ID="bench-$name-$(date +%s)-$$" \
+    "$SCRIPT_DIR/kafka-to-silver.sh" --runner="$runner" "$@" --maxRecords="$N" > "$logf" 2>&1 \
+    || fail_with_log "Kafka → Silver on $name failed" "$logf"
+  t1=$(now)
+  s="$(secs "$t0" "$t1")"
+  local own silver dead
+  own="$(grep -oE '[0-9.]+ s in pipelines \([0-9]+ messages/s\)' "$logf" | tail -n 1)"
+  silver="$(grep -oE 'silver rows +[0-9]+' "$logf" | awk '{ s += $3 } END { print s + 0 }')"
+  dead="$(grep -oE 'dead letters [0-9]+' "$logf" | tail -n 1 | awk '{ print $3 }')"
+  grep -A6 "finished:" "$logf" | sed 's/^/  /'
+  local check="ok" reasons
+  reasons="$(grep -oE 'dead letters [0-9]+:.*' "$logf" | tail -n 1 | cut -d: -f2- | xargs)"
+  if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" || "$reasons" != "$expected_reasons" ]]; then
+    check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead: [$reasons] vs [$expected_reasons])"
+  fi
+  log "$name: $s s wall-clock; pipeline's own: ${own:-n/a}; counts vs generator: $check"
+  ROWS+=("$name|$N|$s|$(rate "$N" "$s")|${own:-n/a}|$check")
+}
+
+IFS=',' read -r -a RUNNER_LIST <<< "$RUNNERS"
+for r in "${RUNNER_LIST[@]}"; do
+  case "$r" in
+    direct) run_pipeline direct DirectRunner ;;
+    spark) run_pipeline "spark-${SPARK_MASTER//[^a-z0-9*]/}" SparkRunner --sparkMaster="$SPARK_MASTER" ;;
+    *) die "unknown runner '$r' in --runners (direct, spark)" ;;
+  esac
+done
+
+# --- 5. table --------------------------------------------------------------------------------
+echo
+echo "Kafka → Silver ingest benchmark ($(nproc) cores; $N messages: $expected_silver valid unique, $expected_dead dead letters)"
+printf '%-22s %10s %9s %10s %9s   %s\n' "run" "messages" "seconds" "events/s" "vs raw" "pipeline's own figure"
+printf '%-22s %10s %9s %10s %9s   %s\n' "raw consume (perf tool)" "$RAW_MSGS" "$RAW_SECS" "$RAW_RATE" "1.00" ""
+for row in "${ROWS[@]}"; do
+  IFS='|' read -r name msgs s r own check <<< "$row"
+  ratio="$(awk -v a="$r" -v b="$RAW_RATE" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+  printf '%-22s %10s %9s %10s %9s   %s%s\n' "$name" "$msgs" "$s" "$r" "$ratio" "$own" "$([[ "$check" == ok ]] || echo "  $check")"
+done
+echo "(seconds: wall-clock around each process, JVM and Spark start-up included; logs in $LOG_DIR)"

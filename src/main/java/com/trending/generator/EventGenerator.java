@@ -157,11 +157,11 @@ public final class EventGenerator {
           break;
         }
         summary.record(m);
-        lastEventTime = m.eventTimeMillis();
+        lastEventTime = Math.max(lastEventTime, m.eventTimeMillis());
         long sent = summary.messages();
         if ((o.live || (sent & 1023) == 0) && System.nanoTime() >= nextProgress) {
           long t = System.nanoTime();
-          log(String.format("%,d sent (%,.0f msg/s now, %,.0f avg), %,d acked%s, event time %s",
+          log(String.format("%,d sent (%,.0f msg/s now, %,.0f avg), %,d acked%s, event time up to %s",
               sent, (sent - lastCount) / ((t - lastNanos) / 1e9), sent / ((t - startNanos) / 1e9),
               acked.get(), failed.get() > 0 ? ", " + failed.get() + " FAILED" : "",
               Instant.ofEpochMilli(lastEventTime).truncatedTo(ChronoUnit.SECONDS)));

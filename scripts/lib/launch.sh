@@ -16,6 +16,19 @@ for arg in "$@"; do
   esac
 done
 
+# Per-runner defaults from runners/<runner>/pipeline.options; command-line options win.
+RUNNER_DIR=direct
+[[ "$PROFILE" == spark-runner ]] && RUNNER_DIR=spark
+DEFAULTS=()
+while IFS= read -r line; do
+  line="${line%%#*}"; line="${line//[[:space:]]/}"
+  [[ -z "$line" ]] && continue
+  name="${line%%=*}"
+  given=false
+  for arg in "$@"; do [[ "$arg" == "$name="* || "$arg" == "$name" ]] && given=true; done
+  $given || DEFAULTS+=("$line")
+done < <(cat "$REPO_ROOT/runners/$RUNNER_DIR/pipeline.options" 2>/dev/null || true)
+
 CP_FILE="$REPO_ROOT/target/classpath-$PROFILE.txt"
 STAMP="$REPO_ROOT/target/.built-$PROFILE"
 if [[ ! -f "$CP_FILE" || ! -f "$STAMP" || -n "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/schemas" "$REPO_ROOT/pom.xml" -newer "$STAMP" -print -quit)" ]]; then
@@ -36,4 +49,4 @@ ADD_OPENS=(
   --add-opens=java.base/java.net=ALL-UNNAMED
   --add-opens=java.base/java.io=ALL-UNNAMED
 )
-exec java ${JAVA_OPTS:--Xmx4g} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/classes:$(cat "$CP_FILE")" "$MAIN_CLASS" "$@"
+exec java ${JAVA_OPTS:--Xmx4g} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/classes:$(cat "$CP_FILE")" "$MAIN_CLASS" "${DEFAULTS[@]}" "$@"

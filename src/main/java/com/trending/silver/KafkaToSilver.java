@@ -167,7 +167,8 @@ public final class KafkaToSilver {
       parsed.get(ParseEventsFn.VALID)
           .setCoder(AvroCoder.of(rowSchema))
           .apply("Deduplicate" + name,
-              new DeduplicateEvents(topic, rowSchema, parquetFiles(lakehouse.silverTable(topic))))
+              new DeduplicateEvents(topic, rowSchema, parquetFiles(lakehouse.silverTable(topic)),
+                  options.getDedupBuckets()))
           .apply("Write" + name,
               new WriteParquetTable(lakehouse.silverTable(topic).toString(), rowSchema, true,
                   plan.runId(), options.getNumShards()));
@@ -268,8 +269,9 @@ public final class KafkaToSilver {
     if (options.getMaxReadTimeSeconds() != null && options.getMaxReadTimeSeconds() < 0) {
       throw new IllegalArgumentException("--maxReadTimeSeconds must not be negative");
     }
-    if (options.getNumShards() < 1 || options.getMaxMessagesPerBatch() < 1) {
-      throw new IllegalArgumentException("--numShards and --maxMessagesPerBatch must be at least 1");
+    if (options.getNumShards() < 1 || options.getMaxMessagesPerBatch() < 1 || options.getDedupBuckets() < 1) {
+      throw new IllegalArgumentException(
+          "--numShards, --maxMessagesPerBatch and --dedupBuckets must be at least 1");
     }
     if (options.getConsumerGroup() == null || options.getConsumerGroup().isBlank()) {
       throw new IllegalArgumentException("KAFKA_GROUP_ID (or --consumerGroup) must not be empty");

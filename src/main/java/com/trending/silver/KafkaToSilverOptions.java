@@ -73,6 +73,12 @@ public interface KafkaToSilverOptions extends LakehouseOptions {
 
   void setNumShards(Integer value);
 
+  @Description("Hash buckets for deduplication by event_id: each holds about 1/N of a batch in memory.")
+  @Default.Integer(64)
+  Integer getDedupBuckets();
+
+  void setDedupBuckets(Integer value);
+
   /** Default of {@link #getKafkaBootstrapServers()}. */
   class BootstrapServersFactory implements DefaultValueFactory<String> {
     @Override

@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs one of the project's Java mains with the classpath of the runner named in its arguments.
-#   scripts/lib/launch.sh <main class> [pipeline options]
+#   scripts/lib/launch.sh [--pipeline] <main class> [options]
+# --pipeline: the main is a Beam pipeline; add runners/<runner>/pipeline.options first.
 # Builds on first use (and whenever src/, schemas/ or pom.xml changed): the Direct runner
 # classpath by default, the Spark runner's (Maven profile spark-runner) for --runner=SparkRunner.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PIPELINE=false
+if [[ "${1:-}" == --pipeline ]]; then
+  PIPELINE=true
+  shift
+fi
 MAIN_CLASS="$1"
 shift
 
@@ -20,7 +26,7 @@ done
 RUNNER_DIR=direct
 [[ "$PROFILE" == spark-runner ]] && RUNNER_DIR=spark
 DEFAULTS=()
-while IFS= read -r line; do
+$PIPELINE && while IFS= read -r line; do
   line="${line%%#*}"; line="${line//[[:space:]]/}"
   [[ -z "$line" ]] && continue
   name="${line%%=*}"

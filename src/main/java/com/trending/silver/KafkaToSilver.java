@@ -42,7 +42,8 @@ import org.slf4j.LoggerFactory;
  * to the Kafka consumer group) only after all its files are in place; a batch that dies is rolled
  * back at the next start. With {@link DeduplicateEvents} this gives every {@code event_id} exactly
  * once in Silver across redelivery, crashes and restarts, on every runner. Without
- * {@code --maxRecords}/{@code --maxReadTimeSeconds} the loop runs until stopped.
+ * {@code --maxRecords}, {@code --maxReadTimeSeconds} or {@code --availableNow} the loop runs until
+ * stopped.
  */
 public final class KafkaToSilver {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaToSilver.class);
@@ -109,16 +110,22 @@ public final class KafkaToSilver {
       long consumed = 0;
       long batch = ledger.lastBatch();
       long lastWaitLog = 0;
+      Map<TopicPartition, Long> endsAtStart =
+          options.getAvailableNow() ? kafka.endOffsets(partitions) : null;
       while (maxRecords == null || consumed < maxRecords) {
         boolean timeUp = System.currentTimeMillis() >= deadline;
         long limit = Math.min(options.getMaxMessagesPerBatch(),
             maxRecords == null ? Long.MAX_VALUE : maxRecords - consumed);
-        Map<TopicPartition, Long> ends = kafka.endOffsets(partitions);
+        Map<TopicPartition, Long> ends = endsAtStart != null ? endsAtStart : kafka.endOffsets(partitions);
         long available = 0;
         for (TopicPartition tp : partitions) {
           available += Math.max(0, ends.get(tp) - positions.get(tp));
         }
-        boolean ready = available >= limit || (maxRecords == null && available > 0) || timeUp;
+        if (endsAtStart != null && available == 0) {
+          break; // caught up with what was there at the start
+        }
+        boolean ready = available >= limit || (maxRecords == null && available > 0) || timeUp
+            || endsAtStart != null;
         if (!ready) {
           if (System.currentTimeMillis() - lastWaitLog > 10_000) {
             LOG.info("Waiting for messages: {} available, batch takes {}", available, limit);

@@ -55,6 +55,14 @@ public interface KafkaToSilverOptions extends LakehouseOptions {
 
   void setMaxReadTimeSeconds(Long value);
 
+  @Description(
+      "Bounded run: take every message already in Kafka when the run starts, then exit (like Spark's"
+          + " Trigger.AvailableNow).")
+  @Default.Boolean(false)
+  Boolean getAvailableNow();
+
+  void setAvailableNow(Boolean value);
+
   @Description("Most messages one micro-batch takes from Kafka.")
   @Default.Long(500_000L)
   Long getMaxMessagesPerBatch();

@@ -255,6 +255,10 @@ public final class KafkaToSilver {
     }
     LOG.info("Starting from {} offsets: {}", committed.isEmpty() ? options.getKafkaStartingOffsets() : "committed",
         positions);
+    if (committed.isEmpty()) {
+      // Remember where this lakehouse starts, so that a restart does not skip what arrives meanwhile.
+      ledger.commit(new BatchPlan(0, "start", positions, positions));
+    }
     return positions;
   }
 

@@ -91,6 +91,34 @@ public class KafkaToSilverIT {
     assertLakehouseHoldsCorpus(lakehouse);
   }
 
+  /**
+   * A fresh lakehouse with {@code latest} starts at the end of each partition and remembers that
+   * position at once: what arrives before the next run is not skipped.
+   */
+  @Test
+  public void latestStartsAtTheEndAndRemembersWhere() throws IOException {
+    Path lakehouse = tmp.newFolder("latest").toPath();
+    KafkaToSilverOptions first = options(lakehouse, "it-latest", 1);
+    first.setMaxRecords(null);
+    first.setMaxReadTimeSeconds(0L);
+    first.setKafkaStartingOffsets("latest");
+    assertEquals(0, KafkaToSilver.TOPICS.stream().mapToLong(KafkaToSilver.run(first)::read).sum());
+
+    String id = "11111111-2222-3333-4444-555555555555";
+    KAFKA.produceStrings(Lakehouse.CLICKS, List.of("{\"event_id\":\"" + id + "\",\"event_type\":\"click\","
+        + "\"event_ts\":\"2025-12-20T08:00:00Z\",\"user_id\":7,\"movie_id\":8}"));
+    KafkaToSilverOptions second = options(lakehouse, "it-latest", 1);
+    second.setKafkaStartingOffsets("latest");
+    IngestSummary summary = KafkaToSilver.run(second);
+    assertEquals(1, summary.silverRows(Lakehouse.CLICKS));
+    List<Row> rows = SparkSql.session().read()
+        .parquet(Lakehouse.at(lakehouse.toString()).silverTable(Lakehouse.CLICKS).toString())
+        .select("event_id", "event_date").collectAsList();
+    assertEquals(1, rows.size());
+    assertEquals(id, rows.get(0).getString(0));
+    assertEquals(LocalDate.parse("2025-12-20"), rows.get(0).getDate(1).toLocalDate());
+  }
+
   private static KafkaToSilverOptions options(Path lakehouse, String group, long maxRecords, String... extra) {
     List<String> args = new ArrayList<>(List.of(
         "--lakehousePath=" + lakehouse,

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -62,8 +64,19 @@ public final class KafkaToSilver {
           PipelineOptionsFactory.fromArgs(withRunnerDefaults(args))
               .withValidation()
               .as(KafkaToSilverOptions.class);
-      IngestSummary summary = run(options);
-      System.out.println("Kafka → Silver finished:");
+      Thread main = Thread.currentThread();
+      AtomicBoolean stop = new AtomicBoolean();
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        // Ctrl+C / SIGTERM: finish the running batch (so its offsets are committed), then exit.
+        stop.set(true);
+        try {
+          main.join(120_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }));
+      IngestSummary summary = run(options, stop::get);
+      System.out.println(stop.get() ? "Kafka → Silver stopped:" : "Kafka → Silver finished:");
       System.out.println(summary.describe());
       exit = 0;
     } catch (IllegalArgumentException e) {
@@ -81,6 +94,11 @@ public final class KafkaToSilver {
    * Fails fast, with {@link IllegalArgumentException}, on configuration a user must fix.
    */
   public static IngestSummary run(KafkaToSilverOptions options) {
+    return run(options, () -> false);
+  }
+
+  /** As {@link #run(KafkaToSilverOptions)}, also ending after the batch during which {@code stop} turns true. */
+  public static IngestSummary run(KafkaToSilverOptions options, BooleanSupplier stop) {
     validate(options);
     Lakehouse lakehouse = Lakehouse.validate(options);
     options.as(StreamingOptions.class).setStreaming(false); // each batch is a bounded pipeline
@@ -112,7 +130,7 @@ public final class KafkaToSilver {
       long lastWaitLog = 0;
       Map<TopicPartition, Long> endsAtStart =
           options.getAvailableNow() ? kafka.endOffsets(partitions) : null;
-      while (maxRecords == null || consumed < maxRecords) {
+      while ((maxRecords == null || consumed < maxRecords) && !stop.getAsBoolean()) {
         boolean timeUp = System.currentTimeMillis() >= deadline;
         long limit = Math.min(options.getMaxMessagesPerBatch(),
             maxRecords == null ? Long.MAX_VALUE : maxRecords - consumed);

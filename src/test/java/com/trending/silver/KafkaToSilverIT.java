@@ -119,6 +119,45 @@ public class KafkaToSilverIT {
     assertEquals(LocalDate.parse("2025-12-20"), rows.get(0).getDate(1).toLocalDate());
   }
 
+  /** Without bounds the job keeps running: messages produced while it runs land in Silver. */
+  @Test
+  public void unboundedRunIngestsMessagesAsTheyArrive() throws Exception {
+    Path lakehouse = tmp.newFolder("unbounded").toPath();
+    KafkaToSilverOptions options = options(lakehouse, "it-unbounded", 1);
+    options.setMaxRecords(null);
+    options.setKafkaStartingOffsets("latest");
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CompletableFuture<IngestSummary> job =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> KafkaToSilver.run(options, stop::get));
+
+    Path checkpoint = lakehouse.resolve("_checkpoints/kafka-to-silver/it-unbounded/offsets.json");
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (!Files.exists(checkpoint) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(200); // the job has fixed its start offsets
+    }
+    List<String> ids = new ArrayList<>();
+    for (int wave = 0; wave < 2; wave++) {
+      List<String> messages = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        String id = String.format("00000000-0000-0000-000%d-%012d", wave, i);
+        ids.add(id);
+        messages.add("{\"event_id\":\"" + id + "\",\"event_type\":\"rating\",\"event_ts\":\"2025-12-21T08:00:00Z\","
+            + "\"user_id\":7,\"movie_id\":8,\"rating\":3.5}");
+      }
+      KAFKA.produceStrings(Lakehouse.RATINGS, messages);
+      Path table = Lakehouse.at(lakehouse.toString()).silverTable(Lakehouse.RATINGS);
+      int expected = ids.size();
+      while (KafkaToSilver.parquetFiles(table).size() < wave + 1 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(200);
+      }
+      assertEquals("wave " + wave + " landed", expected,
+          SparkSql.session().read().parquet(table.toString()).count());
+    }
+    stop.set(true);
+    IngestSummary summary = job.get(120, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(ids.size(), summary.silverRows(Lakehouse.RATINGS));
+  }
+
   private static KafkaToSilverOptions options(Path lakehouse, String group, long maxRecords, String... extra) {
     List<String> args = new ArrayList<>(List.of(
         "--lakehousePath=" + lakehouse,

@@ -15,6 +15,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
@@ -58,23 +60,23 @@ public final class KafkaToSilver {
 
   public static void main(String[] args) {
     PipelineOptionsFactory.register(KafkaToSilverOptions.class);
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // Ctrl+C / SIGTERM: finish the running batch (so its offsets are committed), then exit.
+      stop.set(true);
+      try {
+        finished.await(120, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
     int exit;
     try {
       KafkaToSilverOptions options =
           PipelineOptionsFactory.fromArgs(withRunnerDefaults(args))
               .withValidation()
               .as(KafkaToSilverOptions.class);
-      Thread main = Thread.currentThread();
-      AtomicBoolean stop = new AtomicBoolean();
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        // Ctrl+C / SIGTERM: finish the running batch (so its offsets are committed), then exit.
-        stop.set(true);
-        try {
-          main.join(120_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }));
       IngestSummary summary = run(options, stop::get);
       System.out.println(stop.get() ? "Kafka → Silver stopped:" : "Kafka → Silver finished:");
       System.out.println(summary.describe());
@@ -85,6 +87,8 @@ public final class KafkaToSilver {
     } catch (RuntimeException e) {
       LOG.error("kafka-to-silver failed", e);
       exit = 1;
+    } finally {
+      finished.countDown();
     }
     System.exit(exit);
   }
@@ -146,7 +150,11 @@ public final class KafkaToSilver {
             || endsAtStart != null;
         if (!ready) {
           if (System.currentTimeMillis() - lastWaitLog > 10_000) {
-            LOG.info("Waiting for messages: {} available, batch takes {}", available, limit);
+            if (maxRecords == null) {
+              LOG.info("Up to date; waiting for new messages");
+            } else {
+              LOG.info("Waiting for messages: {} of the {} this run still takes are in Kafka", available, limit);
+            }
             lastWaitLog = System.currentTimeMillis();
           }
           sleep(options.getPollIntervalMillis());

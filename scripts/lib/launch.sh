@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
 # Runs one of the project's Java mains with the classpath of the runner named in its arguments.
-#   scripts/lib/launch.sh <main class> [pipeline options]
+#   scripts/lib/launch.sh [--pipeline] <main class> [options]
+# --pipeline: the main is a Beam pipeline; add runners/<runner>/pipeline.options first.
 # Builds on first use (and whenever src/, schemas/ or pom.xml changed): the Direct runner
 # classpath by default, the Spark runner's (Maven profile spark-runner) for --runner=SparkRunner.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PIPELINE=false
+if [[ "${1:-}" == --pipeline ]]; then
+  PIPELINE=true
+  shift
+fi
 MAIN_CLASS="$1"
 shift
 
@@ -15,6 +21,19 @@ for arg in "$@"; do
     --runner=*spark*) PROFILE=spark-runner ;;
   esac
 done
+
+# Per-runner defaults from runners/<runner>/pipeline.options; command-line options win.
+RUNNER_DIR=direct
+[[ "$PROFILE" == spark-runner ]] && RUNNER_DIR=spark
+DEFAULTS=()
+$PIPELINE && while IFS= read -r line; do
+  line="${line%%#*}"; line="${line//[[:space:]]/}"
+  [[ -z "$line" ]] && continue
+  name="${line%%=*}"
+  given=false
+  for arg in "$@"; do [[ "$arg" == "$name="* || "$arg" == "$name" ]] && given=true; done
+  $given || DEFAULTS+=("$line")
+done < <(cat "$REPO_ROOT/runners/$RUNNER_DIR/pipeline.options" 2>/dev/null || true)
 
 CP_FILE="$REPO_ROOT/target/classpath-$PROFILE.txt"
 STAMP="$REPO_ROOT/target/.built-$PROFILE"
@@ -36,4 +55,4 @@ ADD_OPENS=(
   --add-opens=java.base/java.net=ALL-UNNAMED
   --add-opens=java.base/java.io=ALL-UNNAMED
 )
-exec java ${JAVA_OPTS:--Xmx4g} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/classes:$(cat "$CP_FILE")" "$MAIN_CLASS" "$@"
+exec java ${JAVA_OPTS:--Xmx4g} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/classes:$(cat "$CP_FILE")" "$MAIN_CLASS" "${DEFAULTS[@]}" "$@"

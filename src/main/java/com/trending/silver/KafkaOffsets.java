@@ -42,8 +42,9 @@ public final class KafkaOffsets implements AutoCloseable {
     try (Admin client = Admin.create(admin)) {
       client.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (Exception e) {
+      Throwable cause = e.getCause() != null ? e.getCause() : e;
       throw new IllegalArgumentException(
-          "Cannot reach Kafka at " + bootstrapServers + " (" + e.getClass().getSimpleName()
+          "Cannot reach Kafka at " + bootstrapServers + " (" + cause.getClass().getSimpleName()
               + "). Start the local broker with scripts/kafka-start.sh, or set"
               + " KAFKA_BOOTSTRAP_SERVERS (or --kafkaBootstrapServers) to brokers that answer.");
     }

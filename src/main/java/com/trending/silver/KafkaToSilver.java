@@ -15,6 +15,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -42,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * to the Kafka consumer group) only after all its files are in place; a batch that dies is rolled
  * back at the next start. With {@link DeduplicateEvents} this gives every {@code event_id} exactly
  * once in Silver across redelivery, crashes and restarts, on every runner. Without
- * {@code --maxRecords}/{@code --maxReadTimeSeconds} the loop runs until stopped.
+ * {@code --maxRecords}, {@code --maxReadTimeSeconds} or {@code --availableNow} the loop runs until
+ * stopped.
  */
 public final class KafkaToSilver {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaToSilver.class);
@@ -55,14 +60,25 @@ public final class KafkaToSilver {
 
   public static void main(String[] args) {
     PipelineOptionsFactory.register(KafkaToSilverOptions.class);
+    AtomicBoolean stop = new AtomicBoolean();
+    CountDownLatch finished = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      // Ctrl+C / SIGTERM: finish the running batch (so its offsets are committed), then exit.
+      stop.set(true);
+      try {
+        finished.await(120, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }));
     int exit;
     try {
       KafkaToSilverOptions options =
           PipelineOptionsFactory.fromArgs(withRunnerDefaults(args))
               .withValidation()
               .as(KafkaToSilverOptions.class);
-      IngestSummary summary = run(options);
-      System.out.println("Kafka → Silver finished:");
+      IngestSummary summary = run(options, stop::get);
+      System.out.println(stop.get() ? "Kafka → Silver stopped:" : "Kafka → Silver finished:");
       System.out.println(summary.describe());
       exit = 0;
     } catch (IllegalArgumentException e) {
@@ -71,6 +87,8 @@ public final class KafkaToSilver {
     } catch (RuntimeException e) {
       LOG.error("kafka-to-silver failed", e);
       exit = 1;
+    } finally {
+      finished.countDown();
     }
     System.exit(exit);
   }
@@ -80,6 +98,11 @@ public final class KafkaToSilver {
    * Fails fast, with {@link IllegalArgumentException}, on configuration a user must fix.
    */
   public static IngestSummary run(KafkaToSilverOptions options) {
+    return run(options, () -> false);
+  }
+
+  /** As {@link #run(KafkaToSilverOptions)}, also ending after the batch during which {@code stop} turns true. */
+  public static IngestSummary run(KafkaToSilverOptions options, BooleanSupplier stop) {
     validate(options);
     Lakehouse lakehouse = Lakehouse.validate(options);
     options.as(StreamingOptions.class).setStreaming(false); // each batch is a bounded pipeline
@@ -109,19 +132,29 @@ public final class KafkaToSilver {
       long consumed = 0;
       long batch = ledger.lastBatch();
       long lastWaitLog = 0;
-      while (maxRecords == null || consumed < maxRecords) {
+      Map<TopicPartition, Long> endsAtStart =
+          options.getAvailableNow() ? kafka.endOffsets(partitions) : null;
+      while ((maxRecords == null || consumed < maxRecords) && !stop.getAsBoolean()) {
         boolean timeUp = System.currentTimeMillis() >= deadline;
         long limit = Math.min(options.getMaxMessagesPerBatch(),
             maxRecords == null ? Long.MAX_VALUE : maxRecords - consumed);
-        Map<TopicPartition, Long> ends = kafka.endOffsets(partitions);
+        Map<TopicPartition, Long> ends = endsAtStart != null ? endsAtStart : kafka.endOffsets(partitions);
         long available = 0;
         for (TopicPartition tp : partitions) {
           available += Math.max(0, ends.get(tp) - positions.get(tp));
         }
-        boolean ready = available >= limit || (maxRecords == null && available > 0) || timeUp;
+        if (endsAtStart != null && available == 0) {
+          break; // caught up with what was there at the start
+        }
+        boolean ready = available >= limit || (maxRecords == null && available > 0) || timeUp
+            || endsAtStart != null;
         if (!ready) {
           if (System.currentTimeMillis() - lastWaitLog > 10_000) {
-            LOG.info("Waiting for messages: {} available, batch takes {}", available, limit);
+            if (maxRecords == null) {
+              LOG.info("Up to date; waiting for new messages");
+            } else {
+              LOG.info("Waiting for messages: {} of the {} this run still takes are in Kafka", available, limit);
+            }
             lastWaitLog = System.currentTimeMillis();
           }
           sleep(options.getPollIntervalMillis());
@@ -167,7 +200,8 @@ public final class KafkaToSilver {
       parsed.get(ParseEventsFn.VALID)
           .setCoder(AvroCoder.of(rowSchema))
           .apply("Deduplicate" + name,
-              new DeduplicateEvents(topic, rowSchema, parquetFiles(lakehouse.silverTable(topic))))
+              new DeduplicateEvents(topic, rowSchema, parquetFiles(lakehouse.silverTable(topic)),
+                  options.getDedupBuckets()))
           .apply("Write" + name,
               new WriteParquetTable(lakehouse.silverTable(topic).toString(), rowSchema, true,
                   plan.runId(), options.getNumShards()));
@@ -247,6 +281,10 @@ public final class KafkaToSilver {
     }
     LOG.info("Starting from {} offsets: {}", committed.isEmpty() ? options.getKafkaStartingOffsets() : "committed",
         positions);
+    if (committed.isEmpty()) {
+      // Remember where this lakehouse starts, so that a restart does not skip what arrives meanwhile.
+      ledger.commit(new BatchPlan(0, "start", positions, positions));
+    }
     return positions;
   }
 
@@ -268,8 +306,9 @@ public final class KafkaToSilver {
     if (options.getMaxReadTimeSeconds() != null && options.getMaxReadTimeSeconds() < 0) {
       throw new IllegalArgumentException("--maxReadTimeSeconds must not be negative");
     }
-    if (options.getNumShards() < 1 || options.getMaxMessagesPerBatch() < 1) {
-      throw new IllegalArgumentException("--numShards and --maxMessagesPerBatch must be at least 1");
+    if (options.getNumShards() < 1 || options.getMaxMessagesPerBatch() < 1 || options.getDedupBuckets() < 1) {
+      throw new IllegalArgumentException(
+          "--numShards, --maxMessagesPerBatch and --dedupBuckets must be at least 1");
     }
     if (options.getConsumerGroup() == null || options.getConsumerGroup().isBlank()) {
       throw new IllegalArgumentException("KAFKA_GROUP_ID (or --consumerGroup) must not be empty");

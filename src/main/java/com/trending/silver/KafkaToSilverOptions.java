@@ -55,6 +55,14 @@ public interface KafkaToSilverOptions extends LakehouseOptions {
 
   void setMaxReadTimeSeconds(Long value);
 
+  @Description(
+      "Bounded run: take every message already in Kafka when the run starts, then exit (like Spark's"
+          + " Trigger.AvailableNow).")
+  @Default.Boolean(false)
+  Boolean getAvailableNow();
+
+  void setAvailableNow(Boolean value);
+
   @Description("Most messages one micro-batch takes from Kafka.")
   @Default.Long(500_000L)
   Long getMaxMessagesPerBatch();
@@ -72,6 +80,12 @@ public interface KafkaToSilverOptions extends LakehouseOptions {
   Integer getNumShards();
 
   void setNumShards(Integer value);
+
+  @Description("Hash buckets for deduplication by event_id: each holds about 1/N of a batch in memory.")
+  @Default.Integer(64)
+  Integer getDedupBuckets();
+
+  void setDedupBuckets(Integer value);
 
   /** Default of {@link #getKafkaBootstrapServers()}. */
   class BootstrapServersFactory implements DefaultValueFactory<String> {

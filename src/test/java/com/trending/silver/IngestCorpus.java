@@ -1,0 +1,125 @@
+package com.trending.silver;
+
+import com.trending.lakehouse.Lakehouse;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * A known mix of messages for the three topics, and what Silver must hold afterwards: valid events
+ * over several days, malformed messages of every dead-letter reason, and redelivered copies. The
+ * expectations are written here by hand, independently of the pipeline's code.
+ */
+final class IngestCorpus {
+
+  /** What was sent to one topic, and what its tables must contain. */
+  static final class Topic {
+    final List<byte[]> messages = new ArrayList<>();
+    /** Unique valid events: event_id → event_date. */
+    final Map<String, LocalDate> silver = new LinkedHashMap<>();
+    /** Malformed payloads (base64 of the exact bytes) → expected error_reason. */
+    final Map<String, String> deadLetters = new HashMap<>();
+
+    Map<LocalDate, Long> rowsPerDate() {
+      Map<LocalDate, Long> counts = new TreeMap<>();
+      silver.values().forEach(d -> counts.merge(d, 1L, Long::sum));
+      return counts;
+    }
+  }
+
+  final Map<String, Topic> topics = new LinkedHashMap<>();
+
+  static IngestCorpus create(long seed, int views, int clicks, int ratings) {
+    IngestCorpus corpus = new IngestCorpus();
+    Random random = new Random(seed);
+    corpus.topics.put(Lakehouse.VIEWS, valid(random, Lakehouse.VIEWS, "view", views));
+    corpus.topics.put(Lakehouse.CLICKS, valid(random, Lakehouse.CLICKS, "click", clicks));
+    corpus.topics.put(Lakehouse.RATINGS, valid(random, Lakehouse.RATINGS, "rating", ratings));
+    corpus.topics.forEach((name, topic) -> malformed(random, name, topic));
+    return corpus;
+  }
+
+  int totalMessages() {
+    return topics.values().stream().mapToInt(t -> t.messages.size()).sum();
+  }
+
+  private static Topic valid(Random random, String topicName, String type, int count) {
+    Topic topic = new Topic();
+    Instant start = Instant.parse("2025-12-15T00:00:00Z");
+    List<byte[]> firstCopies = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      Instant ts = start.plusMillis((long) (random.nextDouble() * 3 * 24 * 3600 * 1000)); // 3 days
+      String id = new UUID(random.nextLong(), random.nextLong()).toString();
+      String json = event(random, type, id, ts);
+      topic.silver.put(id, LocalDate.ofInstant(ts, ZoneOffset.UTC));
+      byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+      topic.messages.add(bytes);
+      if (i % 25 == 0) {
+        firstCopies.add(bytes); // redelivered later: the exact same bytes
+      }
+    }
+    topic.messages.addAll(firstCopies);
+    return topic;
+  }
+
+  private static String event(Random random, String type, String id, Instant ts) {
+    StringBuilder json = new StringBuilder("{\"event_id\":\"").append(id)
+        .append("\",\"event_type\":\"").append(type)
+        .append("\",\"event_ts\":\"").append(ts)
+        .append("\",\"user_id\":").append(1 + random.nextInt(100_000))
+        .append(",\"movie_id\":").append(1 + random.nextInt(500));
+    switch (type) {
+      case "view":
+        json.append(",\"session_id\":\"").append(UUID.randomUUID()).append("\",\"device_type\":\"tv\"");
+        break;
+      case "click":
+        json.append(",\"click_type\":\"trailer\",\"referrer\":\"https://example.com/a\"");
+        break;
+      default:
+        json.append(",\"rating\":").append((1 + random.nextInt(10)) / 2.0)
+            .append(random.nextBoolean() ? ",\"review_text\":\"Très bon film 🎬\"" : "");
+    }
+    return json.append('}').toString();
+  }
+
+  private static void malformed(Random random, String topicName, Topic topic) {
+    String type = topicName.equals(Lakehouse.VIEWS) ? "view"
+        : topicName.equals(Lakehouse.CLICKS) ? "click" : "rating";
+    String other = type.equals("view") ? "click" : "view";
+    String good = event(random, type, UUID.randomUUID().toString(), Instant.parse("2025-12-16T10:00:00Z"));
+    add(topic, "{\"event_id\": \"broken", "invalid_json");
+    add(topic, "[1,2,3]", "invalid_json");
+    add(topic, "", "invalid_json");
+    add(topic, new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'}, "invalid_json");
+    add(topic, good.replaceFirst("\"event_id\":\"[^\"]*\",", "\"x\":1,"), "missing_required_field");
+    add(topic, good.replaceFirst("\"movie_id\":[0-9]+", "\"movie_id\":null"), "missing_required_field");
+    add(topic, good.replace("\"event_type\":\"" + type + "\"", "\"event_type\":\"" + other + "\""),
+        "invalid_event_type");
+    add(topic, good.replaceFirst("\"user_id\":[0-9]+", "\"user_id\":\"abc\""), "schema_validation_failed");
+    add(topic, good.replaceFirst("\"movie_id\":[0-9]+", "\"movie_id\":99999999999"), "schema_validation_failed");
+    add(topic, good.replaceFirst("\"event_ts\":\"[^\"]*\"", "\"event_ts\":\"2025-12-16 10:00\""), "invalid_timestamp");
+    add(topic, good.replaceFirst("\"event_ts\":\"[^\"]*\"", "\"event_ts\":\"2025-02-30T10:00:00Z\""), "invalid_timestamp");
+    if (type.equals("rating")) {
+      add(topic, good.replaceFirst("\"rating\":[0-9.]+", "\"rating\":7.5"), "invalid_rating_value");
+      add(topic, good.replaceFirst("\"rating\":[0-9.]+", "\"rating\":2.25"), "invalid_rating_value");
+    }
+  }
+
+  private static void add(Topic topic, String payload, String reason) {
+    add(topic, payload.getBytes(StandardCharsets.UTF_8), reason);
+  }
+
+  private static void add(Topic topic, byte[] payload, String reason) {
+    topic.messages.add(payload);
+    topic.deadLetters.put(java.util.Base64.getEncoder().encodeToString(payload), reason);
+  }
+}

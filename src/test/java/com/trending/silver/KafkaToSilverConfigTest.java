@@ -1,0 +1,69 @@
+package com.trending.silver;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertThrows;
+
+import java.io.File;
+import java.net.ServerSocket;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** Bad configuration fails before any work starts, with a message that says what to fix. */
+public class KafkaToSilverConfigTest {
+
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  private KafkaToSilverOptions options(String... args) throws Exception {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+    if (all.stream().noneMatch(a -> a.startsWith("--lakehousePath="))) {
+      all.add("--lakehousePath=" + tmp.getRoot());
+    }
+    all.add("--kafkaBootstrapServers=127.0.0.1:" + closedPort());
+    return PipelineOptionsFactory.fromArgs(all.toArray(new String[0])).as(KafkaToSilverOptions.class);
+  }
+
+  private static int closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private void assertFails(String expected, KafkaToSilverOptions options) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaToSilver.run(options));
+    assertThat(e.getMessage(), containsString(expected));
+  }
+
+  @Test
+  public void unknownStorageFormat() throws Exception {
+    assertFails("Unknown STORAGE_FORMAT 'orc'", options("--storageFormat=orc"));
+  }
+
+  @Test
+  public void deltaIsNotSupportedYet() throws Exception {
+    assertFails("not supported yet", options("--storageFormat=delta"));
+  }
+
+  @Test
+  public void minRatingAboveMaxRating() throws Exception {
+    assertFails("MIN_RATING (4.0) is greater than MAX_RATING (2.0)", options("--minRating=4", "--maxRating=2"));
+  }
+
+  @Test
+  public void unknownStartingOffsets() throws Exception {
+    assertFails("KAFKA_STARTING_OFFSETS must be 'earliest' or 'latest'", options("--kafkaStartingOffsets=beginning"));
+  }
+
+  @Test
+  public void unwritableLakehouse() throws Exception {
+    File file = tmp.newFile("not-a-folder");
+    assertFails("Cannot write to the lakehouse", options("--lakehousePath=" + file + "/lakehouse"));
+  }
+
+  @Test
+  public void unreachableBrokers() throws Exception {
+    assertFails("Cannot reach Kafka at 127.0.0.1:", options("--maxRecords=1"));
+  }
+}

@@ -1,0 +1,242 @@
+package com.trending.silver;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.trending.lakehouse.Lakehouse;
+import com.trending.testing.LocalKafkaBroker;
+import com.trending.testing.SparkSql;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.junit.BeforeClass;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Kafka → Silver end to end: a real broker (started by scripts/kafka-start.sh), a known corpus of
+ * valid, malformed and redelivered messages, the pipeline on the Direct and the Spark runner, and
+ * the lakehouse read back with plain Spark SQL.
+ */
+public class KafkaToSilverIT {
+
+  @ClassRule public static final LocalKafkaBroker KAFKA = new LocalKafkaBroker();
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final IngestCorpus CORPUS = IngestCorpus.create(42, 1500, 500, 200);
+
+  @BeforeClass
+  public static void produceCorpus() {
+    CORPUS.topics.forEach((topic, messages) -> KAFKA.produce(topic, messages.messages));
+  }
+
+  @Test
+  public void directRunnerWritesExactlyTheCorpus() throws IOException {
+    Path lakehouse = tmp.newFolder("direct").toPath();
+    IngestSummary summary = KafkaToSilver.run(options(lakehouse, "it-direct", CORPUS.totalMessages()));
+    assertLakehouseHoldsCorpus(lakehouse);
+    assertSummaryMatchesCorpus(summary);
+  }
+
+  @Test
+  public void sparkRunnerWritesExactlyTheCorpus() throws IOException {
+    Path lakehouse = tmp.newFolder("spark").toPath();
+    IngestSummary summary = KafkaToSilver.run(
+        options(lakehouse, "it-spark", CORPUS.totalMessages(), SparkSql.beamSparkRunnerArgs()));
+    assertLakehouseHoldsCorpus(lakehouse);
+    assertSummaryMatchesCorpus(summary);
+  }
+
+  /**
+   * Two bounded runs, the second resuming from the first's committed offsets, with an unfinished
+   * batch (as a crash leaves it) planted in between: the lakehouse still holds every event once.
+   */
+  @Test
+  public void resumesFromCommittedOffsetsAndRollsBackAnUnfinishedBatch() throws IOException {
+    Path lakehouse = tmp.newFolder("resume").toPath();
+    int first = CORPUS.totalMessages() / 2;
+    KafkaToSilver.run(options(lakehouse, "it-resume", first));
+
+    Path checkpoint = lakehouse.resolve("_checkpoints/kafka-to-silver/it-resume");
+    Path someFile = Files.walk(lakehouse.resolve("silver/events_views"))
+        .filter(f -> f.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    Path orphan = someFile.resolveSibling("part-b999999-crashed-00000-of-00001.snappy.parquet");
+    Files.copy(someFile, orphan); // would double rows if it survived
+    Files.writeString(checkpoint.resolve("pending.json"), "{\"batch\": 999999, \"run_id\": \"b999999-crashed\"}");
+
+    IngestSummary second = KafkaToSilver.run(
+        options(lakehouse, "it-resume", CORPUS.totalMessages() - first));
+    assertFalse("the unfinished batch's file was removed", Files.exists(orphan));
+    assertFalse(Files.exists(checkpoint.resolve("pending.json")));
+    long readSecond = KafkaToSilver.TOPICS.stream().mapToLong(second::read).sum();
+    assertEquals("the second run read exactly the rest", CORPUS.totalMessages() - first, readSecond);
+    assertLakehouseHoldsCorpus(lakehouse);
+  }
+
+  /**
+   * A fresh lakehouse with {@code latest} starts at the end of each partition and remembers that
+   * position at once: what arrives before the next run is not skipped.
+   */
+  @Test
+  public void latestStartsAtTheEndAndRemembersWhere() throws IOException {
+    Path lakehouse = tmp.newFolder("latest").toPath();
+    KafkaToSilverOptions first = options(lakehouse, "it-latest", 1);
+    first.setMaxRecords(null);
+    first.setMaxReadTimeSeconds(0L);
+    first.setKafkaStartingOffsets("latest");
+    assertEquals(0, KafkaToSilver.TOPICS.stream().mapToLong(KafkaToSilver.run(first)::read).sum());
+
+    String id = "11111111-2222-3333-4444-555555555555";
+    KAFKA.produceStrings(Lakehouse.CLICKS, List.of("{\"event_id\":\"" + id + "\",\"event_type\":\"click\","
+        + "\"event_ts\":\"2025-12-20T08:00:00Z\",\"user_id\":7,\"movie_id\":8}"));
+    KafkaToSilverOptions second = options(lakehouse, "it-latest", 1);
+    second.setKafkaStartingOffsets("latest");
+    IngestSummary summary = KafkaToSilver.run(second);
+    assertEquals(1, summary.silverRows(Lakehouse.CLICKS));
+    List<Row> rows = SparkSql.session().read()
+        .parquet(Lakehouse.at(lakehouse.toString()).silverTable(Lakehouse.CLICKS).toString())
+        .select("event_id", "event_date").collectAsList();
+    assertEquals(1, rows.size());
+    assertEquals(id, rows.get(0).getString(0));
+    assertEquals(LocalDate.parse("2025-12-20"), rows.get(0).getDate(1).toLocalDate());
+  }
+
+  /** Without bounds the job keeps running: messages produced while it runs land in Silver. */
+  @Test
+  public void unboundedRunIngestsMessagesAsTheyArrive() throws Exception {
+    Path lakehouse = tmp.newFolder("unbounded").toPath();
+    KafkaToSilverOptions options = options(lakehouse, "it-unbounded", 1);
+    options.setMaxRecords(null);
+    options.setKafkaStartingOffsets("latest");
+    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.CompletableFuture<IngestSummary> job =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> KafkaToSilver.run(options, stop::get));
+
+    Path checkpoint = lakehouse.resolve("_checkpoints/kafka-to-silver/it-unbounded/offsets.json");
+    long deadline = System.currentTimeMillis() + 120_000;
+    while (!Files.exists(checkpoint) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(200); // the job has fixed its start offsets
+    }
+    List<String> ids = new ArrayList<>();
+    for (int wave = 0; wave < 2; wave++) {
+      List<String> messages = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        String id = String.format("00000000-0000-0000-000%d-%012d", wave, i);
+        ids.add(id);
+        messages.add("{\"event_id\":\"" + id + "\",\"event_type\":\"rating\",\"event_ts\":\"2025-12-21T08:00:00Z\","
+            + "\"user_id\":7,\"movie_id\":8,\"rating\":3.5}");
+      }
+      KAFKA.produceStrings(Lakehouse.RATINGS, messages);
+      Path table = Lakehouse.at(lakehouse.toString()).silverTable(Lakehouse.RATINGS);
+      int expected = ids.size();
+      while (KafkaToSilver.parquetFiles(table).size() < wave + 1 && System.currentTimeMillis() < deadline) {
+        Thread.sleep(200);
+      }
+      assertEquals("wave " + wave + " landed", expected,
+          SparkSql.session().read().parquet(table.toString()).count());
+    }
+    stop.set(true);
+    IngestSummary summary = job.get(120, java.util.concurrent.TimeUnit.SECONDS);
+    assertEquals(ids.size(), summary.silverRows(Lakehouse.RATINGS));
+  }
+
+  private static KafkaToSilverOptions options(Path lakehouse, String group, long maxRecords, String... extra) {
+    List<String> args = new ArrayList<>(List.of(
+        "--lakehousePath=" + lakehouse,
+        "--kafkaBootstrapServers=" + KAFKA.bootstrapServers(),
+        "--kafkaStartingOffsets=earliest",
+        "--consumerGroup=" + group,
+        "--maxRecords=" + maxRecords,
+        "--storageFormat=parquet",
+        "--minRating=0.5",
+        "--maxRating=5.0"));
+    args.addAll(Arrays.asList(extra));
+    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(KafkaToSilverOptions.class);
+  }
+
+  private static void assertSummaryMatchesCorpus(IngestSummary summary) {
+    CORPUS.topics.forEach((topic, expected) -> {
+      assertEquals(topic, expected.messages.size(), summary.read(topic));
+      assertEquals(topic, expected.silver.size(), summary.silverRows(topic));
+    });
+    Map<String, Long> reasons = new TreeMap<>();
+    CORPUS.topics.values().forEach(t -> t.deadLetters.values().forEach(r -> reasons.merge(r, 1L, Long::sum)));
+    for (DeadLetterReason reason : DeadLetterReason.values()) {
+      assertEquals(reason.code(), (long) reasons.getOrDefault(reason.code(), 0L), summary.deadLetters(reason));
+    }
+  }
+
+  private static void assertLakehouseHoldsCorpus(Path lakehouse) {
+    SparkSession spark = SparkSql.session();
+    Lakehouse layout = Lakehouse.at(lakehouse.toString());
+    for (Map.Entry<String, IngestCorpus.Topic> entry : CORPUS.topics.entrySet()) {
+      String topic = entry.getKey();
+      IngestCorpus.Topic expected = entry.getValue();
+
+      Dataset<Row> silver = spark.read().parquet(layout.silverTable(topic).toString());
+      Map<String, DataType> types = typesOf(silver);
+      assertEquals(topic, DataTypes.StringType, types.get("event_id"));
+      assertEquals(topic, DataTypes.TimestampType, types.get("event_ts"));
+      assertEquals(topic, DataTypes.IntegerType, types.get("user_id"));
+      assertEquals(topic, DataTypes.IntegerType, types.get("movie_id"));
+      assertEquals(topic, DataTypes.DateType, types.get("event_date"));
+      if (topic.equals(Lakehouse.RATINGS)) {
+        assertEquals(DataTypes.FloatType, types.get("rating"));
+        assertEquals(DataTypes.StringType, types.get("review_text"));
+      }
+
+      Map<LocalDate, Long> perDate = new TreeMap<>();
+      for (Row row : silver.groupBy("event_date").count().collectAsList()) {
+        perDate.put(row.getDate(0).toLocalDate(), row.getLong(1));
+      }
+      assertEquals(topic + " rows per event_date", expected.rowsPerDate(), perDate);
+
+      List<String> ids = silver.select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      assertEquals(topic + " event_id unique", ids.size(), new HashSet<>(ids).size());
+      assertEquals(topic + " event ids", expected.silver.keySet(), new HashSet<>(ids));
+
+      // event_date is the UTC date of event_ts, row by row
+      assertEquals(0L, silver.where("to_date(event_ts) <> event_date").count());
+
+      Dataset<Row> dead = spark.read().parquet(layout.deadLetterTable(topic).toString());
+      Map<String, DataType> deadTypes = typesOf(dead);
+      assertEquals(DataTypes.StringType, deadTypes.get("raw_payload"));
+      assertEquals(DataTypes.TimestampType, deadTypes.get("error_ts"));
+      Map<String, String> reasons = new HashMap<>();
+      for (Row row : dead.select("raw_payload_base64", "error_reason", "topic", "kafka_offset", "error_detail")
+          .collectAsList()) {
+        assertEquals(topic, row.getString(2));
+        assertTrue(row.getLong(3) >= 0);
+        assertFalse(row.getString(4).isBlank());
+        assertEquals("one dead letter per malformed message", null, reasons.put(row.getString(0), row.getString(1)));
+      }
+      assertEquals(topic + " dead letters and reasons", expected.deadLetters, reasons);
+    }
+  }
+
+  private static Map<String, DataType> typesOf(Dataset<Row> table) {
+    Map<String, DataType> types = new HashMap<>();
+    for (StructField field : table.schema().fields()) {
+      types.put(field.name(), field.dataType());
+    }
+    return types;
+  }
+}

@@ -1,0 +1,127 @@
+package com.trending.silver;
+
+import static org.junit.Assert.assertEquals;
+
+import com.trending.lakehouse.Lakehouse;
+import com.trending.lakehouse.Schemas;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.kafka.KafkaRecordCoder;
+import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.util.HadoopOutputFile;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The parse and deduplicate steps of Kafka → Silver on a {@link TestPipeline}. */
+public class ParseAndDeduplicateTest {
+
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+  @Rule public final transient TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final Schema VIEW = Schemas.avro(Lakehouse.VIEWS);
+
+  private static String view(String id, String ts) {
+    return "{\"event_id\":\"" + id + "\",\"event_type\":\"view\",\"event_ts\":\"" + ts
+        + "\",\"user_id\":1,\"movie_id\":2}";
+  }
+
+  private static final String A = "00000000-0000-0000-0000-00000000000a";
+  private static final String B = "00000000-0000-0000-0000-00000000000b";
+  private static final String C = "00000000-0000-0000-0000-00000000000c";
+
+  private static KafkaRecord<byte[], byte[]> record(long offset, String payload) {
+    return new KafkaRecord<>(Lakehouse.VIEWS, 1, offset, 0L, KafkaTimestampType.CREATE_TIME, null,
+        KV.of(null, payload.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  public void validEventsAreStampedWithEventTimeAndBadOnesKeepTheirOrigin() {
+    PCollectionTuple parsed = p
+        .apply(Create.of(
+                record(0, view(A, "2025-12-17T13:30:00.000Z")),
+                record(1, "{oops"),
+                record(2, view(B, "2025-12-17T14:00:00Z").replace("\"view\"", "\"click\"")))
+            .withCoder(KafkaRecordCoder.of(NullableCoder.of(ByteArrayCoder.of()), ByteArrayCoder.of())))
+        .apply(ParDo.of(new ParseEventsFn(Lakehouse.VIEWS, VIEW, 0.5, 5.0))
+            .withOutputTags(ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
+    PCollection<GenericRecord> valid = parsed.get(ParseEventsFn.VALID).setCoder(AvroCoder.of(VIEW));
+    PCollection<GenericRecord> dead = parsed.get(ParseEventsFn.DEAD_LETTER).setCoder(AvroCoder.of(DeadLetters.SCHEMA));
+
+    PAssert.that(valid.apply("Stamp", ParDo.of(new TimestampedIdFn()))).containsInAnyOrder(
+        A + "@" + java.time.Instant.parse("2025-12-17T13:30:00Z").toEpochMilli());
+    PAssert.that(dead.apply("Describe", ParDo.of(new DescribeDeadLetterFn()))).containsInAnyOrder(
+        "events_views/1/1 invalid_json {oops",
+        "events_views/1/2 invalid_event_type " + view(B, "2025-12-17T14:00:00Z").replace("\"view\"", "\"click\""));
+    p.run();
+  }
+
+  @Test
+  public void keepsOneCopyPerEventIdAndNothingSilverAlreadyHas() throws Exception {
+    File existing = tmp.newFile("existing.parquet");
+    existing.delete();
+    GenericRecord inSilver = row(C, 1_000L);
+    try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(
+            HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(existing.toURI()), new Configuration()))
+        .withSchema(VIEW).build()) {
+      writer.write(inSilver);
+    }
+
+    PCollection<GenericRecord> unique = p
+        .apply(Create.of(row(A, 1_000L), row(A, 1_000L), row(B, 2_000L), row(C, 1_000L)).withCoder(AvroCoder.of(VIEW)))
+        .apply(new DeduplicateEvents(Lakehouse.VIEWS, VIEW, List.of(existing.getAbsolutePath()), 4));
+
+    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn()))).containsInAnyOrder(A + "@1000", B + "@2000");
+    var result = p.run();
+    result.waitUntilFinish();
+    IngestSummary summary = new IngestSummary();
+    summary.add(result, 1);
+    assertEquals("one redelivered copy and one already in Silver", 2, summary.duplicates(Lakehouse.VIEWS));
+  }
+
+  private static GenericRecord row(String id, long ts) {
+    GenericRecord row = new org.apache.avro.generic.GenericData.Record(VIEW);
+    row.put("event_id", id);
+    row.put("event_ts", ts);
+    row.put("user_id", 1);
+    row.put("movie_id", 2);
+    return row;
+  }
+
+  /** {@code event_id@elementTimestampMillis}. */
+  static class TimestampedIdFn extends org.apache.beam.sdk.transforms.DoFn<GenericRecord, String> {
+    @ProcessElement
+    public void process(@Element GenericRecord row, @Timestamp org.joda.time.Instant ts, OutputReceiver<String> out) {
+      out.output(row.get("event_id") + "@" + ts.getMillis());
+    }
+  }
+
+  /** {@code topic/partition/offset reason payload}. */
+  static class DescribeDeadLetterFn extends org.apache.beam.sdk.transforms.DoFn<GenericRecord, String> {
+    @ProcessElement
+    public void process(@Element GenericRecord row, OutputReceiver<String> out) {
+      out.output(row.get("topic") + "/" + row.get("kafka_partition") + "/" + row.get("kafka_offset") + " "
+          + row.get("error_reason") + " " + row.get("raw_payload"));
+    }
+  }
+}

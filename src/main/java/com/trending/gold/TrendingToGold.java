@@ -1,0 +1,126 @@
+package com.trending.gold;
+
+import com.trending.lakehouse.Lakehouse;
+import java.io.IOException;
+import java.util.Arrays;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.joda.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Silver {@code events_views} and {@code events_clicks} in; Gold {@code trending_now_1h} and
+ * {@code trending_now_24h} out, each rewritten whole and atomically (see {@link GoldTable}).
+ *
+ * <p>{@code --streaming=false} recomputes Gold from all of Silver once and exits. Streaming (the
+ * default) keeps watching Silver for new files and refreshes Gold about every
+ * {@code --triggerPeriodSeconds}. The same transforms run in both modes and on every runner.
+ */
+public class TrendingToGold {
+  private static final Logger LOG = LoggerFactory.getLogger(TrendingToGold.class);
+
+  public static void main(String[] args) throws IOException {
+    TrendingToGoldOptions options =
+        PipelineOptionsFactory.fromArgs(args).withValidation().as(TrendingToGoldOptions.class);
+    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--streaming"))) {
+      options.setStreaming(true); // like the original job
+    }
+    PipelineResult.State state = run(options);
+    if (state != PipelineResult.State.DONE) {
+      LOG.error("TrendingToGold ended in state {}", state);
+      System.exit(1);
+    }
+  }
+
+  /** Validates the options, runs the pipeline and waits for it to end. */
+  public static PipelineResult.State run(TrendingToGoldOptions options) throws IOException {
+    validate(options);
+    Lakehouse lakehouse = Lakehouse.validate(options);
+    GoldTable.removeLeftovers(lakehouse.goldTable(Lakehouse.TRENDING_1H));
+    GoldTable.removeLeftovers(lakehouse.goldTable(Lakehouse.TRENDING_24H));
+    Pipeline pipeline = Pipeline.create(options);
+    buildPipeline(pipeline, options);
+    LOG.info(
+        "Trending to Gold: {} mode, lakehouse {}",
+        options.isStreaming() ? "streaming" : "batch",
+        lakehouse.root());
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state = result.waitUntilFinish();
+    LOG.info("Trending to Gold ended: {}", state);
+    return state;
+  }
+
+  static void validate(TrendingToGoldOptions o) {
+    requirePositive("shortWindowMinutes", o.getShortWindowMinutes());
+    requirePositive("longWindowMinutes", o.getLongWindowMinutes());
+    requirePositive("slideMinutes", o.getSlideMinutes());
+    requirePositive("triggerPeriodSeconds", o.getTriggerPeriodSeconds());
+    requirePositive("silverPollSeconds", o.getSilverPollSeconds());
+    if (o.getShortAllowedLatenessMinutes() < 0 || o.getLongAllowedLatenessMinutes() < 0) {
+      throw new IllegalArgumentException("Allowed lateness must not be negative.");
+    }
+    if (o.getShortWindowMinutes() % o.getSlideMinutes() != 0
+        || o.getLongWindowMinutes() % o.getSlideMinutes() != 0) {
+      throw new IllegalArgumentException(
+          "--shortWindowMinutes and --longWindowMinutes must be multiples of --slideMinutes.");
+    }
+  }
+
+  private static void requirePositive(String name, Integer value) {
+    if (value == null || value <= 0) {
+      throw new IllegalArgumentException("--" + name + " must be a positive number, got " + value);
+    }
+  }
+
+  /**
+   * Steps:
+   *
+   * <ol>
+   *   <li>ReadViews / ReadClicks: Silver events as movie ids stamped with event time.
+   *   <li>ComputeTrending: hourly slices (count + CoGroupByKey), summed into 1 h and 24 h windows.
+   *   <li>WriteTrending1h / WriteTrending24h: each Gold table rewritten whole, atomically.
+   * </ol>
+   */
+  public static void buildPipeline(Pipeline pipeline, TrendingToGoldOptions options) {
+    Lakehouse lakehouse = Lakehouse.at(options.getLakehousePath());
+    Duration refresh =
+        options.isStreaming() ? Duration.standardSeconds(options.getTriggerPeriodSeconds()) : null;
+    Duration poll =
+        options.isStreaming() ? Duration.standardSeconds(options.getSilverPollSeconds()) : null;
+
+    PCollection<Integer> views =
+        pipeline.apply("ReadViews", readSilver(lakehouse, Lakehouse.VIEWS, poll));
+    PCollection<Integer> clicks =
+        pipeline.apply("ReadClicks", readSilver(lakehouse, Lakehouse.CLICKS, poll));
+
+    PCollectionTuple gold =
+        PCollectionTuple.of(ComputeTrending.VIEWS, views)
+            .and(ComputeTrending.CLICKS, clicks)
+            .apply(
+                "ComputeTrending",
+                new ComputeTrending(
+                    Duration.standardMinutes(options.getShortWindowMinutes()),
+                    Duration.standardMinutes(options.getLongWindowMinutes()),
+                    Duration.standardMinutes(options.getSlideMinutes()),
+                    Duration.standardMinutes(options.getShortAllowedLatenessMinutes()),
+                    Duration.standardMinutes(options.getLongAllowedLatenessMinutes()),
+                    refresh));
+
+    gold.get(ComputeTrending.SHORT_TABLE)
+        .apply(
+            "WriteTrending1h",
+            new WriteGoldTable(lakehouse.goldTable(Lakehouse.TRENDING_1H).toString(), refresh));
+    gold.get(ComputeTrending.LONG_TABLE)
+        .apply(
+            "WriteTrending24h",
+            new WriteGoldTable(lakehouse.goldTable(Lakehouse.TRENDING_24H).toString(), refresh));
+  }
+
+  private static ReadSilver readSilver(Lakehouse lakehouse, String table, Duration poll) {
+    return new ReadSilver(lakehouse.silverTable(table).toString(), table);
+  }
+}

@@ -34,10 +34,20 @@ import org.apache.parquet.io.PositionOutputStream;
  * <p>A rewrite writes the whole table to a hidden temporary file in the same folder (readers such
  * as Spark ignore names starting with '.') and renames it over the table file. The rename is
  * atomic, so a reader opens either the old or the new table, never a partial, missing or doubled
- * one; a reader that has the old file open keeps reading the old contents.
+ * one; a reader that has the old file open keeps reading the old contents. Spark SQL lists the
+ * folder, takes the schema from {@value #SCHEMA_FILE_NAME}, then opens the data file afresh.
+ * Limit: a Spark task that read the footer of one version and reopens the file for its row groups
+ * a few milliseconds later, just as a rewrite lands, fails (and Spark retries the task); it never
+ * returns rows of two versions.
  */
 public final class GoldTable {
   public static final String FILE_NAME = "part-00000.parquet";
+  /**
+   * A Parquet summary file with the schema and no rows, written once and never changed. Spark SQL
+   * infers the schema from it instead of from the data file, so that its schema step never reads
+   * a data file whose length changed since Spark listed the folder.
+   */
+  public static final String SCHEMA_FILE_NAME = "_common_metadata";
   private static final String TEMP_PREFIX = ".rewrite-";
 
   /** Window ascending, then trend_score descending, then movie_id ascending. */
@@ -81,22 +91,28 @@ public final class GoldTable {
   /** Replaces the table in {@code dir} with {@code rows}, atomically. */
   public static void rewrite(Path dir, Collection<TrendRow> rows) throws IOException {
     Files.createDirectories(dir);
+    if (!Files.exists(dir.resolve(SCHEMA_FILE_NAME))) {
+      writeAtomically(dir, SCHEMA_FILE_NAME, List.of());
+    }
+    writeAtomically(dir, FILE_NAME, ranked(rows));
+  }
+
+  private static void writeAtomically(Path dir, String name, List<GenericRecord> records) throws IOException {
     Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID() + ".tmp");
     try {
-      Schema schema = schema();
       try (ParquetWriter<GenericRecord> writer =
           AvroParquetWriter.<GenericRecord>builder(new NioOutputFile(temp))
-              .withSchema(schema)
+              .withSchema(schema())
               .withDataModel(GenericData.get())
               .withConf(new Configuration(false))
               .withCompressionCodec(CompressionCodecName.SNAPPY)
               .build()) {
-        for (GenericRecord r : ranked(rows)) {
+        for (GenericRecord r : records) {
           writer.write(r);
         }
       }
       try {
-        Files.move(temp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("The file system of " + dir + " cannot rename atomically", e);
       }

@@ -6,6 +6,7 @@ import java.util.Arrays;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.joda.time.Duration;
@@ -39,11 +40,17 @@ public class TrendingToGold {
   /** Validates the options, runs the pipeline and waits for it to end. */
   public static PipelineResult.State run(TrendingToGoldOptions options) throws IOException {
     validate(options);
+    return run(options, computeTrending(options));
+  }
+
+  static PipelineResult.State run(
+      TrendingToGoldOptions options, PTransform<PCollectionTuple, PCollectionTuple> compute)
+      throws IOException {
     Lakehouse lakehouse = Lakehouse.validate(options);
     GoldTable.removeLeftovers(lakehouse.goldTable(Lakehouse.TRENDING_1H));
     GoldTable.removeLeftovers(lakehouse.goldTable(Lakehouse.TRENDING_24H));
     Pipeline pipeline = Pipeline.create(options);
-    buildPipeline(pipeline, options);
+    buildPipeline(pipeline, options, compute);
     LOG.info(
         "Trending to Gold: {} mode, lakehouse {}",
         options.isStreaming() ? "streaming" : "batch",
@@ -86,29 +93,43 @@ public class TrendingToGold {
    * </ol>
    */
   public static void buildPipeline(Pipeline pipeline, TrendingToGoldOptions options) {
+    buildPipeline(pipeline, options, computeTrending(options));
+  }
+
+  /** The windows, lateness and refresh period of the options. */
+  static ComputeTrending computeTrending(TrendingToGoldOptions options) {
+    return new ComputeTrending(
+        Duration.standardMinutes(options.getShortWindowMinutes()),
+        Duration.standardMinutes(options.getLongWindowMinutes()),
+        Duration.standardMinutes(options.getSlideMinutes()),
+        Duration.standardMinutes(options.getShortAllowedLatenessMinutes()),
+        Duration.standardMinutes(options.getLongAllowedLatenessMinutes()),
+        refreshPeriod(options));
+  }
+
+  static Duration refreshPeriod(TrendingToGoldOptions options) {
+    return options.isStreaming() ? Duration.standardSeconds(options.getTriggerPeriodSeconds()) : null;
+  }
+
+  /** The pipeline with another computation in the middle (the benchmark's naive variant). */
+  static void buildPipeline(
+      Pipeline pipeline,
+      TrendingToGoldOptions options,
+      PTransform<PCollectionTuple, PCollectionTuple> compute) {
     Lakehouse lakehouse = Lakehouse.at(options.getLakehousePath());
-    Duration refresh =
-        options.isStreaming() ? Duration.standardSeconds(options.getTriggerPeriodSeconds()) : null;
+    Duration refresh = refreshPeriod(options);
     Duration poll =
         options.isStreaming() ? Duration.standardSeconds(options.getSilverPollSeconds()) : null;
 
     PCollection<Integer> views =
-        pipeline.apply("ReadViews", readSilver(lakehouse, Lakehouse.VIEWS, poll));
+        pipeline.apply("ReadViews", readSilver(lakehouse, Lakehouse.VIEWS, poll, options));
     PCollection<Integer> clicks =
-        pipeline.apply("ReadClicks", readSilver(lakehouse, Lakehouse.CLICKS, poll));
+        pipeline.apply("ReadClicks", readSilver(lakehouse, Lakehouse.CLICKS, poll, options));
 
     PCollectionTuple gold =
         PCollectionTuple.of(ComputeTrending.VIEWS, views)
             .and(ComputeTrending.CLICKS, clicks)
-            .apply(
-                "ComputeTrending",
-                new ComputeTrending(
-                    Duration.standardMinutes(options.getShortWindowMinutes()),
-                    Duration.standardMinutes(options.getLongWindowMinutes()),
-                    Duration.standardMinutes(options.getSlideMinutes()),
-                    Duration.standardMinutes(options.getShortAllowedLatenessMinutes()),
-                    Duration.standardMinutes(options.getLongAllowedLatenessMinutes()),
-                    refresh));
+            .apply("ComputeTrending", compute);
 
     gold.get(ComputeTrending.SHORT_TABLE)
         .apply(
@@ -120,7 +141,19 @@ public class TrendingToGold {
             new WriteGoldTable(lakehouse.goldTable(Lakehouse.TRENDING_24H).toString(), refresh));
   }
 
-  private static ReadSilver readSilver(Lakehouse lakehouse, String table, Duration poll) {
-    return new ReadSilver(lakehouse.silverTable(table).toString(), table);
+  private static ReadSilver readSilver(
+      Lakehouse lakehouse, String table, Duration poll, TrendingToGoldOptions o) {
+    String dir = lakehouse.silverTable(table).toString();
+    if (poll == null) {
+      return ReadSilver.once(dir, table);
+    }
+    return ReadSilver.watching(
+        dir,
+        table,
+        poll,
+        Duration.standardMinutes(o.getShortWindowMinutes()),
+        Duration.standardMinutes(o.getShortAllowedLatenessMinutes()),
+        Duration.standardMinutes(o.getLongWindowMinutes()),
+        Duration.standardMinutes(o.getLongAllowedLatenessMinutes()));
   }
 }

@@ -6,9 +6,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.ListCoder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
@@ -59,28 +63,48 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
               .withAllowedLateness(Duration.ZERO)
               .discardingFiredPanes();
     }
+    // Two levels: rows are first gathered into a few shards (deduplicated there), and only the
+    // shards' blocks meet under the single table key. One key holding every row would make the
+    // Direct runner copy an ever-growing state for every incoming bundle.
     return rows.apply("GlobalWindow", global)
-        .apply("KeyByTable", ParDo.of(new KeyByTableFn(tableDir)))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), TrendRowCoder.of()))
-        .apply("CollectChanges", GroupByKey.create())
+        .apply("KeyByShard", ParDo.of(new KeyByShardFn()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), TrendRowCoder.of()))
+        .apply("CollectShards", GroupByKey.create())
+        .apply("MergeShard", ParDo.of(new MergeShardFn(tableDir)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(TrendRowCoder.of())))
+        .apply("CollectTable", GroupByKey.create())
         .apply("RewriteTable", ParDo.of(new RewriteTableFn(refreshPeriod != null)));
   }
 
-  static class KeyByTableFn extends DoFn<TrendRow, KV<String, TrendRow>> {
+  static final int SHARDS = 32;
+
+  static class KeyByShardFn extends DoFn<TrendRow, KV<Integer, TrendRow>> {
+    @ProcessElement
+    public void process(@Element TrendRow row, OutputReceiver<KV<Integer, TrendRow>> out) {
+      out.output(KV.of(Math.floorMod(row.movieId(), SHARDS), row));
+    }
+  }
+
+  /** One block per shard and pane, one row per (window, movie), keyed by the table folder. */
+  static class MergeShardFn extends DoFn<KV<Integer, Iterable<TrendRow>>, KV<String, List<TrendRow>>> {
     private final String table;
 
-    KeyByTableFn(String table) {
+    MergeShardFn(String table) {
       this.table = table;
     }
 
     @ProcessElement
-    public void process(@Element TrendRow row, OutputReceiver<KV<String, TrendRow>> out) {
-      out.output(KV.of(table, row));
+    public void process(@Element KV<Integer, Iterable<TrendRow>> shard, OutputReceiver<KV<String, List<TrendRow>>> out) {
+      Map<Long, TrendRow> rows = new HashMap<>();
+      for (TrendRow row : shard.getValue()) {
+        rows.merge(row.key(), row, TrendRow::latest);
+      }
+      out.output(KV.of(table, new ArrayList<>(rows.values())));
     }
   }
 
   /** Merges a batch of changed rows into the table and rewrites it. The key is the folder. */
-  static class RewriteTableFn extends DoFn<KV<String, Iterable<TrendRow>>, Long> {
+  static class RewriteTableFn extends DoFn<KV<String, Iterable<List<TrendRow>>>, Long> {
     private final boolean mergeWithExisting;
     private final Counter rewrites = Metrics.counter(WriteGoldTable.class, "goldRewrites");
     private final Distribution rowsPerRewrite = Metrics.distribution(WriteGoldTable.class, "goldRowsPerRewrite");
@@ -92,12 +116,14 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<TrendRow>> changes, OutputReceiver<Long> out)
+    public void process(@Element KV<String, Iterable<List<TrendRow>>> changes, OutputReceiver<Long> out)
         throws IOException {
       Path dir = Paths.get(changes.getKey());
       Map<Long, TrendRow> table = mergeWithExisting ? current(dir) : new HashMap<>();
-      for (TrendRow row : changes.getValue()) {
-        table.merge(row.key(), row, TrendRow::latest);
+      for (List<TrendRow> block : changes.getValue()) {
+        for (TrendRow row : block) {
+          table.merge(row.key(), row, TrendRow::latest);
+        }
       }
       GoldTable.rewrite(dir, table.values());
       rewrites.inc();

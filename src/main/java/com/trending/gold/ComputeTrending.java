@@ -48,6 +48,8 @@ import org.joda.time.Duration;
  * row, which also makes repeated panes harmless. Without one (batch) each window fires once.
  * Allowed lateness: each table drops data that arrives later than its own lateness after its
  * window's end; the slices keep state long enough for the latest window that contains them.
+ * Lateness is enforced where events are first grouped, so in streaming the 1-hour table counts
+ * its own slices (two counts per event instead of 24); in batch both tables share them.
  */
 public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTuple> {
 
@@ -99,26 +101,28 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
 
   @Override
   public PCollectionTuple expand(PCollectionTuple input) {
-    // A slice must be kept as long as the latest window containing it still accepts data.
-    Duration sliceLateness =
-        max(shortLateness.plus(shortSize).minus(slide), longLateness.plus(longSize).minus(slide));
-    PCollection<KV<Integer, TrendRow>> slices =
-        input.apply(
-            "CountHourlySlices",
-            new CountSlices(slide, sliceLateness, refreshPeriod));
+    // A slice must accept data as long as the latest window containing it still does. Lateness
+    // is decided where events are first grouped (a late pane is not late downstream), so in
+    // streaming, where the two tables' lateness differ, each table gets its own slices; in batch
+    // nothing is late and one set of slices serves both tables: every event is counted once.
+    Duration longSliceLateness = longLateness.plus(longSize).minus(slide);
+    Duration shortSliceLateness = shortLateness.plus(shortSize).minus(slide);
+    PCollection<KV<Integer, TrendRow>> longSlices =
+        input.apply("CountHourlySlices", new CountSlices(slide, longSliceLateness, refreshPeriod));
+    PCollection<KV<Integer, TrendRow>> shortSlices =
+        refreshPeriod == null || shortSliceLateness.equals(longSliceLateness)
+            ? longSlices
+            : input.apply(
+                "CountHourlySlicesFor1h", new CountSlices(slide, shortSliceLateness, refreshPeriod));
     PCollection<TrendRow> shortRows =
-        slices.apply(
+        shortSlices.apply(
             "RollUpShortWindows",
             new RollUpSlices(FixedWindows.of(shortSize), shortLateness, refreshPeriod));
     PCollection<TrendRow> longRows =
-        slices.apply(
+        longSlices.apply(
             "RollUpLongWindows",
             new RollUpSlices(SlidingWindows.of(longSize).every(slide), longLateness, refreshPeriod));
     return PCollectionTuple.of(SHORT_TABLE, shortRows).and(LONG_TABLE, longRows);
-  }
-
-  private static Duration max(Duration a, Duration b) {
-    return a.isLongerThan(b) ? a : b;
   }
 
   /** Applies a window function with the trigger of the mode: once (batch) or refreshing. */

@@ -69,6 +69,7 @@ final class StreamingHarness {
     long deadline = System.currentTimeMillis() + timeoutMillis;
     Set<TrendRow> actual1h = Set.of();
     Set<TrendRow> actual24h = Set.of();
+    int polls = 0;
     while (System.currentTimeMillis() < deadline) {
       List<TrendRow> rows1h = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_1H));
       List<TrendRow> rows24h = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_24H));
@@ -77,12 +78,24 @@ final class StreamingHarness {
       assertEquals("one row per (window, movie)", rows1h.size(), actual1h.size());
       assertEquals("one row per (window, movie)", rows24h.size(), actual24h.size());
       if (actual1h.equals(expected1h) && actual24h.equals(expected24h)) {
+        System.err.printf("Gold caught up: %d + %d rows%n", actual1h.size(), actual24h.size());
         return;
+      }
+      if (++polls % 20 == 0) {
+        System.err.printf(
+            "Waiting for Gold: 1h %d/%d rows equal, 24h %d/%d%n",
+            intersection(expected1h, actual1h), expected1h.size(), intersection(expected24h, actual24h), expected24h.size());
       }
       Thread.sleep(500);
     }
     assertEquals("1h table: " + diff(expected1h, actual1h), expected1h.size(), -1);
     assertEquals("24h table: " + diff(expected24h, actual24h), expected24h.size(), -1);
+  }
+
+  private static int intersection(Set<TrendRow> a, Set<TrendRow> b) {
+    Set<TrendRow> both = new HashSet<>(a);
+    both.retainAll(b);
+    return both.size();
   }
 
   private static String diff(Set<TrendRow> expected, Set<TrendRow> actual) {

@@ -2,7 +2,9 @@ package com.trending.gold;
 
 import com.trending.lakehouse.Lakehouse;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -25,8 +27,7 @@ public class TrendingToGold {
   private static final Logger LOG = LoggerFactory.getLogger(TrendingToGold.class);
 
   public static void main(String[] args) throws IOException {
-    TrendingToGoldOptions options =
-        PipelineOptionsFactory.fromArgs(args).withValidation().as(TrendingToGoldOptions.class);
+    TrendingToGoldOptions options = parse(args);
     if (Arrays.stream(args).noneMatch(a -> a.startsWith("--streaming"))) {
       options.setStreaming(true); // like the original job
     }
@@ -35,6 +36,27 @@ public class TrendingToGold {
       LOG.error("TrendingToGold ended in state {}", state);
       System.exit(1);
     }
+  }
+
+  /**
+   * Parses the arguments. On the Spark runner, defaults the micro-batch interval to the refresh
+   * period (Beam's 500 ms batches fall behind on a small machine and delay every refresh) and the
+   * checkpoint folder to {@code $LAKEHOUSE_PATH/_checkpoints/trending-to-gold}.
+   */
+  static TrendingToGoldOptions parse(String[] args) {
+    TrendingToGoldOptions options =
+        PipelineOptionsFactory.fromArgs(args).withValidation().as(TrendingToGoldOptions.class);
+    if (!options.getRunner().getSimpleName().startsWith("Spark")) {
+      return options;
+    }
+    List<String> more = new ArrayList<>(Arrays.asList(args));
+    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--batchIntervalMillis"))) {
+      more.add("--batchIntervalMillis=" + 1000L * options.getTriggerPeriodSeconds());
+    }
+    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--checkpointDir"))) {
+      more.add("--checkpointDir=" + Lakehouse.at(options.getLakehousePath()).checkpoints("trending-to-gold"));
+    }
+    return PipelineOptionsFactory.fromArgs(more.toArray(new String[0])).withValidation().as(TrendingToGoldOptions.class);
   }
 
   /** Validates the options, runs the pipeline and waits for it to end. */

@@ -21,6 +21,7 @@ public class TrendingToGoldSparkStreamingIT {
         240_000,
         "--runner=SparkRunner",
         "--sparkMaster=local[2]",
+        "--batchIntervalMillis=2000",
         "--checkpointDir=" + root.resolve("_checkpoints").resolve("trending-to-gold"));
   }
 }

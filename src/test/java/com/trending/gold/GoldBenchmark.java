@@ -13,7 +13,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollectionTuple;
 
@@ -57,8 +56,7 @@ public final class GoldBenchmark {
       } else {
         runnerArgs.add("--runner=DirectRunner");
       }
-      TrendingToGoldOptions options =
-          PipelineOptionsFactory.fromArgs(runnerArgs.toArray(new String[0])).as(TrendingToGoldOptions.class);
+      TrendingToGoldOptions options = TrendingToGold.parse(runnerArgs.toArray(new String[0]));
       double sliced = time(options, TrendingToGold.computeTrending(options));
       HashSet<TrendRow> sliced24h = new HashSet<>(GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_24H)));
       HashSet<TrendRow> sliced1h = new HashSet<>(GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_1H)));

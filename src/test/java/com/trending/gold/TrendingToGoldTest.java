@@ -57,7 +57,14 @@ public class TrendingToGoldTest {
       assertTrue("table order", GoldTable.ORDER.compare(actual.get(i - 1), actual.get(i)) < 0);
     }
     try (var files = Files.list(dir)) {
-      assertEquals("one visible file", 1, files.filter(f -> !f.getFileName().toString().startsWith(".")).count());
+      assertEquals(
+          "one data file (Spark skips names starting with '.' or '_')",
+          1,
+          files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".") && !n.startsWith("_")).count());
+    }
+    assertTrue("schema summary", Files.exists(dir.resolve(GoldTable.SCHEMA_FILE_NAME)));
+    try (var files = Files.list(dir)) {
+      assertEquals("no leftovers", 0, files.filter(f -> f.getFileName().toString().startsWith(".")).count());
     }
   }
 }

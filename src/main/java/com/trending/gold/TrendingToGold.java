@@ -88,8 +88,20 @@ public class TrendingToGold {
         "Trending to Gold: {} mode, lakehouse {}",
         options.isStreaming() ? "streaming" : "batch",
         lakehouse.root());
+    long started = System.currentTimeMillis();
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
+    if (state == PipelineResult.State.DONE && !options.isStreaming()) {
+      // No Silver events at all: the recompute is two empty tables, not the previous ones.
+      for (String table : new String[] {Lakehouse.TRENDING_1H, Lakehouse.TRENDING_24H}) {
+        java.nio.file.Path dir = lakehouse.goldTable(table);
+        java.nio.file.Path file = dir.resolve(GoldTable.FILE_NAME);
+        if (!java.nio.file.Files.exists(file)
+            || java.nio.file.Files.getLastModifiedTime(file).toMillis() < started) {
+          GoldTable.rewrite(dir, java.util.List.of());
+        }
+      }
+    }
     LOG.info("Trending to Gold ended: {}", state);
     return state;
   }

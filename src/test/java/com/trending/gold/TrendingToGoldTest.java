@@ -49,6 +49,30 @@ public class TrendingToGoldTest {
     assertTable(lakehouse.goldTable(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
   }
 
+  @Test
+  public void emptySilverGivesEmptyTables() throws Exception {
+    Path root = tmp.getRoot().toPath().resolve("empty");
+    Lakehouse lakehouse = Lakehouse.at(root.toString());
+    GoldTable.rewrite(lakehouse.goldTable(Lakehouse.TRENDING_1H), List.of(new TrendRow(3_600_000L, 1, 1, 0)));
+    TrendingToGoldOptions options =
+        PipelineOptionsFactory.fromArgs("--lakehousePath=" + root, "--streaming=false", "--runner=DirectRunner")
+            .as(TrendingToGoldOptions.class);
+    assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
+    assertTable(lakehouse.goldTable(Lakehouse.TRENDING_1H), List.of());
+    assertTable(lakehouse.goldTable(Lakehouse.TRENDING_24H), List.of());
+  }
+
+  @Test
+  public void deltaIsRejectedWithAClearMessage() {
+    TrendingToGoldOptions options =
+        PipelineOptionsFactory.fromArgs(
+                "--lakehousePath=" + tmp.getRoot(), "--storageFormat=delta", "--streaming=false")
+            .as(TrendingToGoldOptions.class);
+    IllegalArgumentException e =
+        org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> TrendingToGold.run(options));
+    assertTrue(e.getMessage(), e.getMessage().contains("not supported yet"));
+  }
+
   static void assertTable(Path dir, List<TrendRow> expected) throws Exception {
     List<TrendRow> actual = GoldTable.read(dir);
     assertEquals(expected.size(), actual.size());

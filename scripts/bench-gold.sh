@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Benchmark of the Gold batch recompute: sliced (hourly slices summed into 24 h windows) against the
+# naive SlidingWindows variant, on the Direct runner and on the Spark runner local[2].
+# Usage: scripts/bench-gold.sh [--events=2000000] [--hours=72] [--movies=5000] [--clickShare=0.25]
+#                              [--runners=direct,spark] [--sparkMaster=local[2]] [--dir=target/bench-lakehouse]
+# Silver data is generated once into --dir (Zipf popularity) and reused while the parameters match.
+set -euo pipefail
+here="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$here"
+
+cp_file=target/classpath-test.txt
+if [[ ! -f "$cp_file" || ! -d target/test-classes ]] \
+    || [[ -n "$(find pom.xml src schemas -newer "$cp_file" -print -quit)" ]]; then
+  echo "Building..." >&2
+  mvn -q -B -DskipTests test-compile dependency:build-classpath \
+    -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
+fi
+
+ADD_OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
+--add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
+--add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
+--add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
+--add-opens=java.base/java.io=ALL-UNNAMED"
+
+# shellcheck disable=SC2086
+exec java $ADD_OPENS ${JAVA_OPTS:--Xmx6g} -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
+  com.trending.gold.GoldBenchmark "$@"

@@ -1,0 +1,225 @@
+package com.trending.gold;
+
+import com.trending.lakehouse.Schemas;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+
+/**
+ * One Gold table on disk: a folder holding a single Parquet file, {@value #FILE_NAME}, rows ordered
+ * by window then trend_score descending, ranked within each window.
+ *
+ * <p>A rewrite writes the whole table to a hidden temporary file in the same folder (readers such
+ * as Spark ignore names starting with '.') and renames it over the table file. The rename is
+ * atomic, so a reader opens either the old or the new table, never a partial, missing or doubled
+ * one; a reader that has the old file open keeps reading the old contents. Spark SQL lists the
+ * folder, takes the schema from {@value #SCHEMA_FILE_NAME}, then opens the data file afresh.
+ * Limit: a Spark task that read the footer of one version and reopens the file for its row groups
+ * a few milliseconds later, just as a rewrite lands, fails (and Spark retries the task); it never
+ * returns rows of two versions.
+ */
+public final class GoldTable {
+  public static final String FILE_NAME = "part-00000.parquet";
+  /**
+   * A Parquet summary file with the schema and no rows, written once and never changed. Spark SQL
+   * infers the schema from it instead of from the data file, so that its schema step never reads
+   * a data file whose length changed since Spark listed the folder.
+   */
+  public static final String SCHEMA_FILE_NAME = "_common_metadata";
+  private static final String TEMP_PREFIX = ".rewrite-";
+
+  /** Window ascending, then trend_score descending, then movie_id ascending. */
+  public static final Comparator<TrendRow> ORDER =
+      Comparator.comparingLong(TrendRow::windowEnd)
+          .thenComparing(Comparator.comparingDouble(TrendRow::trendScore).reversed())
+          .thenComparingInt(TrendRow::movieId);
+
+  private GoldTable() {}
+
+  public static Schema schema() {
+    return Schemas.avro("trending");
+  }
+
+  /** The rows in table order, each as a Gold record with its rank in its window. */
+  public static List<GenericRecord> ranked(Collection<TrendRow> rows) {
+    List<TrendRow> sorted = new ArrayList<>(rows);
+    sorted.sort(ORDER);
+    Schema schema = schema();
+    List<GenericRecord> out = new ArrayList<>(sorted.size());
+    long window = Long.MIN_VALUE;
+    int rank = 0;
+    for (TrendRow row : sorted) {
+      if (row.windowEnd() != window) {
+        window = row.windowEnd();
+        rank = 0;
+      }
+      rank++;
+      GenericRecord r = new GenericData.Record(schema);
+      r.put("window_ts", row.windowEnd());
+      r.put("movie_id", row.movieId());
+      r.put("views", row.views());
+      r.put("clicks", row.clicks());
+      r.put("trend_score", row.trendScore());
+      r.put("rank", rank);
+      out.add(r);
+    }
+    return out;
+  }
+
+  /** Replaces the table in {@code dir} with {@code rows}, atomically. */
+  public static void rewrite(Path dir, Collection<TrendRow> rows) throws IOException {
+    Files.createDirectories(dir);
+    if (!Files.exists(dir.resolve(SCHEMA_FILE_NAME))) {
+      writeAtomically(dir, SCHEMA_FILE_NAME, List.of());
+    }
+    writeAtomically(dir, FILE_NAME, ranked(rows));
+  }
+
+  private static void writeAtomically(Path dir, String name, List<GenericRecord> records) throws IOException {
+    Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID() + ".tmp");
+    try {
+      try (ParquetWriter<GenericRecord> writer =
+          AvroParquetWriter.<GenericRecord>builder(new NioOutputFile(temp))
+              .withSchema(schema())
+              .withDataModel(GenericData.get())
+              .withConf(new Configuration(false))
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .build()) {
+        for (GenericRecord r : records) {
+          writer.write(r);
+        }
+      }
+      try {
+        Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } catch (AtomicMoveNotSupportedException e) {
+        throw new IOException("The file system of " + dir + " cannot rename atomically", e);
+      }
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /** The rows of the table in {@code dir}, or an empty list if it has not been written yet. */
+  public static List<TrendRow> read(Path dir) throws IOException {
+    Path file = dir.resolve(FILE_NAME);
+    List<TrendRow> rows = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return rows;
+    }
+    try (ParquetReader<GenericRecord> reader =
+        AvroParquetReader.<GenericRecord>builder(
+                HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))
+            .withDataModel(GenericData.get())
+            .build()) {
+      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+        rows.add(
+            new TrendRow(
+                (Long) r.get("window_ts"),
+                (Integer) r.get("movie_id"),
+                (Long) r.get("views"),
+                (Long) r.get("clicks")));
+      }
+    }
+    return rows;
+  }
+
+  /** Deletes temporary files that a crashed rewrite may have left behind. */
+  public static void removeLeftovers(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (DirectoryStream<Path> temps = Files.newDirectoryStream(dir, TEMP_PREFIX + "*")) {
+      for (Path t : temps) {
+        Files.deleteIfExists(t);
+      }
+    }
+  }
+
+  /** A Parquet output file on the local file system, without Hadoop's checksum side files. */
+  static final class NioOutputFile implements OutputFile {
+    private final Path path;
+
+    NioOutputFile(Path path) {
+      this.path = path;
+    }
+
+    @Override
+    public PositionOutputStream create(long blockSizeHint) throws IOException {
+      return open(StandardOpenOption.CREATE_NEW);
+    }
+
+    @Override
+    public PositionOutputStream createOrOverwrite(long blockSizeHint) throws IOException {
+      return open(StandardOpenOption.CREATE);
+    }
+
+    private PositionOutputStream open(StandardOpenOption mode) throws IOException {
+      OutputStream out =
+          new java.io.BufferedOutputStream(
+              Files.newOutputStream(path, mode, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING),
+              1 << 16);
+      return new PositionOutputStream() {
+        private long pos;
+
+        @Override
+        public long getPos() {
+          return pos;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+          out.write(b);
+          pos++;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+          out.write(b, off, len);
+          pos += len;
+        }
+
+        @Override
+        public void flush() throws IOException {
+          out.flush();
+        }
+
+        @Override
+        public void close() throws IOException {
+          out.close();
+        }
+      };
+    }
+
+    @Override
+    public boolean supportsBlockSize() {
+      return false;
+    }
+
+    @Override
+    public long defaultBlockSize() {
+      return 0;
+    }
+  }
+}

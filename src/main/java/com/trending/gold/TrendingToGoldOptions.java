@@ -1,0 +1,52 @@
+package com.trending.gold;
+
+import com.trending.lakehouse.LakehouseOptions;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.StreamingOptions;
+
+/** Options of {@link TrendingToGold}; defaults are the data contract's. */
+public interface TrendingToGoldOptions extends LakehouseOptions, StreamingOptions {
+
+  @Description("Size of the short fixed windows (trending_now_1h), in minutes.")
+  @Default.Integer(60)
+  Integer getShortWindowMinutes();
+
+  void setShortWindowMinutes(Integer value);
+
+  @Description("Size of the long sliding windows (trending_now_24h), in minutes.")
+  @Default.Integer(24 * 60)
+  Integer getLongWindowMinutes();
+
+  void setLongWindowMinutes(Integer value);
+
+  @Description("Slide of the long windows, and size of the slices both tables are summed from, in minutes.")
+  @Default.Integer(60)
+  Integer getSlideMinutes();
+
+  void setSlideMinutes(Integer value);
+
+  @Description("Allowed lateness of trending_now_1h, in minutes.")
+  @Default.Integer(120)
+  Integer getShortAllowedLatenessMinutes();
+
+  void setShortAllowedLatenessMinutes(Integer value);
+
+  @Description("Allowed lateness of trending_now_24h, in minutes.")
+  @Default.Integer(26 * 60)
+  Integer getLongAllowedLatenessMinutes();
+
+  void setLongAllowedLatenessMinutes(Integer value);
+
+  @Description("Streaming: how often Gold is refreshed (and windows fire early or late), in seconds.")
+  @Default.Integer(5)
+  Integer getTriggerPeriodSeconds();
+
+  void setTriggerPeriodSeconds(Integer value);
+
+  @Description("Streaming: how often Silver is listed for new files, in seconds.")
+  @Default.Integer(5)
+  Integer getSilverPollSeconds();
+
+  void setSilverPollSeconds(Integer value);
+}

@@ -1,0 +1,212 @@
+package com.trending.gold;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.greaterThan;
+
+import com.trending.gold.ReferenceModel.Event;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.coders.VarIntCoder;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.testing.TestStream;
+import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.joda.time.Duration;
+import org.joda.time.Instant;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.junit.runners.JUnit4;
+
+/**
+ * Streaming (TestStream, refresh period 5 s): early refresh, on time, late but allowed, too late;
+ * and the latest rows of a longer out-of-order stream equal the reference model.
+ */
+@RunWith(JUnit4.class)
+public class ComputeTrendingStreamingTest {
+  private static final Duration PERIOD = Duration.standardSeconds(5);
+  private static final long HOUR = ReferenceModel.HOUR;
+  /** 10:00 on 2025-12-17; the hour under test is [10:00, 11:00). */
+  private static final Instant T0 = Instant.parse("2025-12-17T10:00:00Z");
+  private static final IntervalWindow HOUR_10 = new IntervalWindow(T0, T0.plus(Duration.millis(HOUR)));
+  /** The 24 h window that ends with hour 10. */
+  private static final IntervalWindow DAY_TO_11 =
+      new IntervalWindow(T0.minus(Duration.millis(23 * HOUR)), T0.plus(Duration.millis(HOUR)));
+
+  @Rule public final transient TestPipeline p = TestPipeline.create();
+
+  private static TimestampedValue<Integer> at(int movie, long offsetMillis) {
+    return TimestampedValue.of(movie, T0.plus(Duration.millis(offsetMillis)));
+  }
+
+  private static long minutes(long m) {
+    return m * 60_000L;
+  }
+
+  private static long end(IntervalWindow w) {
+    return w.end().getMillis();
+  }
+
+  /** Lets every stage's processing-time trigger fire (three stages deep). */
+  private static <T> TestStream.Builder<T> refresh(TestStream.Builder<T> s) {
+    return s.advanceProcessingTime(PERIOD.plus(Duration.millis(1)))
+        .advanceProcessingTime(PERIOD.plus(Duration.millis(1)))
+        .advanceProcessingTime(PERIOD.plus(Duration.millis(1)));
+  }
+
+  private PCollectionTuple apply(TestStream<Integer> views, TestStream<Integer> clicks) {
+    return PCollectionTuple.of(ComputeTrending.VIEWS, p.apply("Views", views))
+        .and(ComputeTrending.CLICKS, p.apply("Clicks", clicks))
+        .apply(ComputeTrending.withContractDefaults(PERIOD));
+  }
+
+  @Test
+  public void earlyRefreshBeforeTheWatermarkPasses() {
+    TestStream.Builder<Integer> v = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0);
+    v = refresh(v.addElements(at(1, minutes(10)), at(1, minutes(20))));
+    TestStream<Integer> views = v.addElements(at(1, minutes(30))).advanceWatermarkToInfinity();
+    TestStream<Integer> clicks = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
+    PCollectionTuple gold = apply(views, clicks);
+    PAssert.that(gold.get(ComputeTrending.SHORT_TABLE))
+        .inEarlyPane(HOUR_10)
+        .containsInAnyOrder(new TrendRow(end(HOUR_10), 1, 2, 0));
+    PAssert.that(gold.get(ComputeTrending.SHORT_TABLE))
+        .inOnTimePane(HOUR_10)
+        .containsInAnyOrder(new TrendRow(end(HOUR_10), 1, 3, 0));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void onTime() {
+    TestStream<Integer> views =
+        TestStream.create(VarIntCoder.of())
+            .advanceWatermarkTo(T0)
+            .addElements(at(1, minutes(10)), at(1, HOUR - 1), at(2, minutes(30)))
+            .advanceWatermarkTo(T0.plus(Duration.millis(HOUR + minutes(1))))
+            .advanceWatermarkToInfinity();
+    TestStream<Integer> clicks =
+        TestStream.create(VarIntCoder.of())
+            .advanceWatermarkTo(T0)
+            .addElements(at(1, minutes(20)), at(3, 0))
+            .advanceWatermarkTo(T0.plus(Duration.millis(HOUR + minutes(1))))
+            .advanceWatermarkToInfinity();
+    PCollectionTuple gold = apply(views, clicks);
+    PAssert.that(gold.get(ComputeTrending.SHORT_TABLE))
+        .inOnTimePane(HOUR_10)
+        .containsInAnyOrder(
+            new TrendRow(end(HOUR_10), 1, 2, 1),
+            new TrendRow(end(HOUR_10), 2, 1, 0),
+            new TrendRow(end(HOUR_10), 3, 0, 1));
+    PAssert.that(gold.get(ComputeTrending.LONG_TABLE))
+        .inOnTimePane(DAY_TO_11)
+        .containsInAnyOrder(
+            new TrendRow(end(DAY_TO_11), 1, 2, 1),
+            new TrendRow(end(DAY_TO_11), 2, 1, 0),
+            new TrendRow(end(DAY_TO_11), 3, 0, 1));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void lateButAllowedUpdatesTheRow() {
+    // Watermark 1 h 30 min past the end of hour 10: late, within the 2 h of the 1 h table.
+    TestStream.Builder<Integer> v =
+        TestStream.create(VarIntCoder.of())
+            .advanceWatermarkTo(T0)
+            .addElements(at(1, minutes(10)))
+            .advanceWatermarkTo(T0.plus(Duration.millis(HOUR + minutes(90))));
+    TestStream<Integer> views = refresh(v.addElements(at(1, minutes(40)))).advanceWatermarkToInfinity();
+    TestStream<Integer> clicks = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
+    PCollectionTuple gold = apply(views, clicks);
+    PAssert.that(gold.get(ComputeTrending.SHORT_TABLE))
+        .inOnTimePane(HOUR_10)
+        .containsInAnyOrder(new TrendRow(end(HOUR_10), 1, 1, 0));
+    PAssert.that(gold.get(ComputeTrending.SHORT_TABLE))
+        .inLatePane(HOUR_10)
+        .containsInAnyOrder(new TrendRow(end(HOUR_10), 1, 2, 0));
+    PAssert.that(gold.get(ComputeTrending.LONG_TABLE))
+        .inLatePane(DAY_TO_11)
+        .containsInAnyOrder(new TrendRow(end(DAY_TO_11), 1, 2, 0));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  public void tooLateIsDroppedAndCounted() {
+    // Watermark 3 h past the end of hour 10: too late for the 1 h table (2 h), still in time for
+    // the 24 h windows that contain it (26 h). An event 3 days old is too late for both.
+    TestStream.Builder<Integer> v =
+        TestStream.create(VarIntCoder.of())
+            .advanceWatermarkTo(T0)
+            .addElements(at(1, minutes(10)))
+            .advanceWatermarkTo(T0.plus(Duration.millis(4 * HOUR)));
+    TestStream<Integer> views =
+        refresh(v.addElements(at(1, minutes(40)), at(7, -72 * HOUR))).advanceWatermarkToInfinity();
+    TestStream<Integer> clicks = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
+    PCollectionTuple gold = apply(views, clicks);
+    PAssert.that(gold.get(ComputeTrending.SHORT_TABLE).apply("Latest1h", new LatestRows()))
+        .containsInAnyOrder(new TrendRow(end(HOUR_10), 1, 1, 0));
+    List<TrendRow> day = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      day.add(new TrendRow(end(HOUR_10) + i * HOUR, 1, 2, 0)); // both views, in all 24 windows
+    }
+    PAssert.that(gold.get(ComputeTrending.LONG_TABLE).apply("Latest24h", new LatestRows()))
+        .containsInAnyOrder(day);
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    long dropped = 0;
+    // The runners' own counter: "DroppedDueToLateness" (Direct), "droppedDueToLateness" (others).
+    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder().build()).getCounters()) {
+      if (c.getName().getName().equalsIgnoreCase(LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS)) {
+        dropped += c.getAttempted();
+      }
+    }
+    assertThat("events and slices dropped for lateness", dropped, greaterThan(0L));
+  }
+
+  @Test
+  public void outOfOrderStreamEqualsReferenceModel() {
+    Random random = new Random(5);
+    long start = T0.getMillis();
+    List<Event> views = ReferenceModel.randomEvents(random, 1500, 20, start, 30);
+    List<Event> clicks = ReferenceModel.randomEvents(random, 400, 20, start, 30);
+    PCollectionTuple gold = apply(outOfOrder(views, start), outOfOrder(clicks, start));
+    PAssert.that(gold.get(ComputeTrending.SHORT_TABLE).apply("Latest1h", new LatestRows()))
+        .containsInAnyOrder(ReferenceModel.oneHour(views, clicks));
+    PAssert.that(gold.get(ComputeTrending.LONG_TABLE).apply("Latest24h", new LatestRows()))
+        .containsInAnyOrder(ReferenceModel.twentyFourHours(views, clicks));
+    p.run().waitUntilFinish();
+  }
+
+  /**
+   * Events in hourly batches, each batch shuffled and holding up to an hour of stragglers; the
+   * watermark trails the batches by an hour, so events are early, on time or late, never too late.
+   */
+  private static TestStream<Integer> outOfOrder(List<Event> events, long start) {
+    List<Event> sorted = new ArrayList<>(events);
+    sorted.sort(Comparator.comparingLong(e -> e.ts));
+    Random random = new Random(sorted.size());
+    TestStream.Builder<Integer> s = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(new Instant(start));
+    int i = 0;
+    for (long t = start + HOUR; i < sorted.size(); t += HOUR) {
+      List<TimestampedValue<Integer>> batch = new ArrayList<>();
+      while (i < sorted.size() && sorted.get(i).ts < t) {
+        batch.add(TimestampedValue.of(sorted.get(i).movieId, new Instant(sorted.get(i).ts)));
+        i++;
+      }
+      java.util.Collections.shuffle(batch, random);
+      if (!batch.isEmpty()) {
+        s = s.addElements(batch.get(0), batch.subList(1, batch.size()).toArray(new TimestampedValue[0]));
+      }
+      s = s.advanceProcessingTime(PERIOD.plus(Duration.millis(1))).advanceWatermarkTo(new Instant(t - HOUR));
+    }
+    return s.advanceWatermarkToInfinity();
+  }
+}

@@ -1,0 +1,66 @@
+package com.trending.gold;
+
+import com.trending.gold.ReferenceModel.Event;
+import com.trending.lakehouse.Schemas;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetWriter;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+/** Writes Silver tables in the layout the Kafka to Silver pipeline uses, for tests and benchmarks. */
+final class SilverFiles {
+  private SilverFiles() {}
+
+  /**
+   * Writes {@code events} into {@code tableDir/event_date=YYYY-MM-DD/<prefix>-N.parquet}, at most
+   * {@code perFile} rows per file, each file written under a hidden name and renamed.
+   */
+  static void write(Path tableDir, String schemaName, List<Event> events, String prefix, int perFile)
+      throws IOException {
+    Schema schema = Schemas.avro(schemaName);
+    Map<String, List<Event>> byDate = new TreeMap<>();
+    for (Event e : events) {
+      String date = Instant.ofEpochMilli(e.ts).atZone(ZoneOffset.UTC).toLocalDate().toString();
+      byDate.computeIfAbsent(date, d -> new ArrayList<>()).add(e);
+    }
+    for (Map.Entry<String, List<Event>> day : byDate.entrySet()) {
+      Path dir = tableDir.resolve("event_date=" + day.getKey());
+      Files.createDirectories(dir);
+      List<Event> rows = day.getValue();
+      for (int from = 0, n = 0; from < rows.size(); from += perFile, n++) {
+        Path temp = dir.resolve(".writing-" + UUID.randomUUID());
+        try (ParquetWriter<GenericRecord> writer =
+            AvroParquetWriter.<GenericRecord>builder(new GoldTable.NioOutputFile(temp))
+                .withSchema(schema)
+                .withDataModel(GenericData.get())
+                .withConf(new Configuration(false))
+                .withCompressionCodec(CompressionCodecName.SNAPPY)
+                .build()) {
+          for (Event e : rows.subList(from, Math.min(rows.size(), from + perFile))) {
+            GenericRecord r = new GenericData.Record(schema);
+            r.put("event_id", UUID.randomUUID().toString());
+            r.put("event_ts", e.ts);
+            r.put("user_id", e.movieId * 7 + 1);
+            r.put("movie_id", e.movieId);
+            writer.write(r);
+          }
+        }
+        Files.move(temp, dir.resolve(prefix + "-" + n + ".parquet"), StandardCopyOption.ATOMIC_MOVE);
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package com.trending.gold;
+
+import static org.junit.Assert.assertEquals;
+
+import com.trending.gold.ReferenceModel.Event;
+import com.trending.lakehouse.Lakehouse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.joda.time.Duration;
+
+/**
+ * Runs TrendingToGold in streaming against a Silver folder that grows while it runs, and checks
+ * that Gold catches up with the reference model after each batch of new files.
+ */
+final class StreamingHarness {
+  private StreamingHarness() {}
+
+  static void run(Path root, long timeoutMillis, String... runnerArgs) throws Exception {
+    Lakehouse lakehouse = Lakehouse.at(root.toString());
+    List<String> args = new ArrayList<>(List.of(runnerArgs));
+    args.add("--lakehousePath=" + root);
+    args.add("--streaming=true");
+    args.add("--triggerPeriodSeconds=2");
+    args.add("--silverPollSeconds=1");
+    TrendingToGoldOptions options =
+        PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(TrendingToGoldOptions.class);
+    Lakehouse.validate(options);
+
+    // Recent events (the streaming watermark follows the clock): from 100 minutes ago, so rows
+    // fall in closed windows still within the 2 h lateness and in the open hour.
+    long now = System.currentTimeMillis();
+    long start = now - 100 * 60_000L;
+    Random random = new Random(17);
+    List<Event> views = new ArrayList<>(ReferenceModel.randomEvents(random, 2000, 30, start, 1));
+    List<Event> clicks = new ArrayList<>(ReferenceModel.randomEvents(random, 500, 30, start, 1));
+    SilverFiles.write(lakehouse.silverTable(Lakehouse.VIEWS), "events_views", views, "a", 400);
+    SilverFiles.write(lakehouse.silverTable(Lakehouse.CLICKS), "events_clicks", clicks, "a", 400);
+
+    Pipeline pipeline = Pipeline.create(options);
+    TrendingToGold.buildPipeline(pipeline, options);
+    PipelineResult result = pipeline.run();
+    try {
+      awaitGold(lakehouse, views, clicks, timeoutMillis);
+      // More files arrive while it runs: Gold is refreshed.
+      List<Event> moreViews = ReferenceModel.randomEvents(random, 700, 30, now - ReferenceModel.HOUR, 1);
+      List<Event> moreClicks = ReferenceModel.randomEvents(random, 300, 30, now - ReferenceModel.HOUR, 1);
+      SilverFiles.write(lakehouse.silverTable(Lakehouse.VIEWS), "events_views", moreViews, "b", 400);
+      SilverFiles.write(lakehouse.silverTable(Lakehouse.CLICKS), "events_clicks", moreClicks, "b", 400);
+      views.addAll(moreViews);
+      clicks.addAll(moreClicks);
+      awaitGold(lakehouse, views, clicks, timeoutMillis);
+    } finally {
+      result.cancel();
+      result.waitUntilFinish(Duration.standardSeconds(30));
+    }
+  }
+
+  private static void awaitGold(Lakehouse lakehouse, List<Event> views, List<Event> clicks, long timeoutMillis)
+      throws Exception {
+    Set<TrendRow> expected1h = new HashSet<>(ReferenceModel.oneHour(views, clicks));
+    Set<TrendRow> expected24h = new HashSet<>(ReferenceModel.twentyFourHours(views, clicks));
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    Set<TrendRow> actual1h = Set.of();
+    Set<TrendRow> actual24h = Set.of();
+    int polls = 0;
+    while (System.currentTimeMillis() < deadline) {
+      List<TrendRow> rows1h = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_1H));
+      List<TrendRow> rows24h = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_24H));
+      actual1h = new HashSet<>(rows1h);
+      actual24h = new HashSet<>(rows24h);
+      assertEquals("one row per (window, movie)", rows1h.size(), actual1h.size());
+      assertEquals("one row per (window, movie)", rows24h.size(), actual24h.size());
+      if (actual1h.equals(expected1h) && actual24h.equals(expected24h)) {
+        System.err.printf("Gold caught up: %d + %d rows%n", actual1h.size(), actual24h.size());
+        return;
+      }
+      if (++polls % 20 == 0) {
+        System.err.printf(
+            "Waiting for Gold: 1h %d/%d rows equal, 24h %d/%d%n",
+            intersection(expected1h, actual1h), expected1h.size(), intersection(expected24h, actual24h), expected24h.size());
+      }
+      Thread.sleep(500);
+    }
+    assertEquals("1h table: " + diff(expected1h, actual1h), expected1h.size(), -1);
+    assertEquals("24h table: " + diff(expected24h, actual24h), expected24h.size(), -1);
+  }
+
+  private static int intersection(Set<TrendRow> a, Set<TrendRow> b) {
+    Set<TrendRow> both = new HashSet<>(a);
+    both.retainAll(b);
+    return both.size();
+  }
+
+  private static String diff(Set<TrendRow> expected, Set<TrendRow> actual) {
+    Set<TrendRow> missing = new HashSet<>(expected);
+    missing.removeAll(actual);
+    Set<TrendRow> extra = new HashSet<>(actual);
+    extra.removeAll(expected);
+    return "expected " + expected.size() + " rows, got " + actual.size() + "; missing e.g. "
+        + missing.stream().limit(3).collect(java.util.stream.Collectors.toList()) + ", unexpected e.g. "
+        + extra.stream().limit(3).collect(java.util.stream.Collectors.toList());
+  }
+}

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -74,7 +73,7 @@ public final class KafkaToSilver {
     int exit;
     try {
       KafkaToSilverOptions options =
-          PipelineOptionsFactory.fromArgs(withRunnerDefaults(args))
+          PipelineOptionsFactory.fromArgs(args)
               .withValidation()
               .as(KafkaToSilverOptions.class);
       IngestSummary summary = run(options, stop::get);
@@ -331,17 +330,6 @@ public final class KafkaToSilver {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  /** On the Spark runner, run on all local cores unless a master is given. */
-  static String[] withRunnerDefaults(String[] args) {
-    List<String> all = new ArrayList<>(Arrays.asList(args));
-    boolean spark = all.stream().anyMatch(a -> a.toLowerCase(Locale.ROOT).startsWith("--runner=")
-        && a.toLowerCase(Locale.ROOT).contains("spark"));
-    if (spark && all.stream().noneMatch(a -> a.startsWith("--sparkMaster="))) {
-      all.add("--sparkMaster=local[*]");
-    }
-    return all.toArray(new String[0]);
   }
 
   private static String stepName(String topic) {

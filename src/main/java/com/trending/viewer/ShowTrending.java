@@ -1,0 +1,150 @@
+package com.trending.viewer;
+
+import com.trending.gold.GoldTable;
+import com.trending.gold.TrendRow;
+import com.trending.lakehouse.Lakehouse;
+import com.trending.lakehouse.LakehouseOptions;
+import com.trending.silver.DeadLetterReason;
+import com.trending.silver.KafkaToSilver;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroReadSupport;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+
+/**
+ * Prints what the lakehouse holds: Silver row counts, dead letters by reason, and the top movies of
+ * the latest finished 1-hour and 24-hour windows of the Gold tables.
+ *
+ * <pre>scripts/show-trending.sh [--lakehousePath=DIR] [--top=10]</pre>
+ */
+public final class ShowTrending {
+  private ShowTrending() {}
+
+  public static void main(String[] args) throws IOException {
+    String lakehousePath = LakehouseOptions.env("LAKEHOUSE_PATH", "lakehouse");
+    int top = 10;
+    for (String arg : args) {
+      if (arg.startsWith("--lakehousePath=")) {
+        lakehousePath = arg.substring("--lakehousePath=".length());
+      } else if (arg.startsWith("--top=")) {
+        top = Integer.parseInt(arg.substring("--top=".length()));
+      } else {
+        System.err.println("show-trending: unknown option " + arg + " (use --lakehousePath=DIR, --top=N)");
+        System.exit(2);
+      }
+    }
+    Lakehouse lakehouse = Lakehouse.at(lakehousePath);
+    if (!Files.isDirectory(lakehouse.root())) {
+      System.err.println("show-trending: no lakehouse at " + lakehouse.root() + " (set LAKEHOUSE_PATH)");
+      System.exit(2);
+    }
+    System.out.println("Lakehouse " + lakehouse.root());
+    printSilver(lakehouse);
+    // The 24-hour table also holds windows that end up to 23 hours after the last event; show the
+    // one that ends with the latest finished hour, like the 1-hour table.
+    long latest = printTrending("trending_now_1h", lakehouse.goldTable(Lakehouse.TRENDING_1H), top,
+        System.currentTimeMillis());
+    printTrending("trending_now_24h", lakehouse.goldTable(Lakehouse.TRENDING_24H), top, latest);
+  }
+
+  private static void printSilver(Lakehouse lakehouse) throws IOException {
+    System.out.println();
+    Map<String, Long> reasons = new TreeMap<>();
+    for (String topic : KafkaToSilver.TOPICS) {
+      List<String> files = parquetFiles(lakehouse.silverTable(topic));
+      long rows = 0;
+      for (String file : files) {
+        rows += rowCount(file);
+      }
+      long dates = files.stream().map(f -> Path.of(f).getParent().getFileName().toString()).distinct().count();
+      System.out.printf("  silver/%-15s %,12d rows over %d event_date(s)%n", topic, rows, dates);
+      for (String file : parquetFiles(lakehouse.deadLetterTable(topic))) {
+        for (String reason : column(file, "error_reason")) {
+          reasons.merge(reason, 1L, Long::sum);
+        }
+      }
+    }
+    long total = reasons.values().stream().mapToLong(Long::longValue).sum();
+    System.out.printf("  dead letters %,d:", total);
+    for (DeadLetterReason reason : DeadLetterReason.values()) {
+      System.out.printf(" %s=%d", reason.code(), reasons.getOrDefault(reason.code(), 0L));
+    }
+    System.out.println();
+  }
+
+  /** Prints the top rows of the latest window ending at or before {@code notAfter}; returns its end. */
+  private static long printTrending(String name, Path table, int top, long notAfter) throws IOException {
+    List<TrendRow> rows = GoldTable.read(table);
+    System.out.println();
+    if (rows.isEmpty()) {
+      System.out.println("  " + name + ": empty (run scripts/trending-to-gold.sh)");
+      return notAfter;
+    }
+    long latest = rows.stream().mapToLong(TrendRow::windowEnd).filter(end -> end <= notAfter).max()
+        .orElse(rows.stream().mapToLong(TrendRow::windowEnd).max().getAsLong());
+    List<TrendRow> window = rows.stream()
+        .filter(r -> r.windowEnd() == latest)
+        .sorted(Comparator.comparingDouble(TrendRow::trendScore).reversed()
+            .thenComparingInt(TrendRow::movieId))
+        .limit(top)
+        .collect(Collectors.toCollection(ArrayList::new));
+    System.out.printf("  %s: window ending %s (%,d rows in %d windows)%n", name, Instant.ofEpochMilli(latest),
+        rows.size(), rows.stream().mapToLong(TrendRow::windowEnd).distinct().count());
+    System.out.printf("  %5s %10s %10s %10s %12s%n", "rank", "movie_id", "views", "clicks", "trend_score");
+    int rank = 0;
+    for (TrendRow row : window) {
+      System.out.printf("  %5d %10d %10d %10d %12.1f%n", ++rank, row.movieId(), row.views(), row.clicks(),
+          row.trendScore());
+    }
+    return latest;
+  }
+
+  private static List<String> parquetFiles(Path table) throws IOException {
+    if (!Files.isDirectory(table)) {
+      return List.of();
+    }
+    try (var files = Files.walk(table)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
+          .filter(f -> java.util.Arrays.stream(table.relativize(f).toString().split("/"))
+              .noneMatch(part -> part.startsWith(".") || part.startsWith("_")))
+          .map(Path::toString).sorted().toList();
+    }
+  }
+
+  private static long rowCount(String file) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(
+        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file), new Configuration()))) {
+      return reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getRowCount).sum();
+    }
+  }
+
+  private static List<String> column(String file, String name) throws IOException {
+    Schema projection = new Schema.Parser().parse(
+        "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"" + name + "\",\"type\":\"string\"}]}");
+    Configuration conf = new Configuration();
+    AvroReadSupport.setRequestedProjection(conf, projection);
+    List<String> values = new ArrayList<>();
+    try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
+        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file), conf)).withConf(conf).build()) {
+      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+        values.add(r.get(name).toString());
+      }
+    }
+    return values;
+  }
+}

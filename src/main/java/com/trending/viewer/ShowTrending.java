@@ -30,10 +30,12 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * Prints what the lakehouse holds: Silver row counts, dead letters by reason, and the top movies of
  * the latest finished 1-hour and 24-hour windows of the Gold tables.
  *
- * <pre>scripts/show-trending.sh [--lakehousePath=DIR] [--top=10] [--chart=FILE.png]</pre>
+ * <pre>scripts/show-trending.sh [--lakehousePath=DIR] [--top=10] [--chart FILE.png] [--current]</pre>
  *
  * <p>With {@code --chart FILE.png} it also draws the trend_score of the top 5 movies of the latest
  * 24-hour window over the last 24 hourly windows of {@code trending_now_1h} (see {@link TrendChart}).
+ * With {@code --current} it shows the window that holds the present instant (still filling up, as in
+ * {@code scripts/demo.sh --live}) instead of the latest finished one.
  */
 public final class ShowTrending {
   private ShowTrending() {}
@@ -42,18 +44,21 @@ public final class ShowTrending {
     String lakehousePath = LakehouseOptions.env("LAKEHOUSE_PATH", "lakehouse");
     int top = 10;
     Path chart = null;
+    boolean current = false;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (arg.equals("--chart") && i + 1 < args.length) {
         chart = Path.of(args[++i]);
       } else if (arg.startsWith("--chart=")) {
         chart = Path.of(arg.substring("--chart=".length()));
+      } else if (arg.equals("--current")) {
+        current = true;
       } else if (arg.startsWith("--lakehousePath=")) {
         lakehousePath = arg.substring("--lakehousePath=".length());
       } else if (arg.startsWith("--top=")) {
         top = Integer.parseInt(arg.substring("--top=".length()));
       } else {
-        System.err.println("show-trending: unknown option " + arg + " (use --lakehousePath=DIR, --top=N, --chart FILE.png)");
+        System.err.println("show-trending: unknown option " + arg + " (use --lakehousePath=DIR, --top=N, --chart FILE.png, --current)");
         System.exit(2);
       }
     }
@@ -68,7 +73,9 @@ public final class ShowTrending {
     // one that ends with the latest finished hour, like the 1-hour table.
     List<TrendRow> hourly = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_1H));
     List<TrendRow> daily = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_24H));
-    long latest = printTrending("trending_now_1h", hourly, top, System.currentTimeMillis());
+    long now = System.currentTimeMillis();
+    // The window holding "now" ends within the coming hour.
+    long latest = printTrending("trending_now_1h", hourly, top, current ? now + HOUR_MILLIS : now);
     long latestDaily = printTrending("trending_now_24h", daily, top, latest);
     if (chart != null) {
       List<Integer> movies = topOf(daily, latestDaily, CHART_MOVIES).stream().map(TrendRow::movieId).toList();
@@ -85,6 +92,7 @@ public final class ShowTrending {
   }
 
   private static final int CHART_MOVIES = 5;
+  private static final long HOUR_MILLIS = 3_600_000L;
 
   /** The best {@code n} rows of the window ending at {@code windowEnd}, by score then movie id. */
   private static List<TrendRow> topOf(List<TrendRow> rows, long windowEnd, int n) {
@@ -131,8 +139,8 @@ public final class ShowTrending {
     long latest = rows.stream().mapToLong(TrendRow::windowEnd).filter(end -> end <= notAfter).max()
         .orElse(rows.stream().mapToLong(TrendRow::windowEnd).max().getAsLong());
     List<TrendRow> window = topOf(rows, latest, top);
-    System.out.printf("  %s: window ending %s (%,d rows in %d windows)%n", name, Instant.ofEpochMilli(latest),
-        rows.size(), rows.stream().mapToLong(TrendRow::windowEnd).distinct().count());
+    System.out.printf("  %s: window ending %s%s (%,d rows in %d windows)%n", name, Instant.ofEpochMilli(latest),
+        latest > System.currentTimeMillis() ? ", in progress" : "", rows.size(), rows.stream().mapToLong(TrendRow::windowEnd).distinct().count());
     System.out.printf("  %5s %10s %10s %10s %12s%n", "rank", "movie_id", "views", "clicks", "trend_score");
     int rank = 0;
     for (TrendRow row : window) {

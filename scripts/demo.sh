@@ -6,9 +6,12 @@
 #   scripts/demo.sh                        # Direct runner
 #   scripts/demo.sh --runner=SparkRunner   # Spark local[*]
 #   scripts/demo.sh --events=300000        # more traffic (default 100000)
+#   scripts/demo.sh --live [--rate=200]    # live: generator at 200 events/s, both pipelines streaming,
+#                                          # the view refreshed every ~10 s until Ctrl+C
 #
 # The demo keeps its broker state and lakehouse under .local/demo/ (wiped at each start), unless
-# LAKEHOUSE_PATH is set. Logs of each step: .local/demo/logs/.
+# LAKEHOUSE_PATH is set. Logs of each step: .local/demo/logs/. The batch demo also draws
+# .local/demo/trending.png (show-trending.sh --chart).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -17,12 +20,16 @@ cd "$REPO_ROOT"
 RUNNER=DirectRunner
 EVENTS=100000
 SEED=42
+LIVE=false
+RATE=200
 for arg in "$@"; do
   case "$arg" in
+    --live) LIVE=true ;;
+    --rate=*) RATE="${arg#--rate=}" ;;
     --runner=*) RUNNER="${arg#--runner=}" ;;
     --events=*) EVENTS="${arg#--events=}" ;;
     --seed=*) SEED="${arg#--seed=}" ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "demo: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -60,6 +67,75 @@ trap 'scripts/kafka-stop.sh > /dev/null 2>&1 || true' EXIT
 run_step "Build (first time: Maven downloads dependencies)" build \
   mvn -q -B -DskipTests compile
 run_step "Start Kafka on $KAFKA_BOOTSTRAP_SERVERS" kafka scripts/kafka-start.sh
+
+if $LIVE; then
+  # Builds the launcher's classpath once, before three JVMs would each try to.
+  run_step "Prepare the launcher" launcher scripts/generate-events.sh --help
+  mkdir -p "$LAKEHOUSE_PATH"
+  PIDS=()
+  NAMES=()
+  LOGFILES=()
+  start_bg() { # start_bg name log-name command...: runs it in the background, logs to $LOGS/<log>.log
+    local name="$1" log="$LOGS/$2.log"
+    shift 2
+    "$@" > "$log" 2>&1 &
+    PIDS+=($!)
+    NAMES+=("$name")
+    LOGFILES+=("$log")
+    printf '   started %-34s pid %-7s log %s\n' "$name" "$!" "${log#"$REPO_ROOT"/}"
+  }
+  stop_all() {
+    trap - EXIT INT TERM
+    printf '\n== Stopping\n'
+    local i pid deadline
+    for i in "${!PIDS[@]}"; do # in start order: generator first, so the pipelines see its last events
+      pid="${PIDS[$i]}"
+      kill -0 "$pid" 2>/dev/null || continue
+      printf '   stopping %s (pid %s) ...' "${NAMES[$i]}" "$pid"
+      kill -TERM "$pid" 2>/dev/null || true
+      deadline=$((SECONDS + 30))
+      while kill -0 "$pid" 2>/dev/null && (( SECONDS < deadline )); do sleep 0.5; done
+      if kill -0 "$pid" 2>/dev/null; then
+        kill -KILL "$pid" 2>/dev/null || true
+        echo " killed after 30 s"
+      else
+        echo " stopped"
+      fi
+      wait "$pid" 2>/dev/null || true
+    done
+    scripts/kafka-stop.sh > /dev/null 2>&1 || true
+    echo "   broker stopped. Lakehouse: $LAKEHOUSE_PATH, logs: ${LOGS#"$REPO_ROOT"/}/"
+  }
+  trap stop_all EXIT
+  trap 'exit 130' INT TERM
+
+  printf '\n== %d. Start the live generator and both pipelines (streaming, %s)\n' $((++step)) "$RUNNER"
+  start_bg "generator ($RATE events/s, live)" generate \
+    scripts/generate-events.sh --live --rate="$RATE" --seed="$SEED"
+  start_bg "Kafka → Silver (continuous)" ingest scripts/kafka-to-silver.sh --runner="$RUNNER"
+  start_bg "Silver → Gold (streaming)" gold scripts/trending-to-gold.sh --runner="$RUNNER"
+  echo "   the view refreshes every ~10 s; Gold fills once Silver has files (about a minute). Ctrl+C stops."
+  sleep 10 & wait $!
+
+  refresh=0
+  while true; do
+    for i in "${!PIDS[@]}"; do
+      if ! kill -0 "${PIDS[$i]}" 2>/dev/null; then
+        echo "!! ${NAMES[$i]} exited; last lines of ${LOGFILES[$i]}:" >&2
+        tail -40 "${LOGFILES[$i]}" >&2
+        exit 1
+      fi
+    done
+    started=$SECONDS
+    view="$(scripts/show-trending.sh --top=10 --current 2>&1 || true)"
+    refresh=$((refresh + 1))
+    if [[ -t 1 ]]; then clear; else printf '\n'; fi
+    echo "== Live demo, refresh $refresh at $(date -u +%H:%M:%S) UTC: generator $RATE events/s → Kafka" \
+      "→ Silver → Gold on $RUNNER (Ctrl+C stops; logs in ${LOGS#"$REPO_ROOT"/}/)"
+    echo "$view"
+    sleep $((started + 10 - SECONDS > 1 ? started + 10 - SECONDS : 1)) & wait $! # every ~10 s, viewer included
+  done
+fi
 run_step "Generate $EVENTS messages: 48 h of views, clicks, ratings, with bad ones" generate \
   scripts/generate-events.sh --events="$EVENTS" --hours=48 --seed="$SEED" \
   --summaryFile="$DEMO_DIR/generator-summary.json"
@@ -83,7 +159,7 @@ if [[ -x scripts/trending-to-gold.sh ]]; then
     scripts/trending-to-gold.sh --runner="$RUNNER" --streaming=false
 fi
 if [[ -x scripts/show-trending.sh ]]; then
-  run_step "Trending now" show scripts/show-trending.sh
+  run_step "Trending now" show scripts/show-trending.sh --chart "$DEMO_DIR/trending.png"
   cat "$LOGS/show.log"
 fi
 

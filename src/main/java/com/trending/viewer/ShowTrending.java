@@ -30,7 +30,12 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * Prints what the lakehouse holds: Silver row counts, dead letters by reason, and the top movies of
  * the latest finished 1-hour and 24-hour windows of the Gold tables.
  *
- * <pre>scripts/show-trending.sh [--lakehousePath=DIR] [--top=10]</pre>
+ * <pre>scripts/show-trending.sh [--lakehousePath=DIR] [--top=10] [--chart FILE.png] [--current]</pre>
+ *
+ * <p>With {@code --chart FILE.png} it also draws the trend_score of the top 5 movies of the latest
+ * 24-hour window over the last 24 hourly windows of {@code trending_now_1h} (see {@link TrendChart}).
+ * With {@code --current} it shows the window that holds the present instant (still filling up, as in
+ * {@code scripts/demo.sh --live}) instead of the latest finished one.
  */
 public final class ShowTrending {
   private ShowTrending() {}
@@ -38,13 +43,22 @@ public final class ShowTrending {
   public static void main(String[] args) throws IOException {
     String lakehousePath = LakehouseOptions.env("LAKEHOUSE_PATH", "lakehouse");
     int top = 10;
-    for (String arg : args) {
-      if (arg.startsWith("--lakehousePath=")) {
+    Path chart = null;
+    boolean current = false;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--chart") && i + 1 < args.length) {
+        chart = Path.of(args[++i]);
+      } else if (arg.startsWith("--chart=")) {
+        chart = Path.of(arg.substring("--chart=".length()));
+      } else if (arg.equals("--current")) {
+        current = true;
+      } else if (arg.startsWith("--lakehousePath=")) {
         lakehousePath = arg.substring("--lakehousePath=".length());
       } else if (arg.startsWith("--top=")) {
         top = Integer.parseInt(arg.substring("--top=".length()));
       } else {
-        System.err.println("show-trending: unknown option " + arg + " (use --lakehousePath=DIR, --top=N)");
+        System.err.println("show-trending: unknown option " + arg + " (use --lakehousePath=DIR, --top=N, --chart FILE.png, --current)");
         System.exit(2);
       }
     }
@@ -57,9 +71,37 @@ public final class ShowTrending {
     printSilver(lakehouse);
     // The 24-hour table also holds windows that end up to 23 hours after the last event; show the
     // one that ends with the latest finished hour, like the 1-hour table.
-    long latest = printTrending("trending_now_1h", lakehouse.goldTable(Lakehouse.TRENDING_1H), top,
-        System.currentTimeMillis());
-    printTrending("trending_now_24h", lakehouse.goldTable(Lakehouse.TRENDING_24H), top, latest);
+    List<TrendRow> hourly = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_1H));
+    List<TrendRow> daily = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_24H));
+    long now = System.currentTimeMillis();
+    // The window holding "now" ends within the coming hour.
+    long latest = printTrending("trending_now_1h", hourly, top, current ? now + HOUR_MILLIS : now);
+    long latestDaily = printTrending("trending_now_24h", daily, top, latest);
+    if (chart != null) {
+      List<Integer> movies = topOf(daily, latestDaily, CHART_MOVIES).stream().map(TrendRow::movieId).toList();
+      if (hourly.isEmpty() || movies.isEmpty()) {
+        System.out.println();
+        System.out.println("  chart: not written, Gold is empty (run scripts/trending-to-gold.sh)");
+      } else {
+        TrendChart.write(hourly, movies, latest, chart);
+        System.out.println();
+        System.out.println("  chart: " + chart + " (trend_score of movies " + movies + " over the "
+            + TrendChart.HOURS + " hourly windows up to " + Instant.ofEpochMilli(latest) + ")");
+      }
+    }
+  }
+
+  private static final int CHART_MOVIES = 5;
+  private static final long HOUR_MILLIS = 3_600_000L;
+
+  /** The best {@code n} rows of the window ending at {@code windowEnd}, by score then movie id. */
+  private static List<TrendRow> topOf(List<TrendRow> rows, long windowEnd, int n) {
+    return rows.stream()
+        .filter(r -> r.windowEnd() == windowEnd)
+        .sorted(Comparator.comparingDouble(TrendRow::trendScore).reversed()
+            .thenComparingInt(TrendRow::movieId))
+        .limit(n)
+        .collect(Collectors.toCollection(ArrayList::new));
   }
 
   private static void printSilver(Lakehouse lakehouse) throws IOException {
@@ -88,8 +130,7 @@ public final class ShowTrending {
   }
 
   /** Prints the top rows of the latest window ending at or before {@code notAfter}; returns its end. */
-  private static long printTrending(String name, Path table, int top, long notAfter) throws IOException {
-    List<TrendRow> rows = GoldTable.read(table);
+  private static long printTrending(String name, List<TrendRow> rows, int top, long notAfter) {
     System.out.println();
     if (rows.isEmpty()) {
       System.out.println("  " + name + ": empty (run scripts/trending-to-gold.sh)");
@@ -97,14 +138,9 @@ public final class ShowTrending {
     }
     long latest = rows.stream().mapToLong(TrendRow::windowEnd).filter(end -> end <= notAfter).max()
         .orElse(rows.stream().mapToLong(TrendRow::windowEnd).max().getAsLong());
-    List<TrendRow> window = rows.stream()
-        .filter(r -> r.windowEnd() == latest)
-        .sorted(Comparator.comparingDouble(TrendRow::trendScore).reversed()
-            .thenComparingInt(TrendRow::movieId))
-        .limit(top)
-        .collect(Collectors.toCollection(ArrayList::new));
-    System.out.printf("  %s: window ending %s (%,d rows in %d windows)%n", name, Instant.ofEpochMilli(latest),
-        rows.size(), rows.stream().mapToLong(TrendRow::windowEnd).distinct().count());
+    List<TrendRow> window = topOf(rows, latest, top);
+    System.out.printf("  %s: window ending %s%s (%,d rows in %d windows)%n", name, Instant.ofEpochMilli(latest),
+        latest > System.currentTimeMillis() ? ", in progress" : "", rows.size(), rows.stream().mapToLong(TrendRow::windowEnd).distinct().count());
     System.out.printf("  %5s %10s %10s %10s %12s%n", "rank", "movie_id", "views", "clicks", "trend_score");
     int rank = 0;
     for (TrendRow row : window) {

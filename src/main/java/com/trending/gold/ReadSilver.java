@@ -1,5 +1,6 @@
 package com.trending.gold;
 
+import com.trending.lakehouse.Lakehouse;
 import com.trending.lakehouse.Schemas;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -169,20 +170,6 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
     return Schema.createRecord(silver.getName(), silver.getDoc(), silver.getNamespace(), false, fields);
   }
 
-  /** True for a complete data file of the table: {@code *.parquet}, nothing hidden on its path. */
-  static boolean isCompleteFile(String tableDir, String file) {
-    String root = tableDir.endsWith("/") ? tableDir : tableDir + "/";
-    if (!file.startsWith(root) || !file.endsWith(".parquet")) {
-      return false;
-    }
-    for (String part : file.substring(root.length()).split("/")) {
-      if (part.isEmpty() || part.startsWith(".") || part.startsWith("_")) {
-        return false;
-      }
-    }
-    return true;
-  }
-
   static class KeepCompleteFilesFn extends DoFn<MatchResult.Metadata, MatchResult.Metadata> {
     private final String tableDir;
     private final Counter files = Metrics.counter(ReadSilver.class, "silverFilesRead");
@@ -193,7 +180,7 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
 
     @ProcessElement
     public void process(@Element MatchResult.Metadata file, OutputReceiver<MatchResult.Metadata> out) {
-      if (isCompleteFile(tableDir, file.resourceId().toString())) {
+      if (Lakehouse.isDataFile(tableDir, file.resourceId().toString())) {
         files.inc();
         out.output(file);
       }

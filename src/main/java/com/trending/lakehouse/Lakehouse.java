@@ -1,9 +1,12 @@
 package com.trending.lakehouse;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.List;
+import java.util.stream.Stream;
 
 /** The lakehouse layout of the data contract: one place that knows every table's folder. */
 public final class Lakehouse {
@@ -47,6 +50,43 @@ public final class Lakehouse {
   /** {@code _checkpoints/<job>}: whatever a job needs to resume. */
   public Path checkpoints(String job) {
     return root.resolve("_checkpoints").resolve(job);
+  }
+
+  /**
+   * The finished Parquet files of a table, sorted: see {@link #isDataFile}. This is the set Spark SQL
+   * reads.
+   */
+  public static List<String> dataFiles(Path table) {
+    if (!Files.isDirectory(table)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(table)) {
+      return files
+          .map(Path::toString)
+          .filter(file -> isDataFile(table.toString(), file))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * True for a finished data file of the table in {@code tableDir}: a name ending in
+   * {@code .parquet}, and nothing on its path below the table starting with {@code .} or {@code _}
+   * (writers' temporary files and folders, metadata).
+   */
+  public static boolean isDataFile(String tableDir, String file) {
+    String root = tableDir.endsWith("/") ? tableDir : tableDir + "/";
+    if (!file.startsWith(root) || !file.endsWith(".parquet")) {
+      return false;
+    }
+    for (String part : file.substring(root.length()).split("/")) {
+      if (part.isEmpty() || part.startsWith(".") || part.startsWith("_")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

@@ -198,7 +198,7 @@ public final class KafkaToSilver {
       parsed.get(ParseEventsFn.VALID)
           .setCoder(AvroCoder.of(rowSchema))
           .apply("Deduplicate" + name,
-              new DeduplicateEvents(topic, rowSchema, parquetFiles(lakehouse.silverTable(topic)),
+              new DeduplicateEvents(topic, rowSchema, Lakehouse.dataFiles(lakehouse.silverTable(topic)),
                   options.getDedupBuckets()))
           .apply("Write" + name,
               new WriteParquetTable(lakehouse.silverTable(topic).toString(), rowSchema, true,
@@ -310,24 +310,6 @@ public final class KafkaToSilver {
     }
     if (options.getConsumerGroup() == null || options.getConsumerGroup().isBlank()) {
       throw new IllegalArgumentException("KAFKA_GROUP_ID (or --consumerGroup) must not be empty");
-    }
-  }
-
-  /** The finished Parquet files of a table (hidden and temporary files excluded). */
-  static List<String> parquetFiles(Path table) {
-    if (!Files.isDirectory(table)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.walk(table)) {
-      return files
-          .filter(f -> f.getFileName().toString().endsWith(".parquet"))
-          .filter(f -> Arrays.stream(table.relativize(f).toString().split("/"))
-              .noneMatch(part -> part.startsWith(".") || part.startsWith("_")))
-          .map(Path::toString)
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -108,14 +108,14 @@ public final class ShowTrending {
     System.out.println();
     Map<String, Long> reasons = new TreeMap<>();
     for (String topic : KafkaToSilver.TOPICS) {
-      List<String> files = parquetFiles(lakehouse.silverTable(topic));
+      List<String> files = Lakehouse.dataFiles(lakehouse.silverTable(topic));
       long rows = 0;
       for (String file : files) {
         rows += rowCount(file);
       }
       long dates = files.stream().map(f -> Path.of(f).getParent().getFileName().toString()).distinct().count();
       System.out.printf("  silver/%-15s %,12d rows over %d event_date(s)%n", topic, rows, dates);
-      for (String file : parquetFiles(lakehouse.deadLetterTable(topic))) {
+      for (String file : Lakehouse.dataFiles(lakehouse.deadLetterTable(topic))) {
         for (String reason : column(file, "error_reason")) {
           reasons.merge(reason, 1L, Long::sum);
         }
@@ -148,18 +148,6 @@ public final class ShowTrending {
           row.trendScore());
     }
     return latest;
-  }
-
-  private static List<String> parquetFiles(Path table) throws IOException {
-    if (!Files.isDirectory(table)) {
-      return List.of();
-    }
-    try (var files = Files.walk(table)) {
-      return files.filter(f -> f.getFileName().toString().endsWith(".parquet"))
-          .filter(f -> java.util.Arrays.stream(table.relativize(f).toString().split("/"))
-              .noneMatch(part -> part.startsWith(".") || part.startsWith("_")))
-          .map(Path::toString).sorted().toList();
-    }
   }
 
   private static long rowCount(String file) throws IOException {

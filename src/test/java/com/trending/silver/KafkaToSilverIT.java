@@ -147,7 +147,7 @@ public class KafkaToSilverIT {
       KAFKA.produceStrings(Lakehouse.RATINGS, messages);
       Path table = Lakehouse.at(lakehouse.toString()).silverTable(Lakehouse.RATINGS);
       int expected = ids.size();
-      while (KafkaToSilver.parquetFiles(table).size() < wave + 1 && System.currentTimeMillis() < deadline) {
+      while (Lakehouse.dataFiles(table).size() < wave + 1 && System.currentTimeMillis() < deadline) {
         Thread.sleep(200);
       }
       assertEquals("wave " + wave + " landed", expected,

@@ -18,6 +18,9 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 source "$REPO_ROOT/runners/spark/env.sh"
 START_TIMEOUT="${SPARK_START_TIMEOUT:-60}"
 
+# Bind to the master's address rather than whatever the host name resolves to.
+[[ "$MASTER_HOST" == 127.0.0.1 ]] && export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+
 ensure_spark_jars
 mkdir -p "$STATE_DIR" "$WORKER_DIR"
 

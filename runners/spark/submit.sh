@@ -56,6 +56,10 @@ for name in $(compgen -e | grep -E '^(LAKEHOUSE_PATH|STORAGE_FORMAT|KAFKA_[A-Z_]
 done
 
 MASTER="${SPARK_MASTER_URL:-spark://127.0.0.1:7077}"
+# A local cluster: the driver binds to (and advertises) the loopback address, like the daemons.
+case "$MASTER" in
+  spark://127.0.0.1:*|spark://localhost:*|local*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
+esac
 log "submitting $MAIN_CLASS to $MASTER"
 # shellcheck disable=SC2086
 exec "$JAVA" -Xmx"${SPARK_DRIVER_MEMORY:-1g}" "${ADD_OPENS[@]}" \

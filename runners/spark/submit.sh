@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Submits one of the pipelines to a Spark cluster with the shaded jar
+# (target/trending-lakehouse-<version>-spark.jar, built here if missing or older than the sources).
+#
+#   runners/spark/submit.sh kafka-to-silver  [pipeline options]    # com.trending.silver.KafkaToSilver
+#   runners/spark/submit.sh trending-to-gold [pipeline options]    # com.trending.gold.TrendingToGold
+#   e.g. KAFKA_STARTING_OFFSETS=earliest LAKEHOUSE_PATH=$PWD/lh runners/spark/submit.sh kafka-to-silver --maxRecords=5000
+#
+# Runs org.apache.spark.deploy.SparkSubmit (client mode: the driver is this JVM) from the Spark
+# jars of cluster-start.sh (.local/spark/jars), with runners/spark/spark-defaults.conf.
+# A user with a Spark distribution runs its bin/spark-submit with the same arguments instead.
+#
+# Environment:
+#   SPARK_MASTER_URL      default spark://127.0.0.1:7077
+#   SPARK_DRIVER_MEMORY   heap of the driver JVM; default 1g
+#   SPARK_SUBMIT_CONF     extra spark-submit arguments, e.g. "--conf spark.executor.memory=1g"
+#   LAKEHOUSE_PATH, STORAGE_FORMAT, KAFKA_*, MIN_RATING, MAX_RATING: passed to the driver and, via
+#   spark.executorEnv.*, to the executors. LAKEHOUSE_PATH must be a path every executor sees; a
+#   relative one is made absolute here.
+set -euo pipefail
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# shellcheck source=env.sh
+source "$REPO_ROOT/runners/spark/env.sh"
+
+usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+case "${1:-}" in
+  kafka-to-silver) MAIN_CLASS=com.trending.silver.KafkaToSilver ;;
+  trending-to-gold) MAIN_CLASS=com.trending.gold.TrendingToGold ;;
+  -h|--help) usage; exit 0 ;;
+  *) usage >&2; die "first argument must be kafka-to-silver or trending-to-gold, got '${1:-}'" ;;
+esac
+shift
+
+# --- the shaded jar ----------------------------------------------------------------------------
+VERSION="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$REPO_ROOT/pom.xml" | head -n 1)"
+APP_JAR="$REPO_ROOT/target/trending-lakehouse-$VERSION-spark.jar"
+if [[ ! -f "$APP_JAR" || -n "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/schemas" "$REPO_ROOT/pom.xml" -newer "$APP_JAR" -print -quit)" ]]; then
+  log "building $APP_JAR (mvn -Pspark-runner -DskipTests package) ..."
+  (cd "$REPO_ROOT" && "${MVN:-mvn}" -q -B -Pspark-runner -DskipTests package) >&2 \
+    || die "mvn -Pspark-runner package failed"
+  [[ -f "$APP_JAR" ]] || die "the build did not produce $APP_JAR"
+fi
+
+ensure_spark_jars
+
+# --- environment for driver and executors --------------------------------------------------------
+if [[ -n "${LAKEHOUSE_PATH:-}" && "$LAKEHOUSE_PATH" != /* && "$LAKEHOUSE_PATH" != *://* ]]; then
+  LAKEHOUSE_PATH="$(pwd)/$LAKEHOUSE_PATH"
+  log "LAKEHOUSE_PATH is relative; using $LAKEHOUSE_PATH"
+  export LAKEHOUSE_PATH
+fi
+ENV_CONF=()
+for name in $(compgen -e | grep -E '^(LAKEHOUSE_PATH|STORAGE_FORMAT|KAFKA_[A-Z_]+|MIN_RATING|MAX_RATING)$' || true); do
+  ENV_CONF+=(--conf "spark.executorEnv.$name=${!name}")
+done
+
+MASTER="${SPARK_MASTER_URL:-spark://127.0.0.1:7077}"
+# A local cluster: the driver binds to (and advertises) the loopback address, like the daemons.
+case "$MASTER" in
+  spark://127.0.0.1:*|spark://localhost:*|local*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
+esac
+log "submitting $MAIN_CLASS to $MASTER"
+# shellcheck disable=SC2086
+exec "$JAVA" -Xmx"${SPARK_DRIVER_MEMORY:-1g}" "${ADD_OPENS[@]}" \
+  -cp "$SPARK_JARS_DIR/*" org.apache.spark.deploy.SparkSubmit \
+  --master "$MASTER" --deploy-mode client \
+  --properties-file "$SPARK_SCRIPTS_DIR/spark-defaults.conf" \
+  --name "${MAIN_CLASS##*.}" "${ENV_CONF[@]}" ${SPARK_SUBMIT_CONF:-} \
+  --class "$MAIN_CLASS" "$APP_JAR" \
+  --runner=SparkRunner "$@"

@@ -5,7 +5,7 @@
 #
 #   scripts/demo.sh                        # Direct runner
 #   scripts/demo.sh --runner=SparkRunner   # Spark local[*]
-#   scripts/demo.sh --events=300000        # more traffic (default 100000)
+#   scripts/demo.sh --events=500000        # more traffic (default 200000)
 #   scripts/demo.sh --live [--rate=200]    # live: generator at 200 events/s, both pipelines streaming,
 #                                          # the view refreshed every ~10 s until Ctrl+C
 #
@@ -18,7 +18,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$REPO_ROOT"
 
 RUNNER=DirectRunner
-EVENTS=100000
+EVENTS=200000
 SEED=42
 LIVE=false
 RATE=200

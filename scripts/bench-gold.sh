@@ -16,12 +16,8 @@ if [[ ! -f "$cp_file" || ! -d target/test-classes ]] \
     -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
 fi
 
-ADD_OPENS="--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
---add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
---add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED \
---add-opens=java.base/java.io=ALL-UNNAMED"
+source "$here/scripts/lib/java-opens.sh"
 
 # shellcheck disable=SC2086
-exec java $ADD_OPENS ${JAVA_OPTS:--Xmx6g} -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
+exec java "${ADD_OPENS[@]}" ${JAVA_OPTS:--Xmx6g} -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
   com.trending.gold.GoldBenchmark "$@"

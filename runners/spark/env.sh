@@ -42,18 +42,8 @@ WORKER_DIR="$STATE_DIR/work"
 
 if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
 
-# Java 17 needs these for Spark (the same list as scripts/lib/launch.sh and the pom's add.opens).
-ADD_OPENS=(
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-)
+# shellcheck source=../../scripts/lib/java-opens.sh
+source "$REPO_ROOT/scripts/lib/java-opens.sh"
 
 # Fetches the Spark jars from Maven Central into $SPARK_JARS_DIR (once; a marker records the pom).
 ensure_spark_jars() {

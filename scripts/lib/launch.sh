@@ -44,15 +44,6 @@ if [[ ! -f "$CP_FILE" || ! -f "$STAMP" || -n "$(find "$REPO_ROOT/src/main" "$REP
   touch "$STAMP"
 fi
 
-ADD_OPENS=(
-  --add-opens=java.base/java.lang=ALL-UNNAMED
-  --add-opens=java.base/java.nio=ALL-UNNAMED
-  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
-  --add-opens=java.base/java.util=ALL-UNNAMED
-  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
-  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
-  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
-  --add-opens=java.base/java.net=ALL-UNNAMED
-  --add-opens=java.base/java.io=ALL-UNNAMED
-)
+# shellcheck source=java-opens.sh
+source "$REPO_ROOT/scripts/lib/java-opens.sh"
 exec java ${JAVA_OPTS:--Xmx4g} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/classes:$(cat "$CP_FILE")" "$MAIN_CLASS" "${DEFAULTS[@]}" "$@"

@@ -1,4 +1,4 @@
-package com.trending.lakehouse;
+package com.trending.common;
 
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.DefaultValueFactory;

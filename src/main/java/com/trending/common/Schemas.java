@@ -1,4 +1,4 @@
-package com.trending.lakehouse;
+package com.trending.common;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,7 +3,7 @@ package com.trending.generator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.trending.lakehouse.Lakehouse;
+import com.trending.common.Lakehouse;
 import com.trending.silver.DeadLetterReason;
 import java.io.IOException;
 import java.nio.file.Files;

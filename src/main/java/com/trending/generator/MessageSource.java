@@ -3,7 +3,7 @@ package com.trending.generator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.trending.generator.GeneratedMessage.Kind;
-import com.trending.lakehouse.Lakehouse;
+import com.trending.common.Lakehouse;
 import com.trending.silver.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package com.trending.gold;
 
-import com.trending.lakehouse.Schemas;
+import com.trending.common.Schemas;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;

@@ -1,6 +1,6 @@
 package com.trending.gold;
 
-import com.trending.lakehouse.Lakehouse;
+import com.trending.common.Lakehouse;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package com.trending.silver;
 
-import com.trending.lakehouse.Schemas;
+import com.trending.common.Schemas;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.apache.avro.Schema;

@@ -1,7 +1,7 @@
 package com.trending.silver;
 
-import com.trending.lakehouse.Lakehouse;
-import com.trending.lakehouse.Schemas;
+import com.trending.common.Lakehouse;
+import com.trending.common.Schemas;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

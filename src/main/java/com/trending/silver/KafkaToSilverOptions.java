@@ -1,6 +1,6 @@
 package com.trending.silver;
 
-import com.trending.lakehouse.LakehouseOptions;
+import com.trending.common.LakehouseOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;

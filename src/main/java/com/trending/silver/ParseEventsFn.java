@@ -1,6 +1,6 @@
 package com.trending.silver;
 
-import com.trending.lakehouse.Schemas;
+import com.trending.common.Schemas;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;

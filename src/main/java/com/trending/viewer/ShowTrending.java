@@ -2,8 +2,8 @@ package com.trending.viewer;
 
 import com.trending.gold.GoldTable;
 import com.trending.gold.TrendRow;
-import com.trending.lakehouse.Lakehouse;
-import com.trending.lakehouse.LakehouseOptions;
+import com.trending.common.Lakehouse;
+import com.trending.common.LakehouseOptions;
 import com.trending.silver.DeadLetterReason;
 import com.trending.silver.KafkaToSilver;
 import java.io.IOException;

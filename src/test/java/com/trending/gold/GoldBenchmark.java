@@ -1,7 +1,7 @@
 package com.trending.gold;
 
 import com.trending.gold.ReferenceModel.Event;
-import com.trending.lakehouse.Lakehouse;
+import com.trending.common.Lakehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;

@@ -1,7 +1,7 @@
 package com.trending.gold;
 
 import com.trending.gold.ReferenceModel.Event;
-import com.trending.lakehouse.Schemas;
+import com.trending.common.Schemas;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,7 @@ package com.trending.gold;
 import static org.junit.Assert.assertEquals;
 
 import com.trending.gold.ReferenceModel.Event;
-import com.trending.lakehouse.Lakehouse;
+import com.trending.common.Lakehouse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

@@ -4,7 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import com.trending.gold.ReferenceModel.Event;
-import com.trending.lakehouse.Lakehouse;
+import com.trending.common.Lakehouse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;

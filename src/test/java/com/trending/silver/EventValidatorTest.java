@@ -4,8 +4,8 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
-import com.trending.lakehouse.Lakehouse;
-import com.trending.lakehouse.Schemas;
+import com.trending.common.Lakehouse;
+import com.trending.common.Schemas;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.avro.generic.GenericRecord;

@@ -1,6 +1,6 @@
 package com.trending.silver;
 
-import com.trending.lakehouse.Lakehouse;
+import com.trending.common.Lakehouse;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;

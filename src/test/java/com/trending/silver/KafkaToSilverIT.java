@@ -4,7 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import com.trending.lakehouse.Lakehouse;
+import com.trending.common.Lakehouse;
 import com.trending.testing.LocalKafkaBroker;
 import com.trending.testing.SparkSql;
 import java.io.IOException;

@@ -2,8 +2,8 @@ package com.trending.silver;
 
 import static org.junit.Assert.assertEquals;
 
-import com.trending.lakehouse.Lakehouse;
-import com.trending.lakehouse.Schemas;
+import com.trending.common.Lakehouse;
+import com.trending.common.Schemas;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.util.List;

@@ -4,6 +4,7 @@
 #
 #   runners/spark/submit.sh kafka-to-silver  [pipeline options]    # com.trending.silver.KafkaToSilver
 #   runners/spark/submit.sh trending-to-gold [pipeline options]    # com.trending.gold.TrendingToGold
+#   runners/spark/submit.sh build                                  # only build the jar; print its path
 #   e.g. KAFKA_STARTING_OFFSETS=earliest LAKEHOUSE_PATH=$PWD/lh runners/spark/submit.sh kafka-to-silver --maxRecords=5000
 #
 # Runs org.apache.spark.deploy.SparkSubmit (client mode: the driver is this JVM) from the Spark
@@ -14,6 +15,10 @@
 #   SPARK_MASTER_URL      default spark://127.0.0.1:7077
 #   SPARK_DRIVER_MEMORY   heap of the driver JVM; default 1g
 #   SPARK_SUBMIT_CONF     extra spark-submit arguments, e.g. "--conf spark.executor.memory=1g"
+#   SPARK_DRIVER_LOG_CONFIG log4j2 configuration of the driver; default the pipelines' own
+#                         (src/main/resources/log4j2.properties: our progress at INFO, Spark at WARN)
+#   SPARK_APP_BUILD_DIR   Maven output folder of the jar; default <repo>/target (the tests use
+#                         target/spark-app, so that a running build's classes are left alone)
 #   LAKEHOUSE_PATH, STORAGE_FORMAT, KAFKA_*, MIN_RATING, MAX_RATING: passed to the driver and, via
 #   spark.executorEnv.*, to the executors. LAKEHOUSE_PATH must be a path every executor sees; a
 #   relative one is made absolute here.
@@ -23,23 +28,39 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=env.sh
 source "$REPO_ROOT/runners/spark/env.sh"
 
-usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
 case "${1:-}" in
   kafka-to-silver) MAIN_CLASS=com.trending.silver.KafkaToSilver ;;
   trending-to-gold) MAIN_CLASS=com.trending.gold.TrendingToGold ;;
+  build) MAIN_CLASS= ;;
   -h|--help) usage; exit 0 ;;
-  *) usage >&2; die "first argument must be kafka-to-silver or trending-to-gold, got '${1:-}'" ;;
+  *) usage >&2; die "first argument must be kafka-to-silver, trending-to-gold or build, got '${1:-}'" ;;
 esac
 shift
 
 # --- the shaded jar ----------------------------------------------------------------------------
 VERSION="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$REPO_ROOT/pom.xml" | head -n 1)"
-APP_JAR="$REPO_ROOT/target/trending-lakehouse-$VERSION-spark.jar"
-if [[ ! -f "$APP_JAR" || -n "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/schemas" "$REPO_ROOT/pom.xml" -newer "$APP_JAR" -print -quit)" ]]; then
-  log "building $APP_JAR (mvn -Pspark-runner -DskipTests package) ..."
-  (cd "$REPO_ROOT" && "${MVN:-mvn}" -q -B -Pspark-runner -DskipTests package) >&2 \
-    || die "mvn -Pspark-runner package failed"
-  [[ -f "$APP_JAR" ]] || die "the build did not produce $APP_JAR"
+BUILD_DIR="${SPARK_APP_BUILD_DIR:-$REPO_ROOT/target}"
+[[ "$BUILD_DIR" == /* ]] || BUILD_DIR="$REPO_ROOT/$BUILD_DIR"
+APP_JAR="$BUILD_DIR/trending-lakehouse-$VERSION-spark.jar"
+jar_is_stale() {
+  [[ ! -f "$APP_JAR" || -n "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/schemas" "$REPO_ROOT/pom.xml" -newer "$APP_JAR" -print -quit)" ]]
+}
+if jar_is_stale; then
+  mkdir -p "$BUILD_DIR"
+  exec 9>"$BUILD_DIR/.spark-app.lock"
+  flock 9 # one build at a time; whoever waited finds the jar fresh
+  if jar_is_stale; then
+    log "building $APP_JAR (mvn -Pspark-runner package, tests skipped) ..."
+    (cd "$REPO_ROOT" && "${MVN:-mvn}" -q -B -Pspark-runner -Dmaven.test.skip=true \
+        -Dbuild.dir="$BUILD_DIR" package) >&2 || die "mvn -Pspark-runner package failed"
+    [[ -f "$APP_JAR" ]] || die "the build did not produce $APP_JAR"
+  fi
+  exec 9>&-
+fi
+if [[ -z "$MAIN_CLASS" ]]; then
+  echo "$APP_JAR"
+  exit 0
 fi
 
 ensure_spark_jars
@@ -63,6 +84,7 @@ esac
 log "submitting $MAIN_CLASS to $MASTER"
 # shellcheck disable=SC2086
 exec "$JAVA" -Xmx"${SPARK_DRIVER_MEMORY:-1g}" "${ADD_OPENS[@]}" \
+  -Dlog4j2.configurationFile="${SPARK_DRIVER_LOG_CONFIG:-$REPO_ROOT/src/main/resources/log4j2.properties}" \
   -cp "$SPARK_JARS_DIR/*" org.apache.spark.deploy.SparkSubmit \
   --master "$MASTER" --deploy-mode client \
   --properties-file "$SPARK_SCRIPTS_DIR/spark-defaults.conf" \

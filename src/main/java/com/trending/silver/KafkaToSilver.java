@@ -24,10 +24,10 @@ import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.beam.sdk.options.StreamingOptions;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,27 +54,29 @@ public final class KafkaToSilver {
   public static final List<String> TOPICS =
       List.of(Lakehouse.VIEWS, Lakehouse.CLICKS, Lakehouse.RATINGS);
 
+  /** How long a stop request waits for the running batch to commit. */
+  private static final long STOP_TIMEOUT_SECONDS = 300;
+
   private KafkaToSilver() {}
 
   public static void main(String[] args) {
     PipelineOptionsFactory.register(KafkaToSilverOptions.class);
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      // Ctrl+C / SIGTERM: finish the running batch (so its offsets are committed), then exit.
+    // Ctrl+C / SIGTERM: finish the running batch (so its offsets are committed), then exit.
+    // Registered with Hadoop's hook manager, which runs hooks one after the other by priority:
+    // Spark's own hook (which stops the SparkContext) waits until this one returns.
+    ShutdownHookManager.get().addShutdownHook(() -> {
       stop.set(true);
       try {
-        finished.await(120, TimeUnit.SECONDS);
+        finished.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }));
+    }, Integer.MAX_VALUE, STOP_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
     int exit;
     try {
-      KafkaToSilverOptions options =
-          PipelineOptionsFactory.fromArgs(args)
-              .withValidation()
-              .as(KafkaToSilverOptions.class);
+      KafkaToSilverOptions options = parse(args);
       IngestSummary summary = run(options, stop::get);
       System.out.println(stop.get() ? "Kafka → Silver stopped:" : "Kafka → Silver finished:");
       System.out.println(summary.describe());
@@ -92,6 +94,28 @@ public final class KafkaToSilver {
   }
 
   /**
+   * Parses the arguments. {@code --checkpointDir=D} means {@code --offsetsDir=D}.
+   * {@code --streaming=false} without another bound means {@code --availableNow};
+   * {@code --streaming=true}, like no {@code --streaming} at all, ingests until stopped.
+   */
+  static KafkaToSilverOptions parse(String[] args) {
+    List<String> renamed = new ArrayList<>();
+    for (String arg : args) {
+      renamed.add(arg.startsWith("--checkpointDir=") ? "--offsetsDir=" + arg.substring(16) : arg);
+    }
+    if (renamed.stream().filter(a -> a.startsWith("--offsetsDir=")).count() > 1) {
+      throw new IllegalArgumentException("Give --checkpointDir (or --offsetsDir) once.");
+    }
+    KafkaToSilverOptions options = PipelineOptionsFactory.fromArgs(renamed.toArray(new String[0]))
+        .withValidation().as(KafkaToSilverOptions.class);
+    boolean batchMode = Arrays.stream(args).anyMatch(a -> a.equalsIgnoreCase("--streaming=false"));
+    if (batchMode && options.getMaxRecords() == null && options.getMaxReadTimeSeconds() == null) {
+      options.setAvailableNow(true);
+    }
+    return options;
+  }
+
+  /**
    * Runs batches until the bounds of {@code options} are reached (forever when there are none).
    * Fails fast, with {@link IllegalArgumentException}, on configuration a user must fix.
    */
@@ -103,7 +127,8 @@ public final class KafkaToSilver {
   public static IngestSummary run(KafkaToSilverOptions options, BooleanSupplier stop) {
     validate(options);
     Lakehouse lakehouse = Lakehouse.validate(options);
-    options.as(StreamingOptions.class).setStreaming(false); // each batch is a bounded pipeline
+    Path checkpointDir = checkpointDir(options, lakehouse);
+    options.setStreaming(false); // each micro-batch is a bounded pipeline
     System.setProperty("beam.spark.test.reuseSparkContext", "true"); // one SparkContext for all batches
     IngestSummary summary = new IngestSummary();
     List<Path> tables = new ArrayList<>();
@@ -115,7 +140,7 @@ public final class KafkaToSilver {
     try (KafkaOffsets kafka =
             KafkaOffsets.connect(options.getKafkaBootstrapServers(), options.getConsumerGroup());
         OffsetLedger ledger =
-            OffsetLedger.open(lakehouse.checkpoints(JOB).resolve(options.getConsumerGroup()))) {
+            OffsetLedger.open(checkpointDir)) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : TOPICS) {
         partitions.addAll(kafka.partitions(topic));
@@ -284,6 +309,22 @@ public final class KafkaToSilver {
       ledger.commit(new BatchPlan(0, "start", positions, positions));
     }
     return positions;
+  }
+
+  /** {@code --offsetsDir} (or {@code --checkpointDir}), else {@code _checkpoints/kafka-to-silver/<group>}. */
+  static Path checkpointDir(KafkaToSilverOptions options, Lakehouse lakehouse) {
+    String dir = options.getOffsetsDir();
+    if (dir == null || dir.isBlank()) {
+      return lakehouse.checkpoints(JOB).resolve(options.getConsumerGroup());
+    }
+    if (dir.startsWith("file:")) {
+      return Path.of(java.net.URI.create(dir));
+    }
+    if (dir.contains("://")) {
+      throw new IllegalArgumentException("--checkpointDir must be a local or shared folder path, not '"
+          + dir + "'.");
+    }
+    return Path.of(dir).toAbsolutePath();
   }
 
   private static void validate(KafkaToSilverOptions options) {

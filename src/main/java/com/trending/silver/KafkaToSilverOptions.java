@@ -5,9 +5,16 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.StreamingOptions;
 
-/** Options of {@link KafkaToSilver}. Contract environment variables are the defaults. */
-public interface KafkaToSilverOptions extends LakehouseOptions {
+/**
+ * Options of {@link KafkaToSilver}. Contract environment variables are the defaults.
+ *
+ * <p>{@code --streaming} (from {@link StreamingOptions}) picks the mode: {@code true} (the default)
+ * ingests continuously until stopped, {@code false} takes what Kafka holds and exits (as
+ * {@code --availableNow}). Either way each micro-batch is a bounded Beam pipeline.
+ */
+public interface KafkaToSilverOptions extends LakehouseOptions, StreamingOptions {
 
   @Description("Kafka brokers, comma-separated (env KAFKA_BOOTSTRAP_SERVERS, default localhost:9092).")
   @Default.InstanceFactory(BootstrapServersFactory.class)
@@ -62,6 +69,19 @@ public interface KafkaToSilverOptions extends LakehouseOptions {
   Boolean getAvailableNow();
 
   void setAvailableNow(Boolean value);
+
+  /**
+   * Also given as {@code --checkpointDir}, the name Spark users know (see {@link
+   * KafkaToSilver#parse}); it cannot be a property of its own here, because the Spark runner's
+   * options declare one with another default.
+   */
+  @Description(
+      "Where this job keeps the offsets it has committed and the batch it is writing; a restart"
+          + " continues from there. Also accepted as --checkpointDir. Default"
+          + " $LAKEHOUSE_PATH/_checkpoints/kafka-to-silver/<consumer group>.")
+  String getOffsetsDir();
+
+  void setOffsetsDir(String value);
 
   @Description("Most messages one micro-batch takes from Kafka.")
   @Default.Long(500_000L)

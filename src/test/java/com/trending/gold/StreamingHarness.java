@@ -22,16 +22,56 @@ import org.joda.time.Duration;
 final class StreamingHarness {
   private StreamingHarness() {}
 
+  /** A streaming TrendingToGold job started by a test. */
+  interface Job {
+    /** False once the job has ended by itself (a failure: streaming jobs run until stopped). */
+    boolean isAlive();
+
+    /** What to show when Gold does not catch up (e.g. the end of the job's log). */
+    String describe();
+
+    void stop() throws Exception;
+  }
+
+  /** Starts TrendingToGold in streaming with these arguments (lakehouse and timing included). */
+  interface Launcher {
+    Job start(List<String> args) throws Exception;
+  }
+
+  /** Runs the pipeline in this JVM on the runner {@code runnerArgs} name. */
   static void run(Path root, long timeoutMillis, String... runnerArgs) throws Exception {
+    run(root, timeoutMillis, args -> {
+      List<String> all = new ArrayList<>(List.of(runnerArgs));
+      all.addAll(args);
+      TrendingToGoldOptions options =
+          PipelineOptionsFactory.fromArgs(all.toArray(new String[0])).as(TrendingToGoldOptions.class);
+      Pipeline pipeline = Pipeline.create(options);
+      TrendingToGold.buildPipeline(pipeline, options);
+      PipelineResult result = pipeline.run();
+      return new Job() {
+        @Override
+        public boolean isAlive() {
+          return !result.getState().isTerminal();
+        }
+
+        @Override
+        public String describe() {
+          return "pipeline state " + result.getState();
+        }
+
+        @Override
+        public void stop() throws Exception {
+          result.cancel();
+          result.waitUntilFinish(Duration.standardSeconds(30));
+        }
+      };
+    });
+  }
+
+  static void run(Path root, long timeoutMillis, Launcher launcher) throws Exception {
     Lakehouse lakehouse = Lakehouse.at(root.toString());
-    List<String> args = new ArrayList<>(List.of(runnerArgs));
-    args.add("--lakehousePath=" + root);
-    args.add("--streaming=true");
-    args.add("--triggerPeriodSeconds=2");
-    args.add("--silverPollSeconds=1");
-    TrendingToGoldOptions options =
-        PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(TrendingToGoldOptions.class);
-    Lakehouse.validate(options);
+    List<String> args = List.of(
+        "--lakehousePath=" + root, "--streaming=true", "--triggerPeriodSeconds=2", "--silverPollSeconds=1");
 
     // Recent events (the streaming watermark follows the clock): from 100 minutes ago, so rows
     // fall in closed windows still within the 2 h lateness and in the open hour.
@@ -43,11 +83,9 @@ final class StreamingHarness {
     SilverFiles.write(lakehouse.silverTable(Lakehouse.VIEWS), "events_views", views, "a", 400);
     SilverFiles.write(lakehouse.silverTable(Lakehouse.CLICKS), "events_clicks", clicks, "a", 400);
 
-    Pipeline pipeline = Pipeline.create(options);
-    TrendingToGold.buildPipeline(pipeline, options);
-    PipelineResult result = pipeline.run();
+    Job job = launcher.start(args);
     try {
-      awaitGold(lakehouse, views, clicks, timeoutMillis);
+      awaitGold(lakehouse, views, clicks, timeoutMillis, job);
       // More files arrive while it runs: Gold is refreshed.
       List<Event> moreViews = ReferenceModel.randomEvents(random, 700, 30, now - ReferenceModel.HOUR, 1);
       List<Event> moreClicks = ReferenceModel.randomEvents(random, 300, 30, now - ReferenceModel.HOUR, 1);
@@ -55,14 +93,14 @@ final class StreamingHarness {
       SilverFiles.write(lakehouse.silverTable(Lakehouse.CLICKS), "events_clicks", moreClicks, "b", 400);
       views.addAll(moreViews);
       clicks.addAll(moreClicks);
-      awaitGold(lakehouse, views, clicks, timeoutMillis);
+      awaitGold(lakehouse, views, clicks, timeoutMillis, job);
     } finally {
-      result.cancel();
-      result.waitUntilFinish(Duration.standardSeconds(30));
+      job.stop();
     }
   }
 
-  private static void awaitGold(Lakehouse lakehouse, List<Event> views, List<Event> clicks, long timeoutMillis)
+  private static void awaitGold(
+      Lakehouse lakehouse, List<Event> views, List<Event> clicks, long timeoutMillis, Job job)
       throws Exception {
     Set<TrendRow> expected1h = new HashSet<>(ReferenceModel.oneHour(views, clicks));
     Set<TrendRow> expected24h = new HashSet<>(ReferenceModel.twentyFourHours(views, clicks));
@@ -71,6 +109,9 @@ final class StreamingHarness {
     Set<TrendRow> actual24h = Set.of();
     int polls = 0;
     while (System.currentTimeMillis() < deadline) {
+      if (!job.isAlive()) {
+        throw new AssertionError("the streaming job ended: " + job.describe());
+      }
       List<TrendRow> rows1h = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_1H));
       List<TrendRow> rows24h = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_24H));
       actual1h = new HashSet<>(rows1h);
@@ -88,6 +129,7 @@ final class StreamingHarness {
       }
       Thread.sleep(500);
     }
+    System.err.println("Gold did not catch up; the job: " + job.describe());
     assertEquals("1h table: " + diff(expected1h, actual1h), expected1h.size(), -1);
     assertEquals("24h table: " + diff(expected24h, actual24h), expected24h.size(), -1);
   }

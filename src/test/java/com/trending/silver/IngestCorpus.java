@@ -1,18 +1,31 @@
 package com.trending.silver;
 
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
 import com.trending.common.Lakehouse;
+import com.trending.testing.SparkSql;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 
 /**
  * A known mix of messages for the three topics, and what Silver must hold afterwards: valid events
@@ -121,5 +134,66 @@ final class IngestCorpus {
   private static void add(Topic topic, byte[] payload, String reason) {
     topic.messages.add(payload);
     topic.deadLetters.put(java.util.Base64.getEncoder().encodeToString(payload), reason);
+  }
+
+  /**
+   * Asserts that the lakehouse holds exactly this corpus: every unique valid event once in Silver
+   * (right columns, types and event_date), every malformed message once in its dead-letter table
+   * with the expected reason.
+   */
+  void assertHeldBy(Path lakehouse) {
+    SparkSession spark = SparkSql.session();
+    Lakehouse layout = Lakehouse.at(lakehouse.toString());
+    for (Map.Entry<String, IngestCorpus.Topic> entry : topics.entrySet()) {
+      String topic = entry.getKey();
+      IngestCorpus.Topic expected = entry.getValue();
+
+      Dataset<Row> silver = spark.read().parquet(layout.silverTable(topic).toString());
+      Map<String, DataType> types = typesOf(silver);
+      assertEquals(topic, DataTypes.StringType, types.get("event_id"));
+      assertEquals(topic, DataTypes.TimestampType, types.get("event_ts"));
+      assertEquals(topic, DataTypes.IntegerType, types.get("user_id"));
+      assertEquals(topic, DataTypes.IntegerType, types.get("movie_id"));
+      assertEquals(topic, DataTypes.DateType, types.get("event_date"));
+      if (topic.equals(Lakehouse.RATINGS)) {
+        assertEquals(DataTypes.FloatType, types.get("rating"));
+        assertEquals(DataTypes.StringType, types.get("review_text"));
+      }
+
+      Map<LocalDate, Long> perDate = new TreeMap<>();
+      for (Row row : silver.groupBy("event_date").count().collectAsList()) {
+        perDate.put(row.getDate(0).toLocalDate(), row.getLong(1));
+      }
+      assertEquals(topic + " rows per event_date", expected.rowsPerDate(), perDate);
+
+      List<String> ids = silver.select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      assertEquals(topic + " event_id unique", ids.size(), new HashSet<>(ids).size());
+      assertEquals(topic + " event ids", expected.silver.keySet(), new HashSet<>(ids));
+
+      // event_date is the UTC date of event_ts, row by row
+      assertEquals(0L, silver.where("to_date(event_ts) <> event_date").count());
+
+      Dataset<Row> dead = spark.read().parquet(layout.deadLetterTable(topic).toString());
+      Map<String, DataType> deadTypes = typesOf(dead);
+      assertEquals(DataTypes.StringType, deadTypes.get("raw_payload"));
+      assertEquals(DataTypes.TimestampType, deadTypes.get("error_ts"));
+      Map<String, String> reasons = new HashMap<>();
+      for (Row row : dead.select("raw_payload_base64", "error_reason", "topic", "kafka_offset", "error_detail")
+          .collectAsList()) {
+        assertEquals(topic, row.getString(2));
+        assertTrue(row.getLong(3) >= 0);
+        assertFalse(row.getString(4).isBlank());
+        assertEquals("one dead letter per malformed message", null, reasons.put(row.getString(0), row.getString(1)));
+      }
+      assertEquals(topic + " dead letters and reasons", expected.deadLetters, reasons);
+    }
+  }
+
+  private static Map<String, DataType> typesOf(Dataset<Row> table) {
+    Map<String, DataType> types = new HashMap<>();
+    for (StructField field : table.schema().fields()) {
+      types.put(field.name(), field.dataType());
+    }
+    return types;
   }
 }

@@ -2,10 +2,13 @@ package com.trending.silver;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
 import java.io.File;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import com.trending.common.Lakehouse;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Rule;
 import org.junit.Test;
@@ -65,5 +68,34 @@ public class KafkaToSilverConfigTest {
   @Test
   public void unreachableBrokers() throws Exception {
     assertFails("Cannot reach Kafka at 127.0.0.1:", options("--maxRecords=1"));
+  }
+
+  @Test
+  public void streamingFalseTakesWhatIsThereAndExits() {
+    assertEquals(true, KafkaToSilver.parse(new String[] {"--streaming=false"}).getAvailableNow());
+    assertEquals(false,
+        KafkaToSilver.parse(new String[] {"--streaming=false", "--maxRecords=5"}).getAvailableNow());
+    assertEquals(false, KafkaToSilver.parse(new String[] {"--streaming=true"}).getAvailableNow());
+    assertEquals(false, KafkaToSilver.parse(new String[] {}).getAvailableNow());
+  }
+
+  @Test
+  public void checkpointDirDefaultsToTheLakehouseOnEveryRunner() {
+    Path root = tmp.getRoot().toPath();
+    for (String runner : new String[] {"DirectRunner", "SparkRunner"}) {
+      KafkaToSilverOptions options = KafkaToSilver.parse(new String[] {
+          "--runner=" + runner, "--lakehousePath=" + root, "--consumerGroup=g1"});
+      assertEquals(runner, root.resolve("_checkpoints/kafka-to-silver/g1"),
+          KafkaToSilver.checkpointDir(options, Lakehouse.at(root.toString())));
+    }
+    KafkaToSilverOptions given = KafkaToSilver.parse(new String[] {
+        "--runner=SparkRunner", "--lakehousePath=" + root, "--checkpointDir=" + root.resolve("cp")});
+    assertEquals(root.resolve("cp"), KafkaToSilver.checkpointDir(given, Lakehouse.at(root.toString())));
+  }
+
+  @Test
+  public void remoteCheckpointDirIsRefused() throws Exception {
+    assertFails("--checkpointDir must be a local or shared folder path",
+        options("--offsetsDir=hdfs://nn/cp"));
   }
 }

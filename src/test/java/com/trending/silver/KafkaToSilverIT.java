@@ -13,18 +13,11 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
 import org.junit.Rule;
@@ -185,58 +178,6 @@ public class KafkaToSilverIT {
   }
 
   private static void assertLakehouseHoldsCorpus(Path lakehouse) {
-    SparkSession spark = SparkSql.session();
-    Lakehouse layout = Lakehouse.at(lakehouse.toString());
-    for (Map.Entry<String, IngestCorpus.Topic> entry : CORPUS.topics.entrySet()) {
-      String topic = entry.getKey();
-      IngestCorpus.Topic expected = entry.getValue();
-
-      Dataset<Row> silver = spark.read().parquet(layout.silverTable(topic).toString());
-      Map<String, DataType> types = typesOf(silver);
-      assertEquals(topic, DataTypes.StringType, types.get("event_id"));
-      assertEquals(topic, DataTypes.TimestampType, types.get("event_ts"));
-      assertEquals(topic, DataTypes.IntegerType, types.get("user_id"));
-      assertEquals(topic, DataTypes.IntegerType, types.get("movie_id"));
-      assertEquals(topic, DataTypes.DateType, types.get("event_date"));
-      if (topic.equals(Lakehouse.RATINGS)) {
-        assertEquals(DataTypes.FloatType, types.get("rating"));
-        assertEquals(DataTypes.StringType, types.get("review_text"));
-      }
-
-      Map<LocalDate, Long> perDate = new TreeMap<>();
-      for (Row row : silver.groupBy("event_date").count().collectAsList()) {
-        perDate.put(row.getDate(0).toLocalDate(), row.getLong(1));
-      }
-      assertEquals(topic + " rows per event_date", expected.rowsPerDate(), perDate);
-
-      List<String> ids = silver.select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
-      assertEquals(topic + " event_id unique", ids.size(), new HashSet<>(ids).size());
-      assertEquals(topic + " event ids", expected.silver.keySet(), new HashSet<>(ids));
-
-      // event_date is the UTC date of event_ts, row by row
-      assertEquals(0L, silver.where("to_date(event_ts) <> event_date").count());
-
-      Dataset<Row> dead = spark.read().parquet(layout.deadLetterTable(topic).toString());
-      Map<String, DataType> deadTypes = typesOf(dead);
-      assertEquals(DataTypes.StringType, deadTypes.get("raw_payload"));
-      assertEquals(DataTypes.TimestampType, deadTypes.get("error_ts"));
-      Map<String, String> reasons = new HashMap<>();
-      for (Row row : dead.select("raw_payload_base64", "error_reason", "topic", "kafka_offset", "error_detail")
-          .collectAsList()) {
-        assertEquals(topic, row.getString(2));
-        assertTrue(row.getLong(3) >= 0);
-        assertFalse(row.getString(4).isBlank());
-        assertEquals("one dead letter per malformed message", null, reasons.put(row.getString(0), row.getString(1)));
-      }
-      assertEquals(topic + " dead letters and reasons", expected.deadLetters, reasons);
-    }
-  }
-
-  private static Map<String, DataType> typesOf(Dataset<Row> table) {
-    Map<String, DataType> types = new HashMap<>();
-    for (StructField field : table.schema().fields()) {
-      types.put(field.name(), field.dataType());
-    }
-    return types;
+    CORPUS.assertHeldBy(lakehouse);
   }
 }

@@ -1,18 +1,12 @@
 package com.trending.testing;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.values.KV;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -81,7 +74,7 @@ public class LocalKafkaBroker extends ExternalResource {
   private Thread shutdownHook;
 
   public LocalKafkaBroker() {
-    this.repoRoot = findRepoRoot();
+    this.repoRoot = Scripts.repoRoot();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -106,11 +99,11 @@ public class LocalKafkaBroker extends ExternalResource {
     Files.createDirectories(parent);
     String lastOutput = "";
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      int[] ports = freePorts(2);
+      int[] ports = Scripts.freePorts(2);
       port = ports[0];
       controllerPort = ports[1];
       stateDir = Files.createTempDirectory(parent, "broker-" + port + "-");
-      ScriptResult result = runScript("kafka-start.sh");
+      Scripts.Result result = runScript("kafka-start.sh");
       if (result.exitCode == 0) {
         bootstrapServers = "127.0.0.1:" + port;
         shutdownHook = new Thread(this::stopQuietly, "stop-local-kafka-" + port);
@@ -120,7 +113,7 @@ public class LocalKafkaBroker extends ExternalResource {
       lastOutput = result.output;
       // Clean up whatever the failed attempt left behind (a half-started JVM, state).
       runScript("kafka-stop.sh", "--purge");
-      deleteRecursively(stateDir);
+      Scripts.deleteRecursively(stateDir);
       boolean portRace = result.output.contains("already in use");
       if (!portRace) {
         break;
@@ -152,11 +145,11 @@ public class LocalKafkaBroker extends ExternalResource {
       admin = null;
     }
     try {
-      ScriptResult result = runScript("kafka-stop.sh", "--purge");
+      Scripts.Result result = runScript("kafka-stop.sh", "--purge");
       if (result.exitCode != 0) {
         System.err.println("[LocalKafkaBroker] kafka-stop.sh failed:\n" + result.output);
       }
-      deleteRecursively(stateDir);
+      Scripts.deleteRecursively(stateDir);
     } catch (IOException e) {
       System.err.println("[LocalKafkaBroker] could not stop the broker: " + e);
     } catch (InterruptedException e) {
@@ -358,115 +351,13 @@ public class LocalKafkaBroker extends ExternalResource {
     }
   }
 
-  private static final class ScriptResult {
-    final int exitCode;
-    final String output;
-
-    ScriptResult(int exitCode, String output) {
-      this.exitCode = exitCode;
-      this.output = output;
-    }
-  }
-
   /** Runs scripts/NAME with this broker's environment; echoes and returns its output. */
-  private ScriptResult runScript(String name, String... args)
+  private Scripts.Result runScript(String name, String... args)
       throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>();
-    command.add("bash");
-    command.add(repoRoot.resolve("scripts").resolve(name).toString());
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .directory(repoRoot.toFile())
-        .redirectErrorStream(true);
-    Map<String, String> env = pb.environment();
-    env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port);
-    env.put("KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort));
-    env.put("KAFKA_STATE_DIR", stateDir.toString());
-    Process process = pb.start();
-    process.getOutputStream().close();
-    StringBuilder output = new StringBuilder();
-    // The scripts print little and redirect the broker's own output to a file, so reading
-    // stdout to EOF terminates when the script exits.
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          System.out.println("[LocalKafkaBroker] " + line);
-          synchronized (output) {
-            output.append(line).append('\n');
-          }
-        }
-      } catch (IOException e) {
-        // process killed; output is incomplete
-      }
-    }, "kafka-script-output");
-    reader.setDaemon(true);
-    reader.start();
-    if (!process.waitFor(SCRIPT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      reader.join(5_000);
-      synchronized (output) {
-        return new ScriptResult(-1, output + "\n(timed out after " + SCRIPT_TIMEOUT_SECONDS + " s)");
-      }
-    }
-    reader.join(5_000);
-    synchronized (output) {
-      return new ScriptResult(process.exitValue(), output.toString());
-    }
-  }
-
-  /** Ports that are free on 127.0.0.1 right now (all held open together so they differ). */
-  private static int[] freePorts(int count) throws IOException {
-    InetAddress loopback = InetAddress.getByName("127.0.0.1");
-    List<ServerSocket> sockets = new ArrayList<>();
-    try {
-      int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0, 1, loopback);
-        socket.setReuseAddress(true);
-        sockets.add(socket);
-        ports[i] = socket.getLocalPort();
-      }
-      return ports;
-    } finally {
-      for (ServerSocket socket : sockets) {
-        socket.close();
-      }
-    }
-  }
-
-  /**
-   * The repository root: the system property {@code trending.repo.root} if set, else the first
-   * folder, walking up from the working directory, that holds pom.xml and scripts/kafka-start.sh.
-   */
-  static Path findRepoRoot() {
-    String override = System.getProperty("trending.repo.root");
-    if (override != null && !override.isBlank()) {
-      return Paths.get(override).toAbsolutePath().normalize();
-    }
-    Path start = Paths.get("").toAbsolutePath().normalize();
-    for (Path dir = start; dir != null; dir = dir.getParent()) {
-      if (Files.isRegularFile(dir.resolve("pom.xml"))
-          && Files.isRegularFile(dir.resolve("scripts").resolve("kafka-start.sh"))) {
-        return dir;
-      }
-    }
-    throw new IllegalStateException(
-        "cannot find the repository root (pom.xml + scripts/kafka-start.sh) above " + start);
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (dir == null || !Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> paths = Files.walk(dir)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-        Files.deleteIfExists(p);
-      }
-    } catch (IOException e) {
-      System.err.println("[LocalKafkaBroker] could not delete " + dir + ": " + e);
-    }
+    return Scripts.run("LocalKafkaBroker", "scripts/" + name, Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port,
+        "KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort),
+        "KAFKA_STATE_DIR", stateDir.toString()), SCRIPT_TIMEOUT_SECONDS, args);
   }
 
   /** For log messages. */

@@ -1,0 +1,206 @@
+package com.trending.silver;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.trending.common.Lakehouse;
+import com.trending.gold.TrendingToGold;
+import com.trending.gold.TrendingToGoldOptions;
+import com.trending.testing.LocalKafkaBroker;
+import com.trending.testing.LocalSparkCluster;
+import com.trending.testing.SparkSql;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongPredicate;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.ClassRule;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/**
+ * Both pipelines on a real Spark standalone cluster (master, worker and executors as separate
+ * JVMs on 127.0.0.1), submitted with {@code runners/spark/submit.sh} and the shaded jar, against a
+ * real Kafka broker: batch output equal to the Direct runner's, and streaming ingestion that is
+ * stopped, killed and restarted while events arrive without losing or duplicating any.
+ */
+public class KafkaToSilverClusterIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @ClassRule public static final LocalSparkCluster SPARK = new LocalSparkCluster();
+  @Rule public final LocalKafkaBroker kafka = new LocalKafkaBroker();
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  @Test(timeout = 900_000)
+  public void batchOnTheClusterEqualsTheDirectRunner() throws Exception {
+    IngestCorpus corpus = IngestCorpus.create(3, 4000, 1200, 400);
+    corpus.topics.forEach((topic, sent) -> kafka.produce(topic, sent.messages));
+    Path onCluster = tmp.newFolder("cluster").toPath();
+    Path direct = tmp.newFolder("direct").toPath();
+
+    SPARK.submit("kafka-to-silver", env(onCluster), onCluster.resolve("silver.log"), "--streaming=false")
+        .assertSucceeds(600);
+    SPARK.submit("trending-to-gold", env(onCluster), onCluster.resolve("gold.log"), "--streaming=false")
+        .assertSucceeds(600);
+
+    KafkaToSilver.run(KafkaToSilver.parse(new String[] {
+        "--runner=DirectRunner", "--lakehousePath=" + direct, "--streaming=false",
+        "--kafkaBootstrapServers=" + kafka.bootstrapServers(), "--kafkaStartingOffsets=earliest"}));
+    TrendingToGold.run(PipelineOptionsFactory.fromArgs(
+        "--runner=DirectRunner", "--lakehousePath=" + direct, "--streaming=false")
+        .as(TrendingToGoldOptions.class));
+
+    corpus.assertHeldBy(onCluster);
+    corpus.assertHeldBy(direct);
+    Lakehouse a = Lakehouse.at(direct.toString());
+    Lakehouse b = Lakehouse.at(onCluster.toString());
+    for (String topic : KafkaToSilver.TOPICS) {
+      assertSameRows(a.silverTable(topic), b.silverTable(topic));
+      assertSameRows(a.deadLetterTable(topic), b.deadLetterTable(topic), "error_ts"); // when it was caught
+    }
+    for (String table : new String[] {Lakehouse.TRENDING_1H, Lakehouse.TRENDING_24H}) {
+      long rows = assertSameRows(a.goldTable(table), b.goldTable(table));
+      assertTrue(table + " is empty", rows > 0);
+    }
+  }
+
+  @Test(timeout = 1_200_000)
+  public void streamingIngestionSurvivesStopAndKillWhileEventsArrive() throws Exception {
+    IngestCorpus corpus = IngestCorpus.create(5, 6000, 2000, 600);
+    Path lakehouse = tmp.newFolder("streaming").toPath();
+    Path checkpoint = lakehouse.resolve("_checkpoints").resolve("kafka-to-silver");
+    Path log = lakehouse.resolve("kafka-to-silver.log");
+    String[] streaming = {
+        "--streaming=true", "--checkpointDir=" + checkpoint, "--maxMessagesPerBatch=1500"};
+    Thread producer = trickle(corpus, 60, 3_000); // about 180 s of traffic
+    AtomicReference<Throwable> producerFailure = new AtomicReference<>();
+    producer.setUncaughtExceptionHandler((t, e) -> producerFailure.set(e));
+
+    // 1. Start; once two batches are in, stop it the way a cluster manager does (SIGTERM): the
+    //    running batch completes and is committed.
+    LocalSparkCluster.Job first = SPARK.submit("kafka-to-silver", env(lakehouse), log, streaming);
+    producer.start();
+    awaitLedger(first, checkpoint, "offsets.json", batch -> batch >= 2);
+    first.terminate();
+    first.awaitExit(300);
+    assertThat(first.log(), containsString("Kafka → Silver stopped"));
+    assertFalse("a stopped job leaves no batch half-written", Files.exists(checkpoint.resolve("pending.json")));
+    long stoppedAt = committed(checkpoint, "batch");
+
+    // 2. Restart, and kill -9 the driver in the middle of a batch.
+    LocalSparkCluster.Job second = SPARK.submit("kafka-to-silver", env(lakehouse), log, streaming);
+    awaitLedger(second, checkpoint, "pending.json", batch -> batch > stoppedAt + 1);
+    second.kill();
+    assertTrue("killed mid-batch", Files.exists(checkpoint.resolve("pending.json")));
+    assertTrue("events still arriving when killed", producer.isAlive());
+
+    // 3. Restart again: the unfinished batch is rolled back and read again; then catch up with
+    //    everything the producer sent, and stop.
+    LocalSparkCluster.Job third = SPARK.submit("kafka-to-silver", env(lakehouse), log, streaming);
+    producer.join();
+    assertEquals("producer", null, producerFailure.get());
+    long sent = corpus.totalMessages();
+    awaitLedger(third, checkpoint, "offsets.json", batch -> committed(checkpoint, "messages") == sent);
+    third.terminate();
+    third.awaitExit(300);
+    assertThat(third.log(), containsString("Rolled back unfinished batch"));
+    first.log().lines() // what happened, for the build log
+        .filter(l -> l.contains("Batch ") || l.contains("Rolled back") || l.contains("Starting from"))
+        .forEach(l -> System.out.println("[driver] " + l));
+
+    corpus.assertHeldBy(lakehouse); // every event exactly once, every bad message with its reason
+  }
+
+  private Map<String, String> env(Path lakehouse) {
+    return Map.of(
+        "LAKEHOUSE_PATH", lakehouse.toString(),
+        "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
+        "KAFKA_STARTING_OFFSETS", "earliest");
+  }
+
+  /** A thread that sends the corpus in {@code slices} parts, one every {@code pauseMillis}. */
+  private Thread trickle(IngestCorpus corpus, int slices, long pauseMillis) {
+    return new Thread(() -> {
+      for (int slice = 0; slice < slices; slice++) {
+        for (Map.Entry<String, IngestCorpus.Topic> topic : corpus.topics.entrySet()) {
+          List<byte[]> all = topic.getValue().messages;
+          int from = all.size() * slice / slices;
+          int to = all.size() * (slice + 1) / slices;
+          kafka.produce(topic.getKey(), all.subList(from, to));
+        }
+        try {
+          Thread.sleep(pauseMillis);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "trickle-producer");
+  }
+
+  /** Waits until the ledger file exists and its batch number satisfies {@code condition}. */
+  private static void awaitLedger(
+      LocalSparkCluster.Job job, Path checkpoint, String file, LongPredicate condition)
+      throws Exception {
+    long deadline = System.currentTimeMillis() + 480_000;
+    while (System.currentTimeMillis() < deadline) {
+      assertTrue("the job died:\n" + job.tail(), job.isAlive());
+      JsonNode ledger = read(checkpoint.resolve(file));
+      if (ledger != null && condition.test(ledger.get("batch").asLong())) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no " + file + " as expected after 480 s; job log:\n" + job.tail());
+  }
+
+  /** From offsets.json: the last batch number ("batch"), or the messages read in all ("messages"). */
+  private static long committed(Path checkpoint, String what) {
+    JsonNode ledger = read(checkpoint.resolve("offsets.json"));
+    if (ledger == null) {
+      return 0;
+    }
+    if (what.equals("batch")) {
+      return ledger.get("batch").asLong();
+    }
+    long messages = 0; // the topics started empty, so the next offsets add up to what was read
+    for (Iterator<JsonNode> topics = ledger.get("offsets").elements(); topics.hasNext(); ) {
+      for (Iterator<JsonNode> partitions = topics.next().elements(); partitions.hasNext(); ) {
+        messages += partitions.next().asLong();
+      }
+    }
+    return messages;
+  }
+
+  private static JsonNode read(Path file) {
+    try {
+      return Files.exists(file) ? JSON.readTree(file.toFile()) : null;
+    } catch (IOException e) {
+      return null; // being replaced right now
+    }
+  }
+
+  /** Asserts two tables hold the same rows (ignoring some columns); returns the row count. */
+  private static long assertSameRows(Path expected, Path actual, String... ignored) {
+    Dataset<Row> a = SparkSql.session().read().parquet(expected.toString()).drop(ignored);
+    Dataset<Row> b = SparkSql.session().read().parquet(actual.toString()).drop(ignored);
+    List<String> differences = new ArrayList<>();
+    a.exceptAll(b).limit(5).collectAsList().forEach(r -> differences.add("only Direct: " + r));
+    b.exceptAll(a).limit(5).collectAsList().forEach(r -> differences.add("only cluster: " + r));
+    assertEquals(expected.getFileName() + " differs", List.of(), differences);
+    assertEquals(expected.getFileName().toString(), a.count(), b.count());
+    return a.count();
+  }
+}

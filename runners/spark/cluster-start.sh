@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a local Spark 3.5.7 standalone cluster: one master (spark://127.0.0.1:7077, web UI on
-# 8080) and one worker (2 cores, 2g for executors, web UI on 8081), each its own background JVM,
+# 8080) and one worker (4 cores, 4g for executors: room for both pipelines, 2 cores each; web
+# UI on 8081), each its own background JVM,
 # from jars fetched from Maven Central (no Spark tarball needed; see runners/spark/pom.xml).
 # Executors are launched by the worker as further JVMs.
 #

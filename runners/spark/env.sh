@@ -7,8 +7,8 @@
 #   SPARK_MASTER_PORT      default 7077
 #   SPARK_MASTER_WEBUI_PORT default 8080
 #   SPARK_WORKER_WEBUI_PORT default 8081
-#   SPARK_WORKER_CORES     default 2
-#   SPARK_WORKER_MEMORY    memory the worker may give executors; default 2g
+#   SPARK_WORKER_CORES     executor slots the worker offers; default 4 (two 2-core applications)
+#   SPARK_WORKER_MEMORY    memory the worker may give executors; default 4g
 #   SPARK_DAEMON_MEMORY    heap of the master and worker JVMs; default 512m
 #   SPARK_START_TIMEOUT    seconds to wait for master/worker; default 60
 #   SPARK_STOP_TIMEOUT     seconds after SIGTERM before SIGKILL; default 15
@@ -28,8 +28,8 @@ MASTER_HOST="${SPARK_MASTER_HOST:-127.0.0.1}"
 MASTER_PORT="${SPARK_MASTER_PORT:-7077}"
 MASTER_WEBUI_PORT="${SPARK_MASTER_WEBUI_PORT:-8080}"
 WORKER_WEBUI_PORT="${SPARK_WORKER_WEBUI_PORT:-8081}"
-WORKER_CORES="${SPARK_WORKER_CORES:-2}"
-WORKER_MEMORY="${SPARK_WORKER_MEMORY:-2g}"
+WORKER_CORES="${SPARK_WORKER_CORES:-4}"
+WORKER_MEMORY="${SPARK_WORKER_MEMORY:-4g}"
 DAEMON_MEMORY="${SPARK_DAEMON_MEMORY:-512m}"
 MASTER_URL="spark://$MASTER_HOST:$MASTER_PORT"
 # One state folder per master port, so clusters on different ports do not share pid files.

@@ -2,6 +2,7 @@ package com.trending.silver;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -15,6 +16,7 @@ import com.trending.testing.LocalKafkaBroker;
 import com.trending.testing.LocalSparkCluster;
 import com.trending.testing.SparkSql;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongPredicate;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -100,11 +103,16 @@ public class KafkaToSilverClusterIT {
     assertFalse("a stopped job leaves no batch half-written", Files.exists(checkpoint.resolve("pending.json")));
     long stoppedAt = committed(checkpoint, "batch");
 
-    // 2. Restart, and kill -9 the driver in the middle of a batch.
+    // 2. Restart, and kill -9 the driver in the middle of a batch: once its first Silver files
+    //    are in place if the test catches that moment (they are then rolled back), else as soon
+    //    as it has started.
     LocalSparkCluster.Job second = SPARK.submit("kafka-to-silver", env(lakehouse), log, streaming);
     awaitLedger(second, checkpoint, "pending.json", batch -> batch > stoppedAt + 1);
+    boolean filesWritten = awaitFilesOfPendingBatch(lakehouse, checkpoint, 60_000);
     second.kill();
     assertTrue("killed mid-batch", Files.exists(checkpoint.resolve("pending.json")));
+    System.out.println("Killed the driver mid-batch, " + (filesWritten ? "after" : "before")
+        + " the batch's first Silver files were in place");
     assertTrue("events still arriving when killed", producer.isAlive());
 
     // 3. Restart again: the unfinished batch is rolled back and read again; then catch up with
@@ -117,6 +125,9 @@ public class KafkaToSilverClusterIT {
     third.terminate();
     third.awaitExit(300);
     assertThat(third.log(), containsString("Rolled back unfinished batch"));
+    if (filesWritten) {
+      assertThat(third.log(), not(containsString("removed 0 files")));
+    }
     first.log().lines() // what happened, for the build log
         .filter(l -> l.contains("Batch ") || l.contains("Rolled back") || l.contains("Starting from"))
         .forEach(l -> System.out.println("[driver] " + l));
@@ -164,6 +175,38 @@ public class KafkaToSilverClusterIT {
       Thread.sleep(100);
     }
     throw new AssertionError("no " + file + " as expected after 480 s; job log:\n" + job.tail());
+  }
+
+  /**
+   * Waits up to {@code millis} for a Silver file named after the run id in pending.json, while a
+   * batch is pending; true if one appeared.
+   */
+  private static boolean awaitFilesOfPendingBatch(Path lakehouse, Path checkpoint, long millis)
+      throws Exception {
+    Path silver = Lakehouse.at(lakehouse.toString()).silverTable(Lakehouse.VIEWS);
+    long deadline = System.currentTimeMillis() + millis;
+    while (System.currentTimeMillis() < deadline) {
+      JsonNode pending = read(checkpoint.resolve("pending.json"));
+      if (pending != null && Files.isDirectory(silver)) {
+        String runId = pending.get("run_id").asText();
+        try (Stream<Path> files = Files.walk(silver)) {
+          if (files.anyMatch(f -> f.getFileName().toString().contains(runId))) {
+            return true;
+          }
+        } catch (IOException | UncheckedIOException e) {
+          // a file moved while listing; look again
+        }
+      }
+      Thread.sleep(20);
+    }
+    awaitLedgerFile(checkpoint.resolve("pending.json"));
+    return false;
+  }
+
+  private static void awaitLedgerFile(Path file) throws InterruptedException {
+    while (!Files.exists(file)) {
+      Thread.sleep(20);
+    }
   }
 
   /** From offsets.json: the last batch number ("batch"), or the messages read in all ("messages"). */

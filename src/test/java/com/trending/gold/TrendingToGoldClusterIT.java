@@ -1,6 +1,7 @@
 package com.trending.gold;
 
 import com.trending.testing.LocalSparkCluster;
+import java.io.File;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,9 @@ import org.junit.rules.TemporaryFolder;
  */
 public class TrendingToGoldClusterIT {
   @ClassRule public static final LocalSparkCluster SPARK = new LocalSparkCluster();
-  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+  // Under target/ rather than /tmp: executors may still be finishing a file when the folder is
+  // deleted, and whatever stays behind is then build output.
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder(new File("target"));
 
   @Test(timeout = 900_000)
   public void goldFollowsGrowingSilverOnTheCluster() throws Exception {

@@ -15,6 +15,7 @@ import com.trending.gold.TrendingToGoldOptions;
 import com.trending.testing.LocalKafkaBroker;
 import com.trending.testing.LocalSparkCluster;
 import com.trending.testing.SparkSql;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -45,7 +46,9 @@ public class KafkaToSilverClusterIT {
 
   @ClassRule public static final LocalSparkCluster SPARK = new LocalSparkCluster();
   @Rule public final LocalKafkaBroker kafka = new LocalKafkaBroker();
-  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+  // Under target/ rather than /tmp: executors may still be finishing a file when the folder is
+  // deleted, and whatever stays behind is then build output.
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder(new File("target"));
 
   @Test(timeout = 900_000)
   public void batchOnTheClusterEqualsTheDirectRunner() throws Exception {

@@ -48,13 +48,18 @@ jar_is_stale() {
 }
 if jar_is_stale; then
   mkdir -p "$BUILD_DIR"
-  exec 9>"$BUILD_DIR/.spark-app.lock"
-  flock 9 # one build at a time; whoever waited finds the jar fresh
-  if jar_is_stale; then
-    log "building $APP_JAR (mvn -Pspark-runner package, tests skipped) ..."
+  if command -v flock > /dev/null; then # one build at a time (flock is Linux-only; optional)
+    exec 9>"$BUILD_DIR/.spark-app.lock"
+    flock 9
+  fi
+  if jar_is_stale; then # whoever waited for the lock finds the jar fresh
+    log "building $APP_JAR (mvn -Pspark-runner package, tests skipped) ..." >&2
+    # Built in a side folder and moved into place in one step, so that nobody ever runs a
+    # half-written jar.
     (cd "$REPO_ROOT" && "${MVN:-mvn}" -q -B -Pspark-runner -Dmaven.test.skip=true \
-        -Dbuild.dir="$BUILD_DIR" package) >&2 || die "mvn -Pspark-runner package failed"
-    [[ -f "$APP_JAR" ]] || die "the build did not produce $APP_JAR"
+        -Dbuild.dir="$BUILD_DIR/.spark-build" package) >&2 || die "mvn -Pspark-runner package failed"
+    [[ -f "$BUILD_DIR/.spark-build/${APP_JAR##*/}" ]] || die "the build did not produce ${APP_JAR##*/}"
+    mv -f "$BUILD_DIR/.spark-build/${APP_JAR##*/}" "$APP_JAR"
   fi
   exec 9>&-
 fi
@@ -81,7 +86,7 @@ MASTER="${SPARK_MASTER_URL:-spark://127.0.0.1:7077}"
 case "$MASTER" in
   spark://127.0.0.1:*|spark://localhost:*|local*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
 esac
-log "submitting $MAIN_CLASS to $MASTER"
+log "submitting $MAIN_CLASS to $MASTER" >&2
 # shellcheck disable=SC2086
 exec "$JAVA" -Xmx"${SPARK_DRIVER_MEMORY:-1g}" "${ADD_OPENS[@]}" \
   -Dlog4j2.configurationFile="${SPARK_DRIVER_LOG_CONFIG:-$REPO_ROOT/src/main/resources/log4j2.properties}" \

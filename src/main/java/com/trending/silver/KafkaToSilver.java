@@ -57,6 +57,9 @@ public final class KafkaToSilver {
   /** How long a stop request waits for the running batch to commit. */
   private static final long STOP_TIMEOUT_SECONDS = 300;
 
+  /** Above Spark's (40) and Hadoop's file systems' (10) hooks, far from overflowing their comparison. */
+  private static final int STOP_HOOK_PRIORITY = 10_000;
+
   private KafkaToSilver() {}
 
   public static void main(String[] args) {
@@ -73,7 +76,7 @@ public final class KafkaToSilver {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, Integer.MAX_VALUE, STOP_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+    }, STOP_HOOK_PRIORITY, STOP_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
     int exit;
     try {
       KafkaToSilverOptions options = parse(args);
@@ -101,6 +104,9 @@ public final class KafkaToSilver {
   static KafkaToSilverOptions parse(String[] args) {
     List<String> renamed = new ArrayList<>();
     for (String arg : args) {
+      if (arg.equals("--checkpointDir") || arg.equals("--offsetsDir")) {
+        throw new IllegalArgumentException(arg + " needs a folder: " + arg + "=/path/to/folder");
+      }
       renamed.add(arg.startsWith("--checkpointDir=") ? "--offsetsDir=" + arg.substring(16) : arg);
     }
     if (renamed.stream().filter(a -> a.startsWith("--offsetsDir=")).count() > 1) {

@@ -94,9 +94,15 @@ final class StreamingHarness {
       views.addAll(moreViews);
       clicks.addAll(moreClicks);
       awaitGold(lakehouse, views, clicks, timeoutMillis, job);
-    } finally {
-      job.stop();
+    } catch (Throwable failure) {
+      try {
+        job.stop();
+      } catch (Exception stopFailure) {
+        failure.addSuppressed(stopFailure);
+      }
+      throw failure;
     }
+    job.stop();
   }
 
   private static void awaitGold(

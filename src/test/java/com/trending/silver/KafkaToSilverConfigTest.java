@@ -94,6 +94,13 @@ public class KafkaToSilverConfigTest {
   }
 
   @Test
+  public void checkpointDirWithoutAFolderIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> KafkaToSilver.parse(new String[] {"--checkpointDir", "/x"}));
+    assertThat(e.getMessage(), containsString("--checkpointDir needs a folder"));
+  }
+
+  @Test
   public void remoteCheckpointDirIsRefused() throws Exception {
     assertFails("--checkpointDir must be a local or shared folder path",
         options("--offsetsDir=hdfs://nn/cp"));

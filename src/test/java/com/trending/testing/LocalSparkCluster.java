@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.rules.ExternalResource;
 
@@ -26,8 +27,9 @@ public class LocalSparkCluster extends ExternalResource {
 
   private final Path repoRoot = Scripts.repoRoot();
   private final Map<String, String> env = new HashMap<>();
-  private final List<Job> jobs = new ArrayList<>();
+  private final List<Job> jobs = new CopyOnWriteArrayList<>(); // the shutdown hook reads it too
   private String masterUrl;
+  private Thread shutdownHook;
 
   @Override
   protected void before() throws Throwable {
@@ -39,12 +41,32 @@ public class LocalSparkCluster extends ExternalResource {
     masterUrl = "spark://127.0.0.1:" + ports[0];
     env.put("SPARK_MASTER_URL", masterUrl);
     check(Scripts.run("LocalSparkCluster", "runners/spark/submit.sh", env, START_TIMEOUT_SECONDS, "build"));
-    check(Scripts.run("LocalSparkCluster", "runners/spark/cluster-start.sh", env, START_TIMEOUT_SECONDS));
+    shutdownHook = new Thread(this::stop, "stop-local-spark-" + ports[0]);
+    Runtime.getRuntime().addShutdownHook(shutdownHook); // also if the test JVM is killed
+    try {
+      check(Scripts.run("LocalSparkCluster", "runners/spark/cluster-start.sh", env, START_TIMEOUT_SECONDS));
+    } catch (Throwable e) {
+      after(); // JUnit does not call after() when before() fails; a half-started cluster must go
+      throw e;
+    }
   }
 
   @Override
   protected void after() {
+    if (shutdownHook != null) {
+      try {
+        Runtime.getRuntime().removeShutdownHook(shutdownHook);
+      } catch (IllegalStateException alreadyShuttingDown) {
+        // the JVM is exiting: the hook does the work
+      }
+      shutdownHook = null;
+    }
+    stop();
+  }
+
+  private synchronized void stop() {
     jobs.forEach(Job::kill);
+    jobs.clear();
     try {
       Scripts.Result result =
           Scripts.run("LocalSparkCluster", "runners/spark/cluster-stop.sh", env, 120, "--purge");

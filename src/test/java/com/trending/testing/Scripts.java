@@ -69,6 +69,7 @@ public final class Scripts {
     reader.setDaemon(true);
     reader.start();
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly); // e.g. a Maven build
       process.destroyForcibly();
       reader.join(5_000);
       synchronized (output) {

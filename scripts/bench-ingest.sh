@@ -13,6 +13,9 @@
 #   scripts/bench-ingest.sh                        # 1,000,000 events, Direct and Spark local[2]
 #   scripts/bench-ingest.sh --events=100000
 #   scripts/bench-ingest.sh --runners=spark --sparkMaster='local[2]'
+#   scripts/bench-ingest.sh --runners=direct,cluster    # cluster: runners/spark/submit.sh against
+#                                                       # SPARK_MASTER_URL (default spark://127.0.0.1:7077;
+#                                                       # start it with runners/spark/cluster-start.sh)
 #   scripts/bench-ingest.sh --reuse                # keep the previous bench's broker data, skip producing
 #   scripts/bench-ingest.sh --keep-broker          # leave the broker running at the end
 #   scripts/bench-ingest.sh --reuse -- --experiments=use_deprecated_read   # extra pipeline options
@@ -49,7 +52,7 @@ while (( $# > 0 )); do
     --reuse) REUSE=true ;;
     --keep-broker) KEEP_BROKER=true ;;
     --bootstrap=*) BOOTSTRAP="${arg#*=}" ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench-ingest: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -103,6 +106,15 @@ log "building (first use only) ..."
 if [[ ",$RUNNERS," == *",spark,"* ]]; then
   "$SCRIPT_DIR/lib/launch.sh" com.trending.generator.EventGenerator --runner=SparkRunner > "$LOG_DIR/build-spark.log" 2>&1 || true
   grep -q "Unknown option --runner" "$LOG_DIR/build-spark.log" || fail_with_log "Spark build failed" "$LOG_DIR/build-spark.log"
+fi
+
+if [[ ",$RUNNERS," == *",cluster,"* ]]; then
+  master="${SPARK_MASTER_URL:-spark://127.0.0.1:7077}"
+  hostport="${master#spark://}"
+  (exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}") 2>/dev/null \
+    || die "no Spark master at $master: start one with runners/spark/cluster-start.sh (or set SPARK_MASTER_URL)"
+  "$REPO_ROOT/runners/spark/submit.sh" build > "$LOG_DIR/build-cluster.log" 2>&1 \
+    || fail_with_log "building the Spark jar failed" "$LOG_DIR/build-cluster.log"
 fi
 
 # --- 2. produce ------------------------------------------------------------------------------
@@ -173,14 +185,14 @@ expected_dead="$(json_get "$SUMMARY" totals dead_letters_total)"
 # "invalid_json=11 missing_required_field=12 ...", in the pipeline's order (DeadLetterReason)
 expected_reasons="$(grep -m1 'dead letters by reason:' "$LOG_DIR/generate.log" | cut -d: -f2- | xargs)"
 
-run_pipeline() { # run_pipeline NAME RUNNER [extra options]
-  local name="$1" runner="$2"; shift 2
+run_pipeline() { # run_pipeline NAME COMMAND... (kafka-to-silver.sh or submit.sh with its options)
+  local name="$1"; shift
   local lake="$BENCH_DIR/lakehouse-$name" logf="$LOG_DIR/kafka-to-silver-$name.log" t0 t1 s
   rm -rf "$lake"
-  log "Kafka → Silver on $name: --runner=$runner $* ${PIPELINE_ARGS[*]:-} --maxRecords=$N ..."
+  log "Kafka → Silver on $name: ${*##*/} ${PIPELINE_ARGS[*]:-} --maxRecords=$N ..."
   t0=$(now)
   LAKEHOUSE_PATH="$lake" KAFKA_STARTING_OFFSETS=earliest KAFKA_GROUP_ID="bench-$name-$(date +%s)-$$" \
-    "$SCRIPT_DIR/kafka-to-silver.sh" --runner="$runner" "$@" ${PIPELINE_ARGS[@]+"${PIPELINE_ARGS[@]}"} --maxRecords="$N" > "$logf" 2>&1 \
+    "$@" ${PIPELINE_ARGS[@]+"${PIPELINE_ARGS[@]}"} --maxRecords="$N" > "$logf" 2>&1 \
     || fail_with_log "Kafka → Silver on $name failed" "$logf"
   t1=$(now)
   s="$(secs "$t0" "$t1")"
@@ -201,9 +213,11 @@ run_pipeline() { # run_pipeline NAME RUNNER [extra options]
 IFS=',' read -r -a RUNNER_LIST <<< "$RUNNERS"
 for r in "${RUNNER_LIST[@]}"; do
   case "$r" in
-    direct) run_pipeline direct DirectRunner ;;
-    spark) run_pipeline "spark-${SPARK_MASTER//[^a-z0-9*]/}" SparkRunner --sparkMaster="$SPARK_MASTER" ;;
-    *) die "unknown runner '$r' in --runners (direct, spark)" ;;
+    direct) run_pipeline direct "$SCRIPT_DIR/kafka-to-silver.sh" --runner=DirectRunner ;;
+    spark) run_pipeline "spark-${SPARK_MASTER//[^a-z0-9*]/}" "$SCRIPT_DIR/kafka-to-silver.sh" \
+             --runner=SparkRunner --sparkMaster="$SPARK_MASTER" ;;
+    cluster) run_pipeline cluster "$REPO_ROOT/runners/spark/submit.sh" kafka-to-silver ;;
+    *) die "unknown runner '$r' in --runners (direct, spark, cluster)" ;;
   esac
 done
 

@@ -19,7 +19,7 @@
 SPARK_VERSION=3.5.7
 SPARK_SCRIPTS_DIR="$REPO_ROOT/runners/spark"
 
-log() { echo "[$(basename "$0" .sh)] $*"; }
+log() { echo "[$(basename "$0" .sh)] $*" >&2; } # stdout is for results (submit.sh build: the jar)
 die() { echo "[$(basename "$0" .sh)] ERROR: $*" >&2; exit 1; }
 
 SPARK_LOCAL_HOME="${SPARK_LOCAL_HOME:-$REPO_ROOT/.local/spark}"

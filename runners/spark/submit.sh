@@ -53,7 +53,7 @@ if jar_is_stale; then
     flock 9
   fi
   if jar_is_stale; then # whoever waited for the lock finds the jar fresh
-    log "building $APP_JAR (mvn -Pspark-runner package, tests skipped) ..." >&2
+    log "building $APP_JAR (mvn -Pspark-runner package, tests skipped) ..."
     # Built in a side folder and moved into place in one step, so that nobody ever runs a
     # half-written jar.
     (cd "$REPO_ROOT" && "${MVN:-mvn}" -q -B -Pspark-runner -Dmaven.test.skip=true \
@@ -86,7 +86,7 @@ MASTER="${SPARK_MASTER_URL:-spark://127.0.0.1:7077}"
 case "$MASTER" in
   spark://127.0.0.1:*|spark://localhost:*|local*) export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}" ;;
 esac
-log "submitting $MAIN_CLASS to $MASTER" >&2
+log "submitting $MAIN_CLASS to $MASTER"
 # shellcheck disable=SC2086
 exec "$JAVA" -Xmx"${SPARK_DRIVER_MEMORY:-1g}" "${ADD_OPENS[@]}" \
   -Dlog4j2.configurationFile="${SPARK_DRIVER_LOG_CONFIG:-$REPO_ROOT/src/main/resources/log4j2.properties}" \

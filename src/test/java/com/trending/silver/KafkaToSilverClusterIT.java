@@ -105,7 +105,7 @@ public class KafkaToSilverClusterIT {
       first.awaitExit(300);
       assertThat(first.log(), containsString("Kafka → Silver stopped"));
       assertFalse("a stopped job leaves no batch half-written", Files.exists(checkpoint.resolve("pending.json")));
-      long stoppedAt = committed(checkpoint, "batch");
+      long stoppedAt = committedBatch(checkpoint);
       assertTrue("the batch running at SIGTERM was committed", stoppedAt >= running);
 
       // 2. Restart, and kill -9 the driver in the middle of a batch: once its first Silver files
@@ -127,7 +127,7 @@ public class KafkaToSilverClusterIT {
       producer.join();
       assertEquals("producer", null, producerFailure.get());
       long sent = corpus.totalMessages();
-      awaitLedger(third, checkpoint, "offsets.json", batch -> committed(checkpoint, "messages") == sent);
+      awaitLedger(third, checkpoint, "offsets.json", batch -> committedMessages(checkpoint) == sent);
       third.terminate();
       third.awaitExit(300);
       if (midBatch) {
@@ -217,19 +217,21 @@ public class KafkaToSilverClusterIT {
     return false;
   }
 
-  /** From offsets.json: the last batch number ("batch"), or the messages read in all ("messages"). */
-  private static long committed(Path checkpoint, String what) {
+  /** The last committed batch number, 0 before the first. */
+  private static long committedBatch(Path checkpoint) {
     JsonNode ledger = read(checkpoint.resolve("offsets.json"));
-    if (ledger == null) {
-      return 0;
-    }
-    if (what.equals("batch")) {
-      return ledger.get("batch").asLong();
-    }
-    long messages = 0; // the topics started empty, so the next offsets add up to what was read
-    for (Iterator<JsonNode> topics = ledger.get("offsets").elements(); topics.hasNext(); ) {
-      for (Iterator<JsonNode> partitions = topics.next().elements(); partitions.hasNext(); ) {
-        messages += partitions.next().asLong();
+    return ledger == null ? 0 : ledger.get("batch").asLong();
+  }
+
+  /** Messages read in all: the topics started empty, so the committed next offsets add up to it. */
+  private static long committedMessages(Path checkpoint) {
+    JsonNode ledger = read(checkpoint.resolve("offsets.json"));
+    long messages = 0;
+    if (ledger != null) {
+      for (Iterator<JsonNode> topics = ledger.get("offsets").elements(); topics.hasNext(); ) {
+        for (Iterator<JsonNode> partitions = topics.next().elements(); partitions.hasNext(); ) {
+          messages += partitions.next().asLong();
+        }
       }
     }
     return messages;
@@ -251,7 +253,8 @@ public class KafkaToSilverClusterIT {
     a.exceptAll(b).limit(5).collectAsList().forEach(r -> differences.add("only Direct: " + r));
     b.exceptAll(a).limit(5).collectAsList().forEach(r -> differences.add("only cluster: " + r));
     assertEquals(expected.getFileName() + " differs", List.of(), differences);
-    assertEquals(expected.getFileName().toString(), a.count(), b.count());
-    return a.count();
+    long rows = a.count();
+    assertEquals(expected.getFileName().toString(), rows, b.count());
+    return rows;
   }
 }

@@ -125,14 +125,8 @@ public class LocalKafkaBroker extends ExternalResource {
 
   /** Stops the broker and deletes its state (called by {@link #after()}); idempotent. */
   public synchronized void stop() {
-    if (shutdownHook != null) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException alreadyShuttingDown) {
-        // we are the hook, or the JVM is exiting anyway
-      }
-      shutdownHook = null;
-    }
+    Scripts.removeShutdownHook(shutdownHook);
+    shutdownHook = null;
     stopQuietly();
   }
 

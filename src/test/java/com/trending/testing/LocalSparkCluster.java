@@ -53,14 +53,8 @@ public class LocalSparkCluster extends ExternalResource {
 
   @Override
   protected void after() {
-    if (shutdownHook != null) {
-      try {
-        Runtime.getRuntime().removeShutdownHook(shutdownHook);
-      } catch (IllegalStateException alreadyShuttingDown) {
-        // the JVM is exiting: the hook does the work
-      }
-      shutdownHook = null;
-    }
+    Scripts.removeShutdownHook(shutdownHook);
+    shutdownHook = null;
     stop();
   }
 

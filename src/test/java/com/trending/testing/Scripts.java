@@ -82,6 +82,21 @@ public final class Scripts {
     }
   }
 
+  /**
+   * Removes a fixture's JVM shutdown hook once the fixture has stopped normally; does nothing
+   * when the JVM is already shutting down (then the hook itself is running, or about to).
+   */
+  public static void removeShutdownHook(Thread hook) {
+    if (hook == null) {
+      return;
+    }
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException alreadyShuttingDown) {
+      // the hook does the work
+    }
+  }
+
   /** Ports that are free on 127.0.0.1 right now (all held open together so they differ). */
   public static int[] freePorts(int count) throws IOException {
     InetAddress loopback = InetAddress.getByName("127.0.0.1");

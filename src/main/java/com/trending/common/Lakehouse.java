@@ -1,14 +1,14 @@
 package com.trending.common;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.util.List;
-import java.util.stream.Stream;
 
-/** The lakehouse layout of the data contract: one place that knows every table's folder. */
+/**
+ * The lakehouse layout of the data contract: one place that knows every table's folder, format
+ * and schema.
+ */
 public final class Lakehouse {
 
   public static final String VIEWS = "events_views";
@@ -18,18 +18,28 @@ public final class Lakehouse {
   public static final String TRENDING_24H = "trending_now_24h";
 
   private final Path root;
+  private final StorageFormat format;
 
-  private Lakehouse(Path root) {
+  private Lakehouse(Path root, StorageFormat format) {
     this.root = root;
+    this.format = format;
   }
 
-  /** The lakehouse at {@code path}, made absolute so that every worker sees the same folder. */
+  /** The Parquet lakehouse at {@code path}, made absolute so that every worker sees the same folder. */
   public static Lakehouse at(String path) {
-    return new Lakehouse(Paths.get(path).toAbsolutePath().normalize());
+    return at(path, StorageFormat.PARQUET);
+  }
+
+  public static Lakehouse at(String path, StorageFormat format) {
+    return new Lakehouse(Paths.get(path).toAbsolutePath().normalize(), format);
   }
 
   public Path root() {
     return root;
+  }
+
+  public StorageFormat format() {
+    return format;
   }
 
   /** {@code silver/<table>}, partitioned by {@code event_date=YYYY-MM-DD}. */
@@ -47,34 +57,39 @@ public final class Lakehouse {
     return root.resolve("gold").resolve(table);
   }
 
+  /** The Silver table of {@code topic}. */
+  public Table silver(String topic) {
+    return new Table(silverTable(topic).toString(), format, topic, true);
+  }
+
+  /** The dead-letter table of {@code topic}. */
+  public Table deadLetters(String topic) {
+    return new Table(deadLetterTable(topic).toString(), format, "deadletter", false);
+  }
+
+  /** The Gold table {@code name} ({@link #TRENDING_1H} or {@link #TRENDING_24H}). */
+  public Table gold(String name) {
+    return new Table(goldTable(name).toString(), format, "trending", false);
+  }
+
   /** {@code _checkpoints/<job>}: whatever a job needs to resume. */
   public Path checkpoints(String job) {
     return root.resolve("_checkpoints").resolve(job);
   }
 
   /**
-   * The finished Parquet files of a table, sorted: see {@link #isDataFile}. This is the set Spark SQL
-   * reads.
+   * Takes the lakehouse's lock for {@code job}: one ingestion job and one Gold job per lakehouse
+   * at a time, whatever their consumer groups or checkpoint folders. Fails with
+   * {@link IllegalArgumentException} when another job holds it.
    */
-  public static List<String> dataFiles(Path table) {
-    if (!Files.isDirectory(table)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.walk(table)) {
-      return files
-          .map(Path::toString)
-          .filter(file -> isDataFile(table.toString(), file))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+  public LakehouseLock lock(String job) {
+    return LakehouseLock.acquire(this, job);
   }
 
   /**
    * True for a finished data file of the table in {@code tableDir}: a name ending in
    * {@code .parquet}, and nothing on its path below the table starting with {@code .} or {@code _}
-   * (writers' temporary files and folders, metadata).
+   * (writers' temporary files and folders, logs).
    */
   public static boolean isDataFile(String tableDir, String file) {
     String root = tableDir.endsWith("/") ? tableDir : tableDir + "/";
@@ -94,17 +109,8 @@ public final class Lakehouse {
    * run fails at once with a message a user can act on rather than deep inside a worker.
    */
   public static Lakehouse validate(LakehouseOptions options) {
-    String format = options.getStorageFormat() == null ? "" : options.getStorageFormat().trim();
-    if (format.equalsIgnoreCase("delta")) {
-      throw new IllegalArgumentException(
-          "STORAGE_FORMAT=delta is not supported yet: use STORAGE_FORMAT=parquet (the default).");
-    }
-    if (!format.equalsIgnoreCase("parquet")) {
-      throw new IllegalArgumentException(
-          "Unknown STORAGE_FORMAT '" + options.getStorageFormat()
-              + "': set STORAGE_FORMAT (or --storageFormat) to 'parquet'.");
-    }
-    Lakehouse lakehouse = at(options.getLakehousePath());
+    StorageFormat format = StorageFormat.parse(options.getStorageFormat());
+    Lakehouse lakehouse = at(options.getLakehousePath(), format);
     try {
       Files.createDirectories(lakehouse.root());
       Path probe = Files.createTempFile(lakehouse.root(), ".write-check-", ".tmp");

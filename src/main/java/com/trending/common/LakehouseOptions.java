@@ -20,7 +20,7 @@ public interface LakehouseOptions extends PipelineOptions {
 
   void setLakehousePath(String value);
 
-  @Description("Table format: 'parquet' (env STORAGE_FORMAT, default 'parquet'); 'delta' is not supported yet.")
+  @Description("Table format: 'parquet' (Parquet + Spark's _spark_metadata commit log) or 'delta' (Delta Lake) (env STORAGE_FORMAT, default 'parquet').")
   @Default.InstanceFactory(StorageFormatFactory.class)
   String getStorageFormat();
 

@@ -1,6 +1,8 @@
 package com.trending.gold;
 
 import com.trending.common.Schemas;
+import com.trending.common.StorageFormat;
+import com.trending.common.Table;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -28,8 +30,15 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
 /**
- * One Gold table on disk: a folder holding a single Parquet file, {@value #FILE_NAME}, rows ordered
- * by window then trend_score descending, ranked within each window.
+ * One Gold table on disk, rows ordered by window then trend_score descending, ranked within each
+ * window, replaced whole by each refresh.
+ *
+ * <p>Delta: each refresh writes a new Parquet file and commits one Delta transaction that adds it
+ * and removes the previous one, so readers see the old or the new version and time travel
+ * ({@code versionAsOf}) reaches earlier ones. Files removed more than {@link #DELTA_FILE_RETENTION}
+ * ago are deleted (as Delta's VACUUM would), so time travel reaches that far back.
+ *
+ * <p>Parquet: a folder holding a single Parquet file, {@value #FILE_NAME}.
  *
  * <p>A rewrite writes the whole table to a hidden temporary file in the same folder (readers such
  * as Spark ignore names starting with '.') and renames it over the table file. The rename is
@@ -56,7 +65,58 @@ public final class GoldTable {
           .thenComparing(Comparator.comparingDouble(TrendRow::trendScore).reversed())
           .thenComparingInt(TrendRow::movieId);
 
+  /** How long a Delta Gold table keeps the files of replaced versions, for time travel. */
+  public static final java.time.Duration DELTA_FILE_RETENTION = java.time.Duration.ofHours(1);
+
   private GoldTable() {}
+
+  /** Replaces {@code table} with {@code rows}, atomically for readers. */
+  public static void rewrite(Table table, Collection<TrendRow> rows) throws IOException {
+    if (table.format() == StorageFormat.PARQUET) {
+      rewrite(table.path(), rows);
+      return;
+    }
+    Path dir = table.path();
+    Files.createDirectories(dir);
+    // Invisible until the commit names it; a crash before that leaves a file the sweep removes.
+    Path file = dir.resolve("part-" + UUID.randomUUID() + ".snappy.parquet");
+    write(file, ranked(rows));
+    table.log().replace(List.of(file.toUri().toString()));
+    deleteExpiredFiles(table);
+  }
+
+  /** The rows of {@code table}, empty if it has not been written yet. */
+  public static List<TrendRow> read(Table table) throws IOException {
+    if (table.format() == StorageFormat.PARQUET) {
+      return read(table.path());
+    }
+    List<TrendRow> rows = new ArrayList<>();
+    for (String file : table.log().files()) {
+      readFile(new org.apache.hadoop.fs.Path(file), rows);
+    }
+    return rows;
+  }
+
+  /** Changes whenever the table is replaced: its committed file (Delta) or its file's time (Parquet). */
+  public static String version(Table table) throws IOException {
+    if (table.format() == StorageFormat.DELTA) {
+      return String.join(",", table.log().files());
+    }
+    Path file = table.path().resolve(FILE_NAME);
+    return Files.exists(file) ? Files.getLastModifiedTime(file).toString() : "";
+  }
+
+  private static void deleteExpiredFiles(Table table) throws IOException {
+    java.util.Set<String> live = new java.util.HashSet<>(table.log().files());
+    long cutoff = System.currentTimeMillis() - DELTA_FILE_RETENTION.toMillis();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(table.path(), "part-*.parquet")) {
+      for (Path f : files) {
+        if (!live.contains(f.toUri().toString()) && Files.getLastModifiedTime(f).toMillis() < cutoff) {
+          Files.deleteIfExists(f);
+        }
+      }
+    }
+  }
 
   public static Schema schema() {
     return Schemas.avro("trending");
@@ -97,20 +157,24 @@ public final class GoldTable {
     writeAtomically(dir, FILE_NAME, ranked(rows));
   }
 
+  private static void write(Path file, List<GenericRecord> records) throws IOException {
+    try (ParquetWriter<GenericRecord> writer =
+        AvroParquetWriter.<GenericRecord>builder(new NioOutputFile(file))
+            .withSchema(schema())
+            .withDataModel(GenericData.get())
+            .withConf(new Configuration(false))
+            .withCompressionCodec(CompressionCodecName.SNAPPY)
+            .build()) {
+      for (GenericRecord r : records) {
+        writer.write(r);
+      }
+    }
+  }
+
   private static void writeAtomically(Path dir, String name, List<GenericRecord> records) throws IOException {
     Path temp = dir.resolve(TEMP_PREFIX + UUID.randomUUID() + ".tmp");
     try {
-      try (ParquetWriter<GenericRecord> writer =
-          AvroParquetWriter.<GenericRecord>builder(new NioOutputFile(temp))
-              .withSchema(schema())
-              .withDataModel(GenericData.get())
-              .withConf(new Configuration(false))
-              .withCompressionCodec(CompressionCodecName.SNAPPY)
-              .build()) {
-        for (GenericRecord r : records) {
-          writer.write(r);
-        }
-      }
+      write(temp, records);
       try {
         Files.move(temp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
@@ -125,12 +189,15 @@ public final class GoldTable {
   public static List<TrendRow> read(Path dir) throws IOException {
     Path file = dir.resolve(FILE_NAME);
     List<TrendRow> rows = new ArrayList<>();
-    if (!Files.exists(file)) {
-      return rows;
+    if (Files.exists(file)) {
+      readFile(new org.apache.hadoop.fs.Path(file.toUri()), rows);
     }
+    return rows;
+  }
+
+  private static void readFile(org.apache.hadoop.fs.Path file, List<TrendRow> rows) throws IOException {
     try (ParquetReader<GenericRecord> reader =
-        AvroParquetReader.<GenericRecord>builder(
-                HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))
+        AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(file, new Configuration()))
             .withDataModel(GenericData.get())
             .build()) {
       for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
@@ -142,7 +209,6 @@ public final class GoldTable {
                 (Long) r.get("clicks")));
       }
     }
-    return rows;
   }
 
   /** Deletes temporary files that a crashed rewrite may have left behind. */

@@ -1,7 +1,8 @@
 package com.trending.gold;
 
-import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
+import com.trending.common.Table;
+import com.trending.common.TableLog;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +13,7 @@ import org.apache.beam.sdk.coders.BooleanCoder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.GenerateSequence;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
-import org.apache.beam.sdk.io.fs.MetadataCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.StateSpec;
@@ -26,6 +23,9 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.WithKeys;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
@@ -39,16 +39,15 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * One Silver table (a folder of {@code event_date=YYYY-MM-DD/*.parquet}) in; the {@code movie_id}
- * of every event out, with the event's {@code event_ts} as element timestamp.
+ * One Silver table in; the {@code movie_id} of every event out, with the event's {@code event_ts}
+ * as element timestamp.
  *
- * <p>Only complete files are read: names ending in {@code .parquet}, with no file or folder name
- * below the table starting with '.' or '_' (writers' temporary files). Only the two columns needed
- * are read from the files.
+ * <p>The files read are those the table's log has committed (see {@link TableLog}), never a
+ * listing of its folder: a batch that ingestion is still writing, or that a crash left behind and
+ * the restart rolls back, is never counted. Only the two columns needed are read from the files.
  */
 public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
-  private final String tableDir;
-  private final String schemaName;
+  private final Table table;
   private final Duration pollPeriod;
   private final Duration shortSize;
   private final Duration shortLateness;
@@ -56,35 +55,32 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
   private final Duration longLateness;
 
   /** Batch: every complete file of the table, once. */
-  public static ReadSilver once(String tableDir, String schemaName) {
-    return new ReadSilver(tableDir, schemaName, null, null, null, null, null);
+  public static ReadSilver once(Table table) {
+    return new ReadSilver(table, null, null, null, null, null);
   }
 
   /**
-   * Streaming: lists the table every {@code pollPeriod} and reads each new complete file once. The
+   * Streaming: reads the table's log every {@code pollPeriod} and each newly committed file once. The
    * window sizes and lateness only serve the count of events that arrive too late for a table.
    */
   public static ReadSilver watching(
-      String tableDir,
-      String schemaName,
+      Table table,
       Duration pollPeriod,
       Duration shortSize,
       Duration shortLateness,
       Duration longSize,
       Duration longLateness) {
-    return new ReadSilver(tableDir, schemaName, pollPeriod, shortSize, shortLateness, longSize, longLateness);
+    return new ReadSilver(table, pollPeriod, shortSize, shortLateness, longSize, longLateness);
   }
 
   private ReadSilver(
-      String tableDir,
-      String schemaName,
+      Table table,
       Duration pollPeriod,
       Duration shortSize,
       Duration shortLateness,
       Duration longSize,
       Duration longLateness) {
-    this.tableDir = tableDir;
-    this.schemaName = schemaName;
+    this.table = table;
     this.pollPeriod = pollPeriod;
     this.shortSize = shortSize;
     this.shortLateness = shortLateness;
@@ -94,25 +90,19 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
 
   @Override
   public PCollection<Integer> expand(PBegin begin) {
-    Schema projection = projection(Schemas.avro(schemaName));
-    String pattern = tableDir + "/**";
-    PCollection<MatchResult.Metadata> newFiles;
+    Schema projection = projection(Schemas.avro(table.schemaName()));
+    PCollection<String> newFiles;
     if (pollPeriod == null) {
-      newFiles =
-          begin
-              .apply("MatchFiles", FileIO.match().filepattern(pattern).withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
-              .apply("KeepCompleteFiles", ParDo.of(new KeepCompleteFilesFn(tableDir)));
+      newFiles = begin.apply("CommittedFiles", Create.of(table.log().files()).withCoder(StringUtf8Coder.of()));
     } else {
-      // A legacy unbounded ticker, plain matching and a ValueState: a shape the Spark runner runs
-      // in streaming (it rejects Beam's continuous matching, a splittable DoFn).
+      // A legacy unbounded ticker, a read of the log and a ValueState: a shape the Spark runner
+      // runs in streaming (it rejects Beam's continuous matching, a splittable DoFn).
       newFiles =
           begin
               .apply("Tick", GenerateSequence.from(0).withRate(1, pollPeriod))
-              .apply("ToPattern", ParDo.of(new ToPatternFn(pattern)))
-              .apply("ListFiles", FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.ALLOW))
-              .apply("KeepCompleteFiles", ParDo.of(new KeepCompleteFilesFn(tableDir)))
-              .apply("KeyByPath", ParDo.of(new KeyByPathFn()))
-              .setCoder(KvCoder.of(StringUtf8Coder.of(), MetadataCoder.of()))
+              .apply("ReadTableLog", ParDo.of(new CommittedFilesFn(table)))
+              .apply("KeyByPath", WithKeys.of((String file) -> file).withKeyType(TypeDescriptors.strings()))
+              .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
               .apply("PassEachFileOnce", ParDo.of(new PassOnceFn()));
     }
     return newFiles
@@ -123,38 +113,37 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
         .setCoder(VarIntCoder.of());
   }
 
-  static class ToPatternFn extends DoFn<Long, String> {
-    private final String pattern;
+  /** On each tick, every file the table's log has committed so far. */
+  static class CommittedFilesFn extends DoFn<Long, String> {
+    private final Table table;
+    private final Counter files = Metrics.counter(ReadSilver.class, "silverFilesListed");
 
-    ToPatternFn(String pattern) {
-      this.pattern = pattern;
+    CommittedFilesFn(Table table) {
+      this.table = table;
     }
 
     @ProcessElement
     public void process(OutputReceiver<String> out) {
-      out.output(pattern);
+      List<String> committed = table.log().files();
+      files.inc(committed.size());
+      committed.forEach(out::output);
     }
   }
 
-  static class KeyByPathFn extends DoFn<MatchResult.Metadata, KV<String, MatchResult.Metadata>> {
-    @ProcessElement
-    public void process(@Element MatchResult.Metadata file, OutputReceiver<KV<String, MatchResult.Metadata>> out) {
-      out.output(KV.of(file.resourceId().toString(), file));
-    }
-  }
-
-  /** Passes the first listing of each file and drops later ones (files are never rewritten). */
-  static class PassOnceFn extends DoFn<KV<String, MatchResult.Metadata>, MatchResult.Metadata> {
+  /** Passes the first sighting of each file and drops later ones (committed files never change). */
+  static class PassOnceFn extends DoFn<KV<String, String>, String> {
     @StateId("seen")
     private final StateSpec<ValueState<Boolean>> seenSpec = StateSpecs.value(BooleanCoder.of());
+    private final Counter files = Metrics.counter(ReadSilver.class, "silverFilesRead");
 
     @ProcessElement
     public void process(
-        @Element KV<String, MatchResult.Metadata> file,
+        @Element KV<String, String> file,
         @StateId("seen") ValueState<Boolean> seen,
-        OutputReceiver<MatchResult.Metadata> out) {
+        OutputReceiver<String> out) {
       if (seen.read() == null) {
         seen.write(true);
+        files.inc();
         out.output(file.getValue());
       }
     }
@@ -170,29 +159,12 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
     return Schema.createRecord(silver.getName(), silver.getDoc(), silver.getNamespace(), false, fields);
   }
 
-  static class KeepCompleteFilesFn extends DoFn<MatchResult.Metadata, MatchResult.Metadata> {
-    private final String tableDir;
-    private final Counter files = Metrics.counter(ReadSilver.class, "silverFilesRead");
-
-    KeepCompleteFilesFn(String tableDir) {
-      this.tableDir = tableDir;
-    }
-
-    @ProcessElement
-    public void process(@Element MatchResult.Metadata file, OutputReceiver<MatchResult.Metadata> out) {
-      if (Lakehouse.isDataFile(tableDir, file.resourceId().toString())) {
-        files.inc();
-        out.output(file);
-      }
-    }
-  }
-
   /**
    * Reads the two needed columns of one Parquet file with {@link AvroParquetReader} and emits each
    * event's movie id with its event time as timestamp. A plain DoFn: it runs on every runner, in
    * batch and in streaming (the Spark runner rejects splittable reads in streaming).
    */
-  static class ReadEventsFn extends DoFn<MatchResult.Metadata, Integer> {
+  static class ReadEventsFn extends DoFn<String, Integer> {
     private final String projectionJson;
     private final Duration shortSize;
     private final Duration shortLateness;
@@ -220,9 +192,9 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
 
     @ProcessElement
     public void process(
-        @Element MatchResult.Metadata file, @Timestamp Instant listedAt, OutputReceiver<Integer> out)
+        @Element String file, @Timestamp Instant listedAt, OutputReceiver<Integer> out)
         throws IOException {
-      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file.resourceId().toString());
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
       long n = 0;
       // Streaming: files are stamped with the time they were listed, which the watermark follows.
       // An event whose last window ended longer ago than the table's lateness will be dropped

@@ -1,9 +1,13 @@
 package com.trending.gold;
 
 import com.trending.common.Lakehouse;
+import com.trending.common.LakehouseLock;
+import com.trending.common.StorageFormat;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
@@ -25,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public class TrendingToGold {
   private static final Logger LOG = LoggerFactory.getLogger(TrendingToGold.class);
+
+  public static final String JOB = "trending-to-gold";
+  private static final List<String> GOLD_TABLES = List.of(Lakehouse.TRENDING_1H, Lakehouse.TRENDING_24H);
 
   /** Default shortest micro-batch on the Spark runner (see {@link #parse}). */
   static final long MIN_SPARK_BATCH_MILLIS = 30_000;
@@ -93,25 +100,34 @@ public class TrendingToGold {
       TrendingToGoldOptions options, PTransform<PCollectionTuple, PCollectionTuple> compute)
       throws IOException {
     Lakehouse lakehouse = Lakehouse.validate(options);
+    try (LakehouseLock lock = lakehouse.lock(JOB)) {
+      return run(options, compute, lakehouse);
+    }
+  }
+
+  private static PipelineResult.State run(
+      TrendingToGoldOptions options, PTransform<PCollectionTuple, PCollectionTuple> compute, Lakehouse lakehouse)
+      throws IOException {
     GoldTable.removeLeftovers(lakehouse.goldTable(Lakehouse.TRENDING_1H));
     GoldTable.removeLeftovers(lakehouse.goldTable(Lakehouse.TRENDING_24H));
+    Map<String, String> versionsBefore = new HashMap<>();
+    for (String table : GOLD_TABLES) {
+      lakehouse.gold(table).log().create(); // readers can load it at once
+      versionsBefore.put(table, GoldTable.version(lakehouse.gold(table)));
+    }
     Pipeline pipeline = Pipeline.create(options);
     buildPipeline(pipeline, options, compute);
     LOG.info(
         "Trending to Gold: {} mode, lakehouse {}",
         options.isStreaming() ? "streaming" : "batch",
         lakehouse.root());
-    long started = System.currentTimeMillis();
     PipelineResult result = pipeline.run();
     PipelineResult.State state = result.waitUntilFinish();
     if (state == PipelineResult.State.DONE && !options.isStreaming()) {
       // No Silver events at all: the recompute is two empty tables, not the previous ones.
-      for (String table : new String[] {Lakehouse.TRENDING_1H, Lakehouse.TRENDING_24H}) {
-        java.nio.file.Path dir = lakehouse.goldTable(table);
-        java.nio.file.Path file = dir.resolve(GoldTable.FILE_NAME);
-        if (!java.nio.file.Files.exists(file)
-            || java.nio.file.Files.getLastModifiedTime(file).toMillis() < started) {
-          GoldTable.rewrite(dir, java.util.List.of());
+      for (String table : GOLD_TABLES) {
+        if (GoldTable.version(lakehouse.gold(table)).equals(versionsBefore.get(table))) {
+          GoldTable.rewrite(lakehouse.gold(table), List.of());
         }
       }
     }
@@ -174,7 +190,8 @@ public class TrendingToGold {
       Pipeline pipeline,
       TrendingToGoldOptions options,
       PTransform<PCollectionTuple, PCollectionTuple> compute) {
-    Lakehouse lakehouse = Lakehouse.at(options.getLakehousePath());
+    Lakehouse lakehouse =
+        Lakehouse.at(options.getLakehousePath(), StorageFormat.parse(options.getStorageFormat()));
     Duration refresh = refreshPeriod(options);
     Duration poll =
         options.isStreaming() ? Duration.standardSeconds(options.getSilverPollSeconds()) : null;
@@ -192,22 +209,20 @@ public class TrendingToGold {
     gold.get(ComputeTrending.SHORT_TABLE)
         .apply(
             "WriteTrending1h",
-            new WriteGoldTable(lakehouse.goldTable(Lakehouse.TRENDING_1H).toString(), refresh));
+            new WriteGoldTable(lakehouse.gold(Lakehouse.TRENDING_1H), refresh));
     gold.get(ComputeTrending.LONG_TABLE)
         .apply(
             "WriteTrending24h",
-            new WriteGoldTable(lakehouse.goldTable(Lakehouse.TRENDING_24H).toString(), refresh));
+            new WriteGoldTable(lakehouse.gold(Lakehouse.TRENDING_24H), refresh));
   }
 
   private static ReadSilver readSilver(
       Lakehouse lakehouse, String table, Duration poll, TrendingToGoldOptions o) {
-    String dir = lakehouse.silverTable(table).toString();
     if (poll == null) {
-      return ReadSilver.once(dir, table);
+      return ReadSilver.once(lakehouse.silver(table));
     }
     return ReadSilver.watching(
-        dir,
-        table,
+        lakehouse.silver(table),
         poll,
         Duration.standardMinutes(o.getShortWindowMinutes()),
         Duration.standardMinutes(o.getShortAllowedLatenessMinutes()),

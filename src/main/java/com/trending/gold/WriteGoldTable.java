@@ -1,11 +1,8 @@
 package com.trending.gold;
 
+import com.trending.common.Table;
 import com.trending.gold.TrendRow.TrendRowCoder;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,14 +37,14 @@ import org.joda.time.Duration;
  * the maximum counts per row, so repeated or reordered panes do not change the result.
  */
 public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollection<Long>> {
-  private final String tableDir;
+  private final Table table;
   private final Duration refreshPeriod;
 
   /**
    * @param refreshPeriod rewrite period in streaming, or {@code null} for one rewrite (batch)
    */
-  public WriteGoldTable(String tableDir, Duration refreshPeriod) {
-    this.tableDir = tableDir;
+  public WriteGoldTable(Table table, Duration refreshPeriod) {
+    this.table = table;
     this.refreshPeriod = refreshPeriod;
   }
 
@@ -70,10 +67,10 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
         .apply("KeyByShard", ParDo.of(new KeyByShardFn()))
         .setCoder(KvCoder.of(VarIntCoder.of(), TrendRowCoder.of()))
         .apply("CollectShards", GroupByKey.create())
-        .apply("MergeShard", ParDo.of(new MergeShardFn(tableDir)))
+        .apply("MergeShard", ParDo.of(new MergeShardFn(table.dir())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(TrendRowCoder.of())))
         .apply("CollectTable", GroupByKey.create())
-        .apply("RewriteTable", ParDo.of(new RewriteTableFn(refreshPeriod != null)));
+        .apply("RewriteTable", ParDo.of(new RewriteTableFn(table, refreshPeriod != null)));
   }
 
   static final int SHARDS = 32;
@@ -103,53 +100,50 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     }
   }
 
-  /** Merges a batch of changed rows into the table and rewrites it. The key is the folder. */
+  /** Merges a batch of changed rows into the table and rewrites it. */
   static class RewriteTableFn extends DoFn<KV<String, Iterable<List<TrendRow>>>, Long> {
+    private final Table goldTable;
     private final boolean mergeWithExisting;
     private final Counter rewrites = Metrics.counter(WriteGoldTable.class, "goldRewrites");
     private final Distribution rowsPerRewrite = Metrics.distribution(WriteGoldTable.class, "goldRowsPerRewrite");
     private transient Map<Long, TrendRow> cached;
-    private transient FileTime cachedVersion;
+    private transient String cachedVersion;
 
-    RewriteTableFn(boolean mergeWithExisting) {
+    RewriteTableFn(Table goldTable, boolean mergeWithExisting) {
+      this.goldTable = goldTable;
       this.mergeWithExisting = mergeWithExisting;
     }
 
     @ProcessElement
     public void process(@Element KV<String, Iterable<List<TrendRow>>> changes, OutputReceiver<Long> out)
         throws IOException {
-      Path dir = Paths.get(changes.getKey());
-      Map<Long, TrendRow> table = mergeWithExisting ? current(dir) : new HashMap<>();
+      Map<Long, TrendRow> table = mergeWithExisting ? current() : new HashMap<>();
       for (List<TrendRow> block : changes.getValue()) {
         for (TrendRow row : block) {
           table.merge(row.key(), row, TrendRow::latest);
         }
       }
-      GoldTable.rewrite(dir, table.values());
+      GoldTable.rewrite(goldTable, table.values());
       rewrites.inc();
       rowsPerRewrite.update(table.size());
       if (mergeWithExisting) {
         cached = table;
-        cachedVersion = version(dir);
+        cachedVersion = GoldTable.version(goldTable);
       }
       out.output((long) table.size());
     }
 
-    private Map<Long, TrendRow> current(Path dir) throws IOException {
-      FileTime version = version(dir);
-      if (cached != null && version != null && version.equals(cachedVersion)) {
+    /** The table as committed: the rows this worker wrote last, unless another one wrote since. */
+    private Map<Long, TrendRow> current() throws IOException {
+      String version = GoldTable.version(goldTable);
+      if (cached != null && version.equals(cachedVersion)) {
         return cached;
       }
       Map<Long, TrendRow> table = new HashMap<>();
-      for (TrendRow row : GoldTable.read(dir)) {
+      for (TrendRow row : GoldTable.read(goldTable)) {
         table.put(row.key(), row);
       }
       return table;
-    }
-
-    private static FileTime version(Path dir) throws IOException {
-      Path file = dir.resolve(GoldTable.FILE_NAME);
-      return Files.exists(file) ? Files.getLastModifiedTime(file) : null;
     }
   }
 }

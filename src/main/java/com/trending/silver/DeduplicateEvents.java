@@ -57,7 +57,7 @@ public class DeduplicateEvents
   private final int buckets;
 
   /**
-   * @param existingFiles the table's Parquet files written before this run (absolute paths)
+   * @param existingFiles the files the table's log has committed before this run (URIs)
    * @param buckets how many groups the ids are hashed into
    */
   public DeduplicateEvents(String topic, Schema rowSchema, List<String> existingFiles, int buckets) {

@@ -1,19 +1,20 @@
 package com.trending.silver;
 
 import com.trending.common.Lakehouse;
+import com.trending.common.LakehouseLock;
 import com.trending.common.Schemas;
+import com.trending.common.Table;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -137,21 +138,17 @@ public final class KafkaToSilver {
     options.setStreaming(false); // each micro-batch is a bounded pipeline
     System.setProperty("beam.spark.test.reuseSparkContext", "true"); // one SparkContext for all batches
     IngestSummary summary = new IngestSummary();
-    List<Path> tables = new ArrayList<>();
-    for (String topic : TOPICS) {
-      tables.add(lakehouse.silverTable(topic));
-      tables.add(lakehouse.deadLetterTable(topic));
-    }
 
-    try (KafkaOffsets kafka =
-            KafkaOffsets.connect(options.getKafkaBootstrapServers(), options.getConsumerGroup());
-        OffsetLedger ledger =
-            OffsetLedger.open(checkpointDir)) {
+    try (LakehouseLock lock = lakehouse.lock(JOB);
+        KafkaOffsets kafka =
+            KafkaOffsets.connect(options.getKafkaBootstrapServers(), options.getConsumerGroup())) {
+      OffsetLedger ledger = OffsetLedger.open(checkpointDir);
       List<TopicPartition> partitions = new ArrayList<>();
       for (String topic : TOPICS) {
         partitions.addAll(kafka.partitions(topic));
       }
-      ledger.recover(tables);
+      recover(lakehouse, ledger, appId(options));
+      tables(lakehouse).forEach(table -> table.log().create()); // readers can load them at once
       Map<TopicPartition, Long> positions = startPositions(options, kafka, ledger, partitions);
 
       Long maxRecords = options.getMaxRecords();
@@ -229,7 +226,7 @@ public final class KafkaToSilver {
       parsed.get(ParseEventsFn.VALID)
           .setCoder(AvroCoder.of(rowSchema))
           .apply("Deduplicate" + name,
-              new DeduplicateEvents(topic, rowSchema, Lakehouse.dataFiles(lakehouse.silverTable(topic)),
+              new DeduplicateEvents(topic, rowSchema, lakehouse.silver(topic).log().files(),
                   options.getDedupBuckets()))
           .apply("Write" + name,
               new WriteParquetTable(lakehouse.silverTable(topic).toString(), rowSchema, true,
@@ -243,6 +240,22 @@ public final class KafkaToSilver {
     }
   }
 
+  /**
+   * Runs one batch and commits it. The steps, and what a crash after each leaves:
+   *
+   * <ol>
+   *   <li>{@code pending.json} ← batch number, run id, end offsets. Crash: rolled back.
+   *   <li>The pipeline writes every table's files, all named after the run id; no table's log
+   *       names them, so no reader sees them. Crash: rolled back (the files are deleted).
+   *   <li>{@code pending.json} ← the manifest, the files of each table. From here the batch is
+   *       complete on disk and is only ever rolled forward.
+   *   <li>Each table's log commits its files, once per (job + group, batch) (Delta's transaction
+   *       id; the Parquet log's file names). Crash after some tables: the restart commits the
+   *       others, and skips those that already hold the batch.
+   *   <li>{@code offsets.json} ← the end offsets; {@code pending.json} removed.
+   *   <li>The consumer group's offsets in Kafka (for lag monitoring only).
+   * </ol>
+   */
   private static void runBatch(
       KafkaToSilverOptions options,
       Lakehouse lakehouse,
@@ -269,16 +282,103 @@ public final class KafkaToSilver {
             plan.batch(), batch.read(topic), plan.count(topic), topic));
       }
     }
+    crashPoint.accept(CRASH_FILES_WRITTEN);
+    Map<String, List<String>> manifest = new TreeMap<>();
+    for (Table table : tables(lakehouse)) {
+      manifest.put(table.dir(), runFiles(table, plan.runId()));
+    }
+    ledger.written(plan, manifest);
+    crashPoint.accept(CRASH_MANIFEST_WRITTEN);
+    commitTables(lakehouse, appId(options), plan.batch(), manifest);
     ledger.commit(plan);
+    crashPoint.accept(CRASH_OFFSETS_COMMITTED);
     kafka.commit(plan.to());
     long millis = System.currentTimeMillis() - start;
     summary.add(result, millis);
-    LOG.info("Batch {}: {} messages in {} ms -> silver {}/{}/{}, dead letters {}, duplicates {}; offsets committed",
+    LOG.info("Batch {}: {} messages in {} ms -> silver {}/{}/{}, dead letters {}, duplicates {}; committed",
         plan.batch(), plan.total(), millis,
         batch.silverRows(Lakehouse.VIEWS), batch.silverRows(Lakehouse.CLICKS),
         batch.silverRows(Lakehouse.RATINGS), batch.deadLetters(),
         TOPICS.stream().mapToLong(batch::duplicates).sum());
   }
+
+  /** Step 4 of {@link #runBatch}: each table's log commits its files of the batch, at most once. */
+  private static void commitTables(
+      Lakehouse lakehouse, String appId, long batch, Map<String, List<String>> manifest) {
+    for (Table table : tables(lakehouse)) {
+      List<String> files = manifest.getOrDefault(table.dir(), List.of());
+      if (!files.isEmpty() && !table.log().append(appId, batch, files)) {
+        LOG.info("Batch {} was already committed to {}", batch, table);
+      }
+      crashPoint.accept(CRASH_TABLE_COMMITTED + table.dir());
+    }
+  }
+
+  /**
+   * Finishes what a previous run left in flight: a batch whose manifest was written is committed
+   * to every table that does not hold it yet, then to the ledger (rolled forward); a batch that
+   * died while writing has its files deleted (rolled back; its messages are read again).
+   */
+  private static void recover(Lakehouse lakehouse, OffsetLedger ledger, String appId) {
+    OffsetLedger.Pending pending = ledger.pending();
+    if (pending == null) {
+      return;
+    }
+    if (pending.batch() <= ledger.lastBatch()) { // died after committing, before cleaning up
+      ledger.clearPending();
+    } else if (pending.files() != null) {
+      commitTables(lakehouse, appId, pending.batch(), pending.files());
+      ledger.commit(new BatchPlan(pending.batch(), pending.runId(), pending.to(), pending.to()));
+      LOG.warn("Batch {} (run {}) was written but not fully committed when the last run stopped: committed now.",
+          pending.batch(), pending.runId());
+    } else {
+      List<Path> dirs = tables(lakehouse).stream().map(Table::path).toList();
+      int removed = OffsetLedger.deleteRunFiles(pending.runId(), dirs);
+      ledger.clearPending();
+      LOG.warn("Rolled back unfinished batch {} (run {}): removed {} files; its messages will be read again.",
+          pending.batch(), pending.runId(), removed);
+    }
+  }
+
+  /** The six tables this job writes: Silver and dead letters of each topic. */
+  static List<Table> tables(Lakehouse lakehouse) {
+    List<Table> tables = new ArrayList<>();
+    for (String topic : TOPICS) {
+      tables.add(lakehouse.silver(topic));
+      tables.add(lakehouse.deadLetters(topic));
+    }
+    return tables;
+  }
+
+  /** The data files of {@code table} that run {@code runId} wrote, as URIs. */
+  private static List<String> runFiles(Table table, String runId) {
+    if (!Files.isDirectory(table.path())) {
+      return List.of();
+    }
+    String prefix = WriteParquetTable.filePrefix(runId);
+    try (Stream<Path> files = Files.walk(table.path())) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(prefix))
+          .filter(f -> Lakehouse.isDataFile(table.dir(), f.toString()))
+          .map(f -> f.toUri().toString())
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The transaction id's application part in every table's log: this job and its group. */
+  static String appId(KafkaToSilverOptions options) {
+    return JOB + "/" + options.getConsumerGroup();
+  }
+
+  // Crash points: tests stop a batch at each step of the commit protocol, as a kill -9 would.
+  static final String CRASH_FILES_WRITTEN = "files-written";
+  static final String CRASH_MANIFEST_WRITTEN = "manifest-written";
+  static final String CRASH_TABLE_COMMITTED = "table-committed:";
+  static final String CRASH_OFFSETS_COMMITTED = "offsets-committed";
+  static volatile java.util.function.Consumer<String> crashPoint = step -> {};
 
   /** Where each partition starts: this lakehouse's committed offsets, else the starting policy. */
   private static Map<TopicPartition, Long> startPositions(
@@ -366,8 +466,7 @@ public final class KafkaToSilver {
   }
 
   private static String runId(long batch) {
-    return String.format("b%06d-%s", batch,
-        LocalDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss")));
+    return String.format("b%06d-%s", batch, UUID.randomUUID());
   }
 
   private static void sleep(long millis) {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -15,71 +14,78 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.TreeMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.apache.kafka.common.TopicPartition;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The offsets this lakehouse holds, kept next to the data in
- * {@code _checkpoints/kafka-to-silver/<group>/}:
+ * {@code _checkpoints/kafka-to-silver/<group>/}, and the state of the batch in flight:
  *
  * <ul>
  *   <li>{@code offsets.json}: per partition, the next offset to read; written (atomically) only
- *       after a batch's files are all in place.
- *   <li>{@code pending.json}: the batch being written. If a run dies, the next start finds it and
- *       deletes that batch's files (all named after its run id), so a batch is either wholly in
- *       Silver with its offsets committed, or not there at all.
- *   <li>{@code .lock}: one ingestion job per lakehouse and group at a time.
+ *       after every table has committed the batch's files.
+ *   <li>{@code pending.json}: the batch in flight: its number, run id and end offsets from the
+ *       start, and, once every file is written, the list of files per table (the manifest). See
+ *       {@link KafkaToSilver} for the recovery this allows.
  * </ul>
+ *
+ * <p>The ledger does not lock: the job holds the lakehouse's lock (one ingestion job per
+ * lakehouse) while it uses it.
  */
-final class OffsetLedger implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(OffsetLedger.class);
+final class OffsetLedger {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
-  private final FileChannel lockChannel;
-  private final FileLock lock;
 
-  private OffsetLedger(Path dir, FileChannel lockChannel, FileLock lock) {
+  private OffsetLedger(Path dir) {
     this.dir = dir;
-    this.lockChannel = lockChannel;
-    this.lock = lock;
   }
 
   static OffsetLedger open(Path dir) {
     try {
       Files.createDirectories(dir);
-      FileChannel channel =
-          FileChannel.open(dir.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock lock = channel.tryLock();
-      if (lock == null) {
-        channel.close();
-        throw new IllegalArgumentException(
-            "Another kafka-to-silver job is already writing this lakehouse for this consumer group"
-                + " (lock " + dir.resolve(".lock") + "). Stop it first, or use another"
-                + " LAKEHOUSE_PATH or KAFKA_GROUP_ID.");
-      }
-      return new OffsetLedger(dir, channel, lock);
+      return new OffsetLedger(dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
+  /**
+   * A batch that began and did not commit: {@code files} is null while its files were still being
+   * written, else the manifest (table folder → files, as URIs) it was committing.
+   */
+  record Pending(long batch, String runId, Map<TopicPartition, Long> to, Map<String, List<String>> files) {}
+
   /** The committed offsets, empty when this lakehouse has never ingested for the group. */
   Map<TopicPartition, Long> offsets() {
-    Map<TopicPartition, Long> offsets = new HashMap<>();
     JsonNode root = read("offsets.json");
-    if (root != null) {
-      root.get("offsets").fields().forEachRemaining(topic ->
-          topic.getValue().fields().forEachRemaining(p ->
-              offsets.put(
-                  new TopicPartition(topic.getKey(), Integer.parseInt(p.getKey())),
-                  p.getValue().asLong())));
-    }
+    return root == null ? new HashMap<>() : readOffsets(root.get("offsets"));
+  }
+
+  private static Map<TopicPartition, Long> readOffsets(JsonNode byTopic) {
+    Map<TopicPartition, Long> offsets = new HashMap<>();
+    byTopic.fields().forEachRemaining(topic ->
+        topic.getValue().fields().forEachRemaining(p ->
+            offsets.put(
+                new TopicPartition(topic.getKey(), Integer.parseInt(p.getKey())),
+                p.getValue().asLong())));
     return offsets;
+  }
+
+  private static void putOffsets(ObjectNode byTopic, Map<TopicPartition, Long> offsets) {
+    offsets.entrySet().stream()
+        .sorted(Comparator.comparing((Map.Entry<TopicPartition, Long> e) -> e.getKey().topic())
+            .thenComparing(e -> e.getKey().partition()))
+        .forEach(e -> {
+          ObjectNode topic = byTopic.has(e.getKey().topic())
+              ? (ObjectNode) byTopic.get(e.getKey().topic())
+              : byTopic.putObject(e.getKey().topic());
+          topic.put(Integer.toString(e.getKey().partition()), e.getValue());
+        });
   }
 
   /** The number of the last committed batch, 0 if none. */
@@ -94,7 +100,42 @@ final class OffsetLedger implements AutoCloseable {
     pending.put("batch", plan.batch());
     pending.put("run_id", plan.runId());
     pending.put("started_at", Instant.now().toString());
+    putOffsets(pending.putObject("to"), plan.to());
     write("pending.json", pending);
+  }
+
+  /** Records that every file of {@code plan} is written: {@code files} per table are to be committed. */
+  void written(BatchPlan plan, Map<String, List<String>> files) {
+    ObjectNode pending = (ObjectNode) read("pending.json");
+    ObjectNode manifest = pending.putObject("files");
+    files.forEach((table, list) -> list.forEach(manifest.withArray(table)::add));
+    pending.put("written_at", Instant.now().toString());
+    write("pending.json", pending);
+  }
+
+  /** The batch in flight, if a run left one. */
+  Pending pending() {
+    JsonNode node = read("pending.json");
+    if (node == null) {
+      return null;
+    }
+    Map<String, List<String>> files = null;
+    if (node.has("files")) {
+      files = new TreeMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = node.get("files").fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> table = it.next();
+        List<String> list = new ArrayList<>();
+        table.getValue().forEach(f -> list.add(f.asText()));
+        files.put(table.getKey(), list);
+      }
+    }
+    Map<TopicPartition, Long> to = node.has("to") ? readOffsets(node.get("to")) : Map.of();
+    return new Pending(node.get("batch").asLong(), node.get("run_id").asText(), to, files);
+  }
+
+  /** Forgets the batch in flight (after it was rolled back). */
+  void clearPending() {
+    delete(dir.resolve("pending.json"));
   }
 
   /** Records that every file of {@code plan} is in place: its end offsets become the committed ones. */
@@ -104,35 +145,18 @@ final class OffsetLedger implements AutoCloseable {
     ObjectNode root = JSON.createObjectNode();
     root.put("batch", plan.batch());
     root.put("committed_at", Instant.now().toString());
-    ObjectNode byTopic = root.putObject("offsets");
-    offsets.entrySet().stream()
-        .sorted(Comparator.comparing((Map.Entry<TopicPartition, Long> e) -> e.getKey().topic())
-            .thenComparing(e -> e.getKey().partition()))
-        .forEach(e -> {
-          ObjectNode topic = byTopic.has(e.getKey().topic())
-              ? (ObjectNode) byTopic.get(e.getKey().topic())
-              : byTopic.putObject(e.getKey().topic());
-          topic.put(Integer.toString(e.getKey().partition()), e.getValue());
-        });
+    putOffsets(root.putObject("offsets"), offsets);
     write("offsets.json", root);
     delete(dir.resolve("pending.json"));
   }
 
   /**
-   * Removes what an unfinished batch left in {@code tables}: its files and Beam's temporary
-   * folders. Returns how many files were removed.
+   * Deletes what a batch that died while writing left in {@code tables}: its files (all named
+   * after its run id, never committed) and Beam's temporary folders. Returns how many files were
+   * removed.
    */
-  int recover(List<Path> tables) {
-    JsonNode pending = read("pending.json");
-    if (pending == null) {
-      return 0;
-    }
-    long batch = pending.get("batch").asLong();
-    if (batch <= lastBatch()) { // died after committing, before cleaning up
-      delete(dir.resolve("pending.json"));
-      return 0;
-    }
-    String prefix = WriteParquetTable.filePrefix(pending.get("run_id").asText());
+  static int deleteRunFiles(String runId, List<Path> tables) {
+    String prefix = WriteParquetTable.filePrefix(runId);
     int removed = 0;
     for (Path table : tables) {
       if (!Files.isDirectory(table)) {
@@ -156,9 +180,6 @@ final class OffsetLedger implements AutoCloseable {
         throw new UncheckedIOException(e);
       }
     }
-    LOG.warn("Rolled back unfinished batch {} (run {}): removed {} files; its messages will be read again.",
-        batch, pending.get("run_id").asText(), removed);
-    delete(dir.resolve("pending.json"));
     return removed;
   }
 
@@ -201,16 +222,6 @@ final class OffsetLedger implements AutoCloseable {
       while (it.hasNext()) {
         Files.deleteIfExists(it.next());
       }
-    }
-  }
-
-  @Override
-  public void close() {
-    try {
-      lock.release();
-      lockChannel.close();
-    } catch (IOException e) {
-      LOG.warn("Could not release {}", dir.resolve(".lock"), e);
     }
   }
 }

@@ -4,9 +4,11 @@ import com.trending.gold.GoldTable;
 import com.trending.gold.TrendRow;
 import com.trending.common.Lakehouse;
 import com.trending.common.LakehouseOptions;
+import com.trending.common.StorageFormat;
 import com.trending.silver.DeadLetterReason;
 import com.trending.silver.KafkaToSilver;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -30,7 +32,10 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
  * Prints what the lakehouse holds: Silver row counts, dead letters by reason, and the top movies of
  * the latest finished 1-hour and 24-hour windows of the Gold tables.
  *
- * <pre>scripts/show-trending.sh [--lakehousePath=DIR] [--top=10] [--chart FILE.png] [--current]</pre>
+ * <pre>scripts/show-trending.sh [--lakehousePath=DIR] [--storageFormat=parquet|delta] [--top=10]
+ *     [--chart FILE.png] [--current]</pre>
+ *
+ * <p>It reads what readers see: the files each table's log has committed.
  *
  * <p>With {@code --chart FILE.png} it also draws the trend_score of the top 5 movies of the latest
  * 24-hour window over the last 24 hourly windows of {@code trending_now_1h} (see {@link TrendChart}).
@@ -42,6 +47,7 @@ public final class ShowTrending {
 
   public static void main(String[] args) throws IOException {
     String lakehousePath = LakehouseOptions.env("LAKEHOUSE_PATH", "lakehouse");
+    String format = LakehouseOptions.env("STORAGE_FORMAT", "parquet");
     int top = 10;
     Path chart = null;
     boolean current = false;
@@ -55,14 +61,23 @@ public final class ShowTrending {
         current = true;
       } else if (arg.startsWith("--lakehousePath=")) {
         lakehousePath = arg.substring("--lakehousePath=".length());
+      } else if (arg.startsWith("--storageFormat=")) {
+        format = arg.substring("--storageFormat=".length());
       } else if (arg.startsWith("--top=")) {
         top = Integer.parseInt(arg.substring("--top=".length()));
       } else {
-        System.err.println("show-trending: unknown option " + arg + " (use --lakehousePath=DIR, --top=N, --chart FILE.png, --current)");
+        System.err.println("show-trending: unknown option " + arg + " (use --lakehousePath=DIR, --storageFormat=parquet|delta, --top=N, --chart FILE.png, --current)");
         System.exit(2);
       }
     }
-    Lakehouse lakehouse = Lakehouse.at(lakehousePath);
+    Lakehouse lakehouse;
+    try {
+      lakehouse = Lakehouse.at(lakehousePath, StorageFormat.parse(format));
+    } catch (IllegalArgumentException e) {
+      System.err.println("show-trending: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     if (!Files.isDirectory(lakehouse.root())) {
       System.err.println("show-trending: no lakehouse at " + lakehouse.root() + " (set LAKEHOUSE_PATH)");
       System.exit(2);
@@ -71,8 +86,8 @@ public final class ShowTrending {
     printSilver(lakehouse);
     // The 24-hour table also holds windows that end up to 23 hours after the last event; show the
     // one that ends with the latest finished hour, like the 1-hour table.
-    List<TrendRow> hourly = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_1H));
-    List<TrendRow> daily = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_24H));
+    List<TrendRow> hourly = GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_1H));
+    List<TrendRow> daily = GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_24H));
     long now = System.currentTimeMillis();
     // The window holding "now" ends within the coming hour.
     long latest = printTrending("trending_now_1h", hourly, top, current ? now + HOUR_MILLIS : now);
@@ -108,14 +123,15 @@ public final class ShowTrending {
     System.out.println();
     Map<String, Long> reasons = new TreeMap<>();
     for (String topic : KafkaToSilver.TOPICS) {
-      List<String> files = Lakehouse.dataFiles(lakehouse.silverTable(topic));
+      List<String> files = lakehouse.silver(topic).log().files();
       long rows = 0;
       for (String file : files) {
         rows += rowCount(file);
       }
-      long dates = files.stream().map(f -> Path.of(f).getParent().getFileName().toString()).distinct().count();
+      long dates = files.stream().map(f -> Path.of(URI.create(f)).getParent().getFileName().toString())
+          .distinct().count();
       System.out.printf("  silver/%-15s %,12d rows over %d event_date(s)%n", topic, rows, dates);
-      for (String file : Lakehouse.dataFiles(lakehouse.deadLetterTable(topic))) {
+      for (String file : lakehouse.deadLetters(topic).log().files()) {
         for (String reason : column(file, "error_reason")) {
           reasons.merge(reason, 1L, Long::sum);
         }

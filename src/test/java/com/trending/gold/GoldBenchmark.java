@@ -103,10 +103,10 @@ public final class GoldBenchmark {
     int clicks = (int) Math.round(events * Double.parseDouble(a.get("clickShare")));
     long start = ComputeTrendingTest.START;
     List<Event> v = ReferenceModel.randomEvents(random, events - clicks, movies, start, hours);
-    SilverFiles.write(lakehouse.silverTable(Lakehouse.VIEWS), "events_views", v, "part", 100_000);
+    SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), v, "part", 100_000);
     v = null;
     List<Event> c = ReferenceModel.randomEvents(random, clicks, movies, start, hours);
-    SilverFiles.write(lakehouse.silverTable(Lakehouse.CLICKS), "events_clicks", c, "part", 100_000);
+    SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), c, "part", 100_000);
     Files.writeString(marker, params);
     return events;
   }

@@ -2,6 +2,7 @@ package com.trending.gold;
 
 import com.trending.gold.ReferenceModel.Event;
 import com.trending.common.Schemas;
+import com.trending.common.Table;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,12 +27,13 @@ final class SilverFiles {
   private SilverFiles() {}
 
   /**
-   * Writes {@code events} into {@code tableDir/event_date=YYYY-MM-DD/<prefix>-N.parquet}, at most
-   * {@code perFile} rows per file, each file written under a hidden name and renamed.
+   * Writes {@code events} into {@code table/event_date=YYYY-MM-DD/<prefix>-N.parquet}, at most
+   * {@code perFile} rows per file, and commits them all to the table's log in one transaction.
    */
-  static void write(Path tableDir, String schemaName, List<Event> events, String prefix, int perFile)
-      throws IOException {
-    Schema schema = Schemas.avro(schemaName);
+  static void write(Table table, List<Event> events, String prefix, int perFile) throws IOException {
+    Path tableDir = table.path();
+    Schema schema = Schemas.avro(table.schemaName());
+    List<String> written = new ArrayList<>();
     Map<String, List<Event>> byDate = new TreeMap<>();
     for (Event e : events) {
       String date = Instant.ofEpochMilli(e.ts).atZone(ZoneOffset.UTC).toLocalDate().toString();
@@ -59,8 +61,13 @@ final class SilverFiles {
             writer.write(r);
           }
         }
-        Files.move(temp, dir.resolve(prefix + "-" + n + ".parquet"), StandardCopyOption.ATOMIC_MOVE);
+        Path file = dir.resolve(prefix + "-" + n + ".parquet");
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
+        written.add(file.toUri().toString());
       }
     }
+    table.log().append("silver-files-" + prefix, COMMITS.incrementAndGet(), written);
   }
+
+  private static final java.util.concurrent.atomic.AtomicLong COMMITS = new java.util.concurrent.atomic.AtomicLong();
 }

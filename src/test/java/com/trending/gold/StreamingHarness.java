@@ -80,8 +80,8 @@ final class StreamingHarness {
     Random random = new Random(17);
     List<Event> views = new ArrayList<>(ReferenceModel.randomEvents(random, 2000, 30, start, 1));
     List<Event> clicks = new ArrayList<>(ReferenceModel.randomEvents(random, 500, 30, start, 1));
-    SilverFiles.write(lakehouse.silverTable(Lakehouse.VIEWS), "events_views", views, "a", 400);
-    SilverFiles.write(lakehouse.silverTable(Lakehouse.CLICKS), "events_clicks", clicks, "a", 400);
+    SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), views, "a", 400);
+    SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), clicks, "a", 400);
 
     Job job = launcher.start(args);
     try {
@@ -89,8 +89,8 @@ final class StreamingHarness {
       // More files arrive while it runs: Gold is refreshed.
       List<Event> moreViews = ReferenceModel.randomEvents(random, 700, 30, now - ReferenceModel.HOUR, 1);
       List<Event> moreClicks = ReferenceModel.randomEvents(random, 300, 30, now - ReferenceModel.HOUR, 1);
-      SilverFiles.write(lakehouse.silverTable(Lakehouse.VIEWS), "events_views", moreViews, "b", 400);
-      SilverFiles.write(lakehouse.silverTable(Lakehouse.CLICKS), "events_clicks", moreClicks, "b", 400);
+      SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), moreViews, "b", 400);
+      SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), moreClicks, "b", 400);
       views.addAll(moreViews);
       clicks.addAll(moreClicks);
       awaitGold(lakehouse, views, clicks, timeoutMillis, job);

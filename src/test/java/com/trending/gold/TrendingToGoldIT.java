@@ -40,8 +40,8 @@ public class TrendingToGoldIT {
     Random random = new Random(11);
     List<Event> views = ReferenceModel.randomEvents(random, 30_000, 300, ComputeTrendingTest.START, 60);
     List<Event> clicks = ReferenceModel.randomEvents(random, 8_000, 300, ComputeTrendingTest.START, 60);
-    SilverFiles.write(lakehouse.silverTable(Lakehouse.VIEWS), "events_views", views, "part", 2_000);
-    SilverFiles.write(lakehouse.silverTable(Lakehouse.CLICKS), "events_clicks", clicks, "part", 2_000);
+    SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), views, "part", 2_000);
+    SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), clicks, "part", 2_000);
     expected1h = ReferenceModel.oneHour(views, clicks);
     expected24h = ReferenceModel.twentyFourHours(views, clicks);
   }

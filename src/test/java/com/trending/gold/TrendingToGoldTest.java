@@ -5,6 +5,8 @@ import static org.junit.Assert.assertTrue;
 
 import com.trending.gold.ReferenceModel.Event;
 import com.trending.common.Lakehouse;
+import com.trending.common.StorageFormat;
+import com.trending.common.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -27,8 +29,8 @@ public class TrendingToGoldTest {
     Random random = new Random(3);
     List<Event> views = ReferenceModel.randomEvents(random, 4000, 50, ComputeTrendingTest.START, 40);
     List<Event> clicks = ReferenceModel.randomEvents(random, 1000, 50, ComputeTrendingTest.START, 40);
-    SilverFiles.write(lakehouse.silverTable(Lakehouse.VIEWS), "events_views", views, "part", 700);
-    SilverFiles.write(lakehouse.silverTable(Lakehouse.CLICKS), "events_clicks", clicks, "part", 700);
+    SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), views, "part", 700);
+    SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), clicks, "part", 700);
     // Writers' leftovers that must be ignored: hidden and temporary names, non-Parquet files.
     Path day = lakehouse.silverTable(Lakehouse.VIEWS).resolve("event_date=2025-12-17");
     Files.createDirectories(day.resolve("_temporary"));
@@ -62,15 +64,66 @@ public class TrendingToGoldTest {
     assertTable(lakehouse.goldTable(Lakehouse.TRENDING_24H), List.of());
   }
 
+  /**
+   * Delta: the recompute writes both tables as Delta tables that equal the model; a second
+   * recompute from more Silver is one new version, and the previous version stays readable.
+   */
   @Test
-  public void deltaIsRejectedWithAClearMessage() {
+  public void deltaRecomputeReplacesTheTableInOneCommit() throws Exception {
+    Path root = tmp.getRoot().toPath().resolve("delta");
+    Lakehouse lakehouse = Lakehouse.at(root.toString(), StorageFormat.DELTA);
+    Random random = new Random(5);
+    List<Event> views = new java.util.ArrayList<>(ReferenceModel.randomEvents(random, 3000, 40, ComputeTrendingTest.START, 30));
+    List<Event> clicks = ReferenceModel.randomEvents(random, 800, 40, ComputeTrendingTest.START, 30);
+    SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), views, "part", 700);
+    SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), clicks, "part", 700);
+    TrendingToGoldOptions options =
+        PipelineOptionsFactory.fromArgs("--lakehousePath=" + root, "--storageFormat=delta",
+                "--streaming=false", "--runner=DirectRunner")
+            .as(TrendingToGoldOptions.class);
+    assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
+    Table hourly = lakehouse.gold(Lakehouse.TRENDING_1H);
+    assertEquals(new HashSet<>(ReferenceModel.oneHour(views, clicks)), new HashSet<>(GoldTable.read(hourly)));
+    assertEquals(new HashSet<>(ReferenceModel.twentyFourHours(views, clicks)),
+        new HashSet<>(GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_24H))));
+    List<String> first = hourly.log().files();
+    assertEquals("one live file", 1, first.size());
+
+    List<Event> more = ReferenceModel.randomEvents(random, 500, 40, ComputeTrendingTest.START, 30);
+    SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), more, "more", 700);
+    views.addAll(more);
+    assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
+    List<String> second = hourly.log().files();
+    assertEquals("one live file", 1, second.size());
+    assertTrue("replaced", !first.equals(second));
+    assertEquals(new HashSet<>(ReferenceModel.oneHour(views, clicks)), new HashSet<>(GoldTable.read(hourly)));
+    assertTrue("the replaced version's file is kept for time travel",
+        Files.exists(Path.of(java.net.URI.create(first.get(0)))));
+  }
+
+  @Test
+  public void unknownFormatIsRejectedWithAClearMessage() {
     TrendingToGoldOptions options =
         PipelineOptionsFactory.fromArgs(
-                "--lakehousePath=" + tmp.getRoot(), "--storageFormat=delta", "--streaming=false")
+                "--lakehousePath=" + tmp.getRoot(), "--storageFormat=iceberg", "--streaming=false")
             .as(TrendingToGoldOptions.class);
     IllegalArgumentException e =
         org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> TrendingToGold.run(options));
-    assertTrue(e.getMessage(), e.getMessage().contains("not supported yet"));
+    assertTrue(e.getMessage(), e.getMessage().contains("'parquet' or 'delta'"));
+  }
+
+  /** A second Gold writer on the lakehouse is refused with a clear message. */
+  @Test
+  public void aSecondGoldJobOnTheLakehouseIsRefused() throws Exception {
+    Path root = tmp.getRoot().toPath().resolve("locked");
+    try (var held = Lakehouse.at(root.toString()).lock(TrendingToGold.JOB)) {
+      TrendingToGoldOptions options =
+          PipelineOptionsFactory.fromArgs("--lakehousePath=" + root, "--streaming=false", "--runner=DirectRunner")
+              .as(TrendingToGoldOptions.class);
+      IllegalArgumentException e =
+          org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> TrendingToGold.run(options));
+      assertTrue(e.getMessage(), e.getMessage().contains("Another trending-to-gold job is already writing"));
+    }
   }
 
   static void assertTable(Path dir, List<TrendRow> expected) throws Exception {

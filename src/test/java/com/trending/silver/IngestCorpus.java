@@ -5,6 +5,7 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.trending.common.Lakehouse;
+import com.trending.common.StorageFormat;
 import com.trending.testing.SparkSql;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -22,7 +23,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -142,13 +142,17 @@ final class IngestCorpus {
    * with the expected reason.
    */
   void assertHeldBy(Path lakehouse) {
-    SparkSession spark = SparkSql.session();
-    Lakehouse layout = Lakehouse.at(lakehouse.toString());
+    assertHeldBy(lakehouse, StorageFormat.PARQUET);
+  }
+
+  /** As {@link #assertHeldBy(Path)}, reading each table as its format's readers do. */
+  void assertHeldBy(Path lakehouse, StorageFormat format) {
+    Lakehouse layout = Lakehouse.at(lakehouse.toString(), format);
     for (Map.Entry<String, IngestCorpus.Topic> entry : topics.entrySet()) {
       String topic = entry.getKey();
       IngestCorpus.Topic expected = entry.getValue();
 
-      Dataset<Row> silver = spark.read().parquet(layout.silverTable(topic).toString());
+      Dataset<Row> silver = SparkSql.read(layout.silver(topic));
       Map<String, DataType> types = typesOf(silver);
       assertEquals(topic, DataTypes.StringType, types.get("event_id"));
       assertEquals(topic, DataTypes.TimestampType, types.get("event_ts"));
@@ -173,7 +177,7 @@ final class IngestCorpus {
       // event_date is the UTC date of event_ts, row by row
       assertEquals(0L, silver.where("to_date(event_ts) <> event_date").count());
 
-      Dataset<Row> dead = spark.read().parquet(layout.deadLetterTable(topic).toString());
+      Dataset<Row> dead = SparkSql.read(layout.deadLetters(topic));
       Map<String, DataType> deadTypes = typesOf(dead);
       assertEquals(DataTypes.StringType, deadTypes.get("raw_payload"));
       assertEquals(DataTypes.TimestampType, deadTypes.get("error_ts"));

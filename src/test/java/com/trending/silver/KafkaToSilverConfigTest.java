@@ -45,11 +45,6 @@ public class KafkaToSilverConfigTest {
   }
 
   @Test
-  public void deltaIsNotSupportedYet() throws Exception {
-    assertFails("not supported yet", options("--storageFormat=delta"));
-  }
-
-  @Test
   public void minRatingAboveMaxRating() throws Exception {
     assertFails("MIN_RATING (4.0) is greater than MAX_RATING (2.0)", options("--minRating=4", "--maxRating=2"));
   }

@@ -6,6 +6,7 @@
 #   scripts/demo.sh                        # Direct runner
 #   scripts/demo.sh --runner=SparkRunner   # Spark local[*]
 #   scripts/demo.sh --events=500000        # more traffic (default 200000)
+#   scripts/demo.sh --storageFormat=delta  # Delta Lake tables (same as STORAGE_FORMAT=delta)
 #   scripts/demo.sh --live [--rate=200]    # live: generator at 200 events/s, both pipelines streaming,
 #                                          # the view refreshed every ~10 s until Ctrl+C
 #
@@ -29,7 +30,8 @@ for arg in "$@"; do
     --runner=*) RUNNER="${arg#--runner=}" ;;
     --events=*) EVENTS="${arg#--events=}" ;;
     --seed=*) SEED="${arg#--seed=}" ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    --storageFormat=*) export STORAGE_FORMAT="${arg#--storageFormat=}" ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "demo: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -164,4 +166,8 @@ if [[ -x scripts/show-trending.sh ]]; then
 fi
 
 printf '\nLakehouse: %s\n' "$LAKEHOUSE_PATH"
-echo "Read it with Spark SQL, e.g. spark.read.parquet(\"$LAKEHOUSE_PATH/silver/events_views\")"
+if [[ "${STORAGE_FORMAT:-parquet}" == delta ]]; then
+  echo "Read it with Spark SQL + delta-spark, e.g. spark.read.format(\"delta\").load(\"$LAKEHOUSE_PATH/silver/events_views\")"
+else
+  echo "Read it with Spark SQL, e.g. spark.read.parquet(\"$LAKEHOUSE_PATH/silver/events_views\")"
+fi

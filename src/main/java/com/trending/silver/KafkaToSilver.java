@@ -327,6 +327,7 @@ public final class KafkaToSilver {
     if (pending.batch() <= ledger.lastBatch()) { // died after committing, before cleaning up
       ledger.clearPending();
     } else if (pending.files() != null) {
+      checkManifest(lakehouse, pending);
       commitTables(lakehouse, appId, pending.batch(), pending.files());
       ledger.commit(new BatchPlan(pending.batch(), pending.runId(), pending.to(), pending.to()));
       LOG.warn("Batch {} (run {}) was written but not fully committed when the last run stopped: committed now.",
@@ -337,6 +338,27 @@ public final class KafkaToSilver {
       ledger.clearPending();
       LOG.warn("Rolled back unfinished batch {} (run {}): removed {} files; its messages will be read again.",
           pending.batch(), pending.runId(), removed);
+    }
+  }
+
+  /**
+   * Refuses to roll forward a manifest that does not describe this lakehouse's tables or whose
+   * files are gone: committing offsets without those files would lose their events.
+   */
+  private static void checkManifest(Lakehouse lakehouse, OffsetLedger.Pending pending) {
+    List<String> dirs = tables(lakehouse).stream().map(Table::dir).toList();
+    for (Map.Entry<String, List<String>> table : pending.files().entrySet()) {
+      if (!dirs.contains(table.getKey())) {
+        throw new IllegalStateException("Batch " + pending.batch() + " in " + "pending.json names table "
+            + table.getKey() + ", which is not one of this lakehouse's (" + lakehouse.root()
+            + "): was LAKEHOUSE_PATH changed? Nothing was committed.");
+      }
+      for (String file : table.getValue()) {
+        if (!Files.exists(Path.of(java.net.URI.create(file)))) {
+          throw new IllegalStateException("Batch " + pending.batch() + " cannot be committed: its file "
+              + file + " is gone. Nothing was committed.");
+        }
+      }
     }
   }
 

@@ -108,7 +108,8 @@ final class OffsetLedger {
   void written(BatchPlan plan, Map<String, List<String>> files) {
     ObjectNode pending = (ObjectNode) read("pending.json");
     ObjectNode manifest = pending.putObject("files");
-    files.forEach((table, list) -> list.forEach(manifest.withArray(table)::add));
+    // putArray: the key is a property name (withArray would read a leading '/' as a JSON Pointer).
+    files.forEach((table, list) -> list.forEach(manifest.putArray(table)::add));
     pending.put("written_at", Instant.now().toString());
     write("pending.json", pending);
   }

@@ -31,6 +31,16 @@ final class SilverFiles {
    * {@code perFile} rows per file, and commits them all to the table's log in one transaction.
    */
   static void write(Table table, List<Event> events, String prefix, int perFile) throws IOException {
+    table.log().append("silver-files-" + prefix, COMMITS.incrementAndGet(),
+        writeUncommitted(table, events, prefix, perFile));
+  }
+
+  /**
+   * Writes the files as {@link #write} does without committing them: what a batch that dies
+   * before its commit leaves in the table's folder. Returns them (URIs).
+   */
+  static List<String> writeUncommitted(Table table, List<Event> events, String prefix, int perFile)
+      throws IOException {
     Path tableDir = table.path();
     Schema schema = Schemas.avro(table.schemaName());
     List<String> written = new ArrayList<>();
@@ -66,7 +76,7 @@ final class SilverFiles {
         written.add(file.toUri().toString());
       }
     }
-    table.log().append("silver-files-" + prefix, COMMITS.incrementAndGet(), written);
+    return written;
   }
 
   private static final java.util.concurrent.atomic.AtomicLong COMMITS = new java.util.concurrent.atomic.AtomicLong();

@@ -86,14 +86,25 @@ final class StreamingHarness {
     Job job = launcher.start(args);
     try {
       awaitGold(lakehouse, views, clicks, timeoutMillis, job);
-      // More files arrive while it runs: Gold is refreshed.
+      // More files arrive while it runs: first as an ingestion batch that dies before its commit
+      // and is rolled back (its files appear in the folders, then go); then committed, as the
+      // restart writes them again. Gold counts them once.
       List<Event> moreViews = ReferenceModel.randomEvents(random, 700, 30, now - ReferenceModel.HOUR, 1);
       List<Event> moreClicks = ReferenceModel.randomEvents(random, 300, 30, now - ReferenceModel.HOUR, 1);
+      List<String> rolledBack = new ArrayList<>();
+      rolledBack.addAll(SilverFiles.writeUncommitted(lakehouse.silver(Lakehouse.VIEWS), moreViews, "crashed", 400));
+      rolledBack.addAll(SilverFiles.writeUncommitted(lakehouse.silver(Lakehouse.CLICKS), moreClicks, "crashed", 400));
+      Thread.sleep(4_000); // several polls of the tables' logs
+      for (String file : rolledBack) {
+        java.nio.file.Files.delete(Path.of(java.net.URI.create(file)));
+      }
       SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), moreViews, "b", 400);
       SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), moreClicks, "b", 400);
       views.addAll(moreViews);
       clicks.addAll(moreClicks);
       awaitGold(lakehouse, views, clicks, timeoutMillis, job);
+      Thread.sleep(3_000); // no later refresh changes it
+      awaitGold(lakehouse, views, clicks, 2_000, job);
     } catch (Throwable failure) {
       try {
         job.stop();

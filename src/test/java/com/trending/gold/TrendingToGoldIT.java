@@ -5,6 +5,7 @@ import static org.junit.Assert.assertTrue;
 
 import com.trending.gold.ReferenceModel.Event;
 import com.trending.common.Lakehouse;
+import com.trending.common.StorageFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -30,6 +31,7 @@ public class TrendingToGoldIT {
   @ClassRule public static final TemporaryFolder TMP = new TemporaryFolder();
 
   private static Path silverRoot;
+  private static Path deltaRoot;
   private static List<TrendRow> expected1h;
   private static List<TrendRow> expected24h;
 
@@ -42,6 +44,10 @@ public class TrendingToGoldIT {
     List<Event> clicks = ReferenceModel.randomEvents(random, 8_000, 300, ComputeTrendingTest.START, 60);
     SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), views, "part", 2_000);
     SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), clicks, "part", 2_000);
+    deltaRoot = TMP.newFolder("delta-source").toPath();
+    Lakehouse delta = Lakehouse.at(deltaRoot.toString(), StorageFormat.DELTA);
+    SilverFiles.write(delta.silver(Lakehouse.VIEWS), views, "part", 2_000);
+    SilverFiles.write(delta.silver(Lakehouse.CLICKS), clicks, "part", 2_000);
     expected1h = ReferenceModel.oneHour(views, clicks);
     expected24h = ReferenceModel.twentyFourHours(views, clicks);
   }
@@ -56,19 +62,36 @@ public class TrendingToGoldIT {
     runAndCheck("--runner=SparkRunner", "--sparkMaster=local[2]");
   }
 
+  @Test
+  public void deltaBatchOnDirectRunner() throws Exception {
+    runAndCheck(StorageFormat.DELTA, "--runner=DirectRunner");
+  }
+
+  @Test
+  public void deltaBatchOnSparkRunner() throws Exception {
+    runAndCheck(StorageFormat.DELTA, "--runner=SparkRunner", "--sparkMaster=local[2]");
+  }
+
   private void runAndCheck(String... runnerArgs) throws Exception {
+    runAndCheck(StorageFormat.PARQUET, runnerArgs);
+  }
+
+  /** Runs the recompute; Gold, read as the format's readers do, equals the reference model. */
+  private void runAndCheck(StorageFormat format, String... runnerArgs) throws Exception {
+    Path root = format == StorageFormat.DELTA ? deltaRoot : silverRoot;
     List<String> args = new ArrayList<>(List.of(runnerArgs));
-    args.add("--lakehousePath=" + silverRoot);
+    args.add("--lakehousePath=" + root);
+    args.add("--storageFormat=" + format.name().toLowerCase(java.util.Locale.ROOT));
     args.add("--streaming=false");
     TrendingToGoldOptions options =
         PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(TrendingToGoldOptions.class);
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
 
-    Lakehouse lakehouse = Lakehouse.at(silverRoot.toString());
+    Lakehouse lakehouse = Lakehouse.at(root.toString(), format);
     SparkSession spark = SparkReader.start();
     try {
-      assertGold(SparkReader.rows(spark, lakehouse.goldTable(Lakehouse.TRENDING_1H)), expected1h);
-      assertGold(SparkReader.rows(spark, lakehouse.goldTable(Lakehouse.TRENDING_24H)), expected24h);
+      assertGold(SparkReader.rows(spark, lakehouse.gold(Lakehouse.TRENDING_1H)), expected1h);
+      assertGold(SparkReader.rows(spark, lakehouse.gold(Lakehouse.TRENDING_24H)), expected24h);
     } finally {
       spark.stop();
     }

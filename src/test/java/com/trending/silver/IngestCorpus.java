@@ -193,6 +193,33 @@ final class IngestCorpus {
     }
   }
 
+  /**
+   * Every table as Spark SQL reads it holds exactly the rows of the files its log commits, and
+   * none of any other data file in its folder.
+   */
+  static void assertReadersSeeOnlyCommittedFiles(Lakehouse lakehouse) throws java.io.IOException {
+    for (com.trending.common.Table table : KafkaToSilver.tables(lakehouse)) {
+      if (!java.nio.file.Files.isDirectory(table.path())) {
+        continue;
+      }
+      List<String> committed = table.log().files();
+      long committedRows = 0;
+      for (String file : committed) {
+        committedRows += rowCount(file);
+      }
+      long read = committed.isEmpty() ? 0 : SparkSql.read(table).count();
+      assertEquals(table + ": Spark SQL reads the committed rows only", committedRows, read);
+    }
+  }
+
+  private static long rowCount(String file) throws java.io.IOException {
+    try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
+        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
+            new org.apache.hadoop.fs.Path(file), new org.apache.hadoop.conf.Configuration()))) {
+      return reader.getRecordCount();
+    }
+  }
+
   private static Map<String, DataType> typesOf(Dataset<Row> table) {
     Map<String, DataType> types = new HashMap<>();
     for (StructField field : table.schema().fields()) {

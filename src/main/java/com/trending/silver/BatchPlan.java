@@ -97,6 +97,14 @@ public final class BatchPlan {
     return counts;
   }
 
+  /** The offset ranges this batch reads from the partitions of {@code topic}. */
+  public List<ReadKafkaRanges.Range> rangesFor(String topic) {
+    return from.entrySet().stream()
+        .filter(e -> e.getKey().topic().equals(topic) && to.get(e.getKey()) > e.getValue())
+        .map(e -> new ReadKafkaRanges.Range(topic, e.getKey().partition(), e.getValue(), to.get(e.getKey())))
+        .toList();
+  }
+
   public long count(String topic) {
     return countsFor(topic).values().stream().mapToLong(Long::longValue).sum();
   }

@@ -16,6 +16,10 @@ import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Distinct;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -39,7 +43,10 @@ import org.joda.time.Instant;
 /**
  * Keeps one row per {@code event_id}: drops copies within the input (Kafka redelivery) and events
  * the Silver table already holds (a replay). The table's existing event ids are read from its
- * Parquet files (the {@code event_id} column only). Dropped copies are counted, never silent.
+ * committed files (the {@code event_id} column only) in the {@code event_date} partitions the
+ * input's events fall into: a copy of an event carries its {@code event_ts}, so it can only be in
+ * that partition, and a batch's cost depends on the days it touches, not on the months of Silver
+ * behind it. Dropped copies are counted, never silent.
  *
  * <p>Events are grouped into a fixed number of hash buckets of their id rather than by id: a
  * grouping per id makes one bundle per event on the Direct runner (minutes for 100k events),
@@ -82,12 +89,19 @@ public class DeduplicateEvents
                     .withKeyType(TypeDescriptors.integers()))
             .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(rowSchema)));
 
+    PCollectionView<List<String>> partitions =
+        events
+            .apply("EventDatePartitions", MapElements.into(TypeDescriptors.strings())
+                .via((GenericRecord row) -> new WriteParquetTable.EventDatePartition().apply(row)))
+            .apply("DistinctPartitions", Distinct.create())
+            .apply("AsList", View.asList());
+
     PCollection<KV<Integer, String>> existing =
         events
             .getPipeline()
             .apply("ListSilverFiles", Create.of(existingFiles).withCoder(StringUtf8Coder.of()))
             .apply("SpreadFiles", Reshuffle.viaRandomKey())
-            .apply("ReadExistingEventIds", ParDo.of(new ReadEventIdsFn(n)))
+            .apply("ReadExistingEventIds", ParDo.of(new ReadEventIdsFn(n, partitions)).withSideInputs(partitions))
             .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
 
     return KeyedPCollectionTuple.of(NEW, keyed)
@@ -97,7 +111,7 @@ public class DeduplicateEvents
         .setCoder(AvroCoder.of(rowSchema));
   }
 
-  /** Reads the {@code event_id} column of one Parquet file. */
+  /** Reads the {@code event_id} column of one Parquet file, if it lies in a partition of the input. */
   static class ReadEventIdsFn extends DoFn<String, KV<Integer, String>> {
     private static final Schema EVENT_ID_ONLY =
         new Schema.Parser()
@@ -106,14 +120,25 @@ public class DeduplicateEvents
                     + "[{\"name\":\"event_id\",\"type\":\"string\"}]}");
 
     private final int buckets;
+    private final PCollectionView<List<String>> partitions;
+    private final Counter filesRead = Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_read");
+    private final Counter filesSkipped = Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_skipped");
 
-    ReadEventIdsFn(int buckets) {
+    ReadEventIdsFn(int buckets, PCollectionView<List<String>> partitions) {
       this.buckets = buckets;
+      this.partitions = partitions;
     }
 
     @ProcessElement
-    public void processElement(@Element String file, OutputReceiver<KV<Integer, String>> out)
+    public void processElement(
+        @Element String file, OutputReceiver<KV<Integer, String>> out, ProcessContext context)
         throws IOException {
+      String folder = new org.apache.hadoop.fs.Path(file).getParent().getName();
+      if (!context.sideInput(partitions).contains(folder)) {
+        filesSkipped.inc();
+        return;
+      }
+      filesRead.inc();
       Configuration conf = new Configuration();
       AvroReadSupport.setRequestedProjection(conf, EVENT_ID_ONLY);
       try (ParquetReader<GenericRecord> reader =

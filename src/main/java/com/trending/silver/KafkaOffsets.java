@@ -18,8 +18,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * The driver's view of Kafka: which partitions the topics have, how far they reach, and the
- * consumer group's committed offsets. The pipeline itself reads through KafkaIO; this class only
- * looks up and commits offsets.
+ * consumer group's committed offsets. The pipeline itself reads through {@link ReadKafkaRanges};
+ * this class only looks up offsets, and commits them to the group for lag monitoring.
  */
 public final class KafkaOffsets implements AutoCloseable {
 
@@ -53,6 +53,8 @@ public final class KafkaOffsets implements AutoCloseable {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, group);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+    // End offsets are then the last stable offset: a batch never waits on an open transaction.
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     return new KafkaOffsets(
         bootstrapServers,
         new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer()));

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 
 import com.trending.gold.ReferenceModel.Event;
 import com.trending.common.Lakehouse;
+import com.trending.common.StorageFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -40,7 +41,12 @@ final class StreamingHarness {
 
   /** Runs the pipeline in this JVM on the runner {@code runnerArgs} name. */
   static void run(Path root, long timeoutMillis, String... runnerArgs) throws Exception {
-    run(root, timeoutMillis, args -> {
+    run(root, StorageFormat.PARQUET, timeoutMillis, runnerArgs);
+  }
+
+  /** As above, with tables in {@code format}. */
+  static void run(Path root, StorageFormat format, long timeoutMillis, String... runnerArgs) throws Exception {
+    run(root, format, timeoutMillis, args -> {
       List<String> all = new ArrayList<>(List.of(runnerArgs));
       all.addAll(args);
       TrendingToGoldOptions options =
@@ -69,9 +75,15 @@ final class StreamingHarness {
   }
 
   static void run(Path root, long timeoutMillis, Launcher launcher) throws Exception {
-    Lakehouse lakehouse = Lakehouse.at(root.toString());
+    run(root, StorageFormat.PARQUET, timeoutMillis, launcher);
+  }
+
+  /** As above, with tables in {@code format}. */
+  static void run(Path root, StorageFormat format, long timeoutMillis, Launcher launcher) throws Exception {
+    Lakehouse lakehouse = Lakehouse.at(root.toString(), format);
     List<String> args = List.of(
-        "--lakehousePath=" + root, "--streaming=true", "--triggerPeriodSeconds=2", "--silverPollSeconds=1");
+        "--lakehousePath=" + root, "--storageFormat=" + format.name().toLowerCase(java.util.Locale.ROOT),
+        "--streaming=true", "--triggerPeriodSeconds=2", "--silverPollSeconds=1");
 
     // Recent events (the streaming watermark follows the clock): from 100 minutes ago, so rows
     // fall in closed windows still within the 2 h lateness and in the open hour.
@@ -129,8 +141,8 @@ final class StreamingHarness {
       if (!job.isAlive()) {
         throw new AssertionError("the streaming job ended: " + job.describe());
       }
-      List<TrendRow> rows1h = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_1H));
-      List<TrendRow> rows24h = GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_24H));
+      List<TrendRow> rows1h = GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_1H));
+      List<TrendRow> rows24h = GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_24H));
       actual1h = new HashSet<>(rows1h);
       actual24h = new HashSet<>(rows24h);
       assertEquals("one row per (window, movie)", rows1h.size(), actual1h.size());

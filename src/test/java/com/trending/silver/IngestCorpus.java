@@ -198,6 +198,8 @@ final class IngestCorpus {
    * none of any other data file in its folder.
    */
   static void assertReadersSeeOnlyCommittedFiles(Lakehouse lakehouse) throws java.io.IOException {
+    long readTotal = 0;
+    long onDiskTotal = 0;
     for (com.trending.common.Table table : KafkaToSilver.tables(lakehouse)) {
       if (!java.nio.file.Files.isDirectory(table.path())) {
         continue;
@@ -209,7 +211,15 @@ final class IngestCorpus {
       }
       long read = committed.isEmpty() ? 0 : SparkSql.read(table).count();
       assertEquals(table + ": Spark SQL reads the committed rows only", committedRows, read);
+      readTotal += read;
+      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(table.path())) {
+        for (java.nio.file.Path f : files.filter(f -> Lakehouse.isDataFile(table.dir(), f.toString())).toList()) {
+          onDiskTotal += rowCount(f.toUri().toString());
+        }
+      }
     }
+    System.out.printf("After the crash (%s): Spark SQL reads %,d rows = the committed files'; the data files"
+        + " on disk hold %,d%n", lakehouse.format(), readTotal, onDiskTotal);
   }
 
   private static long rowCount(String file) throws java.io.IOException {

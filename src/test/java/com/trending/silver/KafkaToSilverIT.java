@@ -127,6 +127,73 @@ public class KafkaToSilverIT {
     }
   }
 
+  /**
+   * A real {@code kill -9} of the ingestion process at two points of a batch, on both formats:
+   * once its files are all written (none committed), once one table of six has committed it. After
+   * each kill, Spark SQL reads exactly the committed files' rows; the restart rolls the first
+   * batch back and the second forward; in the end the lakehouse holds exactly the corpus.
+   */
+  @Test
+  public void killDashNineMidBatchShowsReadersOnlyCommittedBatches() throws Exception {
+    for (StorageFormat format : StorageFormat.values()) {
+      Path root = tmp.newFolder("kill-" + format).toPath();
+      Lakehouse lakehouse = Lakehouse.at(root.toString(), format);
+      String[] job = {
+          "--runner=DirectRunner", "--lakehousePath=" + root, "--storageFormat=" + format,
+          "--kafkaBootstrapServers=" + KAFKA.bootstrapServers(), "--kafkaStartingOffsets=earliest",
+          "--consumerGroup=it-kill", "--availableNow=true",
+          "--maxMessagesPerBatch=" + (CORPUS.totalMessages() / 5 + 1)};
+      // Batch 2, all files written, nothing committed.
+      killWhenPaused(KafkaToSilver.CRASH_FILES_WRITTEN, 2, job);
+      IngestCorpus.assertReadersSeeOnlyCommittedFiles(lakehouse);
+      // After the restart (which rolls that batch back), batch 2 again: one table committed.
+      killWhenPaused(KafkaToSilver.CRASH_TABLE_COMMITTED + lakehouse.silver(Lakehouse.VIEWS).dir(), 1, job);
+      IngestCorpus.assertReadersSeeOnlyCommittedFiles(lakehouse);
+
+      KafkaToSilverOptions restart = options(root, "it-kill", 1, "--storageFormat=" + format);
+      restart.setMaxRecords(null);
+      restart.setAvailableNow(true);
+      KafkaToSilver.run(restart);
+      CORPUS.assertHeldBy(root, format);
+    }
+  }
+
+  /** Runs {@link PausingKafkaToSilver} in its own JVM and kills it (SIGKILL) once it has paused. */
+  private static void killWhenPaused(String step, int nth, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(
+        Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+    java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens")).forEach(command::add);
+    command.addAll(List.of(
+        "-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+        PausingKafkaToSilver.class.getName(), step, Integer.toString(nth)));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    java.util.concurrent.CompletableFuture<Boolean> paused = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try (java.io.BufferedReader out = new java.io.BufferedReader(
+          new java.io.InputStreamReader(process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+        StringBuilder tail = new StringBuilder();
+        for (String line = out.readLine(); line != null; line = out.readLine()) {
+          if (line.startsWith("PAUSED at ")) {
+            return true;
+          }
+          tail.append(line).append('\n');
+        }
+        System.out.println(tail);
+        return false;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    try {
+      assertTrue("the job paused at " + step, paused.get(180, java.util.concurrent.TimeUnit.SECONDS));
+    } finally {
+      process.destroyForcibly(); // SIGKILL
+      process.waitFor();
+    }
+    System.out.println("kill -9 of the ingestion process at " + step + " (occurrence " + nth + ")");
+  }
+
   /** One ingestion job per lakehouse, whatever its consumer group: the second is refused (exit 2). */
   @Test
   public void aSecondIngestionJobOnTheLakehouseIsRefused() throws Exception {
@@ -191,73 +258,6 @@ public class KafkaToSilverIT {
     long readSecond = KafkaToSilver.TOPICS.stream().mapToLong(second::read).sum();
     assertEquals("the second run read exactly the rest", CORPUS.totalMessages() - first, readSecond);
     assertLakehouseHoldsCorpus(lakehouse);
-  }
-
-  /**
-   * A fresh lakehouse with {@code latest} starts at the end of each partition and remembers that
-   * position at once: what arrives before the next run is not skipped.
-   */
-  @Test
-  public void latestStartsAtTheEndAndRemembersWhere() throws IOException {
-    Path lakehouse = tmp.newFolder("latest").toPath();
-    KafkaToSilverOptions first = options(lakehouse, "it-latest", 1);
-    first.setMaxRecords(null);
-    first.setMaxReadTimeSeconds(0L);
-    first.setKafkaStartingOffsets("latest");
-    assertEquals(0, KafkaToSilver.TOPICS.stream().mapToLong(KafkaToSilver.run(first)::read).sum());
-
-    String id = "11111111-2222-3333-4444-555555555555";
-    KAFKA.produceStrings(Lakehouse.CLICKS, List.of("{\"event_id\":\"" + id + "\",\"event_type\":\"click\","
-        + "\"event_ts\":\"2025-12-20T08:00:00Z\",\"user_id\":7,\"movie_id\":8}"));
-    KafkaToSilverOptions second = options(lakehouse, "it-latest", 1);
-    second.setKafkaStartingOffsets("latest");
-    IngestSummary summary = KafkaToSilver.run(second);
-    assertEquals(1, summary.silverRows(Lakehouse.CLICKS));
-    List<Row> rows = SparkSql.session().read()
-        .parquet(Lakehouse.at(lakehouse.toString()).silverTable(Lakehouse.CLICKS).toString())
-        .select("event_id", "event_date").collectAsList();
-    assertEquals(1, rows.size());
-    assertEquals(id, rows.get(0).getString(0));
-    assertEquals(LocalDate.parse("2025-12-20"), rows.get(0).getDate(1).toLocalDate());
-  }
-
-  /** Without bounds the job keeps running: messages produced while it runs land in Silver. */
-  @Test
-  public void unboundedRunIngestsMessagesAsTheyArrive() throws Exception {
-    Path lakehouse = tmp.newFolder("unbounded").toPath();
-    KafkaToSilverOptions options = options(lakehouse, "it-unbounded", 1);
-    options.setMaxRecords(null);
-    options.setKafkaStartingOffsets("latest");
-    java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.CompletableFuture<IngestSummary> job =
-        java.util.concurrent.CompletableFuture.supplyAsync(() -> KafkaToSilver.run(options, stop::get));
-
-    Path checkpoint = lakehouse.resolve("_checkpoints/kafka-to-silver/it-unbounded/offsets.json");
-    long deadline = System.currentTimeMillis() + 120_000;
-    while (!Files.exists(checkpoint) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(200); // the job has fixed its start offsets
-    }
-    List<String> ids = new ArrayList<>();
-    for (int wave = 0; wave < 2; wave++) {
-      List<String> messages = new ArrayList<>();
-      for (int i = 0; i < 10; i++) {
-        String id = String.format("00000000-0000-0000-000%d-%012d", wave, i);
-        ids.add(id);
-        messages.add("{\"event_id\":\"" + id + "\",\"event_type\":\"rating\",\"event_ts\":\"2025-12-21T08:00:00Z\","
-            + "\"user_id\":7,\"movie_id\":8,\"rating\":3.5}");
-      }
-      KAFKA.produceStrings(Lakehouse.RATINGS, messages);
-      Path table = Lakehouse.at(lakehouse.toString()).silverTable(Lakehouse.RATINGS);
-      int expected = ids.size();
-      while (Lakehouse.at(lakehouse.toString()).silver(Lakehouse.RATINGS).log().files().size() < wave + 1 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(200);
-      }
-      assertEquals("wave " + wave + " landed", expected,
-          SparkSql.session().read().parquet(table.toString()).count());
-    }
-    stop.set(true);
-    IngestSummary summary = job.get(120, java.util.concurrent.TimeUnit.SECONDS);
-    assertEquals(ids.size(), summary.silverRows(Lakehouse.RATINGS));
   }
 
   private static KafkaToSilverOptions options(Path lakehouse, String group, long maxRecords, String... extra) {

@@ -76,20 +76,18 @@ public class ParseAndDeduplicateTest {
     p.run();
   }
 
+  /**
+   * Silver's files of the batch's event_date partitions are read for ids; a file of another date
+   * is not opened (a copy of an event has the event's event_ts, so it cannot be there).
+   */
   @Test
   public void keepsOneCopyPerEventIdAndNothingSilverAlreadyHas() throws Exception {
-    File existing = tmp.newFile("existing.parquet");
-    existing.delete();
-    GenericRecord inSilver = row(C, 1_000L);
-    try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(
-            HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(existing.toURI()), new Configuration()))
-        .withSchema(VIEW).build()) {
-      writer.write(inSilver);
-    }
+    String sameDay = silverFile("event_date=1970-01-01", row(C, 1_000L));
+    String otherDay = silverFile("event_date=2025-01-01", row(B, 1_735_689_600_000L));
 
     PCollection<GenericRecord> unique = p
         .apply(Create.of(row(A, 1_000L), row(A, 1_000L), row(B, 2_000L), row(C, 1_000L)).withCoder(AvroCoder.of(VIEW)))
-        .apply(new DeduplicateEvents(Lakehouse.VIEWS, VIEW, List.of(existing.getAbsolutePath()), 4));
+        .apply(new DeduplicateEvents(Lakehouse.VIEWS, VIEW, List.of(sameDay, otherDay), 4));
 
     PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn()))).containsInAnyOrder(A + "@1000", B + "@2000");
     var result = p.run();
@@ -97,6 +95,31 @@ public class ParseAndDeduplicateTest {
     IngestSummary summary = new IngestSummary();
     summary.add(result, 1);
     assertEquals("one redelivered copy and one already in Silver", 2, summary.duplicates(Lakehouse.VIEWS));
+    assertEquals("files of other dates are not read", 1, counter(result, "dedup_files_skipped"));
+    assertEquals(1, counter(result, "dedup_files_read"));
+  }
+
+  private String silverFile(String partition, GenericRecord row) throws Exception {
+    File dir = new File(tmp.getRoot(), partition);
+    dir.mkdirs();
+    File file = new File(dir, "part-0.parquet");
+    try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(
+            HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(file.toURI()), new Configuration()))
+        .withSchema(VIEW).build()) {
+      writer.write(row);
+    }
+    return file.toURI().toString();
+  }
+
+  private static long counter(org.apache.beam.sdk.PipelineResult result, String name) {
+    var counters = result.metrics().queryMetrics(org.apache.beam.sdk.metrics.MetricsFilter.builder()
+        .addNameFilter(org.apache.beam.sdk.metrics.MetricNameFilter.named(IngestMetrics.NAMESPACE, name))
+        .build()).getCounters();
+    long sum = 0;
+    for (var c : counters) {
+      sum += c.getAttempted();
+    }
+    return sum;
   }
 
   private static GenericRecord row(String id, long ts) {

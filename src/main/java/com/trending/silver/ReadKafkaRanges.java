@@ -1,0 +1,215 @@
+package com.trending.silver;
+
+import java.io.IOException;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.NullableCoder;
+import org.apache.beam.sdk.io.BoundedSource;
+import org.apache.beam.sdk.io.Read;
+import org.apache.beam.sdk.io.kafka.KafkaRecord;
+import org.apache.beam.sdk.io.kafka.KafkaRecordCoder;
+import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads exactly the offsets {@code [from, to)} of each partition of a batch plan: a Beam
+ * {@link BoundedSource}, one split per partition range, large ranges cut into pieces so that every
+ * worker has some.
+ *
+ * <p>Each reader assigns its partition to a {@link KafkaConsumer} of its own (no consumer group),
+ * seeks to {@code from} and polls until the consumer's <em>position</em> reaches {@code to}. Ending
+ * on the position rather than on a count of records is what makes transactional topics work:
+ * commit and abort markers take offsets but carry no record, and so do compacted-away records.
+ * {@code isolation.level=read_committed} keeps aborted transactions' records out, and the driver
+ * plans up to the last stable offset, so an open transaction is read once it commits. A record
+ * outside its range, or a range whose start has expired from Kafka, fails the batch.
+ *
+ * <p>Why not KafkaIO here: its bounded read ({@code withMaxNumRecords}) counts records, which never
+ * reach an offset past a transaction marker, and starts at the consumer group's committed offset,
+ * which anything else can move. KafkaIO's unbounded read serves a continuous job well; a
+ * micro-batch over a fixed offset range is a bounded source.
+ */
+public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<byte[], byte[]>>> {
+
+  /** Offsets per split: small enough to share a batch between workers, large enough to be cheap. */
+  static final long OFFSETS_PER_SPLIT = 50_000;
+
+  /** How long a reader waits without progress before it fails the batch. */
+  static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
+
+  private final String bootstrapServers;
+  private final List<Range> ranges;
+
+  /**
+   * @param ranges per partition, the offsets to read
+   */
+  public ReadKafkaRanges(String bootstrapServers, List<Range> ranges) {
+    this.bootstrapServers = bootstrapServers;
+    this.ranges = List.copyOf(ranges);
+  }
+
+  /** The offsets {@code [from, to)} of one partition. */
+  public record Range(String topic, int partition, long from, long to) implements Serializable {
+    long size() {
+      return to - from;
+    }
+  }
+
+  @Override
+  public PCollection<KafkaRecord<byte[], byte[]>> expand(PBegin begin) {
+    return begin.apply("ReadOffsetRanges", Read.from(new RangeSource(bootstrapServers, ranges)));
+  }
+
+  /** A bounded source over some ranges; splits into one source per range piece. */
+  static class RangeSource extends BoundedSource<KafkaRecord<byte[], byte[]>> {
+    private final String bootstrapServers;
+    private final List<Range> ranges;
+
+    RangeSource(String bootstrapServers, List<Range> ranges) {
+      this.bootstrapServers = bootstrapServers;
+      this.ranges = ranges;
+    }
+
+    @Override
+    public List<RangeSource> split(long desiredBundleSizeBytes, PipelineOptions options) {
+      List<RangeSource> splits = new ArrayList<>();
+      for (Range range : ranges) {
+        for (long start = range.from(); start < range.to(); start += OFFSETS_PER_SPLIT) {
+          Range piece = new Range(range.topic(), range.partition(), start,
+              Math.min(range.to(), start + OFFSETS_PER_SPLIT));
+          splits.add(new RangeSource(bootstrapServers, List.of(piece)));
+        }
+      }
+      return splits;
+    }
+
+    @Override
+    public long getEstimatedSizeBytes(PipelineOptions options) {
+      return ranges.stream().mapToLong(Range::size).sum() * 200; // about a small JSON event each
+    }
+
+    @Override
+    public BoundedReader<KafkaRecord<byte[], byte[]>> createReader(PipelineOptions options) {
+      return new RangeReader(this);
+    }
+
+    @Override
+    public Coder<KafkaRecord<byte[], byte[]>> getOutputCoder() {
+      return KafkaRecordCoder.of(NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of()));
+    }
+  }
+
+  /** Reads the ranges of one source, one after the other, with one consumer. */
+  static class RangeReader extends BoundedSource.BoundedReader<KafkaRecord<byte[], byte[]>> {
+    private static final Duration POLL = Duration.ofMillis(500);
+    private final RangeSource source;
+    private final Iterator<Range> pending;
+    private KafkaConsumer<byte[], byte[]> consumer;
+    private Range range;
+    private TopicPartition partition;
+    private Iterator<ConsumerRecord<byte[], byte[]>> polled = java.util.Collections.emptyIterator();
+    private KafkaRecord<byte[], byte[]> current;
+
+    RangeReader(RangeSource source) {
+      this.source = source;
+      this.pending = source.ranges.iterator();
+    }
+
+    @Override
+    public boolean start() throws IOException {
+      Map<String, Object> config = new HashMap<>();
+      config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, source.bootstrapServers);
+      config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+      config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+      config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"); // an expired start fails
+      config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+      consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      return advance();
+    }
+
+    @Override
+    public boolean advance() throws IOException {
+      while (true) {
+        if (polled.hasNext()) {
+          ConsumerRecord<byte[], byte[]> r = polled.next();
+          if (r.offset() >= range.to()) {
+            polled = java.util.Collections.emptyIterator();
+            range = null; // the rest of the poll belongs to a later batch
+            continue;
+          }
+          if (r.offset() < range.from()) {
+            throw new IllegalStateException(partition + ": read offset " + r.offset()
+                + " outside the planned range [" + range.from() + ", " + range.to() + ")");
+          }
+          current = new KafkaRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
+              KafkaTimestampType.forOrdinal(r.timestampType().ordinal()), r.headers(),
+              r.key(), r.value());
+          return true;
+        }
+        if (range == null || consumer.position(partition) >= range.to()) {
+          if (!pending.hasNext()) {
+            return false;
+          }
+          range = pending.next();
+          partition = new TopicPartition(range.topic(), range.partition());
+          consumer.assign(List.of(partition));
+          consumer.seek(partition, range.from());
+          continue;
+        }
+        polled = pollWithProgress();
+      }
+    }
+
+    /** Polls; fails when the position has not moved for {@link #STALL_TIMEOUT}. */
+    private Iterator<ConsumerRecord<byte[], byte[]>> pollWithProgress() {
+      long position = consumer.position(partition);
+      long deadline = System.nanoTime() + STALL_TIMEOUT.toNanos();
+      while (true) {
+        var records = consumer.poll(POLL).records(partition);
+        if (!records.isEmpty() || consumer.position(partition) != position) {
+          return records.iterator();
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException(partition + ": no progress at offset " + position + " for "
+              + STALL_TIMEOUT.toSeconds() + " s while reading up to " + range.to());
+        }
+      }
+    }
+
+    @Override
+    public KafkaRecord<byte[], byte[]> getCurrent() {
+      if (current == null) {
+        throw new NoSuchElementException();
+      }
+      return current;
+    }
+
+    @Override
+    public void close() {
+      if (consumer != null) {
+        consumer.close(Duration.ofSeconds(5));
+      }
+    }
+
+    @Override
+    public RangeSource getCurrentSource() {
+      return source;
+    }
+  }
+}

@@ -200,7 +200,7 @@ final class IngestCorpus {
   static void assertReadersSeeOnlyCommittedFiles(Lakehouse lakehouse) throws java.io.IOException {
     long readTotal = 0;
     long onDiskTotal = 0;
-    for (com.trending.common.Table table : KafkaToSilver.tables(lakehouse)) {
+    for (com.trending.common.Table table : MicroBatches.tables(lakehouse)) {
       if (!java.nio.file.Files.isDirectory(table.path())) {
         continue;
       }

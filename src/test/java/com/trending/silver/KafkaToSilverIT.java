@@ -94,17 +94,17 @@ public class KafkaToSilverIT {
       String clicksDeadLetters = lakehouse.deadLetters(Lakehouse.CLICKS).dir();
       // Each crash hits the first time its step comes, in a batch or in the recovery of one.
       String[] crashes = {
-          KafkaToSilver.CRASH_FILES_WRITTEN, // batch 1: rolled back at the next start
-          KafkaToSilver.CRASH_MANIFEST_WRITTEN, // batch 1 again: rolled forward at the next start
-          KafkaToSilver.CRASH_TABLE_COMMITTED + views, // ... in that recovery, after one table of six
-          KafkaToSilver.CRASH_OFFSETS_COMMITTED, // recovered; batch 2: after the ledger
-          KafkaToSilver.CRASH_TABLE_COMMITTED + clicksDeadLetters, // batch 3: after four tables of six
+          MicroBatches.CRASH_FILES_WRITTEN, // batch 1: rolled back at the next start
+          MicroBatches.CRASH_MANIFEST_WRITTEN, // batch 1 again: rolled forward at the next start
+          MicroBatches.CRASH_TABLE_COMMITTED + views, // ... in that recovery, after one table of six
+          MicroBatches.CRASH_OFFSETS_COMMITTED, // recovered; batch 2: after the ledger
+          MicroBatches.CRASH_TABLE_COMMITTED + clicksDeadLetters, // batch 3: after four tables of six
           null}; // recovered; the last run finishes
       long perBatch = CORPUS.totalMessages() / 6 + 1;
       try {
         for (String crash : crashes) {
           java.util.concurrent.atomic.AtomicBoolean armed = new java.util.concurrent.atomic.AtomicBoolean(crash != null);
-          KafkaToSilver.crashPoint = step -> {
+          MicroBatches.crashPoint = step -> {
             if (step.equals(crash) && armed.getAndSet(false)) {
               throw new SimulatedCrash(step);
             }
@@ -121,7 +121,7 @@ public class KafkaToSilverIT {
           }
         }
       } finally {
-        KafkaToSilver.crashPoint = step -> {};
+        MicroBatches.crashPoint = step -> {};
       }
       CORPUS.assertHeldBy(root, format);
     }
@@ -144,10 +144,10 @@ public class KafkaToSilverIT {
           "--consumerGroup=it-kill", "--availableNow=true",
           "--maxMessagesPerBatch=" + (CORPUS.totalMessages() / 5 + 1)};
       // Batch 2, all files written, nothing committed.
-      killWhenPaused(KafkaToSilver.CRASH_FILES_WRITTEN, 2, job);
+      killWhenPaused(MicroBatches.CRASH_FILES_WRITTEN, 2, job);
       IngestCorpus.assertReadersSeeOnlyCommittedFiles(lakehouse);
       // After the restart (which rolls that batch back), batch 2 again: one table committed.
-      killWhenPaused(KafkaToSilver.CRASH_TABLE_COMMITTED + lakehouse.silver(Lakehouse.VIEWS).dir(), 1, job);
+      killWhenPaused(MicroBatches.CRASH_TABLE_COMMITTED + lakehouse.silver(Lakehouse.VIEWS).dir(), 1, job);
       IngestCorpus.assertReadersSeeOnlyCommittedFiles(lakehouse);
 
       KafkaToSilverOptions restart = options(root, "it-kill", 1, "--storageFormat=" + format);

@@ -17,7 +17,7 @@ public final class PausingKafkaToSilver {
     String step = args[0];
     int n = Integer.parseInt(args[1]);
     AtomicInteger seen = new AtomicInteger();
-    KafkaToSilver.crashPoint = reached -> {
+    MicroBatches.crashPoint = reached -> {
       if (reached.equals(step) && seen.incrementAndGet() == n) {
         System.out.println("PAUSED at " + reached);
         System.out.flush();

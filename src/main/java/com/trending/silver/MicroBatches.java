@@ -1,0 +1,313 @@
+package com.trending.silver;
+
+import static com.trending.silver.KafkaToSilver.JOB;
+import static com.trending.silver.KafkaToSilver.TOPICS;
+
+import com.trending.common.Lakehouse;
+import com.trending.common.LakehouseLock;
+import com.trending.common.Table;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The micro-batch loop of Kafka → Silver: plans each batch's offsets ({@link BatchPlan}), runs
+ * {@link SilverPipeline} over them, commits the files to every table's log and the offsets to the
+ * {@link OffsetLedger}, and recovers what a previous run left in flight.
+ */
+final class MicroBatches {
+  private static final Logger LOG = LoggerFactory.getLogger(MicroBatches.class);
+
+  private MicroBatches() {}
+
+  /**
+   * Runs batches until the bounds of {@code options} are reached (forever when there are none),
+   * or until the batch during which {@code stop} turns true has committed.
+   */
+  static IngestSummary run(
+      KafkaToSilverOptions options, Lakehouse lakehouse, Path checkpointDir, BooleanSupplier stop) {
+    options.setStreaming(false); // each micro-batch is a bounded pipeline
+    System.setProperty("beam.spark.test.reuseSparkContext", "true"); // one SparkContext for all batches
+    IngestSummary summary = new IngestSummary();
+
+    try (LakehouseLock lock = lakehouse.lock(JOB);
+        KafkaOffsets kafka =
+            KafkaOffsets.connect(options.getKafkaBootstrapServers(), options.getConsumerGroup())) {
+      OffsetLedger ledger = OffsetLedger.open(checkpointDir);
+      List<TopicPartition> partitions = new ArrayList<>();
+      for (String topic : TOPICS) {
+        partitions.addAll(kafka.partitions(topic));
+      }
+      recover(lakehouse, ledger, appId(options));
+      tables(lakehouse).forEach(table -> table.log().create()); // readers can load them at once
+      Map<TopicPartition, Long> positions = startPositions(options, kafka, ledger, partitions);
+
+      Long maxRecords = options.getMaxRecords();
+      long deadline = options.getMaxReadTimeSeconds() == null
+          ? Long.MAX_VALUE
+          : System.currentTimeMillis() + options.getMaxReadTimeSeconds() * 1000;
+      long consumed = 0;
+      long batch = ledger.lastBatch();
+      long lastWaitLog = 0;
+      Map<TopicPartition, Long> endsAtStart =
+          options.getAvailableNow() ? kafka.endOffsets(partitions) : null;
+      while ((maxRecords == null || consumed < maxRecords) && !stop.getAsBoolean()) {
+        boolean timeUp = System.currentTimeMillis() >= deadline;
+        long limit = Math.min(options.getMaxMessagesPerBatch(),
+            maxRecords == null ? Long.MAX_VALUE : maxRecords - consumed);
+        Map<TopicPartition, Long> ends = endsAtStart != null ? endsAtStart : kafka.endOffsets(partitions);
+        long available = 0;
+        for (TopicPartition tp : partitions) {
+          available += Math.max(0, ends.get(tp) - positions.get(tp));
+        }
+        if (endsAtStart != null && available == 0) {
+          break; // caught up with what was there at the start
+        }
+        boolean ready = available >= limit || (maxRecords == null && available > 0) || timeUp
+            || endsAtStart != null;
+        if (!ready) {
+          if (System.currentTimeMillis() - lastWaitLog > 10_000) {
+            if (maxRecords == null) {
+              LOG.info("Up to date; waiting for new messages");
+            } else {
+              LOG.info("Waiting for messages: {} of the {} this run still takes are in Kafka", available, limit);
+            }
+            lastWaitLog = System.currentTimeMillis();
+          }
+          sleep(options.getPollIntervalMillis());
+          continue;
+        }
+        BatchPlan plan = BatchPlan.of(batch + 1, runId(batch + 1), partitions, positions, ends, limit);
+        if (!plan.isEmpty()) {
+          runBatch(options, lakehouse, plan, kafka, ledger, summary);
+          batch = plan.batch();
+          positions = new HashMap<>(plan.to());
+          consumed += plan.total();
+        }
+        if (timeUp) {
+          break;
+        }
+      }
+    }
+    return summary;
+  }
+
+  /**
+   * Runs one batch and commits it. The steps, and what a crash after each leaves:
+   *
+   * <ol>
+   *   <li>{@code pending.json} ← batch number, run id, end offsets. Crash: rolled back.
+   *   <li>The pipeline writes every table's files, all named after the run id; no table's log
+   *       names them, so no reader sees them. Crash: rolled back (the files are deleted).
+   *   <li>{@code pending.json} ← the manifest, the files of each table. From here the batch is
+   *       complete on disk and is only ever rolled forward.
+   *   <li>Each table's log commits its files, once per (job + group, batch) (Delta's transaction
+   *       id; the Parquet log's file names). Crash after some tables: the restart commits the
+   *       others, and skips those that already hold the batch.
+   *   <li>{@code offsets.json} ← the end offsets; {@code pending.json} removed.
+   *   <li>The consumer group's offsets in Kafka (for lag monitoring only).
+   * </ol>
+   */
+  private static void runBatch(
+      KafkaToSilverOptions options,
+      Lakehouse lakehouse,
+      BatchPlan plan,
+      KafkaOffsets kafka,
+      OffsetLedger ledger,
+      IngestSummary summary) {
+    long start = System.currentTimeMillis();
+    ledger.begin(plan);
+    Pipeline pipeline = Pipeline.create(options);
+    SilverPipeline.build(pipeline, options, lakehouse, plan);
+    PipelineResult result = pipeline.run();
+    PipelineResult.State state = result.waitUntilFinish();
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("Batch " + plan.batch() + " ended " + state + "; nothing committed");
+    }
+    IngestSummary batch = new IngestSummary();
+    batch.add(result, 0);
+    crashPoint.accept(CRASH_FILES_WRITTEN);
+    Map<String, List<String>> manifest = new TreeMap<>();
+    for (Table table : tables(lakehouse)) {
+      manifest.put(table.dir(), runFiles(table, plan.runId()));
+    }
+    ledger.written(plan, manifest);
+    crashPoint.accept(CRASH_MANIFEST_WRITTEN);
+    commitTables(lakehouse, appId(options), plan.batch(), manifest);
+    ledger.commit(plan);
+    crashPoint.accept(CRASH_OFFSETS_COMMITTED);
+    kafka.commit(plan.to());
+    long millis = System.currentTimeMillis() - start;
+    summary.add(result, millis);
+    LOG.info("Batch {}: {} messages in {} ms -> silver {}/{}/{}, dead letters {}, duplicates {}; committed",
+        plan.batch(), plan.total(), millis,
+        batch.silverRows(Lakehouse.VIEWS), batch.silverRows(Lakehouse.CLICKS),
+        batch.silverRows(Lakehouse.RATINGS), batch.deadLetters(),
+        TOPICS.stream().mapToLong(batch::duplicates).sum());
+  }
+
+  /** Step 4 of {@link #runBatch}: each table's log commits its files of the batch, at most once. */
+  private static void commitTables(
+      Lakehouse lakehouse, String appId, long batch, Map<String, List<String>> manifest) {
+    for (Table table : tables(lakehouse)) {
+      List<String> files = manifest.getOrDefault(table.dir(), List.of());
+      if (!files.isEmpty() && !table.log().append(appId, batch, files)) {
+        LOG.info("Batch {} was already committed to {}", batch, table);
+      }
+      crashPoint.accept(CRASH_TABLE_COMMITTED + table.dir());
+    }
+  }
+
+  /**
+   * Finishes what a previous run left in flight: a batch whose manifest was written is committed
+   * to every table that does not hold it yet, then to the ledger (rolled forward); a batch that
+   * died while writing has its files deleted (rolled back; its messages are read again).
+   */
+  private static void recover(Lakehouse lakehouse, OffsetLedger ledger, String appId) {
+    OffsetLedger.Pending pending = ledger.pending();
+    if (pending == null) {
+      return;
+    }
+    if (pending.batch() <= ledger.lastBatch()) { // died after committing, before cleaning up
+      ledger.clearPending();
+    } else if (pending.files() != null) {
+      checkManifest(lakehouse, pending);
+      commitTables(lakehouse, appId, pending.batch(), pending.files());
+      ledger.commit(new BatchPlan(pending.batch(), pending.runId(), pending.to(), pending.to()));
+      LOG.warn("Batch {} (run {}) was written but not fully committed when the last run stopped: committed now.",
+          pending.batch(), pending.runId());
+    } else {
+      List<Path> dirs = tables(lakehouse).stream().map(Table::path).toList();
+      int removed = OffsetLedger.deleteRunFiles(pending.runId(), dirs);
+      ledger.clearPending();
+      LOG.warn("Rolled back unfinished batch {} (run {}): removed {} files; its messages will be read again.",
+          pending.batch(), pending.runId(), removed);
+    }
+  }
+
+  /**
+   * Refuses to roll forward a manifest that does not describe this lakehouse's tables or whose
+   * files are gone: committing offsets without those files would lose their events.
+   */
+  private static void checkManifest(Lakehouse lakehouse, OffsetLedger.Pending pending) {
+    List<String> dirs = tables(lakehouse).stream().map(Table::dir).toList();
+    for (Map.Entry<String, List<String>> table : pending.files().entrySet()) {
+      if (!dirs.contains(table.getKey())) {
+        throw new IllegalStateException("Batch " + pending.batch() + " in " + "pending.json names table "
+            + table.getKey() + ", which is not one of this lakehouse's (" + lakehouse.root()
+            + "): was LAKEHOUSE_PATH changed? Nothing was committed.");
+      }
+      for (String file : table.getValue()) {
+        if (!Files.exists(Path.of(java.net.URI.create(file)))) {
+          throw new IllegalStateException("Batch " + pending.batch() + " cannot be committed: its file "
+              + file + " is gone. Nothing was committed.");
+        }
+      }
+    }
+  }
+
+  /** The six tables this job writes: Silver and dead letters of each topic. */
+  static List<Table> tables(Lakehouse lakehouse) {
+    List<Table> tables = new ArrayList<>();
+    for (String topic : TOPICS) {
+      tables.add(lakehouse.silver(topic));
+      tables.add(lakehouse.deadLetters(topic));
+    }
+    return tables;
+  }
+
+  /** The data files of {@code table} that run {@code runId} wrote, as URIs. */
+  private static List<String> runFiles(Table table, String runId) {
+    if (!Files.isDirectory(table.path())) {
+      return List.of();
+    }
+    String prefix = WriteParquetTable.filePrefix(runId);
+    try (Stream<Path> files = Files.walk(table.path())) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith(prefix))
+          .filter(f -> Lakehouse.isDataFile(table.dir(), f.toString()))
+          .map(f -> f.toUri().toString())
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The transaction id's application part in every table's log: this job and its group. */
+  static String appId(KafkaToSilverOptions options) {
+    return JOB + "/" + options.getConsumerGroup();
+  }
+
+  // Crash points: tests stop a batch at each step of the commit protocol, as a kill -9 would.
+  static final String CRASH_FILES_WRITTEN = "files-written";
+  static final String CRASH_MANIFEST_WRITTEN = "manifest-written";
+  static final String CRASH_TABLE_COMMITTED = "table-committed:";
+  static final String CRASH_OFFSETS_COMMITTED = "offsets-committed";
+  static volatile Consumer<String> crashPoint = step -> {};
+
+  /** Where each partition starts: this lakehouse's committed offsets, else the starting policy. */
+  private static Map<TopicPartition, Long> startPositions(
+      KafkaToSilverOptions options, KafkaOffsets kafka, OffsetLedger ledger,
+      List<TopicPartition> partitions) {
+    Map<TopicPartition, Long> committed = ledger.offsets();
+    Map<TopicPartition, Long> beginning = kafka.beginningOffsets(partitions);
+    Map<TopicPartition, Long> end = kafka.endOffsets(partitions);
+    boolean earliest = options.getKafkaStartingOffsets().trim().equalsIgnoreCase("earliest");
+    if (committed.isEmpty()) {
+      Map<TopicPartition, Long> groupOffsets = kafka.committed(partitions);
+      if (!groupOffsets.isEmpty()) {
+        LOG.warn("Consumer group '{}' has offsets committed in Kafka, but this lakehouse ({}) holds none:"
+                + " starting from KAFKA_STARTING_OFFSETS={} so that nothing is missing from it.",
+            options.getConsumerGroup(), options.getLakehousePath(), options.getKafkaStartingOffsets());
+      }
+    }
+    Map<TopicPartition, Long> positions = new HashMap<>();
+    for (TopicPartition tp : partitions) {
+      Long offset = committed.get(tp);
+      if (offset == null) {
+        offset = earliest || !committed.isEmpty() ? beginning.get(tp) : end.get(tp);
+      } else if (offset < beginning.get(tp)) {
+        LOG.warn("{}: messages {}..{} expired from Kafka before they were ingested; continuing at {}",
+            tp, offset, beginning.get(tp) - 1, beginning.get(tp));
+        offset = beginning.get(tp);
+      }
+      positions.put(tp, offset);
+    }
+    LOG.info("Starting from {} offsets: {}", committed.isEmpty() ? options.getKafkaStartingOffsets() : "committed",
+        positions);
+    if (committed.isEmpty()) {
+      // Remember where this lakehouse starts, so that a restart does not skip what arrives meanwhile.
+      ledger.commit(new BatchPlan(0, "start", positions, positions));
+    }
+    return positions;
+  }
+
+  private static String runId(long batch) {
+    return String.format("b%06d-%s", batch, UUID.randomUUID());
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted", e);
+    }
+  }
+}

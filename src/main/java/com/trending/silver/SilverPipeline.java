@@ -1,0 +1,58 @@
+package com.trending.silver;
+
+import com.trending.common.Lakehouse;
+import com.trending.common.Schemas;
+import org.apache.avro.Schema;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/** The data flow of one Kafka → Silver micro-batch, per topic. */
+final class SilverPipeline {
+  private SilverPipeline() {}
+
+  /**
+   * The data flow of one batch. Steps, per topic: read the planned offsets; parse and validate
+   * (valid rows, dead letters); drop event ids already seen; write Silver partitioned by
+   * event_date; write the dead letters.
+   */
+  static void build(
+      Pipeline pipeline, KafkaToSilverOptions options, Lakehouse lakehouse, BatchPlan plan) {
+    for (String topic : KafkaToSilver.TOPICS) {
+      if (plan.count(topic) == 0) {
+        continue;
+      }
+      String name = stepName(topic);
+      Schema rowSchema = Schemas.avro(topic);
+      PCollectionTuple parsed =
+          pipeline
+              .apply("Read" + name,
+                  new ReadKafkaRanges(options.getKafkaBootstrapServers(), plan.rangesFor(topic)))
+              .apply("Parse" + name,
+                  ParDo.of(new ParseEventsFn(topic, rowSchema, options.getMinRating(), options.getMaxRating()))
+                      .withOutputTags(ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
+
+      parsed.get(ParseEventsFn.VALID)
+          .setCoder(AvroCoder.of(rowSchema))
+          .apply("Deduplicate" + name,
+              new DeduplicateEvents(topic, rowSchema, lakehouse.silver(topic).log().files(),
+                  options.getDedupBuckets()))
+          .apply("Write" + name,
+              new WriteParquetTable(lakehouse.silverTable(topic).toString(), rowSchema, true,
+                  plan.runId(), options.getNumShards()));
+
+      parsed.get(ParseEventsFn.DEAD_LETTER)
+          .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
+          .apply("WriteDeadLetters" + name,
+              new WriteParquetTable(lakehouse.deadLetterTable(topic).toString(), DeadLetters.SCHEMA,
+                  false, plan.runId(), 1));
+    }
+  }
+
+  private static String stepName(String topic) {
+    String name = topic.substring(topic.indexOf('_') + 1);
+    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+  }
+}

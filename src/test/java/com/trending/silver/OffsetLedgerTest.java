@@ -1,0 +1,70 @@
+package com.trending.silver;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNull;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** The ledger's files through a batch's life, and the plan of a batch. */
+public class OffsetLedgerTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  private static final TopicPartition V0 = new TopicPartition("events_views", 0);
+  private static final TopicPartition V1 = new TopicPartition("events_views", 1);
+  private static final TopicPartition C0 = new TopicPartition("events_clicks", 0);
+
+  @Test
+  public void aBatchIsPendingThenWrittenThenCommitted() throws Exception {
+    OffsetLedger ledger = OffsetLedger.open(tmp.getRoot().toPath());
+    assertNull(ledger.pending());
+    assertEquals(0, ledger.lastBatch());
+    BatchPlan plan = new BatchPlan(1, "b000001-x", Map.of(V0, 0L, V1, 0L), Map.of(V0, 10L, V1, 4L));
+
+    ledger.begin(plan);
+    OffsetLedger.Pending pending = ledger.pending();
+    assertEquals(1, pending.batch());
+    assertEquals("b000001-x", pending.runId());
+    assertEquals(Map.of(V0, 10L, V1, 4L), pending.to());
+    assertNull("no manifest while writing", pending.files());
+
+    // Table folders are absolute paths: keys, never JSON Pointers.
+    Map<String, List<String>> manifest = Map.of(
+        "/lake/silver/events_views", List.of("file:/lake/silver/events_views/event_date=2025-12-17/part-b000001-x-0.parquet"),
+        "/lake/silver/_deadletter/events_views", List.of());
+    ledger.written(plan, manifest);
+    assertEquals(manifest, ledger.pending().files());
+
+    ledger.commit(plan);
+    assertNull(ledger.pending());
+    assertEquals(1, ledger.lastBatch());
+    assertEquals(Map.of(V0, 10L, V1, 4L), ledger.offsets());
+
+    // A later batch that takes only some partitions keeps the others' offsets.
+    ledger.commit(new BatchPlan(2, "b000002-y", Map.of(C0, 0L), Map.of(C0, 7L)));
+    assertEquals(Map.of(V0, 10L, V1, 4L, C0, 7L), ledger.offsets());
+    assertEquals(2, OffsetLedger.open(tmp.getRoot().toPath()).lastBatch());
+  }
+
+  @Test
+  public void aPlanSharesItsLimitBetweenThePartitionsWithMessagesWaiting() {
+    List<TopicPartition> partitions = List.of(V0, V1, C0);
+    Map<TopicPartition, Long> positions = Map.of(V0, 100L, V1, 0L, C0, 50L);
+    Map<TopicPartition, Long> ends = Map.of(V0, 200L, V1, 3L, C0, 50L);
+
+    BatchPlan plan = BatchPlan.of(5, "run", partitions, positions, ends, 60);
+    assertEquals(60, plan.total());
+    assertEquals("all of the small partition, the rest from the other", Map.of(V0, 157L, V1, 3L, C0, 50L), plan.to());
+    assertEquals(List.of(new ReadKafkaRanges.Range("events_views", 0, 100, 157),
+        new ReadKafkaRanges.Range("events_views", 1, 0, 3)), plan.rangesFor("events_views"));
+    assertEquals(List.of(), plan.rangesFor("events_clicks"));
+
+    BatchPlan all = BatchPlan.of(6, "run", partitions, positions, ends, Long.MAX_VALUE);
+    assertEquals(103, all.total());
+    assertEquals(ends, all.to());
+  }
+}

@@ -7,12 +7,15 @@
 #   4. times scripts/kafka-to-silver.sh --maxRecords=N on the Direct runner and on Spark local[2],
 #      each into a fresh LAKEHOUSE_PATH with a fresh consumer group and earliest offsets, and
 #      checks their Silver rows and dead letters against the generator's summary,
+#      (--runners=...,native: also the reference a team would write instead, a plain Spark
+#      Structured Streaming job with the same rules, src/test/java/com/trending/bench/NativeSparkIngest),
 #   5. prints a table (messages, seconds, events/s, ratio to the raw consume rate) and stops the
 #      broker if it started it.
 #
 #   scripts/bench-ingest.sh                        # 1,000,000 events, Direct and Spark local[2]
 #   scripts/bench-ingest.sh --events=100000
 #   scripts/bench-ingest.sh --runners=spark --sparkMaster='local[2]'
+#   scripts/bench-ingest.sh --runners=direct,spark,native   # with the plain Spark reference job
 #   scripts/bench-ingest.sh --runners=direct,cluster    # cluster: runners/spark/submit.sh against
 #                                                       # SPARK_MASTER_URL (default spark://127.0.0.1:7077;
 #                                                       # start it with runners/spark/cluster-start.sh)
@@ -108,6 +111,11 @@ if [[ ",$RUNNERS," == *",spark,"* ]]; then
   grep -q "Unknown option --runner" "$LOG_DIR/build-spark.log" || fail_with_log "Spark build failed" "$LOG_DIR/build-spark.log"
 fi
 
+if [[ ",$RUNNERS," == *",native,"* ]]; then
+  (cd "$REPO_ROOT" && mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test \
+      -Dmdep.outputFile="$REPO_ROOT/target/classpath-test.txt") > "$LOG_DIR/build-native.log" 2>&1 \
+    || fail_with_log "building the native reference failed" "$LOG_DIR/build-native.log"
+fi
 if [[ ",$RUNNERS," == *",cluster,"* ]]; then
   master="${SPARK_MASTER_URL:-spark://127.0.0.1:7077}"
   hostport="${master#spark://}"
@@ -210,6 +218,28 @@ run_pipeline() { # run_pipeline NAME COMMAND... (kafka-to-silver.sh or submit.sh
   ROWS+=("$name|$N|$s|$(rate "$N" "$s")|${own:-n/a}|$check")
 }
 
+run_native() { # the plain Spark Structured Streaming reference, same messages, same rules
+  local lake="$BENCH_DIR/lakehouse-native" logf="$LOG_DIR/native-spark.log" t0 t1 s line silver dead check="ok"
+  rm -rf "$lake"
+  log "native Spark Structured Streaming reference on $SPARK_MASTER ..."
+  # shellcheck source=lib/java-opens.sh
+  source "$SCRIPT_DIR/lib/java-opens.sh"
+  t0=$(now)
+  java -Xmx4g "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
+    com.trending.bench.NativeSparkIngest "$BOOTSTRAP" "$lake" "$SPARK_MASTER" > "$logf" 2>&1 \
+    || fail_with_log "the native reference failed" "$logf"
+  t1=$(now)
+  s="$(secs "$t0" "$t1")"
+  line="$(grep -m1 '^native:' "$logf")"
+  silver="$(sed -E 's/.* ([0-9]+) silver rows.*/\1/' <<< "$line")"
+  dead="$(sed -E 's/.* ([0-9]+) dead letters.*/\1/' <<< "$line")"
+  if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" ]]; then
+    check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead)"
+  fi
+  log "native: $s s wall-clock; $line; counts vs generator: $check"
+  ROWS+=("native Spark ${SPARK_MASTER}|$N|$s|$(rate "$N" "$s")|n/a|$check")
+}
+
 IFS=',' read -r -a RUNNER_LIST <<< "$RUNNERS"
 for r in "${RUNNER_LIST[@]}"; do
   case "$r" in
@@ -217,7 +247,8 @@ for r in "${RUNNER_LIST[@]}"; do
     spark) run_pipeline "spark-${SPARK_MASTER//[^a-z0-9*]/}" "$SCRIPT_DIR/kafka-to-silver.sh" \
              --runner=SparkRunner --sparkMaster="$SPARK_MASTER" ;;
     cluster) run_pipeline cluster "$REPO_ROOT/runners/spark/submit.sh" kafka-to-silver ;;
-    *) die "unknown runner '$r' in --runners (direct, spark, cluster)" ;;
+    native) run_native ;;
+    *) die "unknown runner '$r' in --runners (direct, spark, cluster, native)" ;;
   esac
 done
 

@@ -230,6 +230,28 @@ final class IngestCorpus {
     }
   }
 
+  /**
+   * Options of a bounded run from the earliest offsets with the contract's rating bounds; Parquet
+   * unless {@code extra} names a format.
+   */
+  static KafkaToSilverOptions options(
+      String bootstrap, Path lakehouse, String group, long maxRecords, String... extra) {
+    List<String> args = new ArrayList<>(List.of(
+        "--lakehousePath=" + lakehouse,
+        "--kafkaBootstrapServers=" + bootstrap,
+        "--kafkaStartingOffsets=earliest",
+        "--consumerGroup=" + group,
+        "--maxRecords=" + maxRecords,
+        "--minRating=0.5",
+        "--maxRating=5.0"));
+    args.addAll(List.of(extra));
+    if (args.stream().noneMatch(a -> a.startsWith("--storageFormat="))) {
+      args.add("--storageFormat=parquet");
+    }
+    return org.apache.beam.sdk.options.PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+        .as(KafkaToSilverOptions.class);
+  }
+
   private static Map<String, DataType> typesOf(Dataset<Row> table) {
     Map<String, DataType> types = new HashMap<>();
     for (StructField field : table.schema().fields()) {

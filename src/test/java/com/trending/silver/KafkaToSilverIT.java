@@ -11,13 +11,10 @@ import com.trending.testing.SparkSql;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.spark.sql.Row;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -261,20 +258,9 @@ public class KafkaToSilverIT {
   }
 
   private static KafkaToSilverOptions options(Path lakehouse, String group, long maxRecords, String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "--lakehousePath=" + lakehouse,
-        "--kafkaBootstrapServers=" + KAFKA.bootstrapServers(),
-        "--kafkaStartingOffsets=earliest",
-        "--consumerGroup=" + group,
-        "--maxRecords=" + maxRecords,
-        "--minRating=0.5",
-        "--maxRating=5.0"));
-    args.addAll(Arrays.asList(extra));
-    if (args.stream().noneMatch(a -> a.startsWith("--storageFormat="))) {
-      args.add("--storageFormat=parquet");
-    }
-    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(KafkaToSilverOptions.class);
+    return IngestCorpus.options(KAFKA.bootstrapServers(), lakehouse, group, maxRecords, extra);
   }
+
 
   private static void assertSummaryMatchesCorpus(IngestSummary summary) {
     CORPUS.topics.forEach((topic, expected) -> {

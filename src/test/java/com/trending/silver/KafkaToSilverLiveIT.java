@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.spark.sql.Row;
 import org.junit.ClassRule;
 import org.junit.Rule;
@@ -105,13 +104,7 @@ public class KafkaToSilverLiveIT {
   }
 
   private static KafkaToSilverOptions options(Path lakehouse, String group, long maxRecords, String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "--lakehousePath=" + lakehouse,
-        "--kafkaBootstrapServers=" + KAFKA.bootstrapServers(),
-        "--kafkaStartingOffsets=earliest",
-        "--consumerGroup=" + group,
-        "--maxRecords=" + maxRecords));
-    args.addAll(List.of(extra));
-    return PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(KafkaToSilverOptions.class);
+    return IngestCorpus.options(KAFKA.bootstrapServers(), lakehouse, group, maxRecords, extra);
   }
+
 }

@@ -53,7 +53,7 @@ final class MicroBatches {
       for (String topic : TOPICS) {
         partitions.addAll(kafka.partitions(topic));
       }
-      recover(lakehouse, ledger, appId(options));
+      recover(lakehouse, ledger, appId(options, ledger));
       tables(lakehouse).forEach(table -> table.log().create()); // readers can load them at once
       Map<TopicPartition, Long> positions = startPositions(options, kafka, ledger, partitions);
 
@@ -148,7 +148,7 @@ final class MicroBatches {
     }
     ledger.written(plan, manifest);
     crashPoint.accept(CRASH_MANIFEST_WRITTEN);
-    commitTables(lakehouse, appId(options), plan.batch(), manifest);
+    commitTables(lakehouse, appId(options, ledger), plan.batch(), manifest);
     ledger.commit(plan);
     crashPoint.accept(CRASH_OFFSETS_COMMITTED);
     kafka.commit(plan.to());
@@ -249,9 +249,13 @@ final class MicroBatches {
     }
   }
 
-  /** The transaction id's application part in every table's log: this job and its group. */
-  static String appId(KafkaToSilverOptions options) {
-    return JOB + "/" + options.getConsumerGroup();
+  /**
+   * The transaction id's application part in every table's log: this job, its group and its
+   * ledger. Batch numbers restart at 1 with a new ledger (a deleted or moved checkpoint folder);
+   * the ledger's id keeps Delta from taking those batches for ones it has already committed.
+   */
+  static String appId(KafkaToSilverOptions options, OffsetLedger ledger) {
+    return JOB + "/" + options.getConsumerGroup() + "/" + ledger.id();
   }
 
   // Crash points: tests stop a batch at each step of the commit protocol, as a kill -9 would.

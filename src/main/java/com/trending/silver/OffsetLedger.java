@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.ArrayList;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -28,6 +29,8 @@ import org.apache.kafka.common.TopicPartition;
  * <ul>
  *   <li>{@code offsets.json}: per partition, the next offset to read; written (atomically) only
  *       after every table has committed the batch's files.
+ *   <li>{@code ledger-id}: made once; part of the transaction id of every commit (see
+ *       {@code MicroBatches.appId}).
  *   <li>{@code pending.json}: the batch in flight: its number, run id and end offsets from the
  *       start, and, once every file is written, the list of files per table (the manifest). See
  *       {@link KafkaToSilver} for the recovery this allows.
@@ -40,18 +43,32 @@ final class OffsetLedger {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Path dir;
+  private final String id;
 
-  private OffsetLedger(Path dir) {
+  private OffsetLedger(Path dir, String id) {
     this.dir = dir;
+    this.id = id;
   }
 
+  /** Opens the ledger in {@code dir}, creating it (with a new id) when there is none. */
   static OffsetLedger open(Path dir) {
     try {
       Files.createDirectories(dir);
-      return new OffsetLedger(dir);
+      Path idFile = dir.resolve("ledger-id");
+      if (!Files.exists(idFile)) {
+        Path temp = dir.resolve(".ledger-id.tmp");
+        Files.writeString(temp, UUID.randomUUID().toString());
+        Files.move(temp, idFile, StandardCopyOption.ATOMIC_MOVE);
+      }
+      return new OffsetLedger(dir, Files.readString(idFile).trim());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** This ledger's identity: made when it is created, never changed. */
+  String id() {
+    return id;
   }
 
   /**

@@ -191,6 +191,30 @@ public class KafkaToSilverIT {
     System.out.println("kill -9 of the ingestion process at " + step + " (occurrence " + nth + ")");
   }
 
+  /**
+   * Delta, a checkpoint folder deleted between two runs of one group: the new ledger numbers its
+   * batches from 1 again, and its commits must not be taken for the old ones (Delta's transaction
+   * id includes the ledger's id). Silver still holds every event once.
+   */
+  @Test
+  public void aNewLedgerOnADeltaLakehouseStillCommits() throws IOException {
+    Path root = tmp.newFolder("new-ledger").toPath();
+    KafkaToSilver.run(options(root, "it-new-ledger", CORPUS.totalMessages() / 2, "--storageFormat=delta",
+        "--maxMessagesPerBatch=" + CORPUS.totalMessages() / 4));
+    com.trending.testing.Scripts.deleteRecursively(root.resolve("_checkpoints/kafka-to-silver/it-new-ledger"));
+    KafkaToSilverOptions again = options(root, "it-new-ledger", 1, "--storageFormat=delta");
+    again.setMaxRecords(null);
+    again.setAvailableNow(true);
+    KafkaToSilver.run(again);
+    Lakehouse lakehouse = Lakehouse.at(root.toString(), StorageFormat.DELTA);
+    for (String topic : KafkaToSilver.TOPICS) {
+      List<String> ids = SparkSql.read(lakehouse.silver(topic)).select("event_id")
+          .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      assertEquals(topic + " event ids", CORPUS.topics.get(topic).silver.keySet(), new java.util.HashSet<>(ids));
+      assertEquals(topic + " once each", ids.size(), new java.util.HashSet<>(ids).size());
+    }
+  }
+
   /** One ingestion job per lakehouse, whatever its consumer group: the second is refused (exit 2). */
   @Test
   public void aSecondIngestionJobOnTheLakehouseIsRefused() throws Exception {

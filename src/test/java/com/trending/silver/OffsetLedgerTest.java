@@ -48,6 +48,9 @@ public class OffsetLedgerTest {
     ledger.commit(new BatchPlan(2, "b000002-y", Map.of(C0, 0L), Map.of(C0, 7L)));
     assertEquals(Map.of(V0, 10L, V1, 4L, C0, 7L), ledger.offsets());
     assertEquals(2, OffsetLedger.open(tmp.getRoot().toPath()).lastBatch());
+    assertEquals("the id stays", ledger.id(), OffsetLedger.open(tmp.getRoot().toPath()).id());
+    org.junit.Assert.assertNotEquals("a new ledger has a new id",
+        ledger.id(), OffsetLedger.open(tmp.newFolder("other").toPath()).id());
   }
 
   @Test

@@ -104,7 +104,7 @@ final class DeltaTableLog implements TableLog {
     }
     Transaction txn;
     try {
-      txn = transaction().withTransactionId(ENGINE, appId, version).build(ENGINE);
+      txn = transaction(snapshot()).withTransactionId(ENGINE, appId, version).build(ENGINE);
     } catch (ConcurrentTransactionException e) {
       return false; // this (appId, version) or a later one is already in the log
     }
@@ -118,7 +118,7 @@ final class DeltaTableLog implements TableLog {
   @Override
   public void replace(List<String> files) {
     Snapshot snapshot = snapshot();
-    Transaction txn = transaction().build(ENGINE);
+    Transaction txn = transaction(snapshot).build(ENGINE);
     List<Row> actions = new ArrayList<>();
     if (snapshot != null) {
       long now = System.currentTimeMillis();
@@ -139,13 +139,16 @@ final class DeltaTableLog implements TableLog {
   @Override
   public void create() {
     if (snapshot() == null) {
-      commit(transaction().build(ENGINE), List.of());
+      commit(transaction(null).build(ENGINE), List.of());
     }
   }
 
-  /** A transaction; the first one creates the table with its schema and partition column. */
-  private TransactionBuilder transaction() {
-    boolean exists = snapshot() != null;
+  /**
+   * A transaction on the table as {@code current} shows it; the first one ({@code current} null)
+   * creates the table with its schema and partition column.
+   */
+  private TransactionBuilder transaction(Snapshot current) {
+    boolean exists = current != null;
     TransactionBuilder builder = io.delta.kernel.Table.forPath(ENGINE, table.dir())
         .createTransactionBuilder(ENGINE, ENGINE_INFO, exists ? Operation.WRITE : Operation.CREATE_TABLE);
     if (!exists) {

@@ -82,7 +82,7 @@ public final class GoldTable {
     Path file = dir.resolve("part-" + UUID.randomUUID() + ".snappy.parquet");
     write(file, ranked(rows));
     table.log().replace(List.of(file.toUri().toString()));
-    deleteExpiredFiles(table);
+    deleteExpiredFiles(dir, file);
   }
 
   /** The rows of {@code table}, empty if it has not been written yet. */
@@ -106,12 +106,12 @@ public final class GoldTable {
     return Files.exists(file) ? Files.getLastModifiedTime(file).toString() : "";
   }
 
-  private static void deleteExpiredFiles(Table table) throws IOException {
-    java.util.Set<String> live = new java.util.HashSet<>(table.log().files());
+  /** Deletes the data files other than {@code live} (the one just committed) older than the retention. */
+  private static void deleteExpiredFiles(Path dir, Path live) throws IOException {
     long cutoff = System.currentTimeMillis() - DELTA_FILE_RETENTION.toMillis();
-    try (DirectoryStream<Path> files = Files.newDirectoryStream(table.path(), "part-*.parquet")) {
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "part-*.parquet")) {
       for (Path f : files) {
-        if (!live.contains(f.toUri().toString()) && Files.getLastModifiedTime(f).toMillis() < cutoff) {
+        if (!f.equals(live) && Files.getLastModifiedTime(f).toMillis() < cutoff) {
           Files.deleteIfExists(f);
         }
       }

@@ -92,7 +92,7 @@ public class DeduplicateEvents
     PCollectionView<List<String>> partitions =
         events
             .apply("EventDatePartitions", MapElements.into(TypeDescriptors.strings())
-                .via((GenericRecord row) -> new WriteParquetTable.EventDatePartition().apply(row)))
+                .via(new WriteParquetTable.EventDatePartition()))
             .apply("DistinctPartitions", Distinct.create())
             .apply("AsList", View.asList());
 

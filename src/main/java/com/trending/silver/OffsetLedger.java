@@ -33,7 +33,7 @@ import org.apache.kafka.common.TopicPartition;
  *       {@code MicroBatches.appId}).
  *   <li>{@code pending.json}: the batch in flight: its number, run id and end offsets from the
  *       start, and, once every file is written, the list of files per table (the manifest). See
- *       {@link KafkaToSilver} for the recovery this allows.
+ *       {@code MicroBatches} for the recovery this allows.
  * </ul>
  *
  * <p>The ledger does not lock: the job holds the lakehouse's lock (one ingestion job per

@@ -1,11 +1,13 @@
 package com.trending.generator;
 
+import com.trending.common.KafkaClientSettings;
 import com.trending.silver.DeadLetterReason;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -100,6 +102,9 @@ public final class EventGenerator {
     KafkaProducer<byte[], byte[]> producer;
     try {
       producer = new KafkaProducer<>(producerConfig(o));
+    } catch (IllegalArgumentException e) {
+      System.err.println("generate-events: " + e.getMessage());
+      return 2;
     } catch (KafkaException e) {
       System.err.println("generate-events: cannot create a Kafka producer for " + o.bootstrapServers + ": " + e);
       return 1;
@@ -111,7 +116,7 @@ public final class EventGenerator {
     } catch (KafkaException e) {
       System.err.println("generate-events: the broker at " + o.bootstrapServers + " does not answer or lacks the "
           + "contract topics (" + e.getMessage() + "). Start it with scripts/kafka-start.sh, or set "
-          + "KAFKA_BOOTSTRAP_SERVERS / --bootstrapServers.");
+          + "KAFKA_BOOTSTRAP_SERVERS / --bootstrapServers (and KAFKA_CLIENT_PROPERTIES for a secured cluster).");
       producer.close(Duration.ZERO);
       return 1;
     }
@@ -223,10 +228,16 @@ public final class EventGenerator {
     return exit;
   }
 
+  /**
+   * The producer's settings: the brokers and the client properties file (security, TLS...), then
+   * what the options ask for. Fails with {@link IllegalArgumentException} on an unreadable file.
+   */
   static Properties producerConfig(GeneratorOptions o) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers);
-    p.put(ProducerConfig.CLIENT_ID_CONFIG, "event-generator");
+    KafkaClientSettings kafka = KafkaClientSettings.load(o.bootstrapServers, o.kafkaClientProperties);
+    Map<String, Object> p = new HashMap<>();
+    if (!kafka.keys().contains(ProducerConfig.CLIENT_ID_CONFIG)) {
+      p.put(ProducerConfig.CLIENT_ID_CONFIG, "event-generator");
+    }
     p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
     boolean all = o.acks.equals("all") || o.acks.equals("-1");
@@ -239,7 +250,7 @@ public final class EventGenerator {
     p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(o.batchSize));
     p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Long.toString(64L << 20));
     p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-    return p;
+    return kafka.properties(p);
   }
 
   private static void log(String message) {

@@ -15,6 +15,8 @@ public final class GeneratorOptions {
 
   // --- where and how much ---
   String bootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+  /** Kafka client settings (security, SASL, TLS...) as a properties file; null = none. */
+  String kafkaClientProperties = env("KAFKA_CLIENT_PROPERTIES", null);
   boolean live = false;
   /** Total messages to send (valid, duplicates and malformed); -1 = default for the mode. */
   long events = -1;
@@ -71,6 +73,8 @@ public final class GeneratorOptions {
           "  --now=2025-12-17T20:00:00Z end of the backfill / start of live traffic (default: now)",
           "  --seed=N                   makes the messages reproducible (default: from the clock; printed)",
           "  --bootstrapServers=H:P     default env KAFKA_BOOTSTRAP_SERVERS or localhost:9092",
+          "  --kafkaClientProperties=F  Kafka client settings file (security.protocol, sasl.*, ssl.*);",
+          "                             default env KAFKA_CLIENT_PROPERTIES",
           "Traffic model:",
           "  --movies=5000 --users=100000 --zipfExponent=1.0",
           "  --breakouts=3 --breakoutShare=0.05   movies whose share of traffic jumps for some hours",
@@ -112,6 +116,7 @@ public final class GeneratorOptions {
       switch (name) {
         case "help": case "h": help = bool(v); break;
         case "bootstrapServers": bootstrapServers = v; break;
+        case "kafkaClientProperties": kafkaClientProperties = v; break;
         case "live": live = bool(v); break;
         case "events": events = Long.parseLong(v.replace("_", "")); break;
         case "rate": rate = Double.parseDouble(v); break;

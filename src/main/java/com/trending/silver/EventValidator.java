@@ -18,6 +18,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.avro.Schema;
@@ -28,20 +29,42 @@ import org.apache.avro.generic.GenericRecord;
  * Turns one raw Kafka message into either a Silver row or a dead-letter reason.
  *
  * <p>The rules come from the topic's JSON Schema ({@code schemas/json/<topic>.schema.json}) and
- * the row's shape from its Avro schema ({@code schemas/avro/<topic>.avsc}); on top of the schema,
- * this class checks what a schema cannot: that {@code event_ts} is a real instant and that
- * {@code rating} lies within the configured bounds in steps of 0.5. Plain Java, no Beam: the parse
- * {@code DoFn} wraps it and unit tests call it directly.
+ * the row's shape from its Avro schema ({@code schemas/avro/<topic>.avsc}). On top of the schema,
+ * this class checks what a schema cannot, and only for fields the topic's schema defines (a field
+ * it does not define is an extra field, allowed whatever its value):
+ *
+ * <ul>
+ *   <li>{@code event_ts} is a real instant within {@link #MIN_EVENT_TS} .. {@link #MAX_EVENT_TS};
+ *   <li>{@code rating} lies within the configured bounds, an exact multiple of 0.5;
+ *   <li>every string is well-formed Unicode (JSON escapes can encode half a surrogate pair, which
+ *       no Parquet reader could give back).
+ * </ul>
+ *
+ * <p>Plain Java, no Beam: the parse {@code DoFn} wraps it and unit tests call it directly.
  */
 public final class EventValidator {
 
+  /**
+   * The earliest valid {@code event_ts}. Spark refuses to read Parquet timestamps before 1900
+   * written by other tools ({@code INCONSISTENT_BEHAVIOR_CROSS_VERSION.READ_ANCIENT_DATETIME})
+   * unless each reader changes a setting, so one such event would make its whole table unreadable.
+   */
+  public static final Instant MIN_EVENT_TS = Instant.parse("1900-01-01T00:00:00Z");
+
+  /** The first invalid {@code event_ts}: no clock of a real device is 75 years ahead. */
+  public static final Instant MAX_EVENT_TS = Instant.parse("2100-01-01T00:00:00Z");
+
   private static final String EVENT_TS = "event_ts";
+  private static final String EVENT_TYPE = "event_type";
   private static final String RATING = "rating";
   private static final double RATING_STEP = 0.5;
 
   private final String topic;
   private final Schema rowSchema;
   private final JsonSchema jsonSchema;
+  /** The fields the topic's JSON Schema defines, and those it requires. */
+  private final Set<String> defined;
+  private final Set<String> required;
   private final double minRating;
   private final double maxRating;
   private final ObjectMapper mapper =
@@ -55,6 +78,11 @@ public final class EventValidator {
     this.rowSchema = rowSchema;
     this.jsonSchema =
         JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(jsonSchemaText);
+    JsonNode schema = jsonSchema.getSchemaNode();
+    this.defined = new HashSet<>();
+    schema.path("properties").fieldNames().forEachRemaining(defined::add);
+    this.required = new HashSet<>();
+    schema.path("required").forEach(name -> required.add(name.asText()));
     this.minRating = minRating;
     this.maxRating = maxRating;
   }
@@ -145,18 +173,46 @@ public final class EventValidator {
           DeadLetterReason.INVALID_TIMESTAMP,
           "event_ts '" + json.get(EVENT_TS).asText() + "' is not an ISO-8601 instant: " + e.getMessage());
     }
+    if (eventTs.isBefore(MIN_EVENT_TS) || !eventTs.isBefore(MAX_EVENT_TS)) {
+      return Result.invalid(
+          DeadLetterReason.INVALID_TIMESTAMP,
+          "event_ts '" + json.get(EVENT_TS).asText() + "' is outside " + MIN_EVENT_TS + " .. "
+              + MAX_EVENT_TS + " (exclusive), the range every reader can read");
+    }
 
-    if (json.has(RATING)) {
+    if (defined.contains(RATING) && json.hasNonNull(RATING)) {
       double rating = json.get(RATING).doubleValue();
-      double steps = rating / RATING_STEP;
-      if (!(rating >= minRating && rating <= maxRating) || Math.abs(steps - Math.rint(steps)) > 1e-9) {
+      // Exact: 0.5 is a power of two, so the remainder of a double by it is computed without error.
+      if (!(rating >= minRating && rating <= maxRating) || rating % RATING_STEP != 0) {
         return Result.invalid(
             DeadLetterReason.INVALID_RATING_VALUE,
             "rating " + json.get(RATING) + " is not in [" + minRating + ", " + maxRating
-                + "] in steps of " + RATING_STEP);
+                + "] in exact steps of " + RATING_STEP);
+      }
+    }
+
+    for (String field : defined) {
+      JsonNode value = json.get(field);
+      if (value != null && value.isTextual() && !isWellFormed(value.textValue())) {
+        return Result.invalid(
+            DeadLetterReason.SCHEMA_VALIDATION_FAILED,
+            field + " is not well-formed Unicode (an unpaired surrogate, e.g. a lone \\ud800 escape)");
       }
     }
     return Result.valid(toRow(json, eventTs));
+  }
+
+  /** False for a string holding half a UTF-16 surrogate pair, which UTF-8 cannot encode. */
+  private static boolean isWellFormed(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+        i++;
+      } else if (Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Copies the JSON fields the Avro row schema names; unknown JSON fields are ignored. */
@@ -224,19 +280,20 @@ public final class EventValidator {
     return Result.invalid(reason, detail.toString());
   }
 
-  private static DeadLetterReason reasonFor(JsonNode json, ValidationMessage error) {
+  private DeadLetterReason reasonFor(JsonNode json, ValidationMessage error) {
     String keyword = error.getType();
     String field = fieldOf(error);
     if ("required".equals(keyword)) {
       return DeadLetterReason.MISSING_REQUIRED_FIELD;
     }
-    if ("type".equals(keyword)) {
-      JsonNode value = field == null ? null : json.get(field);
-      return value != null && value.isNull()
-          ? DeadLetterReason.MISSING_REQUIRED_FIELD // null where a value is required
-          : DeadLetterReason.SCHEMA_VALIDATION_FAILED;
+    JsonNode value = field == null ? null : json.get(field);
+    if (value != null && value.isNull() && required.contains(field)) {
+      return DeadLetterReason.MISSING_REQUIRED_FIELD; // null is no value, whatever rule it breaks
     }
-    if ("event_type".equals(field)) {
+    if ("type".equals(keyword)) {
+      return DeadLetterReason.SCHEMA_VALIDATION_FAILED;
+    }
+    if (EVENT_TYPE.equals(field)) {
       return DeadLetterReason.INVALID_EVENT_TYPE;
     }
     if (EVENT_TS.equals(field)) {

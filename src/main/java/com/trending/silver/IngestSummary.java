@@ -13,6 +13,7 @@ public final class IngestSummary {
   private final Map<String, Long> counters = new TreeMap<>();
   private long batches;
   private long millis;
+  private long expired;
 
   /** Adds one finished batch's counters. */
   void add(PipelineResult result, long batchMillis) {
@@ -54,6 +55,16 @@ public final class IngestSummary {
     return total;
   }
 
+  /** Counts messages that Kafka's retention deleted before the job read them. */
+  void expired(long messages) {
+    expired += messages;
+  }
+
+  /** Messages Kafka deleted (retention) before this run could read them. */
+  public long expired() {
+    return expired;
+  }
+
   public long batches() {
     return batches;
   }
@@ -70,6 +81,9 @@ public final class IngestSummary {
     out.append(String.format("  dead letters %d:", deadLetters()));
     for (DeadLetterReason reason : DeadLetterReason.values()) {
       out.append(' ').append(reason.code()).append('=').append(deadLetters(reason));
+    }
+    if (expired > 0) {
+      out.append(String.format("%n  %d messages expired from Kafka before they were read", expired));
     }
     out.append(String.format("%n  %d messages in %d batch(es), %.1f s in pipelines (%.0f messages/s)",
         read, batches, millis / 1000.0, millis == 0 ? 0.0 : read * 1000.0 / millis));

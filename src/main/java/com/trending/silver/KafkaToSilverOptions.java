@@ -30,6 +30,24 @@ public interface KafkaToSilverOptions extends LakehouseOptions, StreamingOptions
 
   void setKafkaStartingOffsets(String value);
 
+  @Description(
+      "A Java properties file of Kafka client settings for secured or tuned clusters:"
+          + " security.protocol, sasl.*, ssl.*, client.id, fetch sizes... (env"
+          + " KAFKA_CLIENT_PROPERTIES). Read where the job starts; workers get its settings with"
+          + " the pipeline.")
+  @Default.InstanceFactory(ClientPropertiesFactory.class)
+  String getKafkaClientProperties();
+
+  void setKafkaClientProperties(String value);
+
+  @Description(
+      "How long the job keeps retrying while Kafka does not answer (a broker restart, a network"
+          + " cut) before it gives up with an error, in seconds.")
+  @Default.Long(900L)
+  Long getKafkaRetryTimeoutSeconds();
+
+  void setKafkaRetryTimeoutSeconds(Long value);
+
   @Description("Kafka consumer group (env KAFKA_GROUP_ID, default kafka-to-silver).")
   @Default.InstanceFactory(ConsumerGroupFactory.class)
   String getConsumerGroup();
@@ -120,6 +138,14 @@ public interface KafkaToSilverOptions extends LakehouseOptions, StreamingOptions
     @Override
     public String create(PipelineOptions options) {
       return LakehouseOptions.env("KAFKA_STARTING_OFFSETS", "latest");
+    }
+  }
+
+  /** Default of {@link #getKafkaClientProperties()}. */
+  class ClientPropertiesFactory implements DefaultValueFactory<String> {
+    @Override
+    public String create(PipelineOptions options) {
+      return LakehouseOptions.env("KAFKA_CLIENT_PROPERTIES", null);
     }
   }
 

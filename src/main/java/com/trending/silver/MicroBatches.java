@@ -3,6 +3,7 @@ package com.trending.silver;
 import static com.trending.silver.KafkaToSilver.JOB;
 import static com.trending.silver.KafkaToSilver.TOPICS;
 
+import com.trending.common.KafkaClientSettings;
 import com.trending.common.Lakehouse;
 import com.trending.common.LakehouseLock;
 import com.trending.common.Table;
@@ -10,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +23,7 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,14 +48,13 @@ final class MicroBatches {
     System.setProperty("beam.spark.test.reuseSparkContext", "true"); // one SparkContext for all batches
     IngestSummary summary = new IngestSummary();
 
+    KafkaClientSettings settings = KafkaClientSettings.load(
+        options.getKafkaBootstrapServers(), options.getKafkaClientProperties());
+    Duration retryTimeout = Duration.ofSeconds(options.getKafkaRetryTimeoutSeconds());
     try (LakehouseLock lock = lakehouse.lock(JOB);
-        KafkaOffsets kafka =
-            KafkaOffsets.connect(options.getKafkaBootstrapServers(), options.getConsumerGroup())) {
+        KafkaOffsets kafka = KafkaOffsets.connect(settings, options.getConsumerGroup(), retryTimeout)) {
       OffsetLedger ledger = OffsetLedger.open(checkpointDir);
-      List<TopicPartition> partitions = new ArrayList<>();
-      for (String topic : TOPICS) {
-        partitions.addAll(kafka.partitions(topic));
-      }
+      List<TopicPartition> partitions = partitions(kafka);
       recover(lakehouse, ledger, appId(options, ledger));
       tables(lakehouse).forEach(table -> table.log().create()); // readers can load them at once
       Map<TopicPartition, Long> positions = startPositions(options, kafka, ledger, partitions);
@@ -64,13 +66,18 @@ final class MicroBatches {
       long consumed = 0;
       long batch = ledger.lastBatch();
       long lastWaitLog = 0;
+      long failingSince = 0;
       Map<TopicPartition, Long> endsAtStart =
           options.getAvailableNow() ? kafka.endOffsets(partitions) : null;
       while ((maxRecords == null || consumed < maxRecords) && !stop.getAsBoolean()) {
         boolean timeUp = System.currentTimeMillis() >= deadline;
         long limit = Math.min(options.getMaxMessagesPerBatch(),
             maxRecords == null ? Long.MAX_VALUE : maxRecords - consumed);
+        if (endsAtStart == null) {
+          partitions = addNewPartitions(kafka, partitions, positions);
+        }
         Map<TopicPartition, Long> ends = endsAtStart != null ? endsAtStart : kafka.endOffsets(partitions);
+        checkWithinEnds(positions, ends, ledger);
         long available = 0;
         for (TopicPartition tp : partitions) {
           available += Math.max(0, ends.get(tp) - positions.get(tp));
@@ -92,9 +99,20 @@ final class MicroBatches {
           sleep(options.getPollIntervalMillis());
           continue;
         }
+        skipExpired(kafka, partitions, positions, summary);
         BatchPlan plan = BatchPlan.of(batch + 1, runId(batch + 1), partitions, positions, ends, limit);
         if (!plan.isEmpty()) {
-          runBatch(options, lakehouse, plan, kafka, ledger, summary);
+          if (!runBatch(options, settings, lakehouse, plan, kafka, ledger, summary)) {
+            failingSince = failingSince == 0 ? System.currentTimeMillis() : failingSince;
+            if (System.currentTimeMillis() - failingSince > retryTimeout.toMillis()) {
+              throw new IllegalStateException("Batch " + plan.batch() + " failed on Kafka errors for "
+                  + retryTimeout.toSeconds() + " s; giving up (nothing of it was committed: restart the"
+                  + " job once Kafka answers, it continues where it stopped).");
+            }
+            KafkaOffsets.sleep(Duration.ofSeconds(5));
+            continue; // planned again: the partitions' ends and first offsets may have moved
+          }
+          failingSince = 0;
           batch = plan.batch();
           positions = new HashMap<>(plan.to());
           consumed += plan.total();
@@ -105,6 +123,77 @@ final class MicroBatches {
       }
     }
     return summary;
+  }
+
+  /** The partitions of every topic. */
+  private static List<TopicPartition> partitions(KafkaOffsets kafka) {
+    List<TopicPartition> partitions = new ArrayList<>();
+    for (String topic : TOPICS) {
+      partitions.addAll(kafka.partitions(topic));
+    }
+    return partitions;
+  }
+
+  /**
+   * The topics' partitions now. A partition added while the job runs is read from its first
+   * offset (all of it is new); one that disappeared fails the job, as a topic deleted and recreated
+   * with fewer partitions would leave this lakehouse's offsets meaningless.
+   */
+  private static List<TopicPartition> addNewPartitions(
+      KafkaOffsets kafka, List<TopicPartition> known, Map<TopicPartition, Long> positions) {
+    List<TopicPartition> now = partitions(kafka);
+    for (TopicPartition tp : known) {
+      if (!now.contains(tp)) {
+        throw new IllegalArgumentException("Partition " + tp + " is gone from Kafka: was the topic"
+            + " deleted and recreated? Nothing more was read. " + START_OVER);
+      }
+    }
+    List<TopicPartition> added = now.stream().filter(tp -> !positions.containsKey(tp)).toList();
+    if (!added.isEmpty()) {
+      Map<TopicPartition, Long> first = kafka.beginningOffsets(added);
+      positions.putAll(first);
+      LOG.info("New partitions {}: reading them from their first offsets {}", added, first);
+    }
+    return now;
+  }
+
+  private static final String START_OVER = "To start over on what the topics hold now, move this"
+      + " job's checkpoint folder away (a new one starts from KAFKA_STARTING_OFFSETS) or use another"
+      + " KAFKA_GROUP_ID; Silver keeps what it has.";
+
+  /**
+   * Fails when this lakehouse's position in a partition lies beyond the partition's end: the topic
+   * was recreated or the broker lost its data, and reading on would silently skip or re-read.
+   */
+  private static void checkWithinEnds(
+      Map<TopicPartition, Long> positions, Map<TopicPartition, Long> ends, OffsetLedger ledger) {
+    positions.forEach((tp, position) -> {
+      Long end = ends.get(tp);
+      if (end != null && position > end) {
+        throw new IllegalArgumentException(tp + ": this lakehouse has ingested up to offset " + position
+            + " (checkpoint " + ledger.dir() + "), but the partition now ends at " + end + ": the topic"
+            + " was deleted and recreated, or the broker lost its data. Nothing more was read. " + START_OVER);
+      }
+    });
+  }
+
+  /**
+   * Moves past messages that Kafka's retention deleted before this job read them, saying how many:
+   * they cannot be ingested any more, and waiting would not bring them back.
+   */
+  private static void skipExpired(KafkaOffsets kafka, List<TopicPartition> partitions,
+      Map<TopicPartition, Long> positions, IngestSummary summary) {
+    Map<TopicPartition, Long> first = kafka.beginningOffsets(partitions);
+    for (TopicPartition tp : partitions) {
+      long position = positions.get(tp);
+      if (position < first.get(tp)) {
+        long lost = first.get(tp) - position;
+        LOG.warn("{}: {} messages (offsets {}..{}) expired from Kafka before this job read them; they"
+            + " are not in Silver. Continuing at offset {}.", tp, lost, position, first.get(tp) - 1, first.get(tp));
+        summary.expired(lost);
+        positions.put(tp, first.get(tp));
+      }
+    }
   }
 
   /**
@@ -122,9 +211,13 @@ final class MicroBatches {
    *   <li>{@code offsets.json} ← the end offsets; {@code pending.json} removed.
    *   <li>The consumer group's offsets in Kafka (for lag monitoring only).
    * </ol>
+   *
+   * <p>A pipeline that fails because of Kafka (a broker restart, a stall, expired offsets) is
+   * rolled back at once and this returns false, for the caller to plan the batch again.
    */
-  private static void runBatch(
+  private static boolean runBatch(
       KafkaToSilverOptions options,
+      KafkaClientSettings settings,
       Lakehouse lakehouse,
       BatchPlan plan,
       KafkaOffsets kafka,
@@ -133,11 +226,21 @@ final class MicroBatches {
     long start = System.currentTimeMillis();
     ledger.begin(plan);
     Pipeline pipeline = Pipeline.create(options);
-    SilverPipeline.build(pipeline, options, lakehouse, plan);
-    PipelineResult result = pipeline.run();
-    PipelineResult.State state = result.waitUntilFinish();
-    if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("Batch " + plan.batch() + " ended " + state + "; nothing committed");
+    SilverPipeline.build(pipeline, options, settings, lakehouse, plan);
+    PipelineResult result;
+    try {
+      result = pipeline.run();
+      PipelineResult.State state = result.waitUntilFinish();
+      if (state != PipelineResult.State.DONE) {
+        throw new IllegalStateException("Batch " + plan.batch() + " ended " + state + "; nothing committed");
+      }
+    } catch (RuntimeException e) {
+      if (!causedByKafka(e)) {
+        throw e;
+      }
+      rollBack(lakehouse, ledger, plan.batch(), plan.runId());
+      LOG.warn("Batch {} failed reading Kafka ({}); rolled back, trying again", plan.batch(), kafkaCause(e));
+      return false;
     }
     IngestSummary batch = new IngestSummary();
     batch.add(result, 0);
@@ -151,7 +254,7 @@ final class MicroBatches {
     commitTables(lakehouse, appId(options, ledger), plan.batch(), manifest);
     ledger.commit(plan);
     crashPoint.accept(CRASH_OFFSETS_COMMITTED);
-    kafka.commit(plan.to());
+    kafka.commitForMonitoring(plan.to());
     long millis = System.currentTimeMillis() - start;
     summary.add(result, millis);
     LOG.info("Batch {}: {} messages in {} ms -> silver {}/{}/{}, dead letters {}, duplicates {}; committed",
@@ -159,6 +262,26 @@ final class MicroBatches {
         batch.silverRows(Lakehouse.VIEWS), batch.silverRows(Lakehouse.CLICKS),
         batch.silverRows(Lakehouse.RATINGS), batch.deadLetters(),
         TOPICS.stream().mapToLong(batch::duplicates).sum());
+    return true;
+  }
+
+  /** True when a Kafka client error (not a refused login) is behind {@code e}. */
+  private static boolean causedByKafka(Throwable e) {
+    String cause = kafkaCause(e);
+    return cause != null && !cause.contains("AuthenticationException") && !cause.contains("AuthorizationException");
+  }
+
+  /**
+   * The first Kafka client error in {@code e}'s causes, as text: runners may hand back a copy of a
+   * worker's exception rather than the exception itself.
+   */
+  private static String kafkaCause(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof KafkaException || String.valueOf(t).contains("org.apache.kafka.common.errors.")) {
+        return t.toString();
+      }
+    }
+    return null;
   }
 
   /** Step 4 of {@link #runBatch}: each table's log commits its files of the batch, at most once. */
@@ -192,12 +315,17 @@ final class MicroBatches {
       LOG.warn("Batch {} (run {}) was written but not fully committed when the last run stopped: committed now.",
           pending.batch(), pending.runId());
     } else {
-      List<Path> dirs = tables(lakehouse).stream().map(Table::path).toList();
-      int removed = OffsetLedger.deleteRunFiles(pending.runId(), dirs);
-      ledger.clearPending();
-      LOG.warn("Rolled back unfinished batch {} (run {}): removed {} files; its messages will be read again.",
-          pending.batch(), pending.runId(), removed);
+      rollBack(lakehouse, ledger, pending.batch(), pending.runId());
     }
+  }
+
+  /** Deletes the files run {@code runId} wrote and forgets it: its messages will be read again. */
+  private static void rollBack(Lakehouse lakehouse, OffsetLedger ledger, long batch, String runId) {
+    List<Path> dirs = tables(lakehouse).stream().map(Table::path).toList();
+    int removed = OffsetLedger.deleteRunFiles(runId, dirs);
+    ledger.clearPending();
+    LOG.warn("Rolled back unfinished batch {} (run {}): removed {} files; its messages will be read again.",
+        batch, runId, removed);
   }
 
   /**
@@ -284,12 +412,8 @@ final class MicroBatches {
     Map<TopicPartition, Long> positions = new HashMap<>();
     for (TopicPartition tp : partitions) {
       Long offset = committed.get(tp);
-      if (offset == null) {
+      if (offset == null) { // a new lakehouse, or a partition added since the last run
         offset = earliest || !committed.isEmpty() ? beginning.get(tp) : end.get(tp);
-      } else if (offset < beginning.get(tp)) {
-        LOG.warn("{}: messages {}..{} expired from Kafka before they were ingested; continuing at {}",
-            tp, offset, beginning.get(tp) - 1, beginning.get(tp));
-        offset = beginning.get(tp);
       }
       positions.put(tp, offset);
     }

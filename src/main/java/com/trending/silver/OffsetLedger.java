@@ -66,6 +66,11 @@ final class OffsetLedger {
     }
   }
 
+  /** The folder the ledger lives in. */
+  Path dir() {
+    return dir;
+  }
+
   /** This ledger's identity: made when it is created, never changed. */
   String id() {
     return id;

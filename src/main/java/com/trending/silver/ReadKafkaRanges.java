@@ -1,5 +1,6 @@
 package com.trending.silver;
 
+import com.trending.common.KafkaClientSettings;
 import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
@@ -53,14 +55,15 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
   /** How long a reader waits without progress before it fails the batch. */
   static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
 
-  private final String bootstrapServers;
+  private final KafkaClientSettings kafka;
   private final List<Range> ranges;
 
   /**
+   * @param kafka the brokers and client properties (security, fetch sizes...) of every reader
    * @param ranges per partition, the offsets to read
    */
-  public ReadKafkaRanges(String bootstrapServers, List<Range> ranges) {
-    this.bootstrapServers = bootstrapServers;
+  public ReadKafkaRanges(KafkaClientSettings kafka, List<Range> ranges) {
+    this.kafka = kafka;
     this.ranges = List.copyOf(ranges);
   }
 
@@ -73,16 +76,16 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
 
   @Override
   public PCollection<KafkaRecord<byte[], byte[]>> expand(PBegin begin) {
-    return begin.apply("ReadOffsetRanges", Read.from(new RangeSource(bootstrapServers, ranges)));
+    return begin.apply("ReadOffsetRanges", Read.from(new RangeSource(kafka, ranges)));
   }
 
   /** A bounded source over some ranges; splits into one source per range piece. */
   static class RangeSource extends BoundedSource<KafkaRecord<byte[], byte[]>> {
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final List<Range> ranges;
 
-    RangeSource(String bootstrapServers, List<Range> ranges) {
-      this.bootstrapServers = bootstrapServers;
+    RangeSource(KafkaClientSettings kafka, List<Range> ranges) {
+      this.kafka = kafka;
       this.ranges = ranges;
     }
 
@@ -93,7 +96,7 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
         for (long start = range.from(); start < range.to(); start += OFFSETS_PER_SPLIT) {
           Range piece = new Range(range.topic(), range.partition(), start,
               Math.min(range.to(), start + OFFSETS_PER_SPLIT));
-          splits.add(new RangeSource(bootstrapServers, List.of(piece)));
+          splits.add(new RangeSource(kafka, List.of(piece)));
         }
       }
       return splits;
@@ -134,12 +137,12 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
     @Override
     public boolean start() throws IOException {
       Map<String, Object> config = new HashMap<>();
-      config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, source.bootstrapServers);
       config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
       config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"); // an expired start fails
       config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-      consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      consumer = new KafkaConsumer<>(
+          source.kafka.config(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
       return advance();
     }
 
@@ -186,7 +189,8 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
           return records.iterator();
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(partition + ": no progress at offset " + position + " for "
+          // A Kafka timeout: the driver rolls the batch back and plans it again.
+          throw new TimeoutException(partition + ": no progress at offset " + position + " for "
               + STALL_TIMEOUT.toSeconds() + " s while reading up to " + range.to());
         }
       }

@@ -1,5 +1,6 @@
 package com.trending.silver;
 
+import com.trending.common.KafkaClientSettings;
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import org.apache.avro.Schema;
@@ -19,7 +20,11 @@ final class SilverPipeline {
    * event_date; write the dead letters.
    */
   static void build(
-      Pipeline pipeline, KafkaToSilverOptions options, Lakehouse lakehouse, BatchPlan plan) {
+      Pipeline pipeline,
+      KafkaToSilverOptions options,
+      KafkaClientSettings kafka,
+      Lakehouse lakehouse,
+      BatchPlan plan) {
     for (String topic : KafkaToSilver.TOPICS) {
       if (plan.count(topic) == 0) {
         continue;
@@ -29,7 +34,7 @@ final class SilverPipeline {
       PCollectionTuple parsed =
           pipeline
               .apply("Read" + name,
-                  new ReadKafkaRanges(options.getKafkaBootstrapServers(), plan.rangesFor(topic)))
+                  new ReadKafkaRanges(kafka, plan.rangesFor(topic)))
               .apply("Parse" + name,
                   ParDo.of(new ParseEventsFn(topic, rowSchema, options.getMinRating(), options.getMaxRating()))
                       .withOutputTags(ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));

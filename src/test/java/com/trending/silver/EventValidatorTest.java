@@ -8,6 +8,8 @@ import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.Test;
 
@@ -177,5 +179,94 @@ public class EventValidatorTest {
   public void missingFieldWinsOverOtherErrors() {
     String json = VIEW.replace("\"user_id\":12345,", "").replace("\"event_type\":\"view\"", "\"event_type\":\"x\"");
     assertReason(DeadLetterReason.MISSING_REQUIRED_FIELD, check(views, json));
+  }
+
+  /** Each topic's contract example with its validator. */
+  private List<Map.Entry<EventValidator, String>> everyTopic() {
+    return List.of(Map.entry(views, VIEW), Map.entry(clicks, CLICK), Map.entry(ratings, RATING));
+  }
+
+  @Test
+  public void timestampsOutsideWhatEveryReaderCanReadAreInvalidOnEveryTopic() {
+    for (Map.Entry<EventValidator, String> topic : everyTopic()) {
+      String ts = topic.getValue().replaceAll(".*\"event_ts\":\"([^\"]+)\".*", "$1");
+      for (String outside :
+          new String[] {"0001-01-01T00:00:00Z", "1582-10-04T00:00:00Z", "1899-12-31T23:59:59.999Z",
+              "1900-01-01T00:30:00+01:00", "2100-01-01T00:00:00Z", "2099-12-31T20:00:00-05:00",
+              "9999-12-31T23:59:59Z"}) {
+        assertReason(DeadLetterReason.INVALID_TIMESTAMP, check(topic.getKey(), topic.getValue().replace(ts, outside)));
+      }
+      for (String inside : new String[] {"1900-01-01T00:00:00Z", "2099-12-31T23:59:59.999Z"}) {
+        EventValidator.Result result = check(topic.getKey(), topic.getValue().replace(ts, inside));
+        assertTrue(inside + ": " + result, result.isValid());
+        assertEquals(Instant.parse(inside).toEpochMilli(), result.row().get("event_ts"));
+      }
+    }
+  }
+
+  @Test
+  public void fieldsATopicDoesNotDefineAreExtraWhateverTheirValue() {
+    String[] extras = {
+      "\"rating\":null", "\"rating\":99", "\"rating\":\"x\"", "\"review_text\":7",
+      "\"click_type\":{}", "\"referrer\":[1,2]", "\"device_type\":false", "\"page_url\":0",
+      "\"session_id\":\"not-a-uuid\"", "\"other\":\"\\ud800\""
+    };
+    for (String extra : extras) {
+      String field = extra.substring(1, extra.indexOf('"', 1));
+      for (Map.Entry<EventValidator, String> topic : everyTopic()) {
+        if (topic.getValue().contains("\"" + field + "\"") || definedBy(topic.getKey(), field)) {
+          continue; // the topic defines it: its rules apply (tested elsewhere)
+        }
+        String json = topic.getValue().replaceFirst("}$", "," + extra + "}");
+        EventValidator.Result result = check(topic.getKey(), json);
+        assertTrue(topic.getKey().topic() + " with " + extra + ": " + result, result.isValid());
+      }
+    }
+  }
+
+  private static boolean definedBy(EventValidator validator, String field) {
+    return Schemas.avro(validator.topic()).getField(field) != null;
+  }
+
+  @Test
+  public void aNullRequiredFieldIsMissingWhateverRuleItBreaks() {
+    for (Map.Entry<EventValidator, String> topic : everyTopic()) {
+      List<String> required = new java.util.ArrayList<>(
+          List.of("event_id", "event_type", "event_ts", "user_id", "movie_id"));
+      if (topic.getKey() == ratings) {
+        required.add("rating");
+      }
+      for (String field : required) {
+        String json = topic.getValue().replaceFirst("\"" + field + "\":(\"[^\"]*\"|[0-9.]+)", "\"" + field + "\":null");
+        assertTrue(json, json.contains("\"" + field + "\":null"));
+        assertReason(DeadLetterReason.MISSING_REQUIRED_FIELD, check(topic.getKey(), json));
+      }
+    }
+  }
+
+  @Test
+  public void ratingsAreExactHalfSteps() {
+    for (String off : new String[] {"4.9999999999", "4.5000000001", "0.4999999999", "1.0000001", "2.25"}) {
+      assertReason(
+          DeadLetterReason.INVALID_RATING_VALUE, check(ratings, RATING.replace("\"rating\":4.5", "\"rating\":" + off)));
+    }
+    for (String exact : new String[] {"45e-1", "4.50", "0.5", "5E0"}) {
+      EventValidator.Result result = check(ratings, RATING.replace("\"rating\":4.5", "\"rating\":" + exact));
+      assertTrue(exact + ": " + result, result.isValid());
+      assertEquals(Float.parseFloat(exact), (float) result.row().get("rating"), 0f);
+    }
+  }
+
+  @Test
+  public void stringsMustBeWellFormedUnicode() {
+    assertReason(
+        DeadLetterReason.SCHEMA_VALIDATION_FAILED,
+        check(views, VIEW.replace("\"mobile\"", "\"mob\\ud800ile\"")));
+    assertReason(
+        DeadLetterReason.SCHEMA_VALIDATION_FAILED,
+        check(ratings, RATING.replace("Great movie!", "Great \\udfac movie!")));
+    EventValidator.Result paired = check(ratings, RATING.replace("Great movie!", "Great \\ud83c\\udfac movie!"));
+    assertTrue(paired.toString(), paired.isValid());
+    assertEquals("Great \ud83c\udfac movie! Très bien 🎬", paired.row().get("review_text"));
   }
 }

@@ -2,8 +2,10 @@
 # Stops the local Kafka broker that scripts/kafka-start.sh started for the same
 # KAFKA_BOOTSTRAP_SERVERS / KAFKA_STATE_DIR: SIGTERM (clean shutdown), then SIGKILL if it is
 # still alive after KAFKA_STOP_TIMEOUT seconds (default 20). Does nothing if no broker runs.
+# Works the same for both KAFKA_SECURITY modes (plaintext, sasl_ssl).
 #
-#   scripts/kafka-stop.sh            # keep the state (topics and data survive a restart)
+#   scripts/kafka-stop.sh            # keep the state: topics and data survive a restart (sasl_ssl:
+#                                    # also the certificate, passwords, SCRAM users, client.properties)
 #   scripts/kafka-stop.sh --purge    # also delete the state folder
 set -euo pipefail
 
@@ -16,7 +18,7 @@ PURGE=false
 for arg in "$@"; do
   case "$arg" in
     --purge) PURGE=true ;;
-    -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) die "unknown argument: $arg (only --purge is supported)" ;;
   esac
 done

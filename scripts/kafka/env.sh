@@ -10,6 +10,11 @@
 #   KAFKA_HEAP_OPTS          broker heap; default "-Xms128m -Xmx512m"
 #   KAFKA_START_TIMEOUT      seconds to wait for the broker to answer; default 60
 #   KAFKA_STOP_TIMEOUT       seconds to wait after SIGTERM before SIGKILL; default 20
+#   KAFKA_SECURITY           plaintext (default) or sasl_ssl: the client listener's security
+#                            (fixed when the state folder is first formatted; see kafka-start.sh)
+#   KAFKA_SASL_USER          sasl_ssl: the client's SCRAM user; default trending
+#   KAFKA_SASL_PASSWORD      sasl_ssl: its password; default random, made once and kept in the
+#                            state folder (mode 600)
 #   JAVA_HOME / MVN          java and maven to use (default: java and mvn on the PATH)
 #
 # Requires REPO_ROOT and SCRIPT_DIR to be set by the caller.
@@ -56,7 +61,19 @@ LOG_FILE="$STATE_DIR/kafka.log"
 SERVER_PROPERTIES="$STATE_DIR/server.properties"
 DATA_DIR="$STATE_DIR/data"
 
+# sasl_ssl mode (kafka-start.sh): certificates, passwords (mode 600, never printed) and the
+# properties file a client needs.
+TLS_DIR="$STATE_DIR/tls"
+SECRETS_DIR="$STATE_DIR/secrets"
+CLIENT_PROPERTIES="$STATE_DIR/client.properties"
+# Security mode the state folder was formatted with (absent: plaintext, as before this file).
+SECURITY_MARKER="$STATE_DIR/security"
+
+SECURITY="${KAFKA_SECURITY:-plaintext}"
+SECURITY="${SECURITY,,}"   # checked by kafka-start.sh; kafka-stop.sh works the same in both modes
+
 if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
+if [[ -n "${JAVA_HOME:-}" ]]; then KEYTOOL="$JAVA_HOME/bin/keytool"; else KEYTOOL=keytool; fi
 
 # --- process helpers ---------------------------------------------------------------------
 

@@ -1,9 +1,11 @@
 package com.trending.testing;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -18,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.values.KV;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -53,8 +56,18 @@ import org.junit.rules.ExternalResource;
  * {@code scripts/kafka-stop.sh --purge} with the same environment, so the state folder goes away.
  * A JVM shutdown hook stops the broker too if the test JVM exits without {@code after()}.
  *
+ * <p>{@link #saslSsl()} makes a broker whose listener is SASL_SSL ({@code KAFKA_SECURITY=sasl_ssl}:
+ * TLS with a self-signed certificate, SCRAM-SHA-512 user {@code trending}); the script writes the
+ * client settings to {@link #clientPropertiesFile()}, and {@link #admin()}, the produce helpers and
+ * {@link #clientProperties()} use them.
+ *
+ * <p>{@link #stopKeepingData()} and {@link #restart()} stop the broker process and start it again
+ * on the same ports with the same state folder (topics, data, credentials), e.g. to take the
+ * broker away from a running job for a while.
+ *
  * <p>The first run ever copies the broker jars from Maven into {@code .local/kafka/lib} (a few
- * seconds, needs Maven Central or a warm ~/.m2). Afterwards a start takes ~3-5 s.
+ * seconds, needs Maven Central or a warm ~/.m2). Afterwards a start takes ~3-5 s (sasl_ssl:
+ * ~8-10 s, a certificate is made for each new state folder).
  */
 public class LocalKafkaBroker extends ExternalResource {
 
@@ -62,19 +75,46 @@ public class LocalKafkaBroker extends ExternalResource {
   public static final List<String> CONTRACT_TOPICS =
       List.of("events_views", "events_clicks", "events_ratings");
 
+  /** Security of the broker's client listener ({@code KAFKA_SECURITY} of the start script). */
+  public enum Security {
+    PLAINTEXT("plaintext"),
+    SASL_SSL("sasl_ssl");
+
+    private final String scriptValue;
+
+    Security(String scriptValue) {
+      this.scriptValue = scriptValue;
+    }
+  }
+
   private static final long SCRIPT_TIMEOUT_SECONDS = 300; // includes a first-time jar download
   private static final int START_ATTEMPTS = 3;
+  private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private final Path repoRoot;
+  private final Security security;
   private int port;
   private int controllerPort;
   private Path stateDir;
   private String bootstrapServers;
+  private boolean running;
+  private String startOutput = "";
   private Admin admin;
   private Thread shutdownHook;
 
+  /** A PLAINTEXT broker. */
   public LocalKafkaBroker() {
+    this(Security.PLAINTEXT);
+  }
+
+  public LocalKafkaBroker(Security security) {
     this.repoRoot = Scripts.repoRoot();
+    this.security = security;
+  }
+
+  /** A broker whose client listener is SASL_SSL with SCRAM (see {@link #clientPropertiesFile()}). */
+  public static LocalKafkaBroker saslSsl() {
+    return new LocalKafkaBroker(Security.SASL_SSL);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -106,6 +146,8 @@ public class LocalKafkaBroker extends ExternalResource {
       Scripts.Result result = runScript("kafka-start.sh");
       if (result.exitCode == 0) {
         bootstrapServers = "127.0.0.1:" + port;
+        running = true;
+        startOutput = result.output;
         shutdownHook = new Thread(this::stopQuietly, "stop-local-kafka-" + port);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
         return;
@@ -123,6 +165,57 @@ public class LocalKafkaBroker extends ExternalResource {
         "scripts/kafka-start.sh failed; its output:\n" + lastOutput);
   }
 
+  /**
+   * Stops the broker process (SIGTERM, {@code scripts/kafka-stop.sh} without {@code --purge}) and
+   * keeps its state folder and ports for {@link #restart()}. The cached {@link #admin()} client is
+   * closed; {@link #bootstrapServers()} keeps returning the address the broker comes back on.
+   * Does nothing if the broker is already stopped this way.
+   */
+  public synchronized void stopKeepingData() throws IOException, InterruptedException {
+    requireStarted();
+    if (!running) {
+      return;
+    }
+    closeAdmin();
+    Scripts.Result result = runScript("kafka-stop.sh");
+    if (result.exitCode != 0) {
+      throw new IllegalStateException("scripts/kafka-stop.sh failed; its output:\n" + result.output);
+    }
+    running = false;
+  }
+
+  /**
+   * Starts the broker again on the same ports with the same state folder (topics, data and, in
+   * SASL_SSL mode, certificate and credentials survive); stops it first if it runs. Retries for a
+   * few seconds if something else took one of the ports meanwhile.
+   */
+  public synchronized void restart() throws IOException, InterruptedException {
+    requireStarted();
+    if (running) {
+      stopKeepingData();
+    }
+    Scripts.Result result = null;
+    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+      result = runScript("kafka-start.sh");
+      if (result.exitCode == 0) {
+        running = true;
+        startOutput = result.output;
+        return;
+      }
+      if (!result.output.contains("already in use")) {
+        break;
+      }
+      Thread.sleep(2_000);
+    }
+    throw new IllegalStateException(
+        "scripts/kafka-start.sh failed to restart the broker; its output:\n" + result.output);
+  }
+
+  /** True between a start (or restart) and a stop. */
+  public synchronized boolean isRunning() {
+    return running;
+  }
+
   /** Stops the broker and deletes its state (called by {@link #after()}); idempotent. */
   public synchronized void stop() {
     Scripts.removeShutdownHook(shutdownHook);
@@ -134,10 +227,7 @@ public class LocalKafkaBroker extends ExternalResource {
     if (stateDir == null) {
       return;
     }
-    if (admin != null) {
-      admin.close();
-      admin = null;
-    }
+    closeAdmin();
     try {
       Scripts.Result result = runScript("kafka-stop.sh", "--purge");
       if (result.exitCode != 0) {
@@ -151,13 +241,34 @@ public class LocalKafkaBroker extends ExternalResource {
     } finally {
       stateDir = null;
       bootstrapServers = null;
+      running = false;
+    }
+  }
+
+  private synchronized void closeAdmin() {
+    if (admin != null) {
+      try {
+        admin.close(ADMIN_CLOSE_TIMEOUT);
+      } catch (RuntimeException e) {
+        System.err.println("[LocalKafkaBroker] could not close the admin client: " + e);
+      }
+      admin = null;
+    }
+  }
+
+  private void requireStarted() {
+    if (stateDir == null || bootstrapServers == null) {
+      throw new IllegalStateException("broker not started");
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Accessors
 
-  /** {@code 127.0.0.1:<port>}, for KafkaIO / clients. */
+  /**
+   * {@code 127.0.0.1:<port>}, for KafkaIO / clients; also while stopped by
+   * {@link #stopKeepingData()} (the broker comes back on that address).
+   */
   public String bootstrapServers() {
     if (bootstrapServers == null) {
       throw new IllegalStateException("broker not started");
@@ -177,11 +288,49 @@ public class LocalKafkaBroker extends ExternalResource {
     return repoRoot;
   }
 
-  /** The Admin client of this broker (closed by {@link #after()}). */
+  public Security security() {
+    return security;
+  }
+
+  /**
+   * The client settings file written by the start script in SASL_SSL mode (security.protocol,
+   * sasl.mechanism, sasl.jaas.config, truststore; no bootstrap.servers): what the product gets as
+   * {@code KAFKA_CLIENT_PROPERTIES}. Fails for a PLAINTEXT broker, which has none.
+   */
+  public Path clientPropertiesFile() {
+    if (security != Security.SASL_SSL) {
+      throw new IllegalStateException("a PLAINTEXT broker has no client.properties");
+    }
+    requireStarted();
+    return stateDir.resolve("client.properties");
+  }
+
+  /**
+   * Settings every client of this broker needs: bootstrap.servers, plus the contents of
+   * {@link #clientPropertiesFile()} in SASL_SSL mode. A new object each call.
+   */
+  public Properties clientProperties() {
+    Properties props = new Properties();
+    if (security == Security.SASL_SSL) {
+      try (Reader in = Files.newBufferedReader(clientPropertiesFile(), StandardCharsets.UTF_8)) {
+        props.load(in);
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot read " + clientPropertiesFile(), e);
+      }
+    }
+    props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    return props;
+  }
+
+  /** Everything the start script printed at the last (re)start. */
+  public synchronized String startScriptOutput() {
+    return startOutput;
+  }
+
+  /** The Admin client of this broker (closed by {@link #after()} and {@link #stopKeepingData()}). */
   public synchronized Admin admin() {
     if (admin == null) {
-      Properties props = new Properties();
-      props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+      Properties props = clientProperties();
       props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
       props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
       admin = Admin.create(props);
@@ -310,10 +459,12 @@ public class LocalKafkaBroker extends ExternalResource {
     }
   }
 
-  /** Producer settings used by the produce helpers (byte[] serializers). */
+  /**
+   * Producer settings used by the produce helpers (byte[] serializers), with the security settings
+   * of {@link #clientProperties()}.
+   */
   public Properties producerProperties() {
-    Properties props = new Properties();
-    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    Properties props = clientProperties();
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
@@ -351,13 +502,18 @@ public class LocalKafkaBroker extends ExternalResource {
     return Scripts.run("LocalKafkaBroker", "scripts/" + name, Map.of(
         "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port,
         "KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort),
-        "KAFKA_STATE_DIR", stateDir.toString()), SCRIPT_TIMEOUT_SECONDS, args);
+        "KAFKA_STATE_DIR", stateDir.toString(),
+        "KAFKA_SECURITY", security.scriptValue,
+        // Not the developer's shell settings: the script's defaults (user trending, random password).
+        "KAFKA_SASL_USER", "",
+        "KAFKA_SASL_PASSWORD", ""), SCRIPT_TIMEOUT_SECONDS, args);
   }
 
   /** For log messages. */
   @Override
   public String toString() {
     return "LocalKafkaBroker{" + (bootstrapServers == null ? "stopped" : bootstrapServers)
-        + ", state=" + stateDir + "}";
+        + (bootstrapServers != null && !running ? " (stopped, data kept)" : "")
+        + ", " + security + ", state=" + stateDir + "}";
   }
 }

@@ -22,6 +22,10 @@
 #   LAKEHOUSE_PATH, STORAGE_FORMAT, KAFKA_*, MIN_RATING, MAX_RATING: passed to the driver and, via
 #   spark.executorEnv.*, to the executors. LAKEHOUSE_PATH must be a path every executor sees; a
 #   relative one is made absolute here.
+#   KAFKA_CLIENT_PROPERTIES (secured clusters): read by the driver, i.e. on this machine; its
+#   settings travel inside the pipeline to the executors, which need no copy of the file (nor do its
+#   secrets show in Spark's UI: only the path is an environment variable). Truststores/keystores it
+#   names must exist at the same path on every worker, or be given inline (ssl.truststore.type=PEM).
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -171,6 +171,42 @@ public class ComputeTrendingStreamingTest {
     assertThat("events and slices dropped for lateness", dropped, greaterThan(0L));
   }
 
+  /**
+   * A 5-hour ingestion outage: the event-time watermark (see {@link SilverLogSource}) stays with
+   * the last data read while five hours of wall-clock time pass, so the backlog that arrives
+   * afterwards, hours old by the clock, is on time and fully counted in both tables.
+   */
+  @Test
+  public void fiveHourIngestionOutageLosesNothing() {
+    TestStream.Builder<Integer> v =
+        TestStream.create(VarIntCoder.of())
+            .advanceWatermarkTo(T0)
+            .addElements(at(1, minutes(10)))
+            .advanceWatermarkTo(T0.plus(Duration.millis(minutes(10))));
+    for (int i = 0; i < 60; i++) { // five hours of refreshes with no data and a still watermark
+      v = v.advanceProcessingTime(Duration.standardMinutes(5));
+    }
+    TestStream<Integer> views =
+        refresh(v.addElements(at(1, minutes(40)), at(2, minutes(50)), at(1, HOUR + minutes(5))))
+            .advanceWatermarkTo(T0.plus(Duration.millis(HOUR + minutes(5))))
+            .advanceWatermarkToInfinity();
+    TestStream<Integer> clicks = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
+    PCollectionTuple gold = apply(views, clicks);
+    IntervalWindow hour11 = new IntervalWindow(HOUR_10.end(), HOUR_10.end().plus(Duration.millis(HOUR)));
+    PAssert.that(gold.get(ComputeTrending.SHORT_TABLE).apply("Latest1h", new LatestRows()))
+        .containsInAnyOrder(
+            new TrendRow(end(HOUR_10), 1, 2, 0),
+            new TrendRow(end(HOUR_10), 2, 1, 0),
+            new TrendRow(end(hour11), 1, 1, 0));
+    PAssert.that(gold.get(ComputeTrending.LONG_TABLE).apply("Latest24h", new LatestRows()))
+        .containsInAnyOrder(ReferenceModel.twentyFourHours(
+            List.of(new Event(1, T0.getMillis() + minutes(10)), new Event(1, T0.getMillis() + minutes(40)),
+                new Event(2, T0.getMillis() + minutes(50)), new Event(1, T0.getMillis() + HOUR + minutes(5))),
+            List.of()));
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+  }
+
   @Test
   public void outOfOrderStreamEqualsReferenceModel() {
     Random random = new Random(5);

@@ -1,36 +1,53 @@
 @echo off
-rem Silver -> Gold trending tables. Usage: scripts\trending-to-gold.bat [pipeline options]
-rem   --runner=DirectRunner (default) or --runner=SparkRunner [--sparkMaster=local[*]]
-rem   --streaming=false for a one-shot recompute; default is streaming.
-rem Environment: LAKEHOUSE_PATH, STORAGE_FORMAT, JAVA_OPTS. Builds with Maven on first use.
+rem Silver -> Gold trending tables on Windows, as scripts/trending-to-gold.sh:
+rem   scripts\trending-to-gold.bat --streaming=false                        one-shot recompute, Direct runner
+rem   scripts\trending-to-gold.bat --runner=SparkRunner --streaming=false   the same on Spark local[*]
+rem   scripts\trending-to-gold.bat                                          streaming: refresh ~every 5 s
+rem Environment: LAKEHOUSE_PATH (e.g. C:\data\lake), STORAGE_FORMAT; JAVA_OPTS (default -Xmx4g).
+rem
+rem As scripts/lib/launch.sh does: builds with Maven, adds runners\<runner>\pipeline.options, and
+rem starts java in the folder it is called from, so that a relative LAKEHOUSE_PATH is the same
+rem folder as with the .sh scripts. Paths may hold spaces. The classpath (over 30,000 characters,
+rem more than cmd.exe holds in a variable or a command line) reaches java in an argument file,
+rem written with forward slashes: a backslash within quotes is an escape there.
+setlocal DisableDelayedExpansion
+set "MAIN=com.trending.gold.TrendingToGold"
+for %%I in ("%~dp0..") do set "ROOT=%%~fI"
+rem Unquoted, so that the arguments keep the quoting they were typed with.
+set ARGS_LINE= %*
+
+rem The Direct runner's classpath, or the Spark runner's for --runner=...Spark...
+set "PROFILE=direct-runner"
+set "RUNNER_DIR=direct"
+echo(%* | findstr /i /r /c:"--runner=[^ ]*spark" >nul && (
+  set "PROFILE=spark-runner"
+  set "RUNNER_DIR=spark"
+)
+
+rem runners\<runner>\pipeline.options, each unless the command line gives it (quoted: java.exe
+rem would take the * of local[*] for a file name pattern).
+set "DEFAULTS="
 setlocal EnableDelayedExpansion
-cd /d "%~dp0.."
-
-set PROFILE=direct-runner
-set MVN_PROFILE=
-set SPARK=0
-set HAS_MASTER=0
-for %%A in (%*) do (
-  set "ARG=%%~A"
-  if /i "!ARG!"=="--runner=SparkRunner" set SPARK=1
-  if /i "!ARG:~0,14!"=="--sparkMaster=" set HAS_MASTER=1
+for /f "usebackq eol=# tokens=1,* delims==" %%A in ("%ROOT%\runners\%RUNNER_DIR%\pipeline.options") do (
+  if /i "!ARGS_LINE:%%A=!"=="!ARGS_LINE!" set "DEFAULTS=!DEFAULTS! "%%A=%%B""
 )
-set EXTRA=
-if "%SPARK%"=="1" (
-  set PROFILE=spark-runner
-  set MVN_PROFILE=-Pspark-runner
-  if "%HAS_MASTER%"=="0" set "EXTRA=--sparkMaster=local[*]"
-)
+endlocal & set "DEFAULTS=%DEFAULTS%"
 
-set CP_FILE=target\classpath-%PROFILE%.txt
-if not exist "%CP_FILE%" (
-  echo Building ^(%PROFILE%^)... 1>&2
-  call mvn -q -B -DskipTests %MVN_PROFILE% compile dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=%CP_FILE%
-  if errorlevel 1 exit /b 1
-)
-set /p CP=<"%CP_FILE%"
+set "CP_FILE=%ROOT%\target\classpath-%PROFILE%.txt"
+set "ARGS_FILE=%ROOT%\target\java-%PROFILE%.args"
+pushd "%ROOT%"
+call mvn -q -B -P%PROFILE% -DskipTests compile dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target\classpath-%PROFILE%.txt -Dmdep.fileSeparator=/
+set "BUILT=%ERRORLEVEL%"
+popd
+if not "%BUILT%"=="0" exit /b 1
 
-set ADD_OPENS=--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED
+rem -cp "<root>/target/classes;<Maven's classpath>" in a java argument file. A line ending in \
+rem continues on the next one; the classpath file has no line end of its own.
+set "ROOT_FWD=%ROOT:\=/%"
+> "%ARGS_FILE%" echo -cp "%ROOT_FWD%/target/classes;\
+>> "%ARGS_FILE%" type "%CP_FILE%"
+>> "%ARGS_FILE%" echo "
 
-java %ADD_OPENS% %JAVA_OPTS% -cp "target\classes;%CP%" com.trending.gold.TrendingToGold %* %EXTRA%
+if not defined JAVA_OPTS set "JAVA_OPTS=-Xmx4g"
+java %JAVA_OPTS% --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED "@%ARGS_FILE%" %MAIN% %DEFAULTS% %*
 exit /b %ERRORLEVEL%

@@ -92,7 +92,7 @@ final class DeltaTableLog implements TableLog {
     }
     List<String> files = new ArrayList<>();
     forEachLiveFile(snapshot, scanFile ->
-        files.add(InternalScanFileUtils.getAddFileStatus(scanFile).getPath()));
+        files.add(fileUri(InternalScanFileUtils.getAddFileStatus(scanFile).getPath())));
     files.sort(null);
     return files;
   }
@@ -195,6 +195,14 @@ final class DeltaTableLog implements TableLog {
     }
   }
 
+  /**
+   * A file as Kernel names it, a Hadoop path string ({@code file:/data/lake house/…}, unescaped),
+   * as the URI every {@link TableLog} hands out ({@code file:/data/lake%20house/…}).
+   */
+  private static String fileUri(String kernelPath) {
+    return new org.apache.hadoop.fs.Path(kernelPath).toUri().toString();
+  }
+
   private Snapshot snapshot() {
     try {
       return io.delta.kernel.Table.forPath(ENGINE, table.dir()).getLatestSnapshot(ENGINE);
@@ -225,7 +233,9 @@ final class DeltaTableLog implements TableLog {
     for (String file : files) {
       Path local = Path.of(URI.create(file));
       try {
-        statuses.add(new DataFileStatus(file, Files.size(local),
+        // Kernel wants a Hadoop path string (file:/data/lake house/…), which it parses and makes
+        // relative to the table; given the URI, it would escape its escapes (lake%2520house).
+        statuses.add(new DataFileStatus(CommittedFiles.hadoopPath(file).toString(), Files.size(local),
             Files.getLastModifiedTime(local).toMillis(), Optional.empty()));
       } catch (IOException e) {
         throw new UncheckedIOException("Cannot commit " + file, e);

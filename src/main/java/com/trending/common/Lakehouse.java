@@ -1,9 +1,17 @@
 package com.trending.common;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * The lakehouse layout of the data contract: one place that knows every table's folder, format
@@ -78,6 +86,64 @@ public final class Lakehouse {
   }
 
   /**
+   * {@code _checkpoints/<job>/<name>} for a name the job does not choose, such as a Kafka consumer
+   * group ({@code KAFKA_GROUP_ID} may hold any character: {@code ../../etc}, {@code a/b}, {@code
+   * C:\x}, nothing at all). {@code name} becomes one folder name (see {@link #folderName}), so the
+   * result is always a child of {@code _checkpoints/<job>}, and two names never share a folder.
+   *
+   * @throws IllegalArgumentException if {@code name} is not valid Unicode (a lone surrogate)
+   */
+  public Path checkpoints(String job, String name) {
+    return checkpoints(job).resolve(folderName(name));
+  }
+
+  private static final Pattern WINDOWS_DEVICE =
+      Pattern.compile("(?i)(con|prn|aux|nul|com[0-9]|lpt[0-9])(\\..*)?");
+
+  /**
+   * {@code name} as a single folder name that every file system accepts: each UTF-8 byte of a
+   * character outside {@code [A-Za-z0-9._-]} is written {@code %XX}, and so is a {@code .} at either
+   * end ({@code .} and {@code ..}, hidden names; Windows drops a trailing dot) and the first letter of
+   * a Windows device name ({@code nul}, {@code com1.x}). Ordinary names ({@code kafka-to-silver},
+   * {@code my_group.v2}) stay as they are, so their folders do not move; the empty name is {@code %}.
+   * Different names give different folders because {@code %} is always escaped: the folder name
+   * decodes back to the one name it came from. Limit: on a case-insensitive file system (Windows,
+   * macOS) names that differ only in case share a folder, as letters are kept to keep ordinary names'
+   * folders where they are.
+   *
+   * @throws IllegalArgumentException if {@code name} is not valid Unicode (a lone surrogate)
+   */
+  public static String folderName(String name) {
+    if (name.isEmpty()) {
+      return "%";
+    }
+    ByteBuffer utf8;
+    try {
+      utf8 = StandardCharsets.UTF_8.newEncoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .encode(CharBuffer.wrap(name));
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException("Not a valid Unicode name: '" + name + "'", e);
+    }
+    boolean device = WINDOWS_DEVICE.matcher(name).matches();
+    StringBuilder folder = new StringBuilder();
+    int length = utf8.remaining();
+    for (int i = 0; i < length; i++) {
+      int b = utf8.get(i) & 0xff;
+      boolean plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+          || b == '_' || b == '-' || (b == '.' && i > 0 && i < length - 1);
+      if (plain && !(device && i == 0)) {
+        folder.append((char) b);
+      } else {
+        folder.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+            .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+      }
+    }
+    return folder.toString();
+  }
+
+  /**
    * Takes the lakehouse's lock for {@code job}: one ingestion job and one Gold job per lakehouse
    * at a time, whatever their consumer groups or checkpoint folders. Fails with
    * {@link IllegalArgumentException} when another job holds it.
@@ -89,19 +155,28 @@ public final class Lakehouse {
   /**
    * True for a finished data file of the table in {@code tableDir}: a name ending in
    * {@code .parquet}, and nothing on its path below the table starting with {@code .} or {@code _}
-   * (writers' temporary files and folders, logs).
+   * (writers' temporary files and folders, logs). Both {@code /} and {@code \} separate folders,
+   * so Windows paths ({@code C:\data\lake\silver\…}) are classified like POSIX ones, and a file
+   * of {@code /lake/t2} is not taken for one of {@code /lake/t}.
    */
   public static boolean isDataFile(String tableDir, String file) {
-    String root = tableDir.endsWith("/") ? tableDir : tableDir + "/";
-    if (!file.startsWith(root) || !file.endsWith(".parquet")) {
+    List<String> table = names(tableDir);
+    List<String> path = names(file);
+    if (!file.endsWith(".parquet") || path.size() <= table.size()
+        || !path.subList(0, table.size()).equals(table)) {
       return false;
     }
-    for (String part : file.substring(root.length()).split("/")) {
-      if (part.isEmpty() || part.startsWith(".") || part.startsWith("_")) {
+    for (String part : path.subList(table.size(), path.size())) {
+      if (part.startsWith(".") || part.startsWith("_")) {
         return false;
       }
     }
     return true;
+  }
+
+  /** The names of a path's folders and file, whichever separator it uses. */
+  private static List<String> names(String path) {
+    return Arrays.stream(path.split("[/\\\\]")).filter(name -> !name.isEmpty()).toList();
   }
 
   /**

@@ -7,7 +7,8 @@ import java.util.List;
  * into a table's folder is invisible until a commit names it, so a reader never sees a batch that
  * is still being written or that a crash left behind.
  *
- * <p>Files are named by absolute URIs ({@code file:/…}). One writer per table at a time (the
+ * <p>Files are named by absolute URIs ({@code file:/…}, escaped as URIs are: a space is {@code
+ * %20}); readers open them with {@link CommittedFiles}. One writer per table at a time (the
  * lakehouse locks, see {@link LakehouseLock}); a second concurrent commit fails rather than
  * overwrite the first.
  */

@@ -1,5 +1,6 @@
 package com.trending.gold;
 
+import com.trending.common.CommittedFiles;
 import com.trending.common.Schemas;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
@@ -20,12 +21,9 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
@@ -92,7 +90,7 @@ public final class GoldTable {
     }
     List<TrendRow> rows = new ArrayList<>();
     for (String file : table.log().files()) {
-      readFile(new org.apache.hadoop.fs.Path(file), rows);
+      readFile(file, table.toString(), rows);
     }
     return rows;
   }
@@ -190,25 +188,24 @@ public final class GoldTable {
     Path file = dir.resolve(FILE_NAME);
     List<TrendRow> rows = new ArrayList<>();
     if (Files.exists(file)) {
-      readFile(new org.apache.hadoop.fs.Path(file.toUri()), rows);
+      readFile(file.toUri().toString(), dir + " (parquet)", rows);
     }
     return rows;
   }
 
-  private static void readFile(org.apache.hadoop.fs.Path file, List<TrendRow> rows) throws IOException {
-    try (ParquetReader<GenericRecord> reader =
-        AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(file, new Configuration()))
-            .withDataModel(GenericData.get())
-            .build()) {
-      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+  /**
+   * Adds the rows of one file of the table to {@code rows}. A file that cannot be read fails with
+   * an error naming it and the table (see {@link CommittedFiles}): a streaming refresh merges into
+   * the table it reads, so reading it as empty would drop every closed window.
+   */
+  private static void readFile(String file, String table, List<TrendRow> rows) {
+    CommittedFiles.forEachRecord(file, table, new Configuration(), r ->
         rows.add(
             new TrendRow(
                 (Long) r.get("window_ts"),
                 (Integer) r.get("movie_id"),
                 (Long) r.get("views"),
-                (Long) r.get("clicks")));
-      }
-    }
+                (Long) r.get("clicks"))));
   }
 
   /** Deletes temporary files that a crashed rewrite may have left behind. */

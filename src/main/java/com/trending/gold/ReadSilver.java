@@ -1,40 +1,26 @@
 package com.trending.gold;
 
+import com.trending.common.CommittedFiles;
 import com.trending.common.Schemas;
 import com.trending.common.Table;
 import com.trending.common.TableLog;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
-import org.apache.beam.sdk.coders.BooleanCoder;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.io.GenerateSequence;
+import org.apache.beam.sdk.io.Read;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.state.StateSpec;
-import org.apache.beam.sdk.state.StateSpecs;
-import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroReadSupport;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -45,108 +31,57 @@ import org.joda.time.Instant;
  * <p>The files read are those the table's log has committed (see {@link TableLog}), never a
  * listing of its folder: a batch that ingestion is still writing, or that a crash left behind and
  * the restart rolls back, is never counted. Only the two columns needed are read from the files.
+ * Events dated more than {@code futureBound} ahead of the clock when read are dropped and counted
+ * ({@code droppedFutureEvents}), in batch as in streaming: a device with a wrong clock must not
+ * put a window of 2099 at the top of "trending now".
+ *
+ * <p>Batch: every committed file, spread over the workers. Streaming: {@link SilverLogSource},
+ * which follows the log and gives the stream its event-time watermark.
  */
 public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
   private final Table table;
-  private final Duration pollPeriod;
-  private final Duration shortSize;
-  private final Duration shortLateness;
-  private final Duration longSize;
-  private final Duration longLateness;
+  private final Duration futureBound;
+  private final SilverLogSource streaming;
 
-  /** Batch: every complete file of the table, once. */
-  public static ReadSilver once(Table table) {
-    return new ReadSilver(table, null, null, null, null, null);
+  /** Batch: every committed file of the table, once. */
+  public static ReadSilver once(Table table, Duration futureBound) {
+    return new ReadSilver(table, futureBound, null);
   }
 
   /**
-   * Streaming: reads the table's log every {@code pollPeriod} and each newly committed file once. The
-   * window sizes and lateness only serve the count of events that arrive too late for a table.
+   * Streaming: reads the table's log every {@code pollPeriod} and each newly committed file once,
+   * under an event-time watermark. The windows' sizes and lateness serve the counts of events that
+   * arrive too late for a table ({@code droppedLateEvents1h}, {@code droppedLateEvents24h}).
    */
   public static ReadSilver watching(
       Table table,
       Duration pollPeriod,
+      Duration futureBound,
       Duration shortSize,
       Duration shortLateness,
       Duration longSize,
       Duration longLateness) {
-    return new ReadSilver(table, pollPeriod, shortSize, shortLateness, longSize, longLateness);
+    return new ReadSilver(table, futureBound, new SilverLogSource(table, pollPeriod, futureBound,
+        projection(Schemas.avro(table.schemaName())), shortSize, shortLateness, longSize, longLateness));
   }
 
-  private ReadSilver(
-      Table table,
-      Duration pollPeriod,
-      Duration shortSize,
-      Duration shortLateness,
-      Duration longSize,
-      Duration longLateness) {
+  private ReadSilver(Table table, Duration futureBound, SilverLogSource streaming) {
     this.table = table;
-    this.pollPeriod = pollPeriod;
-    this.shortSize = shortSize;
-    this.shortLateness = shortLateness;
-    this.longSize = longSize;
-    this.longLateness = longLateness;
+    this.futureBound = futureBound;
+    this.streaming = streaming;
   }
 
   @Override
   public PCollection<Integer> expand(PBegin begin) {
+    if (streaming != null) {
+      return begin.apply("FollowTableLog", Read.from(streaming));
+    }
     Schema projection = projection(Schemas.avro(table.schemaName()));
-    PCollection<String> newFiles;
-    if (pollPeriod == null) {
-      newFiles = begin.apply("CommittedFiles", Create.of(table.log().files()).withCoder(StringUtf8Coder.of()));
-    } else {
-      // A legacy unbounded ticker, a read of the log and a ValueState: a shape the Spark runner
-      // runs in streaming (it rejects Beam's continuous matching, a splittable DoFn).
-      newFiles =
-          begin
-              .apply("Tick", GenerateSequence.from(0).withRate(1, pollPeriod))
-              .apply("ReadTableLog", ParDo.of(new CommittedFilesFn(table)))
-              .apply("KeyByPath", WithKeys.of((String file) -> file).withKeyType(TypeDescriptors.strings()))
-              .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()))
-              .apply("PassEachFileOnce", ParDo.of(new PassOnceFn()));
-    }
-    return newFiles
+    return begin
+        .apply("CommittedFiles", Create.of(table.log().files()).withCoder(StringUtf8Coder.of()))
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
-        .apply(
-            "ReadEvents",
-            ParDo.of(new ReadEventsFn(projection.toString(), shortSize, shortLateness, longSize, longLateness)))
+        .apply("ReadEvents", ParDo.of(new ReadEventsFn(table.toString(), projection.toString(), futureBound)))
         .setCoder(VarIntCoder.of());
-  }
-
-  /** On each tick, every file the table's log has committed so far. */
-  static class CommittedFilesFn extends DoFn<Long, String> {
-    private final Table table;
-    private final Counter files = Metrics.counter(ReadSilver.class, "silverFilesListed");
-
-    CommittedFilesFn(Table table) {
-      this.table = table;
-    }
-
-    @ProcessElement
-    public void process(OutputReceiver<String> out) {
-      List<String> committed = table.log().files();
-      files.inc(committed.size());
-      committed.forEach(out::output);
-    }
-  }
-
-  /** Passes the first sighting of each file and drops later ones (committed files never change). */
-  static class PassOnceFn extends DoFn<KV<String, String>, String> {
-    @StateId("seen")
-    private final StateSpec<ValueState<Boolean>> seenSpec = StateSpecs.value(BooleanCoder.of());
-    private final Counter files = Metrics.counter(ReadSilver.class, "silverFilesRead");
-
-    @ProcessElement
-    public void process(
-        @Element KV<String, String> file,
-        @StateId("seen") ValueState<Boolean> seen,
-        OutputReceiver<String> out) {
-      if (seen.read() == null) {
-        seen.write(true);
-        files.inc();
-        out.output(file.getValue());
-      }
-    }
   }
 
   /** The Silver schema cut down to the two columns the trending computation uses. */
@@ -160,28 +95,22 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
   }
 
   /**
-   * Reads the two needed columns of one Parquet file with {@link AvroParquetReader} and emits each
-   * event's movie id with its event time as timestamp. A plain DoFn: it runs on every runner, in
-   * batch and in streaming (the Spark runner rejects splittable reads in streaming).
+   * Reads the two needed columns of one committed Parquet file and emits each event's movie id with
+   * its event time as timestamp. A committed file that cannot be read fails the run with an error
+   * naming it (see {@link CommittedFiles}): its events cannot be left out of Gold silently.
    */
   static class ReadEventsFn extends DoFn<String, Integer> {
+    private final String table;
     private final String projectionJson;
-    private final Duration shortSize;
-    private final Duration shortLateness;
-    private final Duration longSize;
-    private final Duration longLateness;
+    private final Duration futureBound;
     private final Counter events = Metrics.counter(ReadSilver.class, "silverEventsRead");
-    private final Counter tooLateShort = Metrics.counter(ReadSilver.class, "droppedLateEvents1h");
-    private final Counter tooLateLong = Metrics.counter(ReadSilver.class, "droppedLateEvents24h");
+    private final Counter future = Metrics.counter(ReadSilver.class, "droppedFutureEvents");
     private transient Configuration conf;
 
-    ReadEventsFn(
-        String projectionJson, Duration shortSize, Duration shortLateness, Duration longSize, Duration longLateness) {
+    ReadEventsFn(String table, String projectionJson, Duration futureBound) {
+      this.table = table;
       this.projectionJson = projectionJson;
-      this.shortSize = shortSize;
-      this.shortLateness = shortLateness;
-      this.longSize = longSize;
-      this.longLateness = longLateness;
+      this.futureBound = futureBound;
     }
 
     @Setup
@@ -191,44 +120,25 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
     }
 
     @ProcessElement
-    public void process(
-        @Element String file, @Timestamp Instant listedAt, OutputReceiver<Integer> out)
-        throws IOException {
-      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
-      long n = 0;
-      // Streaming: files are stamped with the time they were listed, which the watermark follows.
-      // An event whose last window ended longer ago than the table's lateness will be dropped
-      // by the window; count it here, where its event time and the listing time are both known.
-      boolean countLate = shortSize != null && listedAt.isAfter(BoundedWindow.TIMESTAMP_MIN_VALUE);
-      long shortLimit = countLate ? listedAt.getMillis() - shortLateness.getMillis() - shortSize.getMillis() : 0;
-      long longLimit = countLate ? listedAt.getMillis() - longLateness.getMillis() - longSize.getMillis() : 0;
-      try (ParquetReader<GenericRecord> reader =
-          AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(path, conf))
-              .withDataModel(GenericData.get())
-              .withConf(conf)
-              .build()) {
-        for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-          Instant ts = eventTime(r.get("event_ts"));
-          if (countLate) {
-            // The last window containing ts ends at most one window size after ts.
-            if (ts.getMillis() < shortLimit) {
-              tooLateShort.inc();
-            }
-            if (ts.getMillis() < longLimit) {
-              tooLateLong.inc();
-            }
-          }
+    public void process(@Element String file, OutputReceiver<Integer> out) {
+      long futureLimit = System.currentTimeMillis() + futureBound.getMillis();
+      long[] n = {0};
+      CommittedFiles.forEachRecord(file, table, conf, r -> {
+        Instant ts = eventTime(r.get("event_ts"));
+        n[0]++;
+        if (ts.getMillis() > futureLimit) {
+          future.inc();
+        } else {
           out.outputWithTimestamp((Integer) r.get("movie_id"), ts);
-          n++;
         }
-      }
-      events.inc(n);
+      });
+      events.inc(n[0]);
     }
 
     @Override
-    public org.joda.time.Duration getAllowedTimestampSkew() {
-      // Files found while streaming carry processing time; their events are older.
-      return org.joda.time.Duration.millis(Long.MAX_VALUE);
+    @SuppressWarnings("deprecation")
+    public Duration getAllowedTimestampSkew() {
+      return Duration.millis(Long.MAX_VALUE); // files carry no time of their own; events do
     }
   }
 

@@ -79,11 +79,6 @@ public class TrendingToGold {
       more.add("--batchIntervalMillis="
           + Math.max(MIN_SPARK_BATCH_MILLIS, 1000L * options.getTriggerPeriodSeconds()));
     }
-    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--readTimePercentage"))) {
-      // The only unbounded sources are the Silver listing tickers: reading them for Spark's
-      // default 10% of each micro-batch only adds that much to every batch.
-      more.add("--readTimePercentage=0.01");
-    }
     if (Arrays.stream(args).noneMatch(a -> a.startsWith("--checkpointDir"))) {
       more.add("--checkpointDir=" + Lakehouse.at(options.getLakehousePath()).checkpoints("trending-to-gold"));
     }
@@ -218,12 +213,14 @@ public class TrendingToGold {
 
   private static ReadSilver readSilver(
       Lakehouse lakehouse, String table, Duration poll, TrendingToGoldOptions o) {
+    Duration futureBound = Duration.standardMinutes(o.getMaxFutureMinutes());
     if (poll == null) {
-      return ReadSilver.once(lakehouse.silver(table));
+      return ReadSilver.once(lakehouse.silver(table), futureBound);
     }
     return ReadSilver.watching(
         lakehouse.silver(table),
         poll,
+        futureBound,
         Duration.standardMinutes(o.getShortWindowMinutes()),
         Duration.standardMinutes(o.getShortAllowedLatenessMinutes()),
         Duration.standardMinutes(o.getLongWindowMinutes()),

@@ -44,7 +44,16 @@ public interface TrendingToGoldOptions extends LakehouseOptions, StreamingOption
 
   void setTriggerPeriodSeconds(Integer value);
 
-  @Description("Streaming: how often Silver is listed for new files, in seconds.")
+  @Description(
+      "Events dated more than this many minutes ahead of the clock when read are dropped (and"
+          + " counted as droppedFutureEvents): a device with a wrong clock must not hold window"
+          + " state until that date nor move the event-time watermark.")
+  @Default.Integer(24 * 60)
+  Integer getMaxFutureMinutes();
+
+  void setMaxFutureMinutes(Integer value);
+
+  @Description("Streaming: how often the Silver tables' logs are read for new files, in seconds.")
   @Default.Integer(5)
   Integer getSilverPollSeconds();
 

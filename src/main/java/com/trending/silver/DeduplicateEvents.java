@@ -1,6 +1,6 @@
 package com.trending.silver;
 
-import java.io.IOException;
+import com.trending.common.CommittedFiles;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,10 +33,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroReadSupport;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -111,7 +108,11 @@ public class DeduplicateEvents
         .setCoder(AvroCoder.of(rowSchema));
   }
 
-  /** Reads the {@code event_id} column of one Parquet file, if it lies in a partition of the input. */
+  /**
+   * Reads the {@code event_id} column of one committed Parquet file, if it lies in a partition of
+   * the input. A committed file that cannot be read fails the batch with an error naming it (see
+   * {@link CommittedFiles}): without its ids, its events would be written to Silver a second time.
+   */
   static class ReadEventIdsFn extends DoFn<String, KV<Integer, String>> {
     private static final Schema EVENT_ID_ONLY =
         new Schema.Parser()
@@ -131,9 +132,9 @@ public class DeduplicateEvents
 
     @ProcessElement
     public void processElement(
-        @Element String file, OutputReceiver<KV<Integer, String>> out, ProcessContext context)
-        throws IOException {
-      String folder = new org.apache.hadoop.fs.Path(file).getParent().getName();
+        @Element String file, OutputReceiver<KV<Integer, String>> out, ProcessContext context) {
+      org.apache.hadoop.fs.Path path = CommittedFiles.hadoopPath(file);
+      String folder = path.getParent().getName();
       if (!context.sideInput(partitions).contains(folder)) {
         filesSkipped.inc();
         return;
@@ -141,16 +142,11 @@ public class DeduplicateEvents
       filesRead.inc();
       Configuration conf = new Configuration();
       AvroReadSupport.setRequestedProjection(conf, EVENT_ID_ONLY);
-      try (ParquetReader<GenericRecord> reader =
-          AvroParquetReader.<GenericRecord>builder(
-                  HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file), conf))
-              .withConf(conf)
-              .build()) {
-        for (GenericRecord row = reader.read(); row != null; row = reader.read()) {
-          String id = row.get("event_id").toString();
-          out.output(KV.of(bucketOf(id, buckets), id));
-        }
-      }
+      String table = CommittedFiles.describe(path.getParent().getParent().toUri().toString());
+      CommittedFiles.forEachRecord(file, table, conf, row -> {
+        String id = row.get("event_id").toString();
+        out.output(KV.of(bucketOf(id, buckets), id));
+      });
     }
   }
 

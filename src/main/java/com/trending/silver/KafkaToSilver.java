@@ -126,7 +126,7 @@ public final class KafkaToSilver {
   static Path checkpointDir(KafkaToSilverOptions options, Lakehouse lakehouse) {
     String dir = options.getOffsetsDir();
     if (dir == null || dir.isBlank()) {
-      return lakehouse.checkpoints(JOB).resolve(options.getConsumerGroup());
+      return lakehouse.checkpoints(JOB, options.getConsumerGroup());
     }
     if (dir.startsWith("file:")) {
       return Path.of(java.net.URI.create(dir));

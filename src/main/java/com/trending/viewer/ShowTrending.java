@@ -2,13 +2,14 @@ package com.trending.viewer;
 
 import com.trending.gold.GoldTable;
 import com.trending.gold.TrendRow;
+import com.trending.common.CommittedFiles;
 import com.trending.common.Lakehouse;
 import com.trending.common.LakehouseOptions;
 import com.trending.common.StorageFormat;
+import com.trending.common.Table;
 import com.trending.silver.DeadLetterReason;
 import com.trending.silver.KafkaToSilver;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,14 +20,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroReadSupport;
-import org.apache.parquet.hadoop.ParquetFileReader;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.metadata.BlockMetaData;
-import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /**
  * Prints what the lakehouse holds: Silver row counts, dead letters by reason, and the top movies of
@@ -82,6 +77,20 @@ public final class ShowTrending {
       System.err.println("show-trending: no lakehouse at " + lakehouse.root() + " (set LAKEHOUSE_PATH)");
       System.exit(2);
     }
+    try {
+      show(lakehouse, top, chart, current);
+    } catch (IllegalStateException e) {
+      // A table whose log names a file that cannot be read (see CommittedFiles): say which, no trace.
+      System.err.println("show-trending: " + e.getMessage());
+      System.exit(1);
+    }
+  }
+
+  /**
+   * Prints the view of {@code lakehouse} (see the class comment). Fails with an {@link
+   * IllegalStateException} naming the file when a table's log names a file that cannot be read.
+   */
+  public static void show(Lakehouse lakehouse, int top, Path chart, boolean current) throws IOException {
     System.out.println("Lakehouse " + lakehouse.root());
     printSilver(lakehouse);
     // The 24-hour table also holds windows that end up to 23 hours after the last event; show the
@@ -123,16 +132,18 @@ public final class ShowTrending {
     System.out.println();
     Map<String, Long> reasons = new TreeMap<>();
     for (String topic : KafkaToSilver.TOPICS) {
-      List<String> files = lakehouse.silver(topic).log().files();
+      Table silver = lakehouse.silver(topic);
+      List<String> files = silver.log().files();
       long rows = 0;
       for (String file : files) {
-        rows += rowCount(file);
+        rows += CommittedFiles.rowCount(file, silver.toString());
       }
-      long dates = files.stream().map(f -> Path.of(URI.create(f)).getParent().getFileName().toString())
+      long dates = files.stream().map(f -> CommittedFiles.localPath(f).getParent().getFileName().toString())
           .distinct().count();
       System.out.printf("  silver/%-15s %,12d rows over %d event_date(s)%n", topic, rows, dates);
-      for (String file : lakehouse.deadLetters(topic).log().files()) {
-        for (String reason : column(file, "error_reason")) {
+      Table deadLetters = lakehouse.deadLetters(topic);
+      for (String file : deadLetters.log().files()) {
+        for (String reason : column(file, deadLetters.toString(), "error_reason")) {
           reasons.merge(reason, 1L, Long::sum);
         }
       }
@@ -166,25 +177,13 @@ public final class ShowTrending {
     return latest;
   }
 
-  private static long rowCount(String file) throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(
-        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file), new Configuration()))) {
-      return reader.getFooter().getBlocks().stream().mapToLong(BlockMetaData::getRowCount).sum();
-    }
-  }
-
-  private static List<String> column(String file, String name) throws IOException {
+  private static List<String> column(String file, String table, String name) {
     Schema projection = new Schema.Parser().parse(
         "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"" + name + "\",\"type\":\"string\"}]}");
     Configuration conf = new Configuration();
     AvroReadSupport.setRequestedProjection(conf, projection);
     List<String> values = new ArrayList<>();
-    try (ParquetReader<GenericRecord> reader = AvroParquetReader.<GenericRecord>builder(
-        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file), conf)).withConf(conf).build()) {
-      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-        values.add(r.get(name).toString());
-      }
-    }
+    CommittedFiles.forEachRecord(file, table, conf, r -> values.add(r.get(name).toString()));
     return values;
   }
 }

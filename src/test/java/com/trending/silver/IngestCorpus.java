@@ -222,12 +222,8 @@ final class IngestCorpus {
         + " on disk hold %,d%n", lakehouse.format(), readTotal, onDiskTotal);
   }
 
-  private static long rowCount(String file) throws java.io.IOException {
-    try (org.apache.parquet.hadoop.ParquetFileReader reader = org.apache.parquet.hadoop.ParquetFileReader.open(
-        org.apache.parquet.hadoop.util.HadoopInputFile.fromPath(
-            new org.apache.hadoop.fs.Path(file), new org.apache.hadoop.conf.Configuration()))) {
-      return reader.getRecordCount();
-    }
+  private static long rowCount(String file) {
+    return com.trending.common.CommittedFiles.rowCount(file, file);
   }
 
   /**

@@ -37,7 +37,20 @@ public final class SparkSql {
   public static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> read(Table table) {
     return table.format() == StorageFormat.DELTA
         ? session().read().format("delta").load(table.dir())
-        : session().read().parquet(table.dir());
+        : session().read().parquet(readerPath(table));
+  }
+
+  /**
+   * The path a Spark reader gives for {@code table}, as the README tells users. Spark takes
+   * {@code * ? [ ] { } \} in a Parquet folder's path for a glob pattern when it lists the folder,
+   * that is when the folder has no {@code _spark_metadata} log (a Gold table): there each of them
+   * is escaped with a backslash. A folder with the log (Silver, dead letters) and a Delta table are
+   * given as they are: Spark looks for their logs under the literal path.
+   */
+  public static String readerPath(Table table) {
+    boolean listed = table.format() == StorageFormat.PARQUET
+        && !java.nio.file.Files.isDirectory(table.path().resolve("_spark_metadata"));
+    return listed ? table.dir().replaceAll("[\\\\*?\\[\\]{}]", "\\\\$0") : table.dir();
   }
 
   /** Pipeline arguments that run Beam on this JVM's Spark context. */

@@ -1,6 +1,7 @@
 package com.trending.gold;
 
 import com.trending.gold.ReferenceModel.Event;
+import com.trending.bench.NativeSparkGold;
 import com.trending.common.Lakehouse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,8 +20,10 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 /**
  * Times a batch recompute of Gold, sliced ({@link ComputeTrending}) against naive
  * ({@link NaiveTrending}), on the Direct runner and on the Spark runner, over generated Silver
- * data. Run by {@code scripts/bench-gold.sh}; arguments {@code --events=N --hours=H --movies=M
- * --clickShare=F --dir=PATH --runners=direct,spark --sparkMaster=local[2]}.
+ * data, and against what a team would write instead: a plain Spark SQL job
+ * ({@link NativeSparkGold}), run first in the same JVM, whose rows must equal the pipeline's. Run by
+ * {@code scripts/bench-gold.sh}; arguments {@code --events=N --hours=H --movies=M --clickShare=F
+ * --dir=PATH --runners=native,direct,spark --sparkMaster=local[2]}.
  */
 public final class GoldBenchmark {
   public static void main(String[] args) throws Exception {
@@ -30,7 +33,7 @@ public final class GoldBenchmark {
     a.put("movies", "5000");
     a.put("clickShare", "0.25");
     a.put("dir", "target/bench-lakehouse");
-    a.put("runners", "direct,spark");
+    a.put("runners", "native,direct,spark");
     a.put("sparkMaster", "local[2]");
     a.put("seed", "1");
     for (String arg : args) {
@@ -46,7 +49,16 @@ public final class GoldBenchmark {
     long totalEvents = generateIfNeeded(lakehouse, a, events);
 
     List<String> lines = new ArrayList<>();
+    NativeSparkGold.Result reference = null;
+    if (a.get("runners").contains("native")) {
+      reference = NativeSparkGold.run(root.toString(), root.resolve("_native").toString(), a.get("sparkMaster"));
+      lines.add(String.format(Locale.ROOT, "%-24s %7.1f s %9.0f events/s (Spark SQL window(), full outer join)",
+          "native spark " + a.get("sparkMaster"), reference.seconds(), totalEvents / reference.seconds()));
+    }
     for (String runner : a.get("runners").split(",")) {
+      if (runner.equals("native")) {
+        continue;
+      }
       List<String> runnerArgs = new ArrayList<>();
       runnerArgs.add("--lakehousePath=" + root);
       runnerArgs.add("--streaming=false");
@@ -70,6 +82,11 @@ public final class GoldBenchmark {
               "%-24s sliced %7.1f s %9.0f events/s | naive %7.1f s %9.0f events/s | sliced/naive speed %.2fx | same Gold rows: %s (%d rows 24h)",
               runner.equals("spark") ? "spark " + a.get("sparkMaster") : "direct",
               sliced, totalEvents / sliced, naive, totalEvents / naive, naive / sliced, same, sliced24h.size()));
+      if (reference != null) {
+        lines.add(String.format(Locale.ROOT, "%-24s sliced vs native Spark SQL: %.2fx as fast | rows equal to native: 1h %s, 24h %s",
+            "", reference.seconds() / sliced, reference.oneHour().equals(sliced1h),
+            reference.twentyFourHours().equals(sliced24h)));
+      }
     }
     System.out.println();
     System.out.printf(Locale.ROOT, "Gold batch recompute over %,d Silver events (%s h, %s movies, Zipf)%n", totalEvents, a.get("hours"), a.get("movies"));

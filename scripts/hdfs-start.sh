@@ -32,34 +32,7 @@ source "$SCRIPT_DIR/lib/java-opens.sh"
 START_TIMEOUT="${HDFS_START_TIMEOUT:-120}"
 HEAP_OPTS="${HDFS_HEAP_OPTS:--Xms64m -Xmx512m}"
 
-# --- 1. jars (once) --------------------------------------------------------------------------
-ensure_jars() {
-  local pom="$HDFS_SCRIPTS_DIR/pom.xml" marker="$LIB_DIR/.copied" want
-  want="hadoop $HADOOP_VERSION pom $(sha256sum "$pom" | cut -d' ' -f1)"
-  if [[ -f "$marker" && "$(cat "$marker")" == "$want" ]]; then
-    return 0
-  fi
-  mkdir -p "$(dirname "$LIB_DIR")"
-  # Serialise concurrent first runs (e.g. parallel tests) on the same lib folder.
-  exec 8>"$(dirname "$LIB_DIR")/.lib.lock"
-  flock 8
-  if [[ ! -f "$marker" || "$(cat "$marker")" != "$want" ]]; then
-    log "copying Hadoop $HADOOP_VERSION (minicluster) jars from Maven into $LIB_DIR (once) ..."
-    rm -rf "$LIB_DIR"
-    # Maven's output goes to a file: this script's own output must end with the lines below.
-    local mvn_log
-    mvn_log="$(dirname "$LIB_DIR")/copy-jars.log"
-    if ! "${MVN:-mvn}" -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies \
-        -DoutputDirectory="$LIB_DIR" > "$mvn_log" 2>&1; then
-      cat "$mvn_log" >&2
-      die "could not fetch the Hadoop jars with Maven (log: $mvn_log)"
-    fi
-    echo "$want" > "$marker"
-    log "$(find "$LIB_DIR" -name '*.jar' | wc -l) jars in $LIB_DIR"
-  fi
-  flock -u 8
-  exec 8>&-
-}
+# --- 1. jars (once): ensure_jars (scripts/lib/service.sh), called in main --------------------
 
 # --- 2. start + wait -------------------------------------------------------------------------
 fail_with_log() {
@@ -125,7 +98,7 @@ check_answers() {
 }
 
 # --- main -----------------------------------------------------------------------------------
-ensure_jars
+ensure_jars Hadoop "$HADOOP_VERSION" "$HDFS_SCRIPTS_DIR/pom.xml" "(minicluster)"
 
 started=$SECONDS
 if pid="$(hdfs_pid)"; then

@@ -12,43 +12,13 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 # shellcheck source=hdfs/env.sh
 source "$SCRIPT_DIR/hdfs/env.sh"
 
-PURGE=false
-for arg in "$@"; do
-  case "$arg" in
-    --purge) PURGE=true ;;
-    -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $arg (only --purge is supported)" ;;
-  esac
-done
+parse_stop_args 2,7 "$@"
 
 STOP_TIMEOUT="${HDFS_STOP_TIMEOUT:-20}"
 
-if pid="$(hdfs_pid)"; then
-  log "stopping HDFS pid $pid ($NAMENODE_URI, state in $STATE_DIR)"
-  kill -TERM "$pid" 2>/dev/null || true
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  while is_our_hdfs "$pid" && (( SECONDS < deadline )); do
-    sleep 0.5
-  done
-  if is_our_hdfs "$pid"; then
-    log "still alive after ${STOP_TIMEOUT}s, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    while is_our_hdfs "$pid"; do sleep 0.2; done
-  fi
-  log "HDFS stopped"
-else
-  log "no HDFS running for $NAMENODE_URI (state in $STATE_DIR)"
-fi
+stop_service HDFS "$NAMENODE_URI" hdfs_pid is_our_hdfs "$STOP_TIMEOUT" 0.5
 rm -f "$PID_FILE" "$READY_FILE"
 
 if $PURGE; then
-  if [[ -d "$STATE_DIR" ]]; then
-    # Guard against deleting something that is not an HDFS state folder.
-    [[ -d "$DFS_DIR" || -f "$LOG_FILE" || -z "$(ls -A "$STATE_DIR")" ]] \
-      || die "refusing to purge $STATE_DIR: it does not look like an HDFS state folder"
-    rm -rf -- "$STATE_DIR"
-    log "purged $STATE_DIR"
-  else
-    log "nothing to purge ($STATE_DIR does not exist)"
-  fi
+  purge_state_dir "an HDFS" looks_like_hdfs_state
 fi

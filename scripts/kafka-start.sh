@@ -55,38 +55,9 @@ TOPICS=(
   "events_ratings 3 $((30 * 24 * 3600 * 1000))"
 )
 
-# --- 1. broker jars (once) -----------------------------------------------------------------
-ensure_jars() {
-  local pom="$KAFKA_SCRIPTS_DIR/pom.xml" marker="$LIB_DIR/.copied" want
-  want="kafka $KAFKA_VERSION pom $(sha256sum "$pom" | cut -d' ' -f1)"
-  if [[ -f "$marker" && "$(cat "$marker")" == "$want" ]]; then
-    return 0
-  fi
-  mkdir -p "$(dirname "$LIB_DIR")"
-  # Serialise concurrent first runs (e.g. parallel tests) on the same lib folder.
-  exec 8>"$(dirname "$LIB_DIR")/.lib.lock"
-  flock 8
-  if [[ ! -f "$marker" || "$(cat "$marker")" != "$want" ]]; then
-    log "copying Kafka $KAFKA_VERSION jars from Maven into $LIB_DIR (once) ..."
-    rm -rf "$LIB_DIR"
-    "${MVN:-mvn}" -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies -DoutputDirectory="$LIB_DIR" \
-      || die "could not fetch the Kafka jars with Maven"
-    echo "$want" > "$marker"
-    log "$(find "$LIB_DIR" -name '*.jar' | wc -l) jars in $LIB_DIR"
-  fi
-  flock -u 8
-  exec 8>&-
-}
+# --- 1. broker jars (once): ensure_jars (scripts/lib/service.sh), called in main -----------
 
 # --- 2. sasl_ssl: passwords, certificates, users (once) -----------------------------------
-
-# Writes stdin to file $1 with mode 600 (atomically: a reader never sees half a file).
-write_private() {
-  local file="$1"
-  ( umask 077; cat > "$file.tmp" )
-  chmod 600 "$file.tmp"
-  mv -f "$file.tmp" "$file"
-}
 
 # Copies stdin to stdout with every "password=..." value hidden (tool error messages).
 redact() {
@@ -440,7 +411,7 @@ ensure_topics() {
 }
 
 # --- main -----------------------------------------------------------------------------------
-ensure_jars
+ensure_jars Kafka "$KAFKA_VERSION" "$KAFKA_SCRIPTS_DIR/pom.xml" "" inherit
 check_security_mode
 if [[ "$SECURITY" == sasl_ssl ]]; then
   mkdir -p "$STATE_DIR"

@@ -14,43 +14,13 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 # shellcheck source=kafka/env.sh
 source "$SCRIPT_DIR/kafka/env.sh"
 
-PURGE=false
-for arg in "$@"; do
-  case "$arg" in
-    --purge) PURGE=true ;;
-    -h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
-    *) die "unknown argument: $arg (only --purge is supported)" ;;
-  esac
-done
+parse_stop_args 2,9 "$@"
 
 STOP_TIMEOUT="${KAFKA_STOP_TIMEOUT:-20}"
 
-if pid="$(broker_pid)"; then
-  log "stopping broker pid $pid ($BOOTSTRAP, state in $STATE_DIR)"
-  kill -TERM "$pid" 2>/dev/null || true
-  deadline=$((SECONDS + STOP_TIMEOUT))
-  while is_our_broker "$pid" && (( SECONDS < deadline )); do
-    sleep 0.5
-  done
-  if is_our_broker "$pid"; then
-    log "still alive after ${STOP_TIMEOUT}s, sending SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-    while is_our_broker "$pid"; do sleep 0.2; done
-  fi
-  log "broker stopped"
-else
-  log "no broker running for $BOOTSTRAP (state in $STATE_DIR)"
-fi
+stop_service broker "$BOOTSTRAP" broker_pid is_our_broker "$STOP_TIMEOUT" 0.5
 rm -f "$PID_FILE"
 
 if $PURGE; then
-  if [[ -d "$STATE_DIR" ]]; then
-    # Guard against deleting something that is not a broker state folder.
-    [[ -f "$SERVER_PROPERTIES" || -d "$DATA_DIR" || -f "$LOG_FILE" || -z "$(ls -A "$STATE_DIR")" ]] \
-      || die "refusing to purge $STATE_DIR: it does not look like a broker state folder"
-    rm -rf -- "$STATE_DIR"
-    log "purged $STATE_DIR"
-  else
-    log "nothing to purge ($STATE_DIR does not exist)"
-  fi
+  purge_state_dir "a broker" looks_like_broker_state
 fi

@@ -36,44 +36,9 @@ source "$SCRIPT_DIR/s3/env.sh"
 START_TIMEOUT="${S3_START_TIMEOUT:-60}"
 HEAP_OPTS="${S3_HEAP_OPTS:--Xms64m -Xmx512m}"
 
-# --- 1. jars (once) --------------------------------------------------------------------------
-ensure_jars() {
-  local pom="$S3_SCRIPTS_DIR/pom.xml" marker="$LIB_DIR/.copied" want
-  want="s3proxy $S3PROXY_VERSION pom $(sha256sum "$pom" | cut -d' ' -f1)"
-  if [[ -f "$marker" && "$(cat "$marker")" == "$want" ]]; then
-    return 0
-  fi
-  mkdir -p "$(dirname "$LIB_DIR")"
-  # Serialise concurrent first runs (e.g. parallel tests) on the same lib folder.
-  exec 8>"$(dirname "$LIB_DIR")/.lib.lock"
-  flock 8
-  if [[ ! -f "$marker" || "$(cat "$marker")" != "$want" ]]; then
-    log "copying S3Proxy $S3PROXY_VERSION jars from Maven into $LIB_DIR (once) ..."
-    rm -rf "$LIB_DIR"
-    # Maven's output goes to a file: this script's own output must end with the lines below.
-    local mvn_log
-    mvn_log="$(dirname "$LIB_DIR")/copy-jars.log"
-    if ! "${MVN:-mvn}" -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies \
-        -DoutputDirectory="$LIB_DIR" > "$mvn_log" 2>&1; then
-      cat "$mvn_log" >&2
-      die "could not fetch the S3Proxy jars with Maven (log: $mvn_log)"
-    fi
-    echo "$want" > "$marker"
-    log "$(find "$LIB_DIR" -name '*.jar' | wc -l) jars in $LIB_DIR"
-  fi
-  flock -u 8
-  exec 8>&-
-}
+# --- 1. jars (once): ensure_jars (scripts/lib/service.sh), called in main --------------------
 
 # --- 2. credentials (once) -------------------------------------------------------------------
-
-# Writes stdin to file $1 with mode 600 (atomically: a reader never sees half a file).
-write_private() {
-  local file="$1"
-  ( umask 077; cat > "$file.tmp" )
-  chmod 600 "$file.tmp"
-  mv -f "$file.tmp" "$file"
-}
 
 random_hex() {
   od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'
@@ -188,7 +153,7 @@ check_and_make_bucket() {
 }
 
 # --- main -----------------------------------------------------------------------------------
-ensure_jars
+ensure_jars S3Proxy "$S3PROXY_VERSION" "$S3_SCRIPTS_DIR/pom.xml"
 mkdir -p "$STATE_DIR"
 load_credentials
 

@@ -19,8 +19,8 @@ HDFS_SCRIPTS_DIR="$SCRIPT_DIR/hdfs"
 HDFS_HOST=127.0.0.1
 LAKEHOUSE_DIR=/lakehouse   # made by the HDFS JVM at every start
 
-log() { echo "[$(basename "$0" .sh)] $*"; }
-die() { echo "[$(basename "$0" .sh)] ERROR: $*" >&2; exit 1; }
+# shellcheck source=../lib/service.sh
+source "$SCRIPT_DIR/lib/service.sh"   # log, die, JAVA, ensure_jars, service_pid, stop_service...
 
 HDFS_PORT="${HDFS_PORT:-9000}"
 [[ "$HDFS_PORT" =~ ^[0-9]+$ ]] && (( HDFS_PORT > 0 && HDFS_PORT < 65536 )) \
@@ -31,45 +31,31 @@ HTTP_PORT="${HDFS_HTTP_PORT:-0}"
 NAMENODE_URI="hdfs://$HDFS_HOST:$HDFS_PORT"
 
 # --- folders -----------------------------------------------------------------------------
-STATE_DIR="${HDFS_STATE_DIR:-$REPO_ROOT/.local/hdfs/$HDFS_PORT}"
-[[ "$STATE_DIR" == /* ]] || STATE_DIR="$PWD/$STATE_DIR"   # absolute: it is on the JVM's command line
-STATE_DIR="${STATE_DIR%/}"
+STATE_DIR="$(absolute_dir "${HDFS_STATE_DIR:-$REPO_ROOT/.local/hdfs/$HDFS_PORT}")"
 LIB_DIR="${HDFS_LIB_DIR:-$REPO_ROOT/.local/hdfs/lib}"
 PID_FILE="$STATE_DIR/hdfs.pid"
 LOG_FILE="$STATE_DIR/hdfs.log"
 READY_FILE="$STATE_DIR/ready"   # written by MiniHdfs.java once the file system works
 DFS_DIR="$STATE_DIR/dfs"
 
-if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
-
 # --- process helpers ---------------------------------------------------------------------
 
 # True if $1 is a live HDFS JVM started for this port and state folder.
 is_our_hdfs() {
-  local pid="$1" cmdline
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [[ -r "/proc/$pid/cmdline" ]] || return 1
-  cmdline="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  local cmdline
+  cmdline="$(process_cmdline "$1")" || return 1
   [[ "$cmdline" == *"MiniHdfs.java $HDFS_PORT "*" $STATE_DIR " ]]
 }
 
 # Prints the pid of the HDFS JVM for this state folder, if it runs; returns 1 otherwise.
 # Uses the pid file; falls back to looking for the command line (pid file lost).
 hdfs_pid() {
-  local pid
-  if [[ -f "$PID_FILE" ]]; then
-    pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-    if is_our_hdfs "$pid"; then echo "$pid"; return 0; fi
-  fi
-  for pid in $(pgrep -f -- "MiniHdfs.java $HDFS_PORT " 2>/dev/null || true); do
-    if is_our_hdfs "$pid"; then echo "$pid"; return 0; fi
-  done
-  return 1
+  service_pid is_our_hdfs "MiniHdfs.java $HDFS_PORT "
 }
 
-# True if something accepts TCP connections on host $1 port $2.
-port_open() {
-  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+# True if $STATE_DIR holds what the start script makes (the purge guard of hdfs-stop.sh).
+looks_like_hdfs_state() {
+  [[ -d "$DFS_DIR" || -f "$LOG_FILE" ]]
 }
 
 # The NameNode HTTP port of the running JVM (from its ready file); empty if not ready.

@@ -22,8 +22,8 @@
 KAFKA_VERSION=3.9.1
 KAFKA_SCRIPTS_DIR="$SCRIPT_DIR/kafka"
 
-log() { echo "[$(basename "$0" .sh)] $*"; }
-die() { echo "[$(basename "$0" .sh)] ERROR: $*" >&2; exit 1; }
+# shellcheck source=../lib/service.sh
+source "$SCRIPT_DIR/lib/service.sh"   # log, die, JAVA, ensure_jars, service_pid, stop_service...
 
 # --- listener address --------------------------------------------------------------------
 BOOTSTRAP_ENTRY="${KAFKA_BOOTSTRAP_SERVERS:-localhost:9092}"
@@ -72,37 +72,26 @@ SECURITY_MARKER="$STATE_DIR/security"
 SECURITY="${KAFKA_SECURITY:-plaintext}"
 SECURITY="${SECURITY,,}"   # checked by kafka-start.sh; kafka-stop.sh works the same in both modes
 
-if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
 if [[ -n "${JAVA_HOME:-}" ]]; then KEYTOOL="$JAVA_HOME/bin/keytool"; else KEYTOOL=keytool; fi
 
 # --- process helpers ---------------------------------------------------------------------
 
 # True if $1 is a live broker JVM started for this state folder.
 is_our_broker() {
-  local pid="$1" cmdline
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [[ -r "/proc/$pid/cmdline" ]] || return 1
-  cmdline="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  local cmdline
+  cmdline="$(process_cmdline "$1")" || return 1
   [[ "$cmdline" == *"kafka.Kafka $SERVER_PROPERTIES"* ]]
 }
 
 # Prints the pid of the broker for this state folder, if it runs; returns 1 otherwise.
 # Uses the pid file; falls back to looking for the exact command line (pid file lost).
 broker_pid() {
-  local pid
-  if [[ -f "$PID_FILE" ]]; then
-    pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-    if is_our_broker "$pid"; then echo "$pid"; return 0; fi
-  fi
-  for pid in $(pgrep -f -- "kafka.Kafka $SERVER_PROPERTIES" 2>/dev/null || true); do
-    if is_our_broker "$pid"; then echo "$pid"; return 0; fi
-  done
-  return 1
+  service_pid is_our_broker "kafka.Kafka $SERVER_PROPERTIES"
 }
 
-# True if something accepts TCP connections on host $1 port $2.
-port_open() {
-  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+# True if $STATE_DIR holds what the start script makes (the purge guard of kafka-stop.sh).
+looks_like_broker_state() {
+  [[ -f "$SERVER_PROPERTIES" || -d "$DATA_DIR" || -f "$LOG_FILE" ]]
 }
 
 # Runs a Kafka command line tool (class name + args) with a small, quick-starting JVM,

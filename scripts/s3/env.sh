@@ -20,8 +20,8 @@ S3_SCRIPTS_DIR="$SCRIPT_DIR/s3"
 S3_HOST=127.0.0.1
 S3_REGION=us-east-1     # S3Proxy accepts any region in a signature; clients need one
 
-log() { echo "[$(basename "$0" .sh)] $*"; }
-die() { echo "[$(basename "$0" .sh)] ERROR: $*" >&2; exit 1; }
+# shellcheck source=../lib/service.sh
+source "$SCRIPT_DIR/lib/service.sh"   # log, die, JAVA, ensure_jars, service_pid, stop_service...
 
 S3_PORT="${S3_PORT:-9090}"
 [[ "$S3_PORT" =~ ^[0-9]+$ ]] && (( S3_PORT > 0 && S3_PORT < 65536 )) || die "bad S3_PORT: '$S3_PORT'"
@@ -33,9 +33,7 @@ BUCKET="${S3_BUCKET:-lakehouse}"
   || die "S3_BUCKET must be 3-63 characters a-z 0-9 - (starting and ending with a letter or digit), got '$BUCKET'"
 
 # --- folders -----------------------------------------------------------------------------
-STATE_DIR="${S3_STATE_DIR:-$REPO_ROOT/.local/s3/$S3_PORT}"
-[[ "$STATE_DIR" == /* ]] || STATE_DIR="$PWD/$STATE_DIR"   # absolute: it is on the JVM's command line
-STATE_DIR="${STATE_DIR%/}"
+STATE_DIR="$(absolute_dir "${S3_STATE_DIR:-$REPO_ROOT/.local/s3/$S3_PORT}")"
 LIB_DIR="${S3_LIB_DIR:-$REPO_ROOT/.local/s3/lib}"
 PID_FILE="$STATE_DIR/s3proxy.pid"
 LOG_FILE="$STATE_DIR/s3proxy.log"
@@ -44,34 +42,22 @@ DATA_DIR="$STATE_DIR/data"                         # a bucket is a folder in her
 SECRETS_DIR="$STATE_DIR/secrets"
 CLIENT_ENV="$STATE_DIR/client.env"                 # what s3-start.sh prints last, mode 600
 
-if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
-
 # --- process helpers ---------------------------------------------------------------------
 
 # True if $1 is a live S3Proxy JVM started for this state folder.
 is_our_s3proxy() {
-  local pid="$1" cmdline
-  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
-  [[ -r "/proc/$pid/cmdline" ]] || return 1
-  cmdline="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  local cmdline
+  cmdline="$(process_cmdline "$1")" || return 1
   [[ "$cmdline" == *"org.gaul.s3proxy.Main --properties $PROPERTIES_FILE "* ]]
 }
 
 # Prints the pid of the S3Proxy for this state folder, if it runs; returns 1 otherwise.
 # Uses the pid file; falls back to looking for the exact command line (pid file lost).
 s3proxy_pid() {
-  local pid
-  if [[ -f "$PID_FILE" ]]; then
-    pid="$(cat "$PID_FILE" 2>/dev/null || true)"
-    if is_our_s3proxy "$pid"; then echo "$pid"; return 0; fi
-  fi
-  for pid in $(pgrep -f -- "org.gaul.s3proxy.Main --properties $PROPERTIES_FILE" 2>/dev/null || true); do
-    if is_our_s3proxy "$pid"; then echo "$pid"; return 0; fi
-  done
-  return 1
+  service_pid is_our_s3proxy "org.gaul.s3proxy.Main --properties $PROPERTIES_FILE"
 }
 
-# True if something accepts TCP connections on host $1 port $2.
-port_open() {
-  (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null
+# True if $STATE_DIR holds what the start script makes (the purge guard of s3-stop.sh).
+looks_like_s3proxy_state() {
+  [[ -f "$PROPERTIES_FILE" || -d "$DATA_DIR" || -d "$SECRETS_DIR" || -f "$LOG_FILE" ]]
 }

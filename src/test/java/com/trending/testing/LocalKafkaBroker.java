@@ -36,7 +36,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.rules.ExternalResource;
 
 /**
  * A real single-node Kafka 3.9.1 broker for tests, started with the very same script developers
@@ -54,7 +53,8 @@ import org.junit.rules.ExternalResource;
  * KAFKA_CONTROLLER_PORT=<port2>} and {@code KAFKA_STATE_DIR=target/kafka-brokers/<...>}; the script
  * returns once the broker answers and the three contract topics exist. {@link #after()} runs
  * {@code scripts/kafka-stop.sh --purge} with the same environment, so the state folder goes away.
- * A JVM shutdown hook stops the broker too if the test JVM exits without {@code after()}.
+ * A JVM shutdown hook stops the broker too if the test JVM exits without {@code after()} (the
+ * lifecycle is {@link LocalServer}'s).
  *
  * <p>{@link #saslSsl()} makes a broker whose listener is SASL_SSL ({@code KAFKA_SECURITY=sasl_ssl}:
  * TLS with a self-signed certificate, SCRAM-SHA-512 user {@code trending}); the script writes the
@@ -69,7 +69,7 @@ import org.junit.rules.ExternalResource;
  * seconds, needs Maven Central or a warm ~/.m2). Afterwards a start takes ~3-5 s (sasl_ssl:
  * ~8-10 s, a certificate is made for each new state folder).
  */
-public class LocalKafkaBroker extends ExternalResource {
+public class LocalKafkaBroker extends LocalServer {
 
   /** Contract topics created by the start script (all with 3 partitions). */
   public static final List<String> CONTRACT_TOPICS =
@@ -87,20 +87,10 @@ public class LocalKafkaBroker extends ExternalResource {
     }
   }
 
-  private static final long SCRIPT_TIMEOUT_SECONDS = 300; // includes a first-time jar download
-  private static final int START_ATTEMPTS = 3;
   private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-  private final Path repoRoot;
   private final Security security;
-  private int port;
-  private int controllerPort;
-  private Path stateDir;
-  private String bootstrapServers;
-  private boolean running;
-  private String startOutput = "";
   private Admin admin;
-  private Thread shutdownHook;
 
   /** A PLAINTEXT broker. */
   public LocalKafkaBroker() {
@@ -108,7 +98,8 @@ public class LocalKafkaBroker extends ExternalResource {
   }
 
   public LocalKafkaBroker(Security security) {
-    this.repoRoot = Scripts.repoRoot();
+    super("LocalKafkaBroker", "kafka", "kafka-brokers", "broker", "the broker",
+        "broker not started", 2); // listener and KRaft controller
     this.security = security;
   }
 
@@ -118,131 +109,16 @@ public class LocalKafkaBroker extends ExternalResource {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Lifecycle
-
-  @Override
-  protected void before() throws Throwable {
-    start();
-  }
-
-  @Override
-  protected void after() {
-    stop();
-  }
-
-  /** Starts the broker (called by {@link #before()}); usable directly outside JUnit rules. */
-  public synchronized void start() throws IOException, InterruptedException {
-    if (bootstrapServers != null) {
-      return;
-    }
-    Path parent = repoRoot.resolve("target").resolve("kafka-brokers");
-    Files.createDirectories(parent);
-    String lastOutput = "";
-    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      int[] ports = Scripts.freePorts(2);
-      port = ports[0];
-      controllerPort = ports[1];
-      stateDir = Files.createTempDirectory(parent, "broker-" + port + "-");
-      Scripts.Result result = runScript("kafka-start.sh");
-      if (result.exitCode == 0) {
-        bootstrapServers = "127.0.0.1:" + port;
-        running = true;
-        startOutput = result.output;
-        shutdownHook = new Thread(this::stopQuietly, "stop-local-kafka-" + port);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        return;
-      }
-      lastOutput = result.output;
-      // Clean up whatever the failed attempt left behind (a half-started JVM, state).
-      runScript("kafka-stop.sh", "--purge");
-      Scripts.deleteRecursively(stateDir);
-      boolean portRace = result.output.contains("already in use");
-      if (!portRace) {
-        break;
-      }
-    }
-    throw new IllegalStateException(
-        "scripts/kafka-start.sh failed; its output:\n" + lastOutput);
-  }
+  // Lifecycle (see LocalServer)
 
   /**
-   * Stops the broker process (SIGTERM, {@code scripts/kafka-stop.sh} without {@code --purge}) and
-   * keeps its state folder and ports for {@link #restart()}. The cached {@link #admin()} client is
-   * closed; {@link #bootstrapServers()} keeps returning the address the broker comes back on.
-   * Does nothing if the broker is already stopped this way.
+   * The cached {@link #admin()} client is closed before the broker stops, also by {@link
+   * #stopKeepingData()}: {@link #bootstrapServers()} keeps returning the address the broker comes
+   * back on, and a new client is made on the next use.
    */
-  public synchronized void stopKeepingData() throws IOException, InterruptedException {
-    requireStarted();
-    if (!running) {
-      return;
-    }
+  @Override
+  protected void stopping() {
     closeAdmin();
-    Scripts.Result result = runScript("kafka-stop.sh");
-    if (result.exitCode != 0) {
-      throw new IllegalStateException("scripts/kafka-stop.sh failed; its output:\n" + result.output);
-    }
-    running = false;
-  }
-
-  /**
-   * Starts the broker again on the same ports with the same state folder (topics, data and, in
-   * SASL_SSL mode, certificate and credentials survive); stops it first if it runs. Retries for a
-   * few seconds if something else took one of the ports meanwhile.
-   */
-  public synchronized void restart() throws IOException, InterruptedException {
-    requireStarted();
-    if (running) {
-      stopKeepingData();
-    }
-    Scripts.Result result = null;
-    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      result = runScript("kafka-start.sh");
-      if (result.exitCode == 0) {
-        running = true;
-        startOutput = result.output;
-        return;
-      }
-      if (!result.output.contains("already in use")) {
-        break;
-      }
-      Thread.sleep(2_000);
-    }
-    throw new IllegalStateException(
-        "scripts/kafka-start.sh failed to restart the broker; its output:\n" + result.output);
-  }
-
-  /** True between a start (or restart) and a stop. */
-  public synchronized boolean isRunning() {
-    return running;
-  }
-
-  /** Stops the broker and deletes its state (called by {@link #after()}); idempotent. */
-  public synchronized void stop() {
-    Scripts.removeShutdownHook(shutdownHook);
-    shutdownHook = null;
-    stopQuietly();
-  }
-
-  private synchronized void stopQuietly() {
-    if (stateDir == null) {
-      return;
-    }
-    closeAdmin();
-    try {
-      Scripts.Result result = runScript("kafka-stop.sh", "--purge");
-      if (result.exitCode != 0) {
-        System.err.println("[LocalKafkaBroker] kafka-stop.sh failed:\n" + result.output);
-      }
-      Scripts.deleteRecursively(stateDir);
-    } catch (IOException e) {
-      System.err.println("[LocalKafkaBroker] could not stop the broker: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      stateDir = null;
-      bootstrapServers = null;
-      running = false;
-    }
   }
 
   private synchronized void closeAdmin() {
@@ -256,12 +132,6 @@ public class LocalKafkaBroker extends ExternalResource {
     }
   }
 
-  private void requireStarted() {
-    if (stateDir == null || bootstrapServers == null) {
-      throw new IllegalStateException("broker not started");
-    }
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Accessors
 
@@ -270,22 +140,8 @@ public class LocalKafkaBroker extends ExternalResource {
    * {@link #stopKeepingData()} (the broker comes back on that address).
    */
   public String bootstrapServers() {
-    if (bootstrapServers == null) {
-      throw new IllegalStateException("broker not started");
-    }
-    return bootstrapServers;
-  }
-
-  public int port() {
-    return port;
-  }
-
-  public Path stateDir() {
-    return stateDir;
-  }
-
-  public Path repoRoot() {
-    return repoRoot;
+    requireStarted();
+    return "127.0.0.1:" + port();
   }
 
   public Security security() {
@@ -302,7 +158,7 @@ public class LocalKafkaBroker extends ExternalResource {
       throw new IllegalStateException("a PLAINTEXT broker has no client.properties");
     }
     requireStarted();
-    return stateDir.resolve("client.properties");
+    return stateDir().resolve("client.properties");
   }
 
   /**
@@ -320,11 +176,6 @@ public class LocalKafkaBroker extends ExternalResource {
     }
     props.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
     return props;
-  }
-
-  /** Everything the start script printed at the last (re)start. */
-  public synchronized String startScriptOutput() {
-    return startOutput;
   }
 
   /** The Admin client of this broker (closed by {@link #after()} and {@link #stopKeepingData()}). */
@@ -496,24 +347,25 @@ public class LocalKafkaBroker extends ExternalResource {
     }
   }
 
-  /** Runs scripts/NAME with this broker's environment; echoes and returns its output. */
-  private Scripts.Result runScript(String name, String... args)
-      throws IOException, InterruptedException {
-    return Scripts.run("LocalKafkaBroker", "scripts/" + name, Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port,
-        "KAFKA_CONTROLLER_PORT", Integer.toString(controllerPort),
-        "KAFKA_STATE_DIR", stateDir.toString(),
+  /** The environment of kafka-start.sh and kafka-stop.sh for this broker. */
+  @Override
+  protected Map<String, String> scriptEnvironment() {
+    return Map.of(
+        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port(),
+        "KAFKA_CONTROLLER_PORT", Integer.toString(port(1)),
+        "KAFKA_STATE_DIR", stateDir().toString(),
         "KAFKA_SECURITY", security.scriptValue,
         // Not the developer's shell settings: the script's defaults (user trending, random password).
         "KAFKA_SASL_USER", "",
-        "KAFKA_SASL_PASSWORD", ""), SCRIPT_TIMEOUT_SECONDS, args);
+        "KAFKA_SASL_PASSWORD", "");
   }
 
   /** For log messages. */
   @Override
   public String toString() {
-    return "LocalKafkaBroker{" + (bootstrapServers == null ? "stopped" : bootstrapServers)
-        + (bootstrapServers != null && !running ? " (stopped, data kept)" : "")
-        + ", " + security + ", state=" + stateDir + "}";
+    boolean started = isStarted();
+    return "LocalKafkaBroker{" + (started ? "127.0.0.1:" + port() : "stopped")
+        + (started && !isRunning() ? " (stopped, data kept)" : "")
+        + ", " + security + ", state=" + stateDir() + "}";
   }
 }

@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -30,7 +29,6 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
-import org.junit.rules.ExternalResource;
 
 /**
  * A real S3-compatible server (S3Proxy 4.1.0, filesystem backend) for tests, started with the
@@ -49,7 +47,8 @@ import org.junit.rules.ExternalResource;
  * {@code S3_BUCKET} and {@code S3_STATE_DIR=target/s3-servers/<...>} (random credentials made by
  * the script); the script returns once the bucket exists and an authenticated conditional write
  * works. {@link #after()} runs {@code scripts/s3-stop.sh --purge}, so objects and credentials go
- * away. A JVM shutdown hook stops it too if the test JVM exits without {@code after()}.
+ * away. A JVM shutdown hook stops it too if the test JVM exits without {@code after()} (the
+ * lifecycle is {@link LocalServer}'s). {@link #startScriptOutput()} holds the secret key.
  *
  * <p>The {@code s3a://} scheme needs {@code org.apache.hadoop:hadoop-aws} on the classpath (see
  * scripts/s3/README.md); this class does not: the {@code fs.s3a.*} settings are plain strings, and
@@ -64,26 +63,18 @@ import org.junit.rules.ExternalResource;
  * <p>The first run ever copies S3Proxy's jars from Maven into {@code .local/s3/lib} (~57 MB).
  * Afterwards a start takes ~3-4 s.
  */
-public class LocalS3 extends ExternalResource {
+public class LocalS3 extends LocalServer {
 
   /** The bucket of the no-argument constructor, as in scripts/s3-start.sh. */
   public static final String DEFAULT_BUCKET = "lakehouse";
 
-  private static final long SCRIPT_TIMEOUT_SECONDS = 300; // includes a first-time jar download
-  private static final int START_ATTEMPTS = 3;
   private static final String EMPTY_SHA256 =
       "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
   private static final DateTimeFormatter AMZ_DATE =
       DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);
 
-  private final Path repoRoot;
   private final String bucket;
-  private int port;
-  private Path stateDir;
   private Map<String, String> clientEnv; // what the start script printed last (client.env)
-  private boolean running;
-  private String startOutput = "";
-  private Thread shutdownHook;
   private HttpClient http;
 
   /** A server with the bucket {@value #DEFAULT_BUCKET}. */
@@ -93,129 +84,29 @@ public class LocalS3 extends ExternalResource {
 
   /** A server with the given bucket (S3 rules: 3-63 characters a-z 0-9 -). */
   public LocalS3(String bucket) {
-    this.repoRoot = Scripts.repoRoot();
+    super("LocalS3", "s3", "s3-servers", "s3", "S3Proxy", "S3 server not started", 1);
     this.bucket = bucket;
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Lifecycle
+  // Lifecycle (see LocalServer)
+
+  /**
+   * Reads what the start script wrote to client.env, after every (re)start: the clients' settings
+   * (endpoint, credentials) are the script's, not this class's.
+   */
+  @Override
+  protected void started() throws IOException {
+    clientEnv = readClientEnv();
+    if (http == null) {
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+  }
 
   @Override
-  protected void before() throws Throwable {
-    start();
-  }
-
-  @Override
-  protected void after() {
-    stop();
-  }
-
-  /** Starts the server (called by {@link #before()}); usable directly outside JUnit rules. */
-  public synchronized void start() throws IOException, InterruptedException {
-    if (clientEnv != null) {
-      return;
-    }
-    Path parent = repoRoot.resolve("target").resolve("s3-servers");
-    Files.createDirectories(parent);
-    String lastOutput = "";
-    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      port = Scripts.freePorts(1)[0];
-      stateDir = Files.createTempDirectory(parent, "s3-" + port + "-");
-      Scripts.Result result = runScript("s3-start.sh");
-      if (result.exitCode == 0) {
-        clientEnv = readClientEnv();
-        running = true;
-        startOutput = result.output;
-        http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        shutdownHook = new Thread(this::stopQuietly, "stop-local-s3-" + port);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
-        return;
-      }
-      lastOutput = result.output;
-      runScript("s3-stop.sh", "--purge");
-      Scripts.deleteRecursively(stateDir);
-      if (!result.output.contains("already in use")) {
-        break;
-      }
-    }
-    stateDir = null;
-    throw new IllegalStateException("scripts/s3-start.sh failed; its output:\n" + lastOutput);
-  }
-
-  /** Stops the server process and keeps objects, credentials and port for {@link #restart()}. */
-  public synchronized void stopKeepingData() throws IOException, InterruptedException {
-    requireStarted();
-    if (!running) {
-      return;
-    }
-    Scripts.Result result = runScript("s3-stop.sh");
-    if (result.exitCode != 0) {
-      throw new IllegalStateException("scripts/s3-stop.sh failed; its output:\n" + result.output);
-    }
-    running = false;
-  }
-
-  /** Starts the server again on the same port with the same objects and credentials. */
-  public synchronized void restart() throws IOException, InterruptedException {
-    requireStarted();
-    if (running) {
-      stopKeepingData();
-    }
-    Scripts.Result result = null;
-    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      result = runScript("s3-start.sh");
-      if (result.exitCode == 0) {
-        clientEnv = readClientEnv();
-        running = true;
-        startOutput = result.output;
-        return;
-      }
-      if (!result.output.contains("already in use")) {
-        break;
-      }
-      Thread.sleep(2_000);
-    }
-    throw new IllegalStateException(
-        "scripts/s3-start.sh failed to restart S3Proxy; its output:\n" + result.output);
-  }
-
-  public synchronized boolean isRunning() {
-    return running;
-  }
-
-  /** Stops the server and deletes its state (called by {@link #after()}); idempotent. */
-  public synchronized void stop() {
-    Scripts.removeShutdownHook(shutdownHook);
-    shutdownHook = null;
-    stopQuietly();
-  }
-
-  private synchronized void stopQuietly() {
-    if (stateDir == null) {
-      return;
-    }
-    try {
-      Scripts.Result result = runScript("s3-stop.sh", "--purge");
-      if (result.exitCode != 0) {
-        System.err.println("[LocalS3] s3-stop.sh failed:\n" + result.output);
-      }
-      Scripts.deleteRecursively(stateDir);
-    } catch (IOException e) {
-      System.err.println("[LocalS3] could not stop S3Proxy: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } finally {
-      stateDir = null;
-      clientEnv = null;
-      running = false;
-      http = null;
-    }
-  }
-
-  private void requireStarted() {
-    if (stateDir == null || clientEnv == null) {
-      throw new IllegalStateException("S3 server not started");
-    }
+  protected void stopped() {
+    clientEnv = null;
+    http = null;
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -253,23 +144,10 @@ public class LocalS3 extends ExternalResource {
     return env("LAKEHOUSE_PATH");
   }
 
-  public int port() {
-    return port;
-  }
-
-  public Path stateDir() {
-    return stateDir;
-  }
-
   /** The lines the start script printed last, as a map (S3_ENDPOINT, AWS_*, LAKEHOUSE_PATH...). */
   public Map<String, String> clientEnvironment() {
     requireStarted();
     return new LinkedHashMap<>(clientEnv);
-  }
-
-  /** Everything the start script printed at the last (re)start (holds the secret key). */
-  public synchronized String startScriptOutput() {
-    return startOutput;
   }
 
   private String env(String name) {
@@ -490,7 +368,7 @@ public class LocalS3 extends ExternalResource {
 
   private Map<String, String> readClientEnv() throws IOException {
     Properties props = new Properties();
-    try (Reader in = Files.newBufferedReader(stateDir.resolve("client.env"), StandardCharsets.UTF_8)) {
+    try (Reader in = Files.newBufferedReader(stateDir().resolve("client.env"), StandardCharsets.UTF_8)) {
       props.load(in);
     }
     Map<String, String> env = new LinkedHashMap<>();
@@ -500,16 +378,16 @@ public class LocalS3 extends ExternalResource {
     return env;
   }
 
-  /** Runs scripts/NAME with this server's environment; echoes and returns its output. */
-  private Scripts.Result runScript(String name, String... args)
-      throws IOException, InterruptedException {
-    return Scripts.run("LocalS3", "scripts/" + name, Map.of(
-        "S3_PORT", Integer.toString(port),
+  /** The environment of s3-start.sh and s3-stop.sh for this server. */
+  @Override
+  protected Map<String, String> scriptEnvironment() {
+    return Map.of(
+        "S3_PORT", Integer.toString(port()),
         "S3_BUCKET", bucket,
-        "S3_STATE_DIR", stateDir.toString(),
+        "S3_STATE_DIR", stateDir().toString(),
         // Not the developer's shell settings: the script's own random credentials.
         "S3_ACCESS_KEY", "",
-        "S3_SECRET_KEY", ""), SCRIPT_TIMEOUT_SECONDS, args);
+        "S3_SECRET_KEY", "");
   }
 
   /** URI-encodes each segment of an object key (AWS style: space %20, '/' kept, '~' kept). */
@@ -555,8 +433,9 @@ public class LocalS3 extends ExternalResource {
   /** For log messages (no secrets). */
   @Override
   public String toString() {
-    return "LocalS3{" + (clientEnv == null ? "stopped" : clientEnv.get("S3_ENDPOINT"))
-        + (clientEnv != null && !running ? " (stopped, data kept)" : "")
-        + ", bucket=" + bucket + ", state=" + stateDir + "}";
+    Map<String, String> env = clientEnv;
+    return "LocalS3{" + (env == null ? "stopped" : env.get("S3_ENDPOINT"))
+        + (env != null && !isRunning() ? " (stopped, data kept)" : "")
+        + ", bucket=" + bucket + ", state=" + stateDir() + "}";
   }
 }

@@ -42,10 +42,11 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
   private final Table table;
   private final Duration futureBound;
   private final SilverLogSource streaming;
+  private final SilverLogSource.EmitEventsFn emitEvents;
 
   /** Batch: every committed file of the table, once. */
   public static ReadSilver once(Table table, Duration futureBound) {
-    return new ReadSilver(table, futureBound, null);
+    return new ReadSilver(table, futureBound, null, null);
   }
 
   /**
@@ -61,20 +62,26 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
       Duration shortLateness,
       Duration longSize,
       Duration longLateness) {
-    return new ReadSilver(table, futureBound, new SilverLogSource(table, pollPeriod, futureBound,
-        projection(Schemas.avro(table.schemaName())), shortSize, shortLateness, longSize, longLateness));
+    return new ReadSilver(table, futureBound,
+        new SilverLogSource(table, pollPeriod, futureBound, projection(Schemas.avro(table.schemaName()))),
+        new SilverLogSource.EmitEventsFn(shortSize, shortLateness, longSize, longLateness));
   }
 
-  private ReadSilver(Table table, Duration futureBound, SilverLogSource streaming) {
+  private ReadSilver(
+      Table table, Duration futureBound, SilverLogSource streaming, SilverLogSource.EmitEventsFn emitEvents) {
     this.table = table;
     this.futureBound = futureBound;
     this.streaming = streaming;
+    this.emitEvents = emitEvents;
   }
 
   @Override
   public PCollection<Integer> expand(PBegin begin) {
     if (streaming != null) {
-      return begin.apply("FollowTableLog", Read.from(streaming));
+      return begin
+          .apply("FollowTableLog", Read.from(streaming))
+          .apply("EmitEvents", ParDo.of(emitEvents))
+          .setCoder(VarIntCoder.of());
     }
     Schema projection = projection(Schemas.avro(table.schemaName()));
     return begin

@@ -13,11 +13,11 @@ import java.util.TreeSet;
 import org.apache.avro.Schema;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.io.UnboundedSource;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroReadSupport;
@@ -25,66 +25,73 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Streaming read of one Silver table: the {@code movie_id} of each event of each file the table's
- * log commits, once, stamped with its {@code event_ts}, under an <b>event-time watermark</b>.
+ * Streaming read of one Silver table: each file the table's log commits, once, as one element
+ * holding its events ({@link FileEvents}), under an <b>event-time watermark</b>;
+ * {@link EmitEventsFn} then emits each event's {@code movie_id} stamped with its {@code event_ts}.
  *
  * <p>The watermark is the latest event time of the Silver data read up to the previous look at the
  * log, as the seed's Spark job takes the latest event time of its previous micro-batch: each
  * Gold table's allowed lateness (2 h, 26 h) is then measured from the events themselves, not from
  * the wall clock. An ingestion outage of any length stops the watermark with the data, and what
- * arrives afterwards is on time. Events dated more than {@code futureBound} ahead of the wall
- * clock when read (a device with a wrong clock) are dropped and counted
- * ({@code droppedFutureEvents}): they would otherwise hold window state until that date, or, through
+ * arrives afterwards is on time. A file's element carries the file's earliest event time, which
+ * holds the watermark downstream until its events are out, so no event of a file is late because of
+ * another event of the same look at the log. Events dated more than {@code futureBound} ahead of the
+ * wall clock when read (a device with a wrong clock) are dropped and counted
+ * ({@code droppedFutureEvents}): they would otherwise hold window state until that date or, through
  * the watermark, make every real event late.
  *
  * <p>An {@link UnboundedSource} (rather than a splittable DoFn) because the Spark runner runs only
- * those in streaming; one reader per table, so that its watermark covers every file. The checkpoint
- * records the files read, the position within the file being read and the watermark, so a runner
- * that rebuilds the reader from it (Spark does so for each micro-batch) neither skips nor repeats
- * an event.
+ * those in streaming; one reader per table, so that its watermark covers every file; one element
+ * per file, so that a runner's cost per source element (the Direct runner's bundles, the
+ * checkpoint of each) is paid per file, not per event. The checkpoint records the files read and
+ * the watermark, so a runner that rebuilds the reader from it (Spark does so for each micro-batch)
+ * neither skips nor repeats a file.
  */
-class SilverLogSource extends UnboundedSource<Integer, SilverLogSource.Mark> {
+class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, SilverLogSource.Mark> {
 
   private final Table table;
   private final Duration pollPeriod;
   private final Duration futureBound;
   private final String projectionJson;
-  private final Duration shortSize;
-  private final Duration shortLateness;
-  private final Duration longSize;
-  private final Duration longLateness;
 
-  SilverLogSource(
-      Table table,
-      Duration pollPeriod,
-      Duration futureBound,
-      Schema projection,
-      Duration shortSize,
-      Duration shortLateness,
-      Duration longSize,
-      Duration longLateness) {
+  SilverLogSource(Table table, Duration pollPeriod, Duration futureBound, Schema projection) {
     this.table = table;
     this.pollPeriod = pollPeriod;
     this.futureBound = futureBound;
     this.projectionJson = projection.toString();
-    this.shortSize = shortSize;
-    this.shortLateness = shortLateness;
-    this.longSize = longSize;
-    this.longLateness = longLateness;
   }
 
-  /** Where a reader stands: files done, the file in progress and how far, the watermark. */
+  /** The events of one committed file, and the watermark when it was read. */
+  static final class FileEvents implements Serializable {
+    final int[] movies;
+    final long[] times;
+    final long watermark;
+    final long future;
+
+    FileEvents(int[] movies, long[] times, long watermark, long future) {
+      this.movies = movies;
+      this.times = times;
+      this.watermark = watermark;
+      this.future = future;
+    }
+
+    long min() {
+      return Arrays.stream(times).min().orElse(watermark);
+    }
+
+    long max() {
+      return Arrays.stream(times).max().orElse(watermark);
+    }
+  }
+
+  /** Where a reader stands: the files read, the watermark, the latest event time read. */
   static final class Mark implements UnboundedSource.CheckpointMark, Serializable {
     final TreeSet<String> done;
-    final String current;
-    final long emittedOfCurrent;
     final long watermark;
     final long maxSeen;
 
-    Mark(TreeSet<String> done, String current, long emittedOfCurrent, long watermark, long maxSeen) {
+    Mark(TreeSet<String> done, long watermark, long maxSeen) {
       this.done = done;
-      this.current = current;
-      this.emittedOfCurrent = emittedOfCurrent;
       this.watermark = watermark;
       this.maxSeen = maxSeen;
     }
@@ -101,7 +108,7 @@ class SilverLogSource extends UnboundedSource<Integer, SilverLogSource.Mark> {
   }
 
   @Override
-  public UnboundedReader<Integer> createReader(PipelineOptions options, Mark mark) {
+  public UnboundedReader<FileEvents> createReader(PipelineOptions options, Mark mark) {
     return new Reader(this, mark);
   }
 
@@ -111,51 +118,26 @@ class SilverLogSource extends UnboundedSource<Integer, SilverLogSource.Mark> {
   }
 
   @Override
-  public Coder<Integer> getOutputCoder() {
-    return VarIntCoder.of();
+  public Coder<FileEvents> getOutputCoder() {
+    return SerializableCoder.of(FileEvents.class);
   }
 
-  /**
-   * Reads the files of the log one after the other, each whole into memory (two columns). Positions
-   * count every record of the file, emitted or dropped, so a restored reader skips exactly what
-   * its predecessor had passed.
-   */
-  static class Reader extends UnboundedSource.UnboundedReader<Integer> {
+  /** Reads the new files of the log one after the other, two columns each. */
+  static class Reader extends UnboundedSource.UnboundedReader<FileEvents> {
     private final SilverLogSource source;
     private final TreeSet<String> done;
     private final Deque<String> queue = new ArrayDeque<>();
-    private final Counter filesRead = Metrics.counter(ReadSilver.class, "silverFilesRead");
-    private final Counter eventsRead = Metrics.counter(ReadSilver.class, "silverEventsRead");
-    private final Counter tooLateShort = Metrics.counter(ReadSilver.class, "droppedLateEvents1h");
-    private final Counter tooLateLong = Metrics.counter(ReadSilver.class, "droppedLateEvents24h");
-    private final Counter future = Metrics.counter(ReadSilver.class, "droppedFutureEvents");
-    private final long shortDrop;
-    private final long longDrop;
     private Configuration conf;
-    /** The file being emitted, its events ({@code size} of the arrays) and the next one's index. */
-    private String current;
-    private int[] movies = new int[0];
-    private long[] times = new long[0];
-    private int size;
-    private int next;
-    private int skip;
-    private long futureLimit;
+    private FileEvents current;
     private long watermark;
     private long maxSeen;
     private long lastPoll;
 
     Reader(SilverLogSource source, Mark mark) {
       this.source = source;
-      // The last window containing an event ends at most one window size after it.
-      this.shortDrop = source.shortLateness.getMillis() + source.shortSize.getMillis();
-      this.longDrop = source.longLateness.getMillis() + source.longSize.getMillis();
       this.done = mark == null ? new TreeSet<>() : new TreeSet<>(mark.done);
       this.watermark = mark == null ? BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis() : mark.watermark;
       this.maxSeen = mark == null ? BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis() : mark.maxSeen;
-      if (mark != null && mark.current != null) {
-        queue.add(mark.current); // read again, skipping what was emitted before the checkpoint
-        skip = (int) mark.emittedOfCurrent;
-      }
     }
 
     @Override
@@ -168,29 +150,16 @@ class SilverLogSource extends UnboundedSource<Integer, SilverLogSource.Mark> {
     @Override
     public boolean advance() throws IOException {
       while (true) {
-        while (current != null && next < size) {
-          long ts = times[next++];
-          if (ts > futureLimit) {
-            future.inc();
-            continue;
+        if (!queue.isEmpty()) {
+          String file = queue.poll();
+          current = read(file);
+          done.add(file);
+          if (current.times.length > 0) {
+            maxSeen = Math.max(maxSeen, current.max());
           }
-          if (ts < watermark - shortDrop) {
-            tooLateShort.inc(); // its last 1 h window closed more than the lateness ago
-          }
-          if (ts < watermark - longDrop) {
-            tooLateLong.inc();
-          }
-          maxSeen = Math.max(maxSeen, ts);
           return true;
         }
-        if (current != null) {
-          done.add(current);
-          current = null;
-        }
-        if (!queue.isEmpty()) {
-          open(queue.poll());
-          continue;
-        }
+        current = null;
         // Everything found at the previous look at the log is out: the watermark moves up to it.
         watermark = Math.max(watermark, maxSeen);
         long now = System.currentTimeMillis();
@@ -209,40 +178,45 @@ class SilverLogSource extends UnboundedSource<Integer, SilverLogSource.Mark> {
       }
     }
 
-    /** Reads one committed file's two columns into memory. */
-    private void open(String file) {
-      size = 0;
+    /** One committed file's events, those too far in the future left out and counted. */
+    private FileEvents read(String file) {
+      long futureLimit = System.currentTimeMillis() + source.futureBound.getMillis();
+      int[][] movies = {new int[1024]};
+      long[][] times = {new long[1024]};
+      int[] n = {0};
+      long[] future = {0};
       CommittedFiles.forEachRecord(file, source.table.toString(), conf, r -> {
-        if (size == movies.length) {
-          movies = Arrays.copyOf(movies, Math.max(1024, size * 2));
-          times = Arrays.copyOf(times, movies.length);
+        long ts = ReadSilver.eventTime(r.get("event_ts")).getMillis();
+        if (ts > futureLimit) {
+          future[0]++;
+          return;
         }
-        movies[size] = (Integer) r.get("movie_id");
-        times[size] = ReadSilver.eventTime(r.get("event_ts")).getMillis();
-        size++;
+        if (n[0] == movies[0].length) {
+          movies[0] = Arrays.copyOf(movies[0], n[0] * 2);
+          times[0] = Arrays.copyOf(times[0], n[0] * 2);
+        }
+        movies[0][n[0]] = (Integer) r.get("movie_id");
+        times[0][n[0]] = ts;
+        n[0]++;
       });
-      filesRead.inc();
-      eventsRead.inc(size);
-      current = file;
-      next = Math.min(skip, size); // after a restore: what was emitted before the checkpoint
-      skip = 0;
-      futureLimit = System.currentTimeMillis() + source.futureBound.getMillis();
+      return new FileEvents(Arrays.copyOf(movies[0], n[0]), Arrays.copyOf(times[0], n[0]), watermark, future[0]);
     }
 
     @Override
-    public Integer getCurrent() {
-      if (current == null || next == 0) {
+    public FileEvents getCurrent() {
+      if (current == null) {
         throw new NoSuchElementException();
       }
-      return movies[next - 1];
+      return current;
     }
 
+    /** The file's earliest event: it holds the watermark downstream until the file's events are out. */
     @Override
     public Instant getCurrentTimestamp() {
-      if (current == null || next == 0) {
+      if (current == null) {
         throw new NoSuchElementException();
       }
-      return new Instant(times[next - 1]);
+      return new Instant(Math.max(current.min(), BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()));
     }
 
     @Override
@@ -252,7 +226,7 @@ class SilverLogSource extends UnboundedSource<Integer, SilverLogSource.Mark> {
 
     @Override
     public Mark getCheckpointMark() {
-      return new Mark(new TreeSet<>(done), current, current == null ? 0 : next, watermark, maxSeen);
+      return new Mark(new TreeSet<>(done), watermark, maxSeen);
     }
 
     @Override
@@ -262,5 +236,49 @@ class SilverLogSource extends UnboundedSource<Integer, SilverLogSource.Mark> {
 
     @Override
     public void close() {}
+  }
+
+  /**
+   * Emits each event of a file with its event time, counting those the Gold tables will drop as
+   * too late: an event whose last window ended more than a table's lateness before the watermark
+   * the file was read under. Every event's time is at or after its file's element timestamp.
+   */
+  static class EmitEventsFn extends DoFn<FileEvents, Integer> {
+    private final long shortDrop;
+    private final long longDrop;
+    private final Counter files = Metrics.counter(ReadSilver.class, "silverFilesRead");
+    private final Counter events = Metrics.counter(ReadSilver.class, "silverEventsRead");
+    private final Counter tooLateShort = Metrics.counter(ReadSilver.class, "droppedLateEvents1h");
+    private final Counter tooLateLong = Metrics.counter(ReadSilver.class, "droppedLateEvents24h");
+    private final Counter future = Metrics.counter(ReadSilver.class, "droppedFutureEvents");
+
+    EmitEventsFn(Duration shortSize, Duration shortLateness, Duration longSize, Duration longLateness) {
+      // The last window containing an event ends at most one window size after it.
+      this.shortDrop = shortLateness.getMillis() + shortSize.getMillis();
+      this.longDrop = longLateness.getMillis() + longSize.getMillis();
+    }
+
+    @ProcessElement
+    public void process(@Element FileEvents file, OutputReceiver<Integer> out) {
+      long[] late = tooLate(file, shortDrop, longDrop);
+      tooLateShort.inc(late[0]);
+      tooLateLong.inc(late[1]);
+      files.inc();
+      events.inc(file.times.length + file.future);
+      future.inc(file.future);
+      for (int i = 0; i < file.times.length; i++) {
+        out.outputWithTimestamp(file.movies[i], new Instant(file.times[i]));
+      }
+    }
+
+    /** How many of the file's events each table will drop: {1 h table, 24 h table}. */
+    static long[] tooLate(FileEvents file, long shortDrop, long longDrop) {
+      long[] late = new long[2];
+      for (long ts : file.times) {
+        late[0] += ts < file.watermark - shortDrop ? 1 : 0;
+        late[1] += ts < file.watermark - longDrop ? 1 : 0;
+      }
+      return late;
+    }
   }
 }

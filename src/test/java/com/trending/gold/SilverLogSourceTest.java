@@ -8,13 +8,9 @@ import com.trending.common.Lakehouse;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
 import com.trending.gold.ReferenceModel.Event;
-import java.io.Closeable;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.runners.core.metrics.MetricsContainerImpl;
 import org.apache.beam.sdk.io.UnboundedSource.UnboundedReader;
-import org.apache.beam.sdk.metrics.MetricName;
-import org.apache.beam.sdk.metrics.MetricsEnvironment;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -25,9 +21,9 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * The streaming Silver read: each committed event once, an event-time watermark that follows the
- * data (not the wall clock), late and future events counted, and a checkpoint that resumes
- * mid-file without a gap or a repeat. On both table formats.
+ * The streaming Silver read: each committed file once, an event-time watermark that follows the
+ * data (not the wall clock), late and future events counted, and a checkpoint that resumes without
+ * a gap or a repeat. On both table formats.
  */
 public class SilverLogSourceTest {
 
@@ -37,7 +33,9 @@ public class SilverLogSourceTest {
   private static final long MINUTE = 60_000L;
   private static final long HOUR = 60 * MINUTE;
 
-  private final MetricsContainerImpl metrics = new MetricsContainerImpl("ReadSilver");
+  private long late1h;
+  private long late24h;
+  private long future;
 
   private Table table(StorageFormat format) throws Exception {
     Table table = Lakehouse.at(tmp.newFolder(format.name()).toString(), format).silver(Lakehouse.VIEWS);
@@ -47,28 +45,34 @@ public class SilverLogSourceTest {
 
   private static SilverLogSource source(Table table) {
     return new SilverLogSource(table, Duration.ZERO, Duration.standardDays(1),
-        ReadSilver.projection(com.trending.common.Schemas.avro(Lakehouse.VIEWS)),
-        Duration.standardHours(1), Duration.standardHours(2),
-        Duration.standardHours(24), Duration.standardHours(26));
+        ReadSilver.projection(com.trending.common.Schemas.avro(Lakehouse.VIEWS)));
   }
 
   private static Event at(int movie, long offsetMillis) {
     return new Event(movie, T0.getMillis() + offsetMillis);
   }
 
-  /** Everything the reader has now, as "movie@offset-minutes". */
-  private static List<String> drain(UnboundedReader<Integer> reader, boolean started) throws Exception {
+  /**
+   * Every event the reader has now, as "movie@offset-minutes", counting late (as EmitEventsFn does
+   * for each table) and future events; each file's element timestamp is its earliest event.
+   */
+  private List<String> drain(UnboundedReader<SilverLogSource.FileEvents> reader, boolean started) throws Exception {
     List<String> out = new ArrayList<>();
     boolean more = started ? reader.advance() : reader.start();
     while (more) {
-      out.add(reader.getCurrent() + "@" + (reader.getCurrentTimestamp().getMillis() - T0.getMillis()) / MINUTE);
+      SilverLogSource.FileEvents file = reader.getCurrent();
+      long[] late = SilverLogSource.EmitEventsFn.tooLate(file, 3 * HOUR, 50 * HOUR);
+      late1h += late[0];
+      late24h += late[1];
+      future += file.future;
+      for (int i = 0; i < file.times.length; i++) {
+        assertTrue("no event before its file's timestamp", file.times[i] >= reader.getCurrentTimestamp().getMillis());
+        out.add(file.movies[i] + "@" + (file.times[i] - T0.getMillis()) / MINUTE);
+      }
       more = reader.advance();
     }
+    java.util.Collections.sort(out, java.util.Comparator.comparingInt((String e) -> Integer.parseInt(e.substring(e.indexOf('@') + 1))));
     return out;
-  }
-
-  private long counter(String name) {
-    return metrics.getCounter(MetricName.named(ReadSilver.class, name)).getCumulative();
   }
 
   @Test
@@ -80,9 +84,10 @@ public class SilverLogSourceTest {
 
   private void watermarkFollowsTheEvents(StorageFormat format) throws Exception {
     Table table = table(format);
-    try (Closeable scope = MetricsEnvironment.scopedMetricsContainer(metrics)) {
+    late1h = late24h = future = 0;
+    {
       SilverFiles.write(table, List.of(at(1, 0), at(2, 30 * MINUTE)), "a", 100);
-      UnboundedReader<Integer> reader = source(table).createReader(PipelineOptionsFactory.create(), null);
+      UnboundedReader<SilverLogSource.FileEvents> reader = source(table).createReader(PipelineOptionsFactory.create(), null);
       assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, reader.getWatermark());
       assertEquals(List.of("1@0", "2@30"), drain(reader, false));
       assertEquals("the latest event read", T0.plus(Duration.standardMinutes(30)), reader.getWatermark());
@@ -91,8 +96,8 @@ public class SilverLogSourceTest {
       // the 24 h table; counted, and still emitted (the windows drop it).
       SilverFiles.write(table, List.of(at(3, -160 * MINUTE), at(4, 60 * MINUTE)), "b", 100);
       assertEquals(List.of("3@-160", "4@60"), drain(reader, true));
-      assertEquals(1, counter("droppedLateEvents1h"));
-      assertEquals(0, counter("droppedLateEvents24h"));
+      assertEquals(1, late1h);
+      assertEquals(0, late24h);
       Instant beforeOutage = reader.getWatermark();
       assertEquals(T0.plus(Duration.standardHours(1)), beforeOutage);
 
@@ -108,40 +113,41 @@ public class SilverLogSourceTest {
       }
       SilverFiles.write(table, backlog, "c", 100);
       assertEquals(List.of("11@65", "12@125", "13@185", "14@245", "15@305"), drain(reader, true));
-      assertEquals("nothing of the backlog counted late", 1, counter("droppedLateEvents1h"));
+      assertEquals("nothing of the backlog counted late", 1, late1h);
       assertEquals(T0.plus(Duration.millis(5 * HOUR + 5 * MINUTE)), reader.getWatermark());
 
       // An event two days ahead of the wall clock is dropped, counted, and moves nothing.
-      long future = System.currentTimeMillis() + 2 * 24 * HOUR - T0.getMillis();
-      SilverFiles.write(table, List.of(at(99, future), at(16, 6 * HOUR)), "d", 100);
+      long ahead = System.currentTimeMillis() + 2 * 24 * HOUR - T0.getMillis();
+      SilverFiles.write(table, List.of(at(99, ahead), at(16, 6 * HOUR)), "d", 100);
       assertEquals(List.of("16@360"), drain(reader, true));
-      assertEquals(1, counter("droppedFutureEvents"));
+      assertEquals(1, future);
       assertEquals(T0.plus(Duration.standardHours(6)), reader.getWatermark());
       reader.close();
     }
-    metrics.reset();
   }
 
-  /** A reader rebuilt from a checkpoint taken mid-file emits exactly the rest. */
+  /** A reader rebuilt from its checkpoint emits exactly the files its predecessor had not. */
   @Test
-  public void aCheckpointMidFileResumesWithoutGapOrRepeat() throws Exception {
+  public void aCheckpointResumesWithoutGapOrRepeat() throws Exception {
     Table table = table(StorageFormat.DELTA);
-    SilverFiles.write(table, List.of(at(1, 0), at(2, MINUTE), at(3, 2 * MINUTE)), "a", 100);
+    SilverFiles.write(table, List.of(at(1, 0), at(2, MINUTE)), "a", 100);
     SilverLogSource source = source(table);
-    UnboundedReader<Integer> first = source.createReader(PipelineOptionsFactory.create(), null);
+    UnboundedReader<SilverLogSource.FileEvents> first = source.createReader(PipelineOptionsFactory.create(), null);
     assertTrue(first.start());
-    assertEquals(1, (int) first.getCurrent());
+    assertEquals(2, first.getCurrent().times.length);
     SilverLogSource.Mark mark = CoderUtils.clone(source.getCheckpointMarkCoder(), (SilverLogSource.Mark) first.getCheckpointMark());
+    SilverFiles.write(table, List.of(at(3, 2 * MINUTE)), "b", 100);
     first.close();
 
-    UnboundedReader<Integer> resumed = source.createReader(PipelineOptionsFactory.create(), mark);
-    assertEquals(List.of("2@1", "3@2"), drain(resumed, false));
-    SilverFiles.write(table, List.of(at(4, 3 * MINUTE)), "b", 100);
+    UnboundedReader<SilverLogSource.FileEvents> resumed = source.createReader(PipelineOptionsFactory.create(), mark);
+    assertEquals(List.of("3@2"), drain(resumed, false));
+    SilverFiles.write(table, List.of(at(4, 3 * MINUTE)), "c", 100);
     assertEquals(List.of("4@3"), drain(resumed, true));
 
     SilverLogSource.Mark end = CoderUtils.clone(source.getCheckpointMarkCoder(), (SilverLogSource.Mark) resumed.getCheckpointMark());
-    UnboundedReader<Integer> again = source.createReader(PipelineOptionsFactory.create(), end);
+    UnboundedReader<SilverLogSource.FileEvents> again = source.createReader(PipelineOptionsFactory.create(), end);
     assertEquals("nothing twice", List.of(), drain(again, false));
     assertEquals(resumed.getWatermark(), again.getWatermark());
+    assertEquals(T0.plus(Duration.standardMinutes(3)), again.getWatermark());
   }
 }

@@ -82,6 +82,17 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
     long max() {
       return Arrays.stream(times).max().orElse(watermark);
     }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof FileEvents f && Arrays.equals(movies, f.movies) && Arrays.equals(times, f.times)
+          && watermark == f.watermark && future == f.future;
+    }
+
+    @Override
+    public int hashCode() {
+      return Arrays.hashCode(times) * 31 + Long.hashCode(watermark);
+    }
   }
 
   /** Where a reader stands: the files read, the watermark, the latest event time read. */
@@ -99,6 +110,16 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
     @Override
     public void finalizeCheckpoint() {
       // Nothing to acknowledge: the log is read, never consumed.
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Mark m && done.equals(m.done) && watermark == m.watermark && maxSeen == m.maxSeen;
+    }
+
+    @Override
+    public int hashCode() {
+      return done.hashCode() * 31 + Long.hashCode(watermark);
     }
   }
 

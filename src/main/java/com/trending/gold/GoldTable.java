@@ -4,11 +4,15 @@ import com.trending.common.CommittedFiles;
 import com.trending.common.Schemas;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -21,11 +25,15 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
+import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * One Gold table on disk, rows ordered by window then trend_score descending, ranked within each
@@ -183,14 +191,115 @@ public final class GoldTable {
     }
   }
 
-  /** The rows of the table in {@code dir}, or an empty list if it has not been written yet. */
+  /**
+   * The rows of the table in {@code dir}, or an empty list if it has not been written yet. The
+   * file is opened once and every byte (its length, footer and row groups) read from that one
+   * open file: a rewrite renamed over it meanwhile leaves this read on the version it opened. (A
+   * reader that takes the length, then opens by name, can get the old length and the new file.)
+   */
   public static List<TrendRow> read(Path dir) throws IOException {
     Path file = dir.resolve(FILE_NAME);
     List<TrendRow> rows = new ArrayList<>();
-    if (Files.exists(file)) {
-      readFile(file.toUri().toString(), dir + " (parquet)", rows);
+    FileChannel channel;
+    try {
+      channel = FileChannel.open(file, StandardOpenOption.READ);
+    } catch (NoSuchFileException e) {
+      return rows;
+    }
+    try (channel;
+        ParquetReader<GenericRecord> reader =
+            AvroParquetReader.<GenericRecord>builder(new OpenInputFile(channel))
+                .withDataModel(GenericData.get())
+                .build()) {
+      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
+        rows.add(row(r));
+      }
+    } catch (IOException | RuntimeException e) {
+      throw CommittedFiles.unreadable(file.toUri().toString(), dir + " (parquet)", e);
     }
     return rows;
+  }
+
+  private static TrendRow row(GenericRecord r) {
+    return new TrendRow(
+        (Long) r.get("window_ts"), (Integer) r.get("movie_id"), (Long) r.get("views"), (Long) r.get("clicks"));
+  }
+
+  /** A Parquet input over one open file: positional reads, so streams share it safely. */
+  static final class OpenInputFile implements InputFile {
+    private final FileChannel channel;
+
+    OpenInputFile(FileChannel channel) {
+      this.channel = channel;
+    }
+
+    @Override
+    public long getLength() throws IOException {
+      return channel.size();
+    }
+
+    @Override
+    public SeekableInputStream newStream() {
+      return new SeekableInputStream() {
+        private long pos;
+
+        @Override
+        public long getPos() {
+          return pos;
+        }
+
+        @Override
+        public void seek(long newPos) {
+          pos = newPos;
+        }
+
+        @Override
+        public int read() throws IOException {
+          byte[] one = new byte[1];
+          return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+          return read(ByteBuffer.wrap(b, off, len));
+        }
+
+        @Override
+        public void readFully(byte[] bytes) throws IOException {
+          readFully(ByteBuffer.wrap(bytes));
+        }
+
+        @Override
+        public void readFully(byte[] bytes, int start, int len) throws IOException {
+          readFully(ByteBuffer.wrap(bytes, start, len));
+        }
+
+        @Override
+        public int read(ByteBuffer buf) throws IOException {
+          int n = channel.read(buf, pos);
+          if (n > 0) {
+            pos += n;
+          }
+          return n;
+        }
+
+        @Override
+        public void readFully(ByteBuffer buf) throws IOException {
+          while (buf.hasRemaining()) {
+            int n = channel.read(buf, pos);
+            if (n < 0) {
+              throw new EOFException("end of file at " + pos);
+            }
+            pos += n;
+          }
+        }
+
+        @Override
+        public void close() {
+          // the channel belongs to the caller
+        }
+      };
+    }
   }
 
   /**
@@ -199,13 +308,7 @@ public final class GoldTable {
    * the table it reads, so reading it as empty would drop every closed window.
    */
   private static void readFile(String file, String table, List<TrendRow> rows) {
-    CommittedFiles.forEachRecord(file, table, new Configuration(), r ->
-        rows.add(
-            new TrendRow(
-                (Long) r.get("window_ts"),
-                (Integer) r.get("movie_id"),
-                (Long) r.get("views"),
-                (Long) r.get("clicks"))));
+    CommittedFiles.forEachRecord(file, table, new Configuration(), r -> rows.add(row(r)));
   }
 
   /** Deletes temporary files that a crashed rewrite may have left behind. */

@@ -187,7 +187,10 @@ public final class FreshnessBenchmark {
         return "n/a";
       }
       double median = FreshnessLogs.median(allSeconds());
-      return Double.isInfinite(median) ? "> " + timeoutSeconds + " s" : s(median) + " s";
+      if (Double.isInfinite(median)) {
+        return "> " + timeoutSeconds + " s";
+      }
+      return Double.isNaN(median) ? "n/a" : s(median) + " s";
     }
 
     double median() {

@@ -101,7 +101,7 @@ final class FreshnessLogs {
     List<String> distinct = new ArrayList<>();
     for (String line : lines(log)) {
       Matcher time = TIME.matcher(line);
-      if (time.find() && timeOfDay(time.group(1), untilMillis) > untilMillis + 1000) {
+      if (time.find() && timeOfDay(time.group(1), untilMillis) > untilMillis) {
         break; // logged while stopping
       }
       Matcher m = LEVEL.matcher(line);
@@ -159,6 +159,9 @@ final class FreshnessLogs {
     double pos = q * (sorted.size() - 1);
     int lo = (int) Math.floor(pos);
     int hi = (int) Math.ceil(pos);
+    if (lo == hi || sorted.get(lo).equals(sorted.get(hi))) {
+      return sorted.get(lo); // also keeps an infinite (timed-out) value from turning into NaN
+    }
     return sorted.get(lo) + (sorted.get(hi) - sorted.get(lo)) * (pos - lo);
   }
 

@@ -358,7 +358,8 @@ public final class FreshnessBenchmark {
       for (Child c : children) {
         System.out.println("  ----- last lines of " + c.log + " -----");
         List<String> lines = FreshnessLogs.lines(c.log);
-        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> System.out.println("  | " + l));
+        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l ->
+            System.out.println("  | " + (l.length() > 300 ? l.substring(0, 300) + "…" : l)));
       }
     }
     for (Map.Entry<Long, Double> e : late.seenAfter.entrySet()) {

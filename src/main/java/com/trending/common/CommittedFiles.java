@@ -76,9 +76,9 @@ public final class CommittedFiles {
   }
 
   /** The number of rows of a committed Parquet file, from its footer. */
-  public static long rowCount(String file, String table) {
+  public static long rowCount(String file, String table, Configuration conf) {
     try (ParquetFileReader reader =
-        ParquetFileReader.open(HadoopInputFile.fromPath(hadoopPath(file), new Configuration()))) {
+        ParquetFileReader.open(HadoopInputFile.fromPath(hadoopPath(file), conf))) {
       return reader.getRecordCount();
     } catch (IOException | RuntimeException e) {
       throw unreadable(file, table, e);

@@ -33,9 +33,6 @@ import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,10 +40,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
-import org.apache.hadoop.conf.Configuration;
 
 /**
  * A Delta Lake table, committed with Delta Kernel: the Parquet files are written by someone else
@@ -76,12 +71,15 @@ final class DeltaTableLog implements TableLog {
   static final int CHECKPOINT_INTERVAL = 10;
   static final java.time.Duration LOG_RETENTION = java.time.Duration.ofHours(1);
   private static final String ENGINE_INFO = "trending-lakehouse";
-  private static final Engine ENGINE = DefaultEngine.create(new Configuration());
+  /** One Kernel engine per store (its Hadoop settings): engines hold no table state. */
+  private static final Map<Storage, Engine> ENGINES = new java.util.concurrent.ConcurrentHashMap<>();
 
   private final Table table;
+  private final Engine engine;
 
   DeltaTableLog(Table table) {
     this.table = table;
+    this.engine = ENGINES.computeIfAbsent(table.storage(), s -> DefaultEngine.create(s.hadoopConf()));
   }
 
   @Override
@@ -104,11 +102,11 @@ final class DeltaTableLog implements TableLog {
     }
     Transaction txn;
     try {
-      txn = transaction(snapshot()).withTransactionId(ENGINE, appId, version).build(ENGINE);
+      txn = transaction(snapshot()).withTransactionId(engine, appId, version).build(engine);
     } catch (ConcurrentTransactionException e) {
       return false; // this (appId, version) or a later one is already in the log
     }
-    Row state = txn.getTransactionState(ENGINE);
+    Row state = txn.getTransactionState(engine);
     List<Row> actions = new ArrayList<>();
     byPartition(files).forEach((partition, inPartition) -> addActions(state, partition, inPartition, actions));
     commit(txn, actions);
@@ -118,7 +116,7 @@ final class DeltaTableLog implements TableLog {
   @Override
   public void replace(List<String> files) {
     Snapshot snapshot = snapshot();
-    Transaction txn = transaction(snapshot).build(ENGINE);
+    Transaction txn = transaction(snapshot).build(engine);
     List<Row> actions = new ArrayList<>();
     if (snapshot != null) {
       long now = System.currentTimeMillis();
@@ -131,7 +129,7 @@ final class DeltaTableLog implements TableLog {
             now));
       });
     }
-    Row state = txn.getTransactionState(ENGINE);
+    Row state = txn.getTransactionState(engine);
     byPartition(files).forEach((partition, inPartition) -> addActions(state, partition, inPartition, actions));
     commit(txn, actions);
   }
@@ -139,7 +137,7 @@ final class DeltaTableLog implements TableLog {
   @Override
   public void create() {
     if (snapshot() == null) {
-      commit(transaction(null).build(ENGINE), List.of());
+      commit(transaction(null).build(engine), List.of());
     }
   }
 
@@ -149,24 +147,24 @@ final class DeltaTableLog implements TableLog {
    */
   private TransactionBuilder transaction(Snapshot current) {
     boolean exists = current != null;
-    TransactionBuilder builder = io.delta.kernel.Table.forPath(ENGINE, table.dir())
-        .createTransactionBuilder(ENGINE, ENGINE_INFO, exists ? Operation.WRITE : Operation.CREATE_TABLE);
+    TransactionBuilder builder = io.delta.kernel.Table.forPath(engine, table.dir())
+        .createTransactionBuilder(engine, ENGINE_INFO, exists ? Operation.WRITE : Operation.CREATE_TABLE);
     if (!exists) {
       builder = builder
-          .withSchema(ENGINE, schema(Schemas.avro(table.schemaName()), table.partitionedByEventDate()))
-          .withPartitionColumns(ENGINE,
+          .withSchema(engine, schema(Schemas.avro(table.schemaName()), table.partitionedByEventDate()))
+          .withPartitionColumns(engine,
               table.partitionedByEventDate() ? List.of(Table.PARTITION_COLUMN) : List.of());
     }
     return builder;
   }
 
   private void commit(Transaction txn, List<Row> actions) {
-    TransactionCommitResult result = txn.commit(ENGINE, CloseableIterable.inMemoryIterable(
+    TransactionCommitResult result = txn.commit(engine, CloseableIterable.inMemoryIterable(
         Utils.toCloseableIterator(actions.iterator())));
     long version = result.getVersion();
     if (result.isReadyForCheckpoint()) {
       try {
-        io.delta.kernel.Table.forPath(ENGINE, table.dir()).checkpoint(ENGINE, version);
+        io.delta.kernel.Table.forPath(engine, table.dir()).checkpoint(engine, version);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -176,22 +174,16 @@ final class DeltaTableLog implements TableLog {
 
   /** Deletes log files of versions before {@code keepFrom} that are older than the retention. */
   private void expireLog(long keepFrom) {
-    Path log = table.path().resolve("_delta_log");
     long cutoff = System.currentTimeMillis() - LOG_RETENTION.toMillis();
-    try (Stream<Path> entries = Files.list(log)) {
-      for (Path f : (Iterable<Path>) entries::iterator) {
-        String name = f.getFileName().toString();
-        int dot = name.indexOf('.');
-        if (dot != 20 || !name.substring(0, 20).chars().allMatch(Character::isDigit)) {
-          continue; // _last_checkpoint, temporary files
-        }
-        if (Long.parseLong(name.substring(0, 20)) < keepFrom
-            && Files.getLastModifiedTime(f).toMillis() < cutoff) {
-          Files.deleteIfExists(f);
-        }
+    for (Storage.Entry f : table.storage().list(table.child("_delta_log"))) {
+      String name = f.name();
+      int dot = name.indexOf('.');
+      if (dot != 20 || !name.substring(0, 20).chars().allMatch(Character::isDigit)) {
+        continue; // _last_checkpoint, temporary files
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      if (Long.parseLong(name.substring(0, 20)) < keepFrom && f.modifiedMillis() < cutoff) {
+        table.storage().delete(f.location());
+      }
     }
   }
 
@@ -205,15 +197,15 @@ final class DeltaTableLog implements TableLog {
 
   private Snapshot snapshot() {
     try {
-      return io.delta.kernel.Table.forPath(ENGINE, table.dir()).getLatestSnapshot(ENGINE);
+      return io.delta.kernel.Table.forPath(engine, table.dir()).getLatestSnapshot(engine);
     } catch (TableNotFoundException e) {
       return null;
     }
   }
 
-  private static void forEachLiveFile(Snapshot snapshot, java.util.function.Consumer<Row> action) {
+  private void forEachLiveFile(Snapshot snapshot, java.util.function.Consumer<Row> action) {
     try (CloseableIterator<FilteredColumnarBatch> batches =
-        snapshot.getScanBuilder(ENGINE).build().getScanFiles(ENGINE)) {
+        snapshot.getScanBuilder(engine).build().getScanFiles(engine)) {
       while (batches.hasNext()) {
         try (CloseableIterator<Row> rows = batches.next().getRows()) {
           rows.forEachRemaining(action);
@@ -228,21 +220,20 @@ final class DeltaTableLog implements TableLog {
     Map<String, Literal> values = partition.isEmpty()
         ? Map.of()
         : Map.of(Table.PARTITION_COLUMN, Literal.ofDate((int) LocalDate.parse(partition).toEpochDay()));
-    DataWriteContext context = Transaction.getWriteContext(ENGINE, state, values);
+    DataWriteContext context = Transaction.getWriteContext(engine, state, values);
     List<DataFileStatus> statuses = new ArrayList<>();
     for (String file : files) {
-      Path local = Path.of(URI.create(file));
-      try {
-        // Kernel wants a Hadoop path string (file:/data/lake house/…), which it parses and makes
-        // relative to the table; given the URI, it would escape its escapes (lake%2520house).
-        statuses.add(new DataFileStatus(CommittedFiles.hadoopPath(file).toString(), Files.size(local),
-            Files.getLastModifiedTime(local).toMillis(), Optional.empty()));
-      } catch (IOException e) {
-        throw new UncheckedIOException("Cannot commit " + file, e);
+      Storage.Entry stat = table.storage().stat(table.storage().location(file));
+      if (stat == null) {
+        throw new UncheckedIOException(new java.io.FileNotFoundException("Cannot commit " + file + ": it does not exist"));
       }
+      // Kernel wants a Hadoop path string (file:/data/lake house/…), which it parses and makes
+      // relative to the table; given the URI, it would escape its escapes (lake%2520house).
+      statuses.add(new DataFileStatus(CommittedFiles.hadoopPath(file).toString(), stat.size(),
+          stat.modifiedMillis(), Optional.empty()));
     }
     try (CloseableIterator<Row> adds = Transaction.generateAppendActions(
-        ENGINE, state, Utils.toCloseableIterator(statuses.iterator()), context)) {
+        engine, state, Utils.toCloseableIterator(statuses.iterator()), context)) {
       adds.forEachRemaining(actions::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -256,7 +247,7 @@ final class DeltaTableLog implements TableLog {
     for (String file : files) {
       String partition = "";
       if (table.partitionedByEventDate()) {
-        String folder = Path.of(URI.create(file)).getParent().getFileName().toString();
+        String folder = CommittedFiles.hadoopPath(file).getParent().getName();
         if (!folder.startsWith(prefix)) {
           throw new IllegalArgumentException(file + " is not in an " + prefix + "YYYY-MM-DD folder");
         }

@@ -6,9 +6,6 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -25,24 +22,34 @@ public final class Lakehouse {
   public static final String TRENDING_1H = "trending_now_1h";
   public static final String TRENDING_24H = "trending_now_24h";
 
-  private final Path root;
+  private final String root;
   private final StorageFormat format;
+  private final Storage storage;
 
-  private Lakehouse(Path root, StorageFormat format) {
+  private Lakehouse(String root, StorageFormat format, Storage storage) {
     this.root = root;
     this.format = format;
+    this.storage = storage;
   }
 
-  /** The Parquet lakehouse at {@code path}, made absolute so that every worker sees the same folder. */
+  /** The Parquet lakehouse at {@code path}; see {@link #at(String, StorageFormat)}. */
   public static Lakehouse at(String path) {
     return at(path, StorageFormat.PARQUET);
   }
 
+  /**
+   * The lakehouse at {@code path}: a local folder (made absolute, so that every worker sees the
+   * same one), {@code hdfs://namenode:port/path} or {@code s3a://bucket/path}, its store
+   * configured from the environment (see {@link Storage}).
+   *
+   * @throws IllegalArgumentException for a location this product cannot write to
+   */
   public static Lakehouse at(String path, StorageFormat format) {
-    return new Lakehouse(Paths.get(path).toAbsolutePath().normalize(), format);
+    return new Lakehouse(Storage.normalize(path), format, Storage.forLocation(path));
   }
 
-  public Path root() {
+  /** The root: an absolute local path or a Hadoop path ({@code hdfs://…}, {@code s3a://…}). */
+  public String root() {
     return root;
   }
 
@@ -50,39 +57,43 @@ public final class Lakehouse {
     return format;
   }
 
+  public Storage storage() {
+    return storage;
+  }
+
   /** {@code silver/<table>}, partitioned by {@code event_date=YYYY-MM-DD}. */
-  public Path silverTable(String table) {
-    return root.resolve("silver").resolve(table);
+  public String silverTable(String table) {
+    return location("silver", table);
   }
 
   /** {@code silver/_deadletter/<topic>}. */
-  public Path deadLetterTable(String topic) {
-    return root.resolve("silver").resolve("_deadletter").resolve(topic);
+  public String deadLetterTable(String topic) {
+    return location("silver", "_deadletter", topic);
   }
 
   /** {@code gold/<table>}. */
-  public Path goldTable(String table) {
-    return root.resolve("gold").resolve(table);
+  public String goldTable(String table) {
+    return location("gold", table);
   }
 
   /** The Silver table of {@code topic}. */
   public Table silver(String topic) {
-    return new Table(silverTable(topic).toString(), format, topic, true);
+    return new Table(silverTable(topic), format, topic, true, storage);
   }
 
   /** The dead-letter table of {@code topic}. */
   public Table deadLetters(String topic) {
-    return new Table(deadLetterTable(topic).toString(), format, "deadletter", false);
+    return new Table(deadLetterTable(topic), format, "deadletter", false, storage);
   }
 
   /** The Gold table {@code name} ({@link #TRENDING_1H} or {@link #TRENDING_24H}). */
   public Table gold(String name) {
-    return new Table(goldTable(name).toString(), format, "trending", false);
+    return new Table(goldTable(name), format, "trending", false, storage);
   }
 
   /** {@code _checkpoints/<job>}: whatever a job needs to resume. */
-  public Path checkpoints(String job) {
-    return root.resolve("_checkpoints").resolve(job);
+  public String checkpoints(String job) {
+    return location("_checkpoints", job);
   }
 
   /**
@@ -93,8 +104,17 @@ public final class Lakehouse {
    *
    * @throws IllegalArgumentException if {@code name} is not valid Unicode (a lone surrogate)
    */
-  public Path checkpoints(String job, String name) {
-    return checkpoints(job).resolve(folderName(name));
+  public String checkpoints(String job, String name) {
+    return storage.child(checkpoints(job), folderName(name));
+  }
+
+  /** {@code root/names[0]/names[1]/…}. */
+  private String location(String... names) {
+    String location = root;
+    for (String name : names) {
+      location = storage.child(location, name);
+    }
+    return location;
   }
 
   private static final Pattern WINDOWS_DEVICE =
@@ -181,19 +201,31 @@ public final class Lakehouse {
 
   /**
    * Checks the options every pipeline shares and that the lakehouse root can be written, so that a
-   * run fails at once with a message a user can act on rather than deep inside a worker.
+   * run fails at once with a message a user can act on rather than deep inside a worker. For a
+   * lakehouse on HDFS or S3 it also hands Beam the store's Hadoop configuration, so that Beam's
+   * writers reach it on every worker.
    */
   public static Lakehouse validate(LakehouseOptions options) {
     StorageFormat format = StorageFormat.parse(options.getStorageFormat());
     Lakehouse lakehouse = at(options.getLakehousePath(), format);
+    Storage storage = lakehouse.storage();
+    String probe = storage.child(lakehouse.root(), ".write-check-" + java.util.UUID.randomUUID() + ".tmp");
     try {
-      Files.createDirectories(lakehouse.root());
-      Path probe = Files.createTempFile(lakehouse.root(), ".write-check-", ".tmp");
-      Files.delete(probe);
-    } catch (IOException | SecurityException e) {
+      storage.mkdirs(lakehouse.root());
+      try (java.io.OutputStream out = storage.create(probe)) {
+        out.write(0);
+      }
+      storage.delete(probe);
+    } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
           "Cannot write to the lakehouse at " + lakehouse.root() + " (" + e
-              + "): set LAKEHOUSE_PATH (or --lakehousePath) to a writable folder.");
+              + "): set LAKEHOUSE_PATH (or --lakehousePath) to a writable folder"
+              + (storage.kind() == Storage.Kind.LOCAL ? "." : ", and check the store's settings (README, \"Lakehouse on HDFS or S3\")."));
+    }
+    org.apache.hadoop.conf.Configuration beam = storage.beamConf(lakehouse.root());
+    if (beam != null) {
+      options.as(org.apache.beam.sdk.io.hdfs.HadoopFileSystemOptions.class).setHdfsConfiguration(List.of(beam));
+      org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(options);
     }
     return lakehouse;
   }

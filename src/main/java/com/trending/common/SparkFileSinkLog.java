@@ -4,22 +4,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
-import java.util.stream.Stream;
+import java.util.TreeSet;
 
 /**
  * A Parquet table's commit log in the format of Spark's own streaming file sink, kept in
@@ -32,8 +26,9 @@ import java.util.stream.Stream;
  * {@value #COMPACT_INTERVAL}th batch ({@code (id + 1) % 10 == 0}, Spark's default interval) is a
  * compaction, {@code <id>.compact}, holding every file committed so far, so a reader opens at most
  * ten small files whatever the table's age. Batch files older than the previous compaction are
- * deleted. A commit is written to a hidden file and linked into place, which fails if the name
- * exists: two writers cannot both commit one batch id.
+ * deleted. A commit is written put-if-absent ({@link Storage#createIfAbsent}: a hard link on the
+ * local disk, a rename without overwrite on HDFS, a conditional PUT on S3): two writers cannot both
+ * commit one batch id.
  *
  * <p>The log only adds: {@link #replace} is not available (Gold's Parquet tables are replaced by an
  * atomic rename instead, see {@code GoldTable}).
@@ -44,18 +39,20 @@ final class SparkFileSinkLog implements TableLog {
   private static final String COMPACT = ".compact";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path table;
-  private final Path log;
+  private final Table table;
+  private final Storage storage;
+  private final String log;
 
-  SparkFileSinkLog(Path table) {
+  SparkFileSinkLog(Table table) {
     this.table = table;
-    this.log = table.resolve(DIR);
+    this.storage = table.storage();
+    this.log = table.child(DIR);
   }
 
   @Override
   public List<String> files() {
     long latest = latestBatch();
-    return latest < 0 ? List.of() : List.copyOf(new java.util.TreeSet<>(filesUpTo(latest)));
+    return latest < 0 ? List.of() : List.copyOf(new TreeSet<>(filesUpTo(latest)));
   }
 
   @Override
@@ -89,14 +86,7 @@ final class SparkFileSinkLog implements TableLog {
 
   /** The highest batch id in the log, -1 when there is none. */
   private long latestBatch() {
-    if (!Files.isDirectory(log)) {
-      return -1;
-    }
-    try (Stream<Path> entries = Files.list(log)) {
-      return entries.mapToLong(p -> batchId(p.getFileName().toString())).max().orElse(-1);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return storage.list(log).stream().mapToLong(e -> batchId(e.name())).max().orElse(-1);
   }
 
   /** Every file committed in batches 0..latest: the last compaction, then the batches after it. */
@@ -104,8 +94,9 @@ final class SparkFileSinkLog implements TableLog {
     long start = Math.max(0, (latest + 1) / COMPACT_INTERVAL * COMPACT_INTERVAL - 1);
     Set<String> files = new LinkedHashSet<>();
     for (long batch = start; batch <= latest; batch++) {
-      Path file = batchFile(batch);
-      try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      String file = batchFile(batch);
+      try (BufferedReader in = new BufferedReader(
+          new StringReader(new String(storage.read(file), StandardCharsets.UTF_8)))) {
         String version = in.readLine();
         if (!"v1".equals(version)) {
           throw new IllegalStateException(file + ": unsupported log version " + version);
@@ -118,8 +109,8 @@ final class SparkFileSinkLog implements TableLog {
             }
           }
         }
-      } catch (NoSuchFileException e) {
-        throw new IllegalStateException("The commit log of " + table + " misses " + file
+      } catch (FileNotFoundException e) {
+        throw new IllegalStateException("The commit log of " + table.dir() + " misses " + file
             + " (batches " + start + ".." + latest + " are needed)", e);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
@@ -129,16 +120,15 @@ final class SparkFileSinkLog implements TableLog {
   }
 
   private String entry(String file) {
-    Path path = Path.of(URI.create(file));
+    Storage.Entry stat = storage.stat(storage.location(file));
+    if (stat == null) {
+      throw new UncheckedIOException(new FileNotFoundException("Cannot commit " + file + ": it does not exist"));
+    }
     ObjectNode node = JSON.createObjectNode();
     node.put("path", file);
-    try {
-      node.put("size", Files.size(path));
-      node.put("isDir", false);
-      node.put("modificationTime", Files.getLastModifiedTime(path).toMillis());
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot commit " + file, e);
-    }
+    node.put("size", stat.size());
+    node.put("isDir", false);
+    node.put("modificationTime", stat.modifiedMillis());
     node.put("blockReplication", 1);
     node.put("blockSize", 33_554_432L);
     node.put("action", "add");
@@ -146,45 +136,26 @@ final class SparkFileSinkLog implements TableLog {
   }
 
   private void write(long batch, List<String> entries) {
-    Path target = batchFile(batch);
-    try {
-      Files.createDirectories(log);
-      Path temp = log.resolve("." + batch + "." + UUID.randomUUID() + ".tmp");
-      StringBuilder text = new StringBuilder("v1");
-      entries.forEach(e -> text.append('\n').append(e));
-      Files.writeString(temp, text, StandardCharsets.UTF_8);
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      try {
-        // A hard link, unlike a rename, fails if the name exists: put-if-absent, so two writers
-        // cannot both commit one batch id.
-        Files.createLink(target, temp);
-      } catch (FileAlreadyExistsException e) {
-        throw new IllegalStateException("Another writer committed " + target + " concurrently", e);
-      } finally {
-        Files.deleteIfExists(temp);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    String target = batchFile(batch);
+    StringBuilder text = new StringBuilder("v1");
+    entries.forEach(e -> text.append('\n').append(e));
+    storage.mkdirs(log);
+    if (!storage.createIfAbsent(target, text.toString().getBytes(StandardCharsets.UTF_8))) {
+      throw new IllegalStateException("Another writer committed " + target + " concurrently");
     }
   }
 
   private void deleteBatchesBefore(long first) {
-    try (Stream<Path> entries = Files.list(log)) {
-      for (Path p : (Iterable<Path>) entries::iterator) {
-        long id = batchId(p.getFileName().toString());
-        if (id >= 0 && id < first) {
-          Files.deleteIfExists(p);
-        }
+    for (Storage.Entry e : storage.list(log)) {
+      long id = batchId(e.name());
+      if (id >= 0 && id < first) {
+        storage.delete(e.location());
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 
-  private Path batchFile(long batch) {
-    return log.resolve(isCompaction(batch) ? batch + COMPACT : Long.toString(batch));
+  private String batchFile(long batch) {
+    return storage.child(log, isCompaction(batch) ? batch + COMPACT : Long.toString(batch));
   }
 
   private static boolean isCompaction(long batch) {

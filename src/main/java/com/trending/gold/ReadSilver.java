@@ -87,7 +87,7 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
     return begin
         .apply("CommittedFiles", Create.of(table.log().files()).withCoder(StringUtf8Coder.of()))
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
-        .apply("ReadEvents", ParDo.of(new ReadEventsFn(table.toString(), projection.toString(), futureBound)))
+        .apply("ReadEvents", ParDo.of(new ReadEventsFn(table, projection.toString(), futureBound)))
         .setCoder(VarIntCoder.of());
   }
 
@@ -107,14 +107,14 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
    * naming it (see {@link CommittedFiles}): its events cannot be left out of Gold silently.
    */
   static class ReadEventsFn extends DoFn<String, Integer> {
-    private final String table;
+    private final Table table;
     private final String projectionJson;
     private final Duration futureBound;
     private final Counter events = Metrics.counter(ReadSilver.class, "silverEventsRead");
     private final Counter future = Metrics.counter(ReadSilver.class, "droppedFutureEvents");
     private transient Configuration conf;
 
-    ReadEventsFn(String table, String projectionJson, Duration futureBound) {
+    ReadEventsFn(Table table, String projectionJson, Duration futureBound) {
       this.table = table;
       this.projectionJson = projectionJson;
       this.futureBound = futureBound;
@@ -122,7 +122,7 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
 
     @Setup
     public void setup() {
-      conf = new Configuration();
+      conf = new Configuration(table.storage().hadoopConf());
       AvroReadSupport.setRequestedProjection(conf, new Schema.Parser().parse(projectionJson));
     }
 
@@ -130,7 +130,7 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
     public void process(@Element String file, OutputReceiver<Integer> out) {
       long futureLimit = System.currentTimeMillis() + futureBound.getMillis();
       long[] n = {0};
-      CommittedFiles.forEachRecord(file, table, conf, r -> {
+      CommittedFiles.forEachRecord(file, table.toString(), conf, r -> {
         Instant ts = eventTime(r.get("event_ts"));
         n[0]++;
         if (ts.getMillis() > futureLimit) {

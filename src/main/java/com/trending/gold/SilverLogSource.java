@@ -163,7 +163,7 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
 
     @Override
     public boolean start() throws IOException {
-      conf = new Configuration();
+      conf = new Configuration(source.table.storage().hadoopConf());
       AvroReadSupport.setRequestedProjection(conf, new Schema.Parser().parse(source.projectionJson));
       return advance();
     }

@@ -103,10 +103,9 @@ public class TrendingToGold {
   private static PipelineResult.State run(
       TrendingToGoldOptions options, PTransform<PCollectionTuple, PCollectionTuple> compute, Lakehouse lakehouse)
       throws IOException {
-    GoldTable.removeLeftovers(lakehouse.goldTable(Lakehouse.TRENDING_1H));
-    GoldTable.removeLeftovers(lakehouse.goldTable(Lakehouse.TRENDING_24H));
     Map<String, String> versionsBefore = new HashMap<>();
     for (String table : GOLD_TABLES) {
+      GoldTable.removeLeftovers(lakehouse.gold(table));
       lakehouse.gold(table).log().create(); // readers can load it at once
       versionsBefore.put(table, GoldTable.version(lakehouse.gold(table)));
     }

@@ -1,6 +1,7 @@
 package com.trending.silver;
 
 import com.trending.common.CommittedFiles;
+import com.trending.common.Storage;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,16 +59,19 @@ public class DeduplicateEvents
   private final String topic;
   private final Schema rowSchema;
   private final List<String> existingFiles;
+  private final Storage storage;
   private final int buckets;
 
   /**
    * @param existingFiles the files the table's log has committed before this run (URIs)
+   * @param storage the store they are on
    * @param buckets how many groups the ids are hashed into
    */
-  public DeduplicateEvents(String topic, Schema rowSchema, List<String> existingFiles, int buckets) {
+  public DeduplicateEvents(String topic, Schema rowSchema, List<String> existingFiles, Storage storage, int buckets) {
     this.topic = topic;
     this.rowSchema = rowSchema;
     this.existingFiles = new ArrayList<>(existingFiles);
+    this.storage = storage;
     this.buckets = buckets;
   }
 
@@ -98,7 +102,7 @@ public class DeduplicateEvents
             .getPipeline()
             .apply("ListSilverFiles", Create.of(existingFiles).withCoder(StringUtf8Coder.of()))
             .apply("SpreadFiles", Reshuffle.viaRandomKey())
-            .apply("ReadExistingEventIds", ParDo.of(new ReadEventIdsFn(n, partitions)).withSideInputs(partitions))
+            .apply("ReadExistingEventIds", ParDo.of(new ReadEventIdsFn(n, partitions, storage)).withSideInputs(partitions))
             .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
 
     return KeyedPCollectionTuple.of(NEW, keyed)
@@ -125,9 +129,12 @@ public class DeduplicateEvents
     private final Counter filesRead = Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_read");
     private final Counter filesSkipped = Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_skipped");
 
-    ReadEventIdsFn(int buckets, PCollectionView<List<String>> partitions) {
+    private final Storage storage;
+
+    ReadEventIdsFn(int buckets, PCollectionView<List<String>> partitions, Storage storage) {
       this.buckets = buckets;
       this.partitions = partitions;
+      this.storage = storage;
     }
 
     @ProcessElement
@@ -140,7 +147,7 @@ public class DeduplicateEvents
         return;
       }
       filesRead.inc();
-      Configuration conf = new Configuration();
+      Configuration conf = new Configuration(storage.hadoopConf());
       AvroReadSupport.setRequestedProjection(conf, EVENT_ID_ONLY);
       String table = CommittedFiles.describe(path.getParent().getParent().toUri().toString());
       CommittedFiles.forEachRecord(file, table, conf, row -> {

@@ -1,7 +1,7 @@
 package com.trending.silver;
 
 import com.trending.common.Lakehouse;
-import java.nio.file.Path;
+import com.trending.common.Storage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -122,20 +122,21 @@ public final class KafkaToSilver {
     return MicroBatches.run(options, lakehouse, checkpointDir(options, lakehouse), stop);
   }
 
-  /** {@code --offsetsDir} (or {@code --checkpointDir}), else {@code _checkpoints/kafka-to-silver/<group>}. */
-  static Path checkpointDir(KafkaToSilverOptions options, Lakehouse lakehouse) {
+  /**
+   * {@code --offsetsDir} (or {@code --checkpointDir}): a local folder, {@code file:}, {@code
+   * hdfs://} or {@code s3a://} location; else {@code _checkpoints/kafka-to-silver/<group>} in the
+   * lakehouse.
+   */
+  static String checkpointDir(KafkaToSilverOptions options, Lakehouse lakehouse) {
     String dir = options.getOffsetsDir();
     if (dir == null || dir.isBlank()) {
       return lakehouse.checkpoints(JOB, options.getConsumerGroup());
     }
-    if (dir.startsWith("file:")) {
-      return Path.of(java.net.URI.create(dir));
+    try {
+      return Storage.normalize(dir);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--checkpointDir " + dir + ": " + e.getMessage(), e);
     }
-    if (dir.contains("://")) {
-      throw new IllegalArgumentException("--checkpointDir must be a local or shared folder path, not '"
-          + dir + "'.");
-    }
-    return Path.of(dir).toAbsolutePath();
   }
 
   private static void validate(KafkaToSilverOptions options) {

@@ -43,7 +43,7 @@ final class MicroBatches {
    * or until the batch during which {@code stop} turns true has committed.
    */
   static IngestSummary run(
-      KafkaToSilverOptions options, Lakehouse lakehouse, Path checkpointDir, BooleanSupplier stop) {
+      KafkaToSilverOptions options, Lakehouse lakehouse, String checkpointDir, BooleanSupplier stop) {
     options.setStreaming(false); // each micro-batch is a bounded pipeline
     System.setProperty("beam.spark.test.reuseSparkContext", "true"); // one SparkContext for all batches
     IngestSummary summary = new IngestSummary();
@@ -321,8 +321,7 @@ final class MicroBatches {
 
   /** Deletes the files run {@code runId} wrote and forgets it: its messages will be read again. */
   private static void rollBack(Lakehouse lakehouse, OffsetLedger ledger, long batch, String runId) {
-    List<Path> dirs = tables(lakehouse).stream().map(Table::path).toList();
-    int removed = OffsetLedger.deleteRunFiles(runId, dirs);
+    int removed = OffsetLedger.deleteRunFiles(runId, tables(lakehouse));
     ledger.clearPending();
     LOG.warn("Rolled back unfinished batch {} (run {}): removed {} files; its messages will be read again.",
         batch, runId, removed);
@@ -341,7 +340,7 @@ final class MicroBatches {
             + "): was LAKEHOUSE_PATH changed? Nothing was committed.");
       }
       for (String file : table.getValue()) {
-        if (!Files.exists(Path.of(java.net.URI.create(file)))) {
+        if (!lakehouse.storage().exists(lakehouse.storage().location(file))) {
           throw new IllegalStateException("Batch " + pending.batch() + " cannot be committed: its file "
               + file + " is gone. Nothing was committed.");
         }
@@ -361,20 +360,13 @@ final class MicroBatches {
 
   /** The data files of {@code table} that run {@code runId} wrote, as URIs. */
   private static List<String> runFiles(Table table, String runId) {
-    if (!Files.isDirectory(table.path())) {
-      return List.of();
-    }
     String prefix = WriteParquetTable.filePrefix(runId);
-    try (Stream<Path> files = Files.walk(table.path())) {
-      return files
-          .filter(f -> f.getFileName().toString().startsWith(prefix))
-          .filter(f -> Lakehouse.isDataFile(table.dir(), f.toString()))
-          .map(f -> f.toUri().toString())
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return table.storage().listFiles(table.dir()).stream()
+        .filter(f -> f.name().startsWith(prefix))
+        .filter(f -> Lakehouse.isDataFile(table.dir(), f.location()))
+        .map(f -> table.storage().uri(f.location()))
+        .sorted()
+        .toList();
   }
 
   /**

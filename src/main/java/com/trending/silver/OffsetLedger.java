@@ -3,23 +3,20 @@ package com.trending.silver;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.trending.common.Storage;
+import com.trending.common.Table;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.ArrayList;
-import java.util.TreeMap;
-import java.util.UUID;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
+import java.util.TreeMap;
+import java.util.UUID;
 import org.apache.kafka.common.TopicPartition;
 
 /**
@@ -42,32 +39,35 @@ import org.apache.kafka.common.TopicPartition;
 final class OffsetLedger {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final Path dir;
+  private final Storage storage;
+  private final String dir;
   private final String id;
 
-  private OffsetLedger(Path dir, String id) {
+  private OffsetLedger(Storage storage, String dir, String id) {
+    this.storage = storage;
     this.dir = dir;
     this.id = id;
   }
 
-  /** Opens the ledger in {@code dir}, creating it (with a new id) when there is none. */
-  static OffsetLedger open(Path dir) {
+  /**
+   * Opens the ledger in folder {@code dir} (a local path or a Hadoop path, see {@link Storage}),
+   * creating it (with a new id, put-if-absent) when there is none.
+   */
+  static OffsetLedger open(String dir) {
+    Storage storage = Storage.forLocation(dir);
+    String location = Storage.normalize(dir);
+    storage.mkdirs(location);
+    String idFile = storage.child(location, "ledger-id");
+    storage.createIfAbsent(idFile, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
     try {
-      Files.createDirectories(dir);
-      Path idFile = dir.resolve("ledger-id");
-      if (!Files.exists(idFile)) {
-        Path temp = dir.resolve(".ledger-id.tmp");
-        Files.writeString(temp, UUID.randomUUID().toString());
-        Files.move(temp, idFile, StandardCopyOption.ATOMIC_MOVE);
-      }
-      return new OffsetLedger(dir, Files.readString(idFile).trim());
+      return new OffsetLedger(storage, location, new String(storage.read(idFile), StandardCharsets.UTF_8).trim());
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw new UncheckedIOException("Cannot read " + idFile, e);
     }
   }
 
   /** The folder the ledger lives in. */
-  Path dir() {
+  String dir() {
     return dir;
   }
 
@@ -158,7 +158,7 @@ final class OffsetLedger {
 
   /** Forgets the batch in flight (after it was rolled back). */
   void clearPending() {
-    delete(dir.resolve("pending.json"));
+    storage.delete(storage.child(dir, "pending.json"));
   }
 
   /** Records that every file of {@code plan} is in place: its end offsets become the committed ones. */
@@ -170,7 +170,7 @@ final class OffsetLedger {
     root.put("committed_at", Instant.now().toString());
     putOffsets(root.putObject("offsets"), offsets);
     write("offsets.json", root);
-    delete(dir.resolve("pending.json"));
+    storage.delete(storage.child(dir, "pending.json"));
   }
 
   /**
@@ -178,73 +178,47 @@ final class OffsetLedger {
    * after its run id, never committed) and Beam's temporary folders. Returns how many files were
    * removed.
    */
-  static int deleteRunFiles(String runId, List<Path> tables) {
+  static int deleteRunFiles(String runId, List<Table> tables) {
     String prefix = WriteParquetTable.filePrefix(runId);
     int removed = 0;
-    for (Path table : tables) {
-      if (!Files.isDirectory(table)) {
-        continue;
-      }
-      try (Stream<Path> files = Files.walk(table)) {
-        List<Path> doomed = files
-            .filter(f -> f.getFileName().toString().startsWith(prefix)
-                || f.getFileName().toString().startsWith(".temp-beam"))
-            .sorted(Comparator.reverseOrder())
-            .toList();
-        for (Path f : doomed) {
-          if (Files.isDirectory(f)) {
-            deleteTree(f);
-          } else if (Files.exists(f)) {
-            delete(f);
-            removed++;
-          }
+    for (Table table : tables) {
+      Storage storage = table.storage();
+      java.util.Set<String> beamTemp = new java.util.TreeSet<>();
+      for (Storage.Entry f : storage.listFiles(table.dir())) {
+        String below = f.location().substring(Math.min(f.location().length(), table.dir().length()));
+        int temp = below.indexOf(".temp-beam");
+        if (temp >= 0) {
+          int end = below.indexOf('/', temp);
+          int endWin = below.indexOf('\\', temp);
+          int cut = end < 0 ? endWin : endWin < 0 ? end : Math.min(end, endWin);
+          beamTemp.add(table.dir() + (cut < 0 ? below : below.substring(0, cut)));
+        } else if (f.name().startsWith(prefix)) {
+          storage.delete(f.location());
+          removed++;
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
       }
+      beamTemp.forEach(storage::deleteTree);
     }
     return removed;
   }
 
   private JsonNode read(String name) {
-    Path file = dir.resolve(name);
-    if (!Files.exists(file)) {
-      return null;
-    }
+    String file = storage.child(dir, name);
     try {
-      return JSON.readTree(file.toFile());
+      return JSON.readTree(storage.read(file));
+    } catch (java.io.FileNotFoundException e) {
+      return null;
     } catch (IOException e) {
       throw new IllegalStateException("Cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
+  /** Replaces the file {@code name} with {@code content}, atomically (see {@link Storage#replace}). */
   private void write(String name, JsonNode content) {
     try {
-      Path tmp = dir.resolve("." + name + ".tmp");
-      JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), content);
-      try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-        channel.force(true);
-      }
-      Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      storage.replace(storage.child(dir, name), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> all = Files.walk(root)) {
-      Iterator<Path> it = all.sorted(Comparator.reverseOrder()).iterator();
-      while (it.hasNext()) {
-        Files.deleteIfExists(it.next());
-      }
     }
   }
 }

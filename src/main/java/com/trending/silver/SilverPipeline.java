@@ -42,7 +42,7 @@ final class SilverPipeline {
       parsed.get(ParseEventsFn.VALID)
           .setCoder(AvroCoder.of(rowSchema))
           .apply("Deduplicate" + name,
-              new DeduplicateEvents(topic, rowSchema, lakehouse.silver(topic).log().files(),
+              new DeduplicateEvents(topic, rowSchema, lakehouse.silver(topic).log().files(), lakehouse.storage(),
                   options.getDedupBuckets()))
           .apply("Write" + name,
               new WriteParquetTable(lakehouse.silverTable(topic).toString(), rowSchema, true,

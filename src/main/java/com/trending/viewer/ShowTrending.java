@@ -73,7 +73,7 @@ public final class ShowTrending {
       System.exit(2);
       return;
     }
-    if (!Files.isDirectory(lakehouse.root())) {
+    if (!lakehouse.storage().exists(lakehouse.root())) {
       System.err.println("show-trending: no lakehouse at " + lakehouse.root() + " (set LAKEHOUSE_PATH)");
       System.exit(2);
     }
@@ -136,14 +136,14 @@ public final class ShowTrending {
       List<String> files = silver.log().files();
       long rows = 0;
       for (String file : files) {
-        rows += CommittedFiles.rowCount(file, silver.toString());
+        rows += CommittedFiles.rowCount(file, silver.toString(), lakehouse.storage().hadoopConf());
       }
-      long dates = files.stream().map(f -> CommittedFiles.localPath(f).getParent().getFileName().toString())
+      long dates = files.stream().map(f -> CommittedFiles.hadoopPath(f).getParent().getName())
           .distinct().count();
       System.out.printf("  silver/%-15s %,12d rows over %d event_date(s)%n", topic, rows, dates);
       Table deadLetters = lakehouse.deadLetters(topic);
       for (String file : deadLetters.log().files()) {
-        for (String reason : column(file, deadLetters.toString(), "error_reason")) {
+        for (String reason : column(file, deadLetters, "error_reason")) {
           reasons.merge(reason, 1L, Long::sum);
         }
       }
@@ -177,13 +177,13 @@ public final class ShowTrending {
     return latest;
   }
 
-  private static List<String> column(String file, String table, String name) {
+  private static List<String> column(String file, Table table, String name) {
     Schema projection = new Schema.Parser().parse(
         "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"" + name + "\",\"type\":\"string\"}]}");
-    Configuration conf = new Configuration();
+    Configuration conf = new Configuration(table.storage().hadoopConf());
     AvroReadSupport.setRequestedProjection(conf, projection);
     List<String> values = new ArrayList<>();
-    CommittedFiles.forEachRecord(file, table, conf, r -> values.add(r.get(name).toString()));
+    CommittedFiles.forEachRecord(file, table.toString(), conf, r -> values.add(r.get(name).toString()));
     return values;
   }
 }

@@ -30,7 +30,7 @@ public class LakehouseTest {
     Lakehouse lakehouse = Lakehouse.at(tmp.getRoot().toString());
     for (String name : List.of("kafka-to-silver", "my_group.v2", "MyGroup", "it-crash", "a.b.c", "x..y")) {
       assertEquals(name, Lakehouse.folderName(name));
-      assertEquals(lakehouse.checkpoints("kafka-to-silver").resolve(name),
+      assertEquals(Path.of(lakehouse.checkpoints("kafka-to-silver")).resolve(name).toString(),
           lakehouse.checkpoints("kafka-to-silver", name));
     }
   }
@@ -39,9 +39,9 @@ public class LakehouseTest {
   @Test
   public void everyNameIsOneFolderInsideTheLakehouse() throws Exception {
     Lakehouse lakehouse = Lakehouse.at(tmp.newFolder("lake").toString());
-    Path jobDir = lakehouse.checkpoints("kafka-to-silver");
+    Path jobDir = Path.of(lakehouse.checkpoints("kafka-to-silver"));
     for (String name : HOSTILE) {
-      Path dir = lakehouse.checkpoints("kafka-to-silver", name);
+      Path dir = Path.of(lakehouse.checkpoints("kafka-to-silver", name));
       String folder = dir.getFileName().toString();
       assertEquals(name, jobDir, dir.getParent());
       assertEquals(name, dir, dir.normalize());

@@ -130,7 +130,7 @@ public class DamagedFilesTest {
     String foreign = SilverFiles.writeUncommitted(table,
         List.of(new Event(7, (Long) inSilver.get("event_ts"))), "dropped-by-hand", 10).get(0);
     GenericRecord notInSilver = firstRecord(foreign);
-    Files.write(Files.createDirectories(silver.lakehouse.goldTable(Lakehouse.TRENDING_1H))
+    Files.write(Files.createDirectories(Path.of(silver.lakehouse.goldTable(Lakehouse.TRENDING_1H)))
         .resolve("part-foreign.parquet"), new byte[0]);
 
     assertEquals(PipelineResult.State.DONE, silver.recomputeGold());
@@ -202,7 +202,7 @@ public class DamagedFilesTest {
     Schema schema = Schemas.avro(Lakehouse.VIEWS);
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     PAssert.that(p.apply(Create.of(events).withCoder(AvroCoder.of(schema)))
-            .apply(new DeduplicateEvents(Lakehouse.VIEWS, schema, lakehouse.silver(Lakehouse.VIEWS).log().files(), 4))
+            .apply(new DeduplicateEvents(Lakehouse.VIEWS, schema, lakehouse.silver(Lakehouse.VIEWS).log().files(), lakehouse.storage(), 4))
             .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.get("event_id").toString())))
         .containsInAnyOrder(kept);
     p.run().waitUntilFinish();

@@ -70,12 +70,12 @@ public final class GoldBenchmark {
       }
       TrendingToGoldOptions options = TrendingToGold.parse(runnerArgs.toArray(new String[0]));
       double sliced = time(options, TrendingToGold.computeTrending(options));
-      HashSet<TrendRow> sliced24h = new HashSet<>(GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_24H)));
-      HashSet<TrendRow> sliced1h = new HashSet<>(GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_1H)));
+      HashSet<TrendRow> sliced24h = new HashSet<>(GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_24H)));
+      HashSet<TrendRow> sliced1h = new HashSet<>(GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_1H)));
       double naive = time(options, new NaiveTrending());
       boolean same =
-          sliced24h.equals(new HashSet<>(GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_24H))))
-              && sliced1h.equals(new HashSet<>(GoldTable.read(lakehouse.goldTable(Lakehouse.TRENDING_1H))));
+          sliced24h.equals(new HashSet<>(GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_24H))))
+              && sliced1h.equals(new HashSet<>(GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_1H))));
       lines.add(
           String.format(
               Locale.ROOT,
@@ -107,12 +107,12 @@ public final class GoldBenchmark {
   /** Writes Silver once per (events, hours, movies, seed); a marker file remembers the parameters. */
   private static long generateIfNeeded(Lakehouse lakehouse, Map<String, String> a, int events) throws Exception {
     String params = a.get("events") + "/" + a.get("hours") + "/" + a.get("movies") + "/" + a.get("clickShare") + "/" + a.get("seed");
-    Path marker = lakehouse.root().resolve("silver").resolve("_bench_params");
+    Path marker = Path.of(lakehouse.root()).resolve("silver").resolve("_bench_params");
     if (Files.exists(marker) && Files.readString(marker).equals(params)) {
       System.out.println("Reusing Silver data in " + lakehouse.root());
       return events;
     }
-    deleteRecursively(lakehouse.root());
+    deleteRecursively(Path.of(lakehouse.root()));
     System.out.println("Generating " + events + " Silver events in " + lakehouse.root());
     Random random = new Random(Long.parseLong(a.get("seed")));
     int hours = Integer.parseInt(a.get("hours"));

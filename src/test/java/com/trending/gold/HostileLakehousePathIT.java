@@ -147,7 +147,7 @@ public class HostileLakehousePathIT {
     String runId = String.format("b%06d-%s", batch, UUID.randomUUID());
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     p.apply(Create.of(rows).withCoder(AvroCoder.of(schema)))
-        .apply(new DeduplicateEvents(topic, schema, table.log().files(), 4))
+        .apply(new DeduplicateEvents(topic, schema, table.log().files(), table.storage(), 4))
         .apply(new WriteParquetTable(table.dir(), schema, true, runId, 1));
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
     List<String> files;

@@ -55,8 +55,9 @@ final class SilverFiles {
       List<Event> rows = day.getValue();
       for (int from = 0, n = 0; from < rows.size(); from += perFile, n++) {
         Path temp = dir.resolve(".writing-" + UUID.randomUUID());
-        try (ParquetWriter<GenericRecord> writer =
-            AvroParquetWriter.<GenericRecord>builder(new GoldTable.NioOutputFile(temp))
+        try (java.io.OutputStream out = Files.newOutputStream(temp);
+            ParquetWriter<GenericRecord> writer =
+            AvroParquetWriter.<GenericRecord>builder(new GoldTable.StreamOutputFile(out))
                 .withSchema(schema)
                 .withDataModel(GenericData.get())
                 .withConf(new Configuration(false))

@@ -116,7 +116,8 @@ public class TrendingToGoldIT {
 
   @Test
   public void goldStaysWholeWhileRewritten() throws Exception {
-    Path table = TMP.newFolder("rewritten").toPath();
+    com.trending.common.Table table =
+        com.trending.common.Lakehouse.at(TMP.newFolder("rewritten").toString()).gold("trending_now_24h");
     // Two versions of a table that grows, as in streaming (the larger has 30% more rows).
     List<TrendRow> large = expected24h;
     List<TrendRow> small = large.subList(0, large.size() * 10 / 13);
@@ -150,7 +151,7 @@ public class TrendingToGoldIT {
       while (System.currentTimeMillis() < deadline || (reads < 5 && System.currentTimeMillis() < giveUp)) {
         Row agg;
         try {
-          Dataset<Row> df = spark.read().parquet(table.toString());
+          Dataset<Row> df = spark.read().parquet(table.dir());
           agg = df.selectExpr("count(*)", "count(distinct window_ts, movie_id)", "sum(views)").first();
         } catch (Exception e) {
           failures++;

@@ -32,7 +32,7 @@ public class TrendingToGoldTest {
     SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), views, "part", 700);
     SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), clicks, "part", 700);
     // Writers' leftovers that must be ignored: hidden and temporary names, non-Parquet files.
-    Path day = lakehouse.silverTable(Lakehouse.VIEWS).resolve("event_date=2025-12-17");
+    Path day = Path.of(lakehouse.silverTable(Lakehouse.VIEWS)).resolve("event_date=2025-12-17");
     Files.createDirectories(day.resolve("_temporary"));
     Files.write(day.resolve("_temporary").resolve("x.parquet"), new byte[] {1, 2, 3});
     Files.write(day.resolve(".part-9.parquet"), new byte[] {1, 2, 3});
@@ -43,12 +43,12 @@ public class TrendingToGoldTest {
             .as(TrendingToGoldOptions.class);
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
 
-    assertTable(lakehouse.goldTable(Lakehouse.TRENDING_1H), ReferenceModel.oneHour(views, clicks));
-    assertTable(lakehouse.goldTable(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
+    assertTable(lakehouse.gold(Lakehouse.TRENDING_1H), ReferenceModel.oneHour(views, clicks));
+    assertTable(lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
 
     // A second recompute replaces the table rather than adding to it.
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
-    assertTable(lakehouse.goldTable(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
+    assertTable(lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
   }
 
   /**
@@ -58,7 +58,7 @@ public class TrendingToGoldTest {
    */
   @Test
   public void parquetGoldReadsOneWholeVersionWhileRewritten() throws Exception {
-    Path dir = tmp.newFolder("rewritten").toPath();
+    Table dir = Lakehouse.at(tmp.newFolder("rewritten").toString()).gold(Lakehouse.TRENDING_1H);
     List<TrendRow> large = new java.util.ArrayList<>();
     for (int i = 0; i < 3000; i++) {
       large.add(new TrendRow(3_600_000L * (1 + i % 24), i, i % 7 + 1, i % 3));
@@ -98,13 +98,13 @@ public class TrendingToGoldTest {
   public void emptySilverGivesEmptyTables() throws Exception {
     Path root = tmp.getRoot().toPath().resolve("empty");
     Lakehouse lakehouse = Lakehouse.at(root.toString());
-    GoldTable.rewrite(lakehouse.goldTable(Lakehouse.TRENDING_1H), List.of(new TrendRow(3_600_000L, 1, 1, 0)));
+    GoldTable.rewrite(lakehouse.gold(Lakehouse.TRENDING_1H), List.of(new TrendRow(3_600_000L, 1, 1, 0)));
     TrendingToGoldOptions options =
         PipelineOptionsFactory.fromArgs("--lakehousePath=" + root, "--streaming=false", "--runner=DirectRunner")
             .as(TrendingToGoldOptions.class);
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
-    assertTable(lakehouse.goldTable(Lakehouse.TRENDING_1H), List.of());
-    assertTable(lakehouse.goldTable(Lakehouse.TRENDING_24H), List.of());
+    assertTable(lakehouse.gold(Lakehouse.TRENDING_1H), List.of());
+    assertTable(lakehouse.gold(Lakehouse.TRENDING_24H), List.of());
   }
 
   /**
@@ -169,8 +169,9 @@ public class TrendingToGoldTest {
     }
   }
 
-  static void assertTable(Path dir, List<TrendRow> expected) throws Exception {
-    List<TrendRow> actual = GoldTable.read(dir);
+  static void assertTable(Table table, List<TrendRow> expected) throws Exception {
+    Path dir = table.path();
+    List<TrendRow> actual = GoldTable.read(table);
     assertEquals(expected.size(), actual.size());
     assertEquals(new HashSet<>(expected), new HashSet<>(actual));
     for (int i = 1; i < actual.size(); i++) {

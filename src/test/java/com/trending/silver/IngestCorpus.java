@@ -223,7 +223,7 @@ final class IngestCorpus {
   }
 
   private static long rowCount(String file) {
-    return com.trending.common.CommittedFiles.rowCount(file, file);
+    return com.trending.common.CommittedFiles.rowCount(file, file, new org.apache.hadoop.conf.Configuration());
   }
 
   /**

@@ -204,7 +204,7 @@ public class KafkaToSilverClusterIT {
    */
   private static boolean awaitFilesOfPendingBatch(
       LocalSparkCluster.Job job, Path lakehouse, Path checkpoint, long millis) throws Exception {
-    Path silver = Lakehouse.at(lakehouse.toString()).silverTable(Lakehouse.VIEWS);
+    Path silver = Path.of(Lakehouse.at(lakehouse.toString()).silverTable(Lakehouse.VIEWS));
     long deadline = System.currentTimeMillis() + millis;
     while (System.currentTimeMillis() < deadline) {
       JsonNode pending = read(checkpoint.resolve("pending.json"));

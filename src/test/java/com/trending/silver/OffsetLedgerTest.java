@@ -20,7 +20,7 @@ public class OffsetLedgerTest {
 
   @Test
   public void aBatchIsPendingThenWrittenThenCommitted() throws Exception {
-    OffsetLedger ledger = OffsetLedger.open(tmp.getRoot().toPath());
+    OffsetLedger ledger = OffsetLedger.open(tmp.getRoot().getPath());
     assertNull(ledger.pending());
     assertEquals(0, ledger.lastBatch());
     BatchPlan plan = new BatchPlan(1, "b000001-x", Map.of(V0, 0L, V1, 0L), Map.of(V0, 10L, V1, 4L));
@@ -47,10 +47,10 @@ public class OffsetLedgerTest {
     // A later batch that takes only some partitions keeps the others' offsets.
     ledger.commit(new BatchPlan(2, "b000002-y", Map.of(C0, 0L), Map.of(C0, 7L)));
     assertEquals(Map.of(V0, 10L, V1, 4L, C0, 7L), ledger.offsets());
-    assertEquals(2, OffsetLedger.open(tmp.getRoot().toPath()).lastBatch());
-    assertEquals("the id stays", ledger.id(), OffsetLedger.open(tmp.getRoot().toPath()).id());
+    assertEquals(2, OffsetLedger.open(tmp.getRoot().getPath()).lastBatch());
+    assertEquals("the id stays", ledger.id(), OffsetLedger.open(tmp.getRoot().getPath()).id());
     org.junit.Assert.assertNotEquals("a new ledger has a new id",
-        ledger.id(), OffsetLedger.open(tmp.newFolder("other").toPath()).id());
+        ledger.id(), OffsetLedger.open(tmp.newFolder("other").getPath()).id());
   }
 
   @Test

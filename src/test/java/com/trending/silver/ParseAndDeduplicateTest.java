@@ -87,7 +87,7 @@ public class ParseAndDeduplicateTest {
 
     PCollection<GenericRecord> unique = p
         .apply(Create.of(row(A, 1_000L), row(A, 1_000L), row(B, 2_000L), row(C, 1_000L)).withCoder(AvroCoder.of(VIEW)))
-        .apply(new DeduplicateEvents(Lakehouse.VIEWS, VIEW, List.of(sameDay, otherDay), 4));
+        .apply(new DeduplicateEvents(Lakehouse.VIEWS, VIEW, List.of(sameDay, otherDay), com.trending.common.Storage.local(), 4));
 
     PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn()))).containsInAnyOrder(A + "@1000", B + "@2000");
     var result = p.run();

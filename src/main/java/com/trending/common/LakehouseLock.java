@@ -127,8 +127,8 @@ public final class LakehouseLock implements AutoCloseable {
       }
     }, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
     return new LakehouseLock(() -> {
-      renewer.shutdownNow();
-      renewer.awaitTermination(10, TimeUnit.SECONDS);
+      renewer.shutdown(); // no interrupt: a renewal in flight (an HDFS write) finishes first
+      renewer.awaitTermination(30, TimeUnit.SECONDS);
       storage.delete(file);
     });
   }

@@ -88,6 +88,8 @@ public final class Storage implements Serializable {
     return new Storage(Kind.LOCAL, Map.of());
   }
 
+  private static volatile Map<String, String> environment; // null: the process's
+
   /**
    * The store of {@code location}, configured from the environment (see the class comment).
    *
@@ -95,7 +97,17 @@ public final class Storage implements Serializable {
    */
   public static Storage forLocation(String location) {
     Kind kind = kindOf(location);
-    return kind == Kind.LOCAL ? local() : new Storage(kind, settingsFromEnvironment(kind, System.getenv()));
+    Map<String, String> env = environment == null ? System.getenv() : environment;
+    return kind == Kind.LOCAL ? local() : new Storage(kind, settingsFromEnvironment(kind, env));
+  }
+
+  /**
+   * Makes {@link #forLocation} read {@code env} instead of the process's environment variables,
+   * for a program that runs the pipelines in its own JVM with a store of its own (tests); {@code
+   * null} goes back to the process's.
+   */
+  public static void useEnvironment(Map<String, String> env) {
+    environment = env == null ? null : Map.copyOf(env);
   }
 
   /** The kind of store {@code location} names; a path without a scheme is local. */
@@ -460,11 +472,17 @@ public final class Storage implements Serializable {
     }
   }
 
+  /** S3A's client per file system (S3A logs each request for it). */
+  private static final Map<S3AFileSystem, AmazonS3> S3_CLIENTS = new java.util.WeakHashMap<>();
+
   private boolean putIfNoneMatch(String location, byte[] bytes) throws IOException {
     S3AFileSystem s3 = (S3AFileSystem) fs(location);
     // Hadoop 3.3's S3A has no conditional PUT; its own client (credentials, endpoint, retries
     // as configured) sends one.
-    AmazonS3 client = s3.getAmazonS3ClientForTesting("conditional PUT of a commit");
+    AmazonS3 client;
+    synchronized (S3_CLIENTS) {
+      client = S3_CLIENTS.computeIfAbsent(s3, fs -> fs.getAmazonS3ClientForTesting("conditional PUTs of commits"));
+    }
     ObjectMetadata metadata = new ObjectMetadata();
     metadata.setContentLength(bytes.length);
     PutObjectRequest put = new PutObjectRequest(

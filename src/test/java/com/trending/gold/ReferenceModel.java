@@ -11,15 +11,15 @@ import java.util.Random;
  * Plain-Java model of both Gold tables, without Beam and without slices: every event is added to
  * every window that contains it. The pipeline must produce exactly these rows.
  */
-final class ReferenceModel {
+public final class ReferenceModel {
   static final long HOUR = 3_600_000L;
 
   /** One Silver event as the trending computation sees it. */
-  static final class Event {
+  public static final class Event {
     final int movieId;
     final long ts;
 
-    Event(int movieId, long ts) {
+    public Event(int movieId, long ts) {
       this.movieId = movieId;
       this.ts = ts;
     }
@@ -41,11 +41,11 @@ final class ReferenceModel {
     return rows;
   }
 
-  static List<TrendRow> oneHour(Collection<Event> views, Collection<Event> clicks) {
+  public static List<TrendRow> oneHour(Collection<Event> views, Collection<Event> clicks) {
     return table(views, clicks, HOUR, HOUR);
   }
 
-  static List<TrendRow> twentyFourHours(Collection<Event> views, Collection<Event> clicks) {
+  public static List<TrendRow> twentyFourHours(Collection<Event> views, Collection<Event> clicks) {
     return table(views, clicks, 24 * HOUR, HOUR);
   }
 

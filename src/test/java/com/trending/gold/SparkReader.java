@@ -6,7 +6,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /** Reads Gold tables back with plain Spark SQL, as the contract's readers do. */
-final class SparkReader {
+public final class SparkReader {
   private SparkReader() {}
 
   static SparkSession start() {
@@ -34,7 +34,7 @@ final class SparkReader {
     return spark.read().parquet(table.toString()).collectAsList();
   }
 
-  static TrendRow toTrendRow(Row r) {
+  public static TrendRow toTrendRow(Row r) {
     return new TrendRow(
         r.getTimestamp(r.fieldIndex("window_ts")).getTime(),
         r.getInt(r.fieldIndex("movie_id")),

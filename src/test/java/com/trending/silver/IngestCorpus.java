@@ -39,6 +39,8 @@ final class IngestCorpus {
     final List<byte[]> messages = new ArrayList<>();
     /** Unique valid events: event_id → event_date. */
     final Map<String, LocalDate> silver = new LinkedHashMap<>();
+    /** Unique valid events: event_id → (movie_id, event_ts in epoch milliseconds). */
+    final Map<String, long[]> movieAndTime = new LinkedHashMap<>();
     /** Malformed payloads (base64 of the exact bytes) → expected error_reason. */
     final Map<String, String> deadLetters = new HashMap<>();
 
@@ -72,8 +74,10 @@ final class IngestCorpus {
     for (int i = 0; i < count; i++) {
       Instant ts = start.plusMillis((long) (random.nextDouble() * 3 * 24 * 3600 * 1000)); // 3 days
       String id = new UUID(random.nextLong(), random.nextLong()).toString();
-      String json = event(random, type, id, ts);
+      int movie = 1 + random.nextInt(500);
+      String json = event(random, type, id, ts, movie);
       topic.silver.put(id, LocalDate.ofInstant(ts, ZoneOffset.UTC));
+      topic.movieAndTime.put(id, new long[] {movie, ts.toEpochMilli()});
       byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
       topic.messages.add(bytes);
       if (i % 25 == 0) {
@@ -84,12 +88,12 @@ final class IngestCorpus {
     return topic;
   }
 
-  private static String event(Random random, String type, String id, Instant ts) {
+  private static String event(Random random, String type, String id, Instant ts, int movie) {
     StringBuilder json = new StringBuilder("{\"event_id\":\"").append(id)
         .append("\",\"event_type\":\"").append(type)
         .append("\",\"event_ts\":\"").append(ts)
         .append("\",\"user_id\":").append(1 + random.nextInt(100_000))
-        .append(",\"movie_id\":").append(1 + random.nextInt(500));
+        .append(",\"movie_id\":").append(movie);
     switch (type) {
       case "view":
         json.append(",\"session_id\":\"").append(UUID.randomUUID()).append("\",\"device_type\":\"tv\"");
@@ -108,7 +112,7 @@ final class IngestCorpus {
     String type = topicName.equals(Lakehouse.VIEWS) ? "view"
         : topicName.equals(Lakehouse.CLICKS) ? "click" : "rating";
     String other = type.equals("view") ? "click" : "view";
-    String good = event(random, type, UUID.randomUUID().toString(), Instant.parse("2025-12-16T10:00:00Z"));
+    String good = event(random, type, UUID.randomUUID().toString(), Instant.parse("2025-12-16T10:00:00Z"), 7);
     add(topic, "{\"event_id\": \"broken", "invalid_json");
     add(topic, "[1,2,3]", "invalid_json");
     add(topic, "", "invalid_json");
@@ -147,7 +151,12 @@ final class IngestCorpus {
 
   /** As {@link #assertHeldBy(Path)}, reading each table as its format's readers do. */
   void assertHeldBy(Path lakehouse, StorageFormat format) {
-    Lakehouse layout = Lakehouse.at(lakehouse.toString(), format);
+    assertHeldBy(lakehouse.toString(), format);
+  }
+
+  /** As {@link #assertHeldBy(Path)}, for a lakehouse anywhere (a local folder, {@code hdfs://}, {@code s3a://}). */
+  void assertHeldBy(String lakehouse, StorageFormat format) {
+    Lakehouse layout = Lakehouse.at(lakehouse, format);
     for (Map.Entry<String, IngestCorpus.Topic> entry : topics.entrySet()) {
       String topic = entry.getKey();
       IngestCorpus.Topic expected = entry.getValue();
@@ -232,6 +241,12 @@ final class IngestCorpus {
    */
   static KafkaToSilverOptions options(
       String bootstrap, Path lakehouse, String group, long maxRecords, String... extra) {
+    return options(bootstrap, lakehouse.toString(), group, maxRecords, extra);
+  }
+
+  /** As above, for a lakehouse anywhere (a local folder, {@code hdfs://}, {@code s3a://}). */
+  static KafkaToSilverOptions options(
+      String bootstrap, String lakehouse, String group, long maxRecords, String... extra) {
     List<String> args = new ArrayList<>(List.of(
         "--lakehousePath=" + lakehouse,
         "--kafkaBootstrapServers=" + bootstrap,

@@ -49,7 +49,7 @@ public final class SparkSql {
    */
   public static String readerPath(Table table) {
     boolean listed = table.format() == StorageFormat.PARQUET
-        && !java.nio.file.Files.isDirectory(table.path().resolve("_spark_metadata"));
+        && !table.storage().exists(table.child("_spark_metadata"));
     return listed ? table.dir().replaceAll("[\\\\*?\\[\\]{}]", "\\\\$0") : table.dir();
   }
 

@@ -205,6 +205,11 @@ public final class Storage implements Serializable {
     return kind;
   }
 
+  /** The Hadoop settings read from the environment (may hold credentials: never print them). */
+  public Map<String, String> hadoopSettings() {
+    return java.util.Collections.unmodifiableMap(settings);
+  }
+
   /** The Hadoop configuration of this store (a fresh copy's defaults plus its settings). */
   public synchronized Configuration hadoopConf() {
     if (conf == null) {

@@ -79,9 +79,18 @@ public class TrendingToGold {
       more.add("--batchIntervalMillis="
           + Math.max(MIN_SPARK_BATCH_MILLIS, 1000L * options.getTriggerPeriodSeconds()));
     }
+    Lakehouse lakehouse = Lakehouse.at(options.getLakehousePath());
     if (Arrays.stream(args).noneMatch(a -> a.startsWith("--checkpointDir"))) {
-      more.add("--checkpointDir=" + Lakehouse.at(options.getLakehousePath()).checkpoints("trending-to-gold"));
+      more.add("--checkpointDir=" + lakehouse.checkpoints("trending-to-gold"));
     }
+    // Spark keeps its streaming checkpoint through its own Hadoop configuration, which the runner
+    // builds from spark.* system properties: give it the store's settings (an S3 endpoint, say).
+    // Spark's UI redacts the credentials among them.
+    lakehouse.storage().hadoopSettings().forEach((key, value) -> {
+      if (System.getProperty("spark.hadoop." + key) == null) {
+        System.setProperty("spark.hadoop." + key, value);
+      }
+    });
     return PipelineOptionsFactory.fromArgs(more.toArray(new String[0])).withValidation().as(TrendingToGoldOptions.class);
   }
 

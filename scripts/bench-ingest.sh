@@ -6,11 +6,16 @@
 #      over the same messages (one run per topic; rate = all messages / summed consume time),
 #   4. times scripts/kafka-to-silver.sh --maxRecords=N on the Direct runner and on Spark local[2],
 #      each into a fresh LAKEHOUSE_PATH with a fresh consumer group and earliest offsets, and
-#      checks their Silver rows and dead letters against the generator's summary,
+#      checks their Silver rows and dead letters against the generator's summary, twice: in the
+#      pipeline's own summary and read back from the lakehouse (scripts/show-trending.sh),
 #      (--runners=...,native: also the reference a team would write instead, a plain Spark
 #      Structured Streaming job with the same rules, src/test/java/com/trending/bench/NativeSparkIngest),
-#   5. prints a table (messages, seconds, events/s, ratio to the raw consume rate) and stops the
-#      broker if it started it.
+#      (--stores=local,hdfs: each runner once per store, one after the other; the hdfs runs into a
+#      fresh hdfs://127.0.0.1:29900/lakehouse/bench-<run>-<time> on the bench's own HDFS,
+#      scripts/hdfs-start.sh with its state in .local/bench/hdfs, started unless it runs),
+#   5. prints a table (store, messages, seconds, events/s, ratio to the raw consume rate), with
+#      two stores the ratio hdfs/local of each runner's events/s, and stops the broker (and the
+#      bench HDFS) if it started it.
 #
 #   scripts/bench-ingest.sh                        # 1,000,000 events, Direct and Spark local[2]
 #   scripts/bench-ingest.sh --events=100000
@@ -19,15 +24,19 @@
 #   scripts/bench-ingest.sh --runners=direct,cluster    # cluster: runners/spark/submit.sh against
 #                                                       # SPARK_MASTER_URL (default spark://127.0.0.1:7077;
 #                                                       # start it with runners/spark/cluster-start.sh)
+#   scripts/bench-ingest.sh --stores=local,hdfs    # each runner on the local disk and on a local HDFS
 #   scripts/bench-ingest.sh --reuse                # keep the previous bench's broker data, skip producing
-#   scripts/bench-ingest.sh --keep-broker          # leave the broker running at the end
+#   scripts/bench-ingest.sh --keep-broker          # leave the broker (and the bench HDFS) running at the end
 #   scripts/bench-ingest.sh --reuse -- --experiments=use_deprecated_read   # extra pipeline options
 #
 # Options: --events=N --runners=direct,spark --sparkMaster=local[2] --seed=N --acks=all|1
+#          --stores=local|hdfs|local,hdfs --hdfsPort=29900
 #          --reuse --keep-broker --bootstrap=127.0.0.1:29092; after "--": options for both pipelines.
 # Pipeline seconds are wall-clock around the whole process (JVM and Spark start-up included); the
 # pipeline's own "messages/s" (time inside its batches) is shown next to them. Logs and the
-# generator summary are kept in .local/bench/. Timings depend on the machine: not for tests.
+# generator summary are kept in .local/bench/, the lakehouses too (local: .local/bench/lakehouse-<run>,
+# replaced at each run; hdfs: on the bench HDFS, whose file system is made fresh when the bench
+# starts it, unless --reuse). Timings depend on the machine: not for tests.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -41,6 +50,8 @@ ACKS=all
 REUSE=false
 KEEP_BROKER=false
 BOOTSTRAP=127.0.0.1:29092
+STORES=local
+HDFS_BENCH_PORT=29900
 
 PIPELINE_ARGS=()
 while (( $# > 0 )); do
@@ -55,11 +66,20 @@ while (( $# > 0 )); do
     --reuse) REUSE=true ;;
     --keep-broker) KEEP_BROKER=true ;;
     --bootstrap=*) BOOTSTRAP="${arg#*=}" ;;
+    --stores=*) STORES="${arg#*=}" ;;
+    --hdfsPort=*) HDFS_BENCH_PORT="${arg#*=}" ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench-ingest: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done
 [[ "$EVENTS" =~ ^[0-9]+$ && "$EVENTS" -gt 0 ]] || { echo "bench-ingest: --events must be a positive number" >&2; exit 2; }
+IFS=',' read -r -a STORE_LIST <<< "$STORES"
+for store in "${STORE_LIST[@]}"; do
+  [[ "$store" == local || "$store" == hdfs ]] \
+    || { echo "bench-ingest: unknown store '$store' in --stores (local, hdfs)" >&2; exit 2; }
+done
+(( ${#STORE_LIST[@]} > 0 )) || { echo "bench-ingest: --stores needs local, hdfs or both" >&2; exit 2; }
+[[ "$HDFS_BENCH_PORT" =~ ^[0-9]+$ ]] || { echo "bench-ingest: --hdfsPort must be a port number" >&2; exit 2; }
 
 BENCH_DIR="$REPO_ROOT/.local/bench"
 LOG_DIR="$BENCH_DIR/logs"
@@ -78,11 +98,22 @@ fail_with_log() { echo "----- last lines of $2 -----" >&2; tail -n 30 "$2" >&2 |
 # shellcheck source=kafka/env.sh
 source "$SCRIPT_DIR/kafka/env.sh"   # LIB_DIR, broker_pid, kafka_tool (for the same state folder)
 
+# The bench's own HDFS (--stores=...,hdfs): its port and state folder, for hdfs-start.sh / hdfs-stop.sh.
+HDFS_ENV=(HDFS_PORT="$HDFS_BENCH_PORT" HDFS_STATE_DIR="$BENCH_DIR/hdfs")
+hdfs_runs() { # true if the bench HDFS runs (hdfs/env.sh in a subshell: its names would clash with Kafka's)
+  ( export "${HDFS_ENV[@]}"; source "$SCRIPT_DIR/hdfs/env.sh"; hdfs_pid ) > /dev/null 2>&1
+}
+
 STARTED_BROKER=false
+STARTED_HDFS=false
 cleanup() {
   if [[ "$STARTED_BROKER" == true && "$KEEP_BROKER" == false ]]; then
     log "stopping the bench broker"
     "$SCRIPT_DIR/kafka-stop.sh" > "$LOG_DIR/kafka-stop.log" 2>&1 || echo "[bench-ingest] kafka-stop failed, see $LOG_DIR/kafka-stop.log" >&2
+  fi
+  if [[ "$STARTED_HDFS" == true && "$KEEP_BROKER" == false ]]; then
+    log "stopping the bench HDFS (file system kept in $BENCH_DIR/hdfs)"
+    env "${HDFS_ENV[@]}" "$SCRIPT_DIR/hdfs-stop.sh" > "$LOG_DIR/hdfs-stop.log" 2>&1 || echo "[bench-ingest] hdfs-stop failed, see $LOG_DIR/hdfs-stop.log" >&2
   fi
 }
 trap cleanup EXIT
@@ -101,6 +132,22 @@ if ! broker_pid > /dev/null; then STARTED_BROKER=true; fi
 log "broker on $BOOTSTRAP, state in $KAFKA_STATE_DIR"
 "$SCRIPT_DIR/kafka-start.sh" > "$LOG_DIR/kafka-start.log" 2>&1 \
   || fail_with_log "the broker did not start" "$LOG_DIR/kafka-start.log"
+
+HDFS_LAKEHOUSE=""   # hdfs://127.0.0.1:PORT/lakehouse, under which each hdfs run gets a folder of its own
+if [[ " ${STORE_LIST[*]} " == *" hdfs "* ]]; then
+  if ! hdfs_runs; then
+    STARTED_HDFS=true
+    if [[ "$REUSE" == false ]]; then   # a fresh file system, like the broker's fresh state
+      env "${HDFS_ENV[@]}" "$SCRIPT_DIR/hdfs-stop.sh" --purge > "$LOG_DIR/hdfs-stop.log" 2>&1 \
+        || fail_with_log "could not purge the previous bench HDFS" "$LOG_DIR/hdfs-stop.log"
+    fi
+  fi
+  log "HDFS on 127.0.0.1:$HDFS_BENCH_PORT, state in $BENCH_DIR/hdfs$([[ "$STARTED_HDFS" == true ]] || echo " (already running)")"
+  env "${HDFS_ENV[@]}" "$SCRIPT_DIR/hdfs-start.sh" > "$LOG_DIR/hdfs-start.log" 2>&1 \
+    || fail_with_log "HDFS did not start" "$LOG_DIR/hdfs-start.log"
+  HDFS_LAKEHOUSE="$(sed -n 's/^LAKEHOUSE_PATH=//p' "$LOG_DIR/hdfs-start.log" | tail -n 1)"
+  [[ "$HDFS_LAKEHOUSE" == hdfs://* ]] || fail_with_log "hdfs-start.sh printed no LAKEHOUSE_PATH" "$LOG_DIR/hdfs-start.log"
+fi
 
 # Build both classpaths now, so that no build time lands inside a measurement.
 log "building (first use only) ..."
@@ -193,15 +240,41 @@ expected_dead="$(json_get "$SUMMARY" totals dead_letters_total)"
 # "invalid_json=11 missing_required_field=12 ...", in the pipeline's order (DeadLetterReason)
 expected_reasons="$(grep -m1 'dead letters by reason:' "$LOG_DIR/generate.log" | cut -d: -f2- | xargs)"
 
-run_pipeline() { # run_pipeline NAME COMMAND... (kafka-to-silver.sh or submit.sh with its options)
-  local name="$1"; shift
-  local lake="$BENCH_DIR/lakehouse-$name" logf="$LOG_DIR/kafka-to-silver-$name.log" t0 t1 s
-  rm -rf "$lake"
-  log "Kafka → Silver on $name: ${*##*/} ${PIPELINE_ARGS[*]:-} --maxRecords=$N ..."
+lakehouse_for() { # lakehouse_for NAME STORE: a fresh LAKEHOUSE_PATH for one run
+  if [[ "$2" == hdfs ]]; then
+    echo "$HDFS_LAKEHOUSE/bench-${1//[^A-Za-z0-9.-]/}-$(date +%Y%m%d-%H%M%S)"
+  else
+    echo "$BENCH_DIR/lakehouse-${1// /-}"
+  fi
+}
+suffix_for() { [[ "$1" == local ]] || echo "-$1"; } # log names: local runs keep the names they had
+
+# Reads the lakehouse back through the product's Storage layer (scripts/show-trending.sh works on
+# every store) and prints "" if its Silver rows and dead letters match the generator's summary, a
+# description of the difference otherwise.
+read_back_check() { # read_back_check LAKEHOUSE_PATH LOGFILE
+  local silver dead reasons
+  LAKEHOUSE_PATH="$1" "$SCRIPT_DIR/show-trending.sh" --top=1 > "$2" 2>&1 || { echo "read-back failed (log: $2)"; return; }
+  silver="$(grep -E '^  silver/' "$2" | awk '{ gsub(",", "", $2); s += $2 } END { print s + 0 }')"
+  dead="$(grep -m1 -E '^  dead letters [0-9,]+:' "$2" | awk '{ gsub("[,:]", "", $3); print $3 }')"
+  reasons="$(grep -m1 -E '^  dead letters [0-9,]+:' "$2" | cut -d: -f2- | xargs)"
+  if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" || "$reasons" != "$expected_reasons" ]]; then
+    echo "read back: silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead: [$reasons] vs [$expected_reasons] (log: $2)"
+  fi
+}
+
+run_pipeline() { # run_pipeline NAME STORE COMMAND... (kafka-to-silver.sh or submit.sh with its options)
+  local name="$1" store="$2"; shift 2
+  local sfx lake logf t0 t1 s
+  sfx="$(suffix_for "$store")"
+  lake="$(lakehouse_for "$name" "$store")"
+  logf="$LOG_DIR/kafka-to-silver-$name$sfx.log"
+  if [[ "$store" == local ]]; then rm -rf "$lake"; fi
+  log "Kafka → Silver on $name, $store store ($lake): ${*##*/} ${PIPELINE_ARGS[*]:-} --maxRecords=$N ..."
   t0=$(now)
-  LAKEHOUSE_PATH="$lake" KAFKA_STARTING_OFFSETS=earliest KAFKA_GROUP_ID="bench-$name-$(date +%s)-$$" \
+  LAKEHOUSE_PATH="$lake" KAFKA_STARTING_OFFSETS=earliest KAFKA_GROUP_ID="bench-$name$sfx-$(date +%s)-$$" \
     "$@" ${PIPELINE_ARGS[@]+"${PIPELINE_ARGS[@]}"} --maxRecords="$N" > "$logf" 2>&1 \
-    || fail_with_log "Kafka → Silver on $name failed" "$logf"
+    || fail_with_log "Kafka → Silver on $name ($store) failed" "$logf"
   t1=$(now)
   s="$(secs "$t0" "$t1")"
   local own silver dead
@@ -209,25 +282,32 @@ run_pipeline() { # run_pipeline NAME COMMAND... (kafka-to-silver.sh or submit.sh
   silver="$(grep -oE 'silver rows +[0-9]+' "$logf" | awk '{ s += $3 } END { print s + 0 }')"
   dead="$(grep -oE 'dead letters [0-9]+' "$logf" | tail -n 1 | awk '{ print $3 }')"
   grep -A6 "finished:" "$logf" | sed 's/^/  /'
-  local check="ok" reasons
+  local check="ok" reasons back
   reasons="$(grep -oE 'dead letters [0-9]+:.*' "$logf" | tail -n 1 | cut -d: -f2- | xargs)"
   if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" || "$reasons" != "$expected_reasons" ]]; then
     check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead: [$reasons] vs [$expected_reasons])"
   fi
-  log "$name: $s s wall-clock; pipeline's own: ${own:-n/a}; counts vs generator: $check"
-  ROWS+=("$name|$N|$s|$(rate "$N" "$s")|${own:-n/a}|$check")
+  back="$(read_back_check "$lake" "$LOG_DIR/read-back-$name$sfx.log")"
+  if [[ -n "$back" ]]; then
+    if [[ "$check" == ok ]]; then check="MISMATCH ($back)"; else check="$check; MISMATCH ($back)"; fi
+  fi
+  log "$name ($store): $s s wall-clock; pipeline's own: ${own:-n/a}; counts vs generator (summary and read back): $check"
+  ROWS+=("$name|$store|$N|$s|$(rate "$N" "$s")|${own:-n/a}|$check")
 }
 
 run_native() { # the plain Spark Structured Streaming reference, same messages, same rules
-  local lake="$BENCH_DIR/lakehouse-native" logf="$LOG_DIR/native-spark.log" t0 t1 s line silver dead check="ok"
-  rm -rf "$lake"
-  log "native Spark Structured Streaming reference on $SPARK_MASTER ..."
+  local store="$1" sfx lake logf t0 t1 s line silver dead check="ok"
+  sfx="$(suffix_for "$store")"
+  lake="$(lakehouse_for native "$store")"
+  logf="$LOG_DIR/native-spark$sfx.log"
+  if [[ "$store" == local ]]; then rm -rf "$lake"; fi
+  log "native Spark Structured Streaming reference on $SPARK_MASTER, $store store ($lake) ..."
   # shellcheck source=lib/java-opens.sh
   source "$SCRIPT_DIR/lib/java-opens.sh"
   t0=$(now)
   java -Xmx4g "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
     com.trending.bench.NativeSparkIngest "$BOOTSTRAP" "$lake" "$SPARK_MASTER" > "$logf" 2>&1 \
-    || fail_with_log "the native reference failed" "$logf"
+    || fail_with_log "the native reference ($store) failed" "$logf"
   t1=$(now)
   s="$(secs "$t0" "$t1")"
   line="$(grep -m1 '^native:' "$logf")"
@@ -236,33 +316,49 @@ run_native() { # the plain Spark Structured Streaming reference, same messages, 
   if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" ]]; then
     check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead)"
   fi
-  log "native: $s s wall-clock; $line; counts vs generator: $check"
-  ROWS+=("native Spark ${SPARK_MASTER}|$N|$s|$(rate "$N" "$s")|n/a|$check")
+  log "native ($store): $s s wall-clock; $line; counts vs generator: $check"
+  ROWS+=("native Spark ${SPARK_MASTER}|$store|$N|$s|$(rate "$N" "$s")|n/a|$check")
 }
 
 IFS=',' read -r -a RUNNER_LIST <<< "$RUNNERS"
 for r in "${RUNNER_LIST[@]}"; do
-  case "$r" in
-    direct) run_pipeline direct "$SCRIPT_DIR/kafka-to-silver.sh" --runner=DirectRunner ;;
-    spark) run_pipeline "spark-${SPARK_MASTER//[^a-z0-9*]/}" "$SCRIPT_DIR/kafka-to-silver.sh" \
-             --runner=SparkRunner --sparkMaster="$SPARK_MASTER" ;;
-    cluster) run_pipeline cluster "$REPO_ROOT/runners/spark/submit.sh" kafka-to-silver ;;
-    native) run_native ;;
-    *) die "unknown runner '$r' in --runners (direct, spark, cluster, native)" ;;
-  esac
+  for store in "${STORE_LIST[@]}"; do   # the stores of one runner back to back: same conditions
+    case "$r" in
+      direct) run_pipeline direct "$store" "$SCRIPT_DIR/kafka-to-silver.sh" --runner=DirectRunner ;;
+      spark) run_pipeline "spark-${SPARK_MASTER//[^a-z0-9*]/}" "$store" "$SCRIPT_DIR/kafka-to-silver.sh" \
+               --runner=SparkRunner --sparkMaster="$SPARK_MASTER" ;;
+      cluster) run_pipeline cluster "$store" "$REPO_ROOT/runners/spark/submit.sh" kafka-to-silver ;;
+      native) run_native "$store" ;;
+      *) die "unknown runner '$r' in --runners (direct, spark, cluster, native)" ;;
+    esac
+  done
 done
 
 # --- 5. table --------------------------------------------------------------------------------
 echo
 echo "Kafka → Silver ingest benchmark ($(nproc) cores; $N messages: $expected_silver valid unique, $expected_dead dead letters)"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'; }
-printf '%-24s %10s %9s %10s %8s %10s   %s\n' "run" "messages" "seconds" "events/s" "vs raw" "vs fetch" "pipeline's own figure"
-printf '%-24s %10s %9s %10s %8s %10s\n' "raw consume (perf tool)" "$RAW_MSGS" "$RAW_SECS" "$RAW_RATE" "1.000" "$(ratio "$RAW_RATE" "$FETCH_RATE")"
-printf '%-24s %10s %9s %10s %8s %10s\n' "  fetch time only" "$RAW_MSGS" "$FETCH_SECS" "$FETCH_RATE" "$(ratio "$FETCH_RATE" "$RAW_RATE")" "1.000"
+ratio2() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+printf '%-24s %-6s %10s %9s %10s %8s %10s   %s\n' "run" "store" "messages" "seconds" "events/s" "vs raw" "vs fetch" "pipeline's own figure"
+printf '%-24s %-6s %10s %9s %10s %8s %10s\n' "raw consume (perf tool)" "-" "$RAW_MSGS" "$RAW_SECS" "$RAW_RATE" "1.000" "$(ratio "$RAW_RATE" "$FETCH_RATE")"
+printf '%-24s %-6s %10s %9s %10s %8s %10s\n' "  fetch time only" "-" "$RAW_MSGS" "$FETCH_SECS" "$FETCH_RATE" "$(ratio "$FETCH_RATE" "$RAW_RATE")" "1.000"
+declare -A LOCAL_RATE LOCAL_OWN
 for row in "${ROWS[@]}"; do
-  IFS='|' read -r name msgs s r own check <<< "$row"
-  printf '%-24s %10s %9s %10s %8s %10s   %s%s\n' "$name" "$msgs" "$s" "$r" "$(ratio "$r" "$RAW_RATE")" \
+  IFS='|' read -r name store msgs s r own check <<< "$row"
+  printf '%-24s %-6s %10s %9s %10s %8s %10s   %s%s\n' "$name" "$store" "$msgs" "$s" "$r" "$(ratio "$r" "$RAW_RATE")" \
     "$(ratio "$r" "$FETCH_RATE")" "$own" "$([[ "$check" == ok ]] || echo "  $check")"
+  if [[ "$store" == local ]]; then LOCAL_RATE[$name]=$r; LOCAL_OWN[$name]="$own"; fi
 done
+if (( ${#STORE_LIST[@]} > 1 )); then   # hdfs/local per runner: wall-clock events/s (and the pipeline's own messages/s)
+  echo
+  for row in "${ROWS[@]}"; do
+    IFS='|' read -r name store msgs s r own check <<< "$row"
+    [[ "$store" == hdfs && -n "${LOCAL_RATE[$name]:-}" ]] || continue
+    own_ratio="$(ratio2 "$(grep -oE '[0-9]+ messages/s' <<< "$own" | tr -dc '0-9')" \
+                        "$(grep -oE '[0-9]+ messages/s' <<< "${LOCAL_OWN[$name]}" | tr -dc '0-9')")"
+    printf '%s: hdfs/local = %s   (events/s, wall-clock; pipeline'"'"'s own messages/s: %s)\n' \
+      "$name" "$(ratio2 "$r" "${LOCAL_RATE[$name]}")" "$own_ratio"
+  done
+fi
 echo "(raw: Kafka's ConsumerPerformance, group join included; fetch time only: without the join."
 echo " Pipelines: wall-clock around each process, JVM and Spark start-up included; logs in $LOG_DIR)"

@@ -5,6 +5,7 @@
 #
 #   scripts/demo.sh                        # Direct runner
 #   scripts/demo.sh --runner=SparkRunner   # Spark local[*]
+#   scripts/demo.sh --runner=FlinkRunner   # Flink, embedded ([local])
 #   scripts/demo.sh --events=500000        # more traffic (default 200000)
 #   scripts/demo.sh --storageFormat=delta  # Delta Lake tables (same as STORAGE_FORMAT=delta)
 #   scripts/demo.sh --lakehouse=hdfs       # the lakehouse on a local HDFS (scripts/hdfs-start.sh)

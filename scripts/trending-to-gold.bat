@@ -16,12 +16,16 @@ for %%I in ("%~dp0..") do set "ROOT=%%~fI"
 rem Unquoted, so that the arguments keep the quoting they were typed with.
 set ARGS_LINE= %*
 
-rem The Direct runner's classpath, or the Spark runner's for --runner=...Spark...
+rem The Direct runner's classpath, or the Spark (Flink) runner's for --runner=...Spark... (...Flink...)
 set "PROFILE=direct-runner"
 set "RUNNER_DIR=direct"
 echo(%* | findstr /i /r /c:"--runner=[^ ]*spark" >nul && (
   set "PROFILE=spark-runner"
   set "RUNNER_DIR=spark"
+)
+echo(%* | findstr /i /r /c:"--runner=[^ ]*flink" >nul && (
+  set "PROFILE=flink-runner"
+  set "RUNNER_DIR=flink"
 )
 
 rem runners\<runner>\pipeline.options, each unless the command line gives it (quoted: java.exe

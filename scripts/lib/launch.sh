@@ -3,7 +3,8 @@
 #   scripts/lib/launch.sh [--pipeline] <main class> [options]
 # --pipeline: the main is a Beam pipeline; add runners/<runner>/pipeline.options first.
 # Builds on first use (and whenever src/, schemas/ or pom.xml changed): the Direct runner
-# classpath by default, the Spark runner's (Maven profile spark-runner) for --runner=SparkRunner.
+# classpath by default, the Spark runner's (Maven profile spark-runner) for --runner=SparkRunner,
+# the Flink runner's (flink-runner) for --runner=FlinkRunner.
 set -euo pipefail
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -19,12 +20,12 @@ PROFILE=direct-runner
 for arg in "$@"; do
   case "${arg,,}" in
     --runner=*spark*) PROFILE=spark-runner ;;
+    --runner=*flink*) PROFILE=flink-runner ;;
   esac
 done
 
 # Per-runner defaults from runners/<runner>/pipeline.options; command-line options win.
-RUNNER_DIR=direct
-[[ "$PROFILE" == spark-runner ]] && RUNNER_DIR=spark
+RUNNER_DIR="${PROFILE%-runner}"
 DEFAULTS=()
 $PIPELINE && while IFS= read -r line; do
   line="${line%%#*}"; line="${line//[[:space:]]/}"

@@ -282,6 +282,9 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
 
     @ProcessElement
     public void process(@Element KV<Integer, TrendRow> row, BoundedWindow window, OutputReceiver<TrendRow> out) {
+      if (row.getValue().views() == 0 && row.getValue().clicks() == 0) {
+        return; // an empty pane (the Flink runner fires some) holds no row: every row counts an event
+      }
       rows.inc();
       out.output(row.getValue().withWindowEnd(((IntervalWindow) window).end().getMillis()));
     }

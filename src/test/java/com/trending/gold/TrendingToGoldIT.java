@@ -63,6 +63,11 @@ public class TrendingToGoldIT {
   }
 
   @Test
+  public void batchOnFlinkRunner() throws Exception {
+    runAndCheck("--runner=FlinkRunner", "--flinkMaster=[local]");
+  }
+
+  @Test
   public void deltaBatchOnDirectRunner() throws Exception {
     runAndCheck(StorageFormat.DELTA, "--runner=DirectRunner");
   }

@@ -57,6 +57,15 @@ public class KafkaToSilverIT {
   }
 
   @Test
+  public void flinkRunnerWritesExactlyTheCorpus() throws IOException {
+    Path lakehouse = tmp.newFolder("flink").toPath();
+    IngestSummary summary = KafkaToSilver.run(
+        options(lakehouse, "it-flink", CORPUS.totalMessages(), "--runner=FlinkRunner", "--flinkMaster=[local]"));
+    assertLakehouseHoldsCorpus(lakehouse);
+    assertSummaryMatchesCorpus(summary);
+  }
+
+  @Test
   public void deltaOnDirectRunnerWritesExactlyTheCorpus() throws IOException {
     Path lakehouse = tmp.newFolder("delta-direct").toPath();
     IngestSummary summary = KafkaToSilver.run(

@@ -25,7 +25,7 @@
 #   scripts/bench-freshness.sh --storageFormat=delta
 #   scripts/bench-freshness.sh --runners=direct --goldArgs="--triggerPeriodSeconds=2 --silverPollSeconds=1"
 #
-# Options: --runners=direct,spark --rate=1000 --markers=7 --warmup=60 --storageFormat=parquet|delta
+# Options: --runners=direct,spark[,flink] --rate=1000 --markers=7 --warmup=60 --storageFormat=parquet|delta
 #          --timeout=180 (s per marker) --spacing=5 (s between markers, ±2 s jitter)
 #          --sparkMaster=local[2] (default: runners/spark/pipeline.options, local[*])
 #          --silverArgs="..." --goldArgs="..." (extra options of Kafka → Silver / Silver → Gold)
@@ -109,6 +109,11 @@ if [[ ",$RUNNERS," == *",spark"* || ",$RUNNERS," == *",Spark"* ]]; then
   (cd "$REPO_ROOT" && "${MVN[@]}" -Pspark-runner dependency:build-classpath -Dmdep.includeScope=runtime \
       -Dmdep.outputFile="$BUILD_DIR/classpath-spark-runner.txt") >> "$LOGS/build.log" 2>&1 \
     || fail_with_log "Spark runner classpath failed" "$LOGS/build.log"
+fi
+if [[ ",$RUNNERS," == *",flink"* || ",$RUNNERS," == *",Flink"* ]]; then
+  (cd "$REPO_ROOT" && "${MVN[@]}" -Pflink-runner dependency:build-classpath -Dmdep.includeScope=runtime \
+      -Dmdep.outputFile="$BUILD_DIR/classpath-flink-runner.txt") >> "$LOGS/build.log" 2>&1 \
+    || fail_with_log "Flink runner classpath failed" "$LOGS/build.log"
 fi
 
 # --- 2. broker -------------------------------------------------------------------------------

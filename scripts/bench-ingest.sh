@@ -21,6 +21,7 @@
 #   scripts/bench-ingest.sh --events=100000
 #   scripts/bench-ingest.sh --runners=spark --sparkMaster='local[2]'
 #   scripts/bench-ingest.sh --runners=direct,spark,native   # with the plain Spark reference job
+#   scripts/bench-ingest.sh --runners=direct,spark,flink    # flink: embedded ([local]), parallelism 2
 #   scripts/bench-ingest.sh --runners=direct,cluster    # cluster: runners/spark/submit.sh against
 #                                                       # SPARK_MASTER_URL (default spark://127.0.0.1:7077;
 #                                                       # start it with runners/spark/cluster-start.sh)
@@ -156,6 +157,10 @@ log "building (first use only) ..."
 if [[ ",$RUNNERS," == *",spark,"* ]]; then
   "$SCRIPT_DIR/lib/launch.sh" com.trending.generator.EventGenerator --runner=SparkRunner > "$LOG_DIR/build-spark.log" 2>&1 || true
   grep -q "Unknown option --runner" "$LOG_DIR/build-spark.log" || fail_with_log "Spark build failed" "$LOG_DIR/build-spark.log"
+fi
+if [[ ",$RUNNERS," == *",flink,"* ]]; then
+  "$SCRIPT_DIR/lib/launch.sh" com.trending.generator.EventGenerator --runner=FlinkRunner > "$LOG_DIR/build-flink.log" 2>&1 || true
+  grep -q "Unknown option --runner" "$LOG_DIR/build-flink.log" || fail_with_log "Flink build failed" "$LOG_DIR/build-flink.log"
 fi
 
 if [[ ",$RUNNERS," == *",native,"* ]]; then
@@ -327,9 +332,10 @@ for r in "${RUNNER_LIST[@]}"; do
       direct) run_pipeline direct "$store" "$SCRIPT_DIR/kafka-to-silver.sh" --runner=DirectRunner ;;
       spark) run_pipeline "spark-${SPARK_MASTER//[^a-z0-9*]/}" "$store" "$SCRIPT_DIR/kafka-to-silver.sh" \
                --runner=SparkRunner --sparkMaster="$SPARK_MASTER" ;;
+      flink) run_pipeline flink "$store" "$SCRIPT_DIR/kafka-to-silver.sh" --runner=FlinkRunner --parallelism=2 ;;
       cluster) run_pipeline cluster "$store" "$REPO_ROOT/runners/spark/submit.sh" kafka-to-silver ;;
       native) run_native "$store" ;;
-      *) die "unknown runner '$r' in --runners (direct, spark, cluster, native)" ;;
+      *) die "unknown runner '$r' in --runners (direct, spark, flink, cluster, native)" ;;
     esac
   done
 done

@@ -149,7 +149,10 @@ public final class FreshnessBenchmark {
     if (k.startsWith("spark")) {
       return "spark";
     }
-    throw new IllegalArgumentException("unknown runner '" + r + "' (direct, spark)");
+    if (k.startsWith("flink")) {
+      return "flink";
+    }
+    throw new IllegalArgumentException("unknown runner '" + r + "' (direct, spark, flink)");
   }
 
   // --- results ------------------------------------------------------------------------------------
@@ -219,7 +222,9 @@ public final class FreshnessBenchmark {
 
   private static RunnerResult runRunner(Options o, String runner, int index) throws Exception {
     boolean spark = runner.equals("spark");
-    String label = spark ? "Spark " + (o.sparkMaster == null ? sparkDefaultMaster(o) : o.sparkMaster) : "Direct";
+    boolean flink = runner.equals("flink");
+    String label = spark ? "Spark " + (o.sparkMaster == null ? sparkDefaultMaster(o) : o.sparkMaster)
+        : flink ? "Flink [local]" : "Direct";
     double target = spark ? 15 : 10;
     Path base = o.workDir.resolve(runner);
     Path lake = base.resolve("lakehouse");
@@ -241,7 +246,7 @@ public final class FreshnessBenchmark {
     env.put("KAFKA_GROUP_ID", "bench-freshness-" + runner + "-" + System.currentTimeMillis());
 
     List<String> runnerArgs = new ArrayList<>();
-    runnerArgs.add(spark ? "--runner=SparkRunner" : "--runner=DirectRunner");
+    runnerArgs.add(spark ? "--runner=SparkRunner" : flink ? "--runner=FlinkRunner" : "--runner=DirectRunner");
     if (spark && o.sparkMaster != null) {
       runnerArgs.add("--sparkMaster=" + o.sparkMaster);
     }
@@ -255,11 +260,11 @@ public final class FreshnessBenchmark {
     Child generator = Child.start("generator", launcher.command("direct-runner", null,
         "com.trending.generator.EventGenerator", List.of("--live", "--rate=" + rateText(o.rate), "--seed=" + (o.seed + index)),
         "-Xmx1g"), env, logs.resolve("generator.log"));
-    Child silver = Child.start("Kafka → Silver", launcher.command(spark ? "spark-runner" : "direct-runner",
-        spark ? "spark" : "direct", "com.trending.silver.KafkaToSilver", silverArgs, "-Xmx4g"), env,
+    Child silver = Child.start("Kafka → Silver", launcher.command(runner + "-runner",
+        runner, "com.trending.silver.KafkaToSilver", silverArgs, "-Xmx4g"), env,
         logs.resolve("kafka-to-silver.log"));
-    Child goldJob = Child.start("Silver → Gold", launcher.command(spark ? "spark-runner" : "direct-runner",
-        spark ? "spark" : "direct", "com.trending.gold.TrendingToGold", goldArgs, "-Xmx4g"), env,
+    Child goldJob = Child.start("Silver → Gold", launcher.command(runner + "-runner",
+        runner, "com.trending.gold.TrendingToGold", goldArgs, "-Xmx4g"), env,
         logs.resolve("trending-to-gold.log"));
     List<Child> children = List.of(generator, silver, goldJob);
     System.out.printf("  as a user would: KAFKA_STARTING_OFFSETS=latest LAKEHOUSE_PATH=%s STORAGE_FORMAT=%s%n"

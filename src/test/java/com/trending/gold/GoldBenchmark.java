@@ -23,7 +23,7 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  * data, and against what a team would write instead: a plain Spark SQL job
  * ({@link NativeSparkGold}), run first in the same JVM, whose rows must equal the pipeline's. Run by
  * {@code scripts/bench-gold.sh}; arguments {@code --events=N --hours=H --movies=M --clickShare=F
- * --dir=PATH --runners=native,direct,spark --sparkMaster=local[2]}.
+ * --dir=PATH --runners=native,direct,spark,flink --sparkMaster=local[2]}.
  */
 public final class GoldBenchmark {
   public static void main(String[] args) throws Exception {
@@ -62,11 +62,18 @@ public final class GoldBenchmark {
       List<String> runnerArgs = new ArrayList<>();
       runnerArgs.add("--lakehousePath=" + root);
       runnerArgs.add("--streaming=false");
-      if (runner.equals("spark")) {
-        runnerArgs.add("--runner=SparkRunner");
-        runnerArgs.add("--sparkMaster=" + a.get("sparkMaster"));
-      } else {
-        runnerArgs.add("--runner=DirectRunner");
+      switch (runner) {
+        case "spark" -> {
+          runnerArgs.add("--runner=SparkRunner");
+          runnerArgs.add("--sparkMaster=" + a.get("sparkMaster"));
+        }
+        case "flink" -> {
+          runnerArgs.add("--runner=FlinkRunner");
+          runnerArgs.add("--flinkMaster=[local]");
+          runnerArgs.add("--parallelism=2");
+        }
+        case "direct" -> runnerArgs.add("--runner=DirectRunner");
+        default -> throw new IllegalArgumentException("unknown runner '" + runner + "' (native, direct, spark, flink)");
       }
       TrendingToGoldOptions options = TrendingToGold.parse(runnerArgs.toArray(new String[0]));
       double sliced = time(options, TrendingToGold.computeTrending(options));
@@ -80,7 +87,7 @@ public final class GoldBenchmark {
           String.format(
               Locale.ROOT,
               "%-24s sliced %7.1f s %9.0f events/s | naive %7.1f s %9.0f events/s | sliced/naive speed %.2fx | same Gold rows: %s (%d rows 24h)",
-              runner.equals("spark") ? "spark " + a.get("sparkMaster") : "direct",
+              runner.equals("spark") ? "spark " + a.get("sparkMaster") : runner.equals("flink") ? "flink [local] x2" : "direct",
               sliced, totalEvents / sliced, naive, totalEvents / naive, naive / sliced, same, sliced24h.size()));
       if (reference != null) {
         lines.add(String.format(Locale.ROOT, "%-24s sliced vs native Spark SQL: %.2fx as fast | rows equal to native: 1h %s, 24h %s",

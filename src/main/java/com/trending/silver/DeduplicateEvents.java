@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -18,20 +20,20 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Distinct;
-import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.transforms.SimpleFunction;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.WithKeys;
-import org.apache.beam.sdk.transforms.join.CoGbkResult;
-import org.apache.beam.sdk.transforms.join.CoGroupByKey;
-import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroReadSupport;
@@ -53,8 +55,6 @@ import org.joda.time.Instant;
 public class DeduplicateEvents
     extends PTransform<PCollection<GenericRecord>, PCollection<GenericRecord>> {
 
-  private static final TupleTag<GenericRecord> NEW = new TupleTag<GenericRecord>() {};
-  private static final TupleTag<String> EXISTING = new TupleTag<String>() {};
 
   private final String topic;
   private final Schema rowSchema;
@@ -105,9 +105,30 @@ public class DeduplicateEvents
             .apply("ReadExistingEventIds", ParDo.of(new ReadEventIdsFn(n, partitions, storage)).withSideInputs(partitions))
             .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
 
-    return KeyedPCollectionTuple.of(NEW, keyed)
-        .and(EXISTING, existing)
-        .apply("GroupByIdBucket", CoGroupByKey.create())
+    // Both sides meet in one GroupByKey as (event_id, event or null for an id Silver holds), read
+    // in one pass. (A CoGroupByKey result reads its input once per side when a bucket is large,
+    // which the Flink runner's batch GroupByKey refuses: "GBK result is not re-iterable".)
+    Coder<KV<Integer, KV<String, GenericRecord>>> coder = KvCoder.of(VarIntCoder.of(),
+        KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(AvroCoder.of(rowSchema))));
+    PCollection<KV<Integer, KV<String, GenericRecord>>> newSide = keyed
+        .apply("NewEvents", MapElements.via(new SimpleFunction<KV<Integer, GenericRecord>, KV<Integer, KV<String, GenericRecord>>>() {
+          @Override
+          public KV<Integer, KV<String, GenericRecord>> apply(KV<Integer, GenericRecord> e) {
+            return KV.of(e.getKey(), KV.of(e.getValue().get("event_id").toString(), e.getValue()));
+          }
+        }))
+        .setCoder(coder);
+    PCollection<KV<Integer, KV<String, GenericRecord>>> existingSide = existing
+        .apply("ExistingIds", MapElements.via(new SimpleFunction<KV<Integer, String>, KV<Integer, KV<String, GenericRecord>>>() {
+          @Override
+          public KV<Integer, KV<String, GenericRecord>> apply(KV<Integer, String> id) {
+            return KV.of(id.getKey(), KV.<String, GenericRecord>of(id.getValue(), null));
+          }
+        }))
+        .setCoder(coder);
+    return PCollectionList.of(newSide).and(existingSide)
+        .apply("BothSides", Flatten.pCollections())
+        .apply("GroupByIdBucket", GroupByKey.create())
         .apply("KeepFirstNewEvent", ParDo.of(new KeepFirstNewEventFn(topic)))
         .setCoder(AvroCoder.of(rowSchema));
   }
@@ -161,7 +182,7 @@ public class DeduplicateEvents
    * Emits, per event id of a bucket, one event unless the table already has the id; of several
    * copies it keeps the smallest by content, so every runner keeps the same one.
    */
-  static class KeepFirstNewEventFn extends DoFn<KV<Integer, CoGbkResult>, GenericRecord> {
+  static class KeepFirstNewEventFn extends DoFn<KV<Integer, Iterable<KV<String, GenericRecord>>>, GenericRecord> {
     private final Counter duplicates;
 
     KeepFirstNewEventFn(String topic) {
@@ -170,29 +191,32 @@ public class DeduplicateEvents
 
     @ProcessElement
     public void processElement(
-        @Element KV<Integer, CoGbkResult> bucket, OutputReceiver<GenericRecord> out) {
+        @Element KV<Integer, Iterable<KV<String, GenericRecord>>> bucket, OutputReceiver<GenericRecord> out) {
       Set<String> inSilver = new HashSet<>();
-      bucket.getValue().getAll(EXISTING).forEach(inSilver::add);
       Map<String, GenericRecord> kept = new HashMap<>();
-      long dropped = 0;
-      for (GenericRecord copy : bucket.getValue().getAll(NEW)) {
-        String id = copy.get("event_id").toString();
+      long copies = 0;
+      for (KV<String, GenericRecord> entry : bucket.getValue()) { // one pass: see expand()
+        String id = entry.getKey();
+        GenericRecord copy = entry.getValue();
+        if (copy == null) {
+          inSilver.add(id);
+          continue;
+        }
+        copies++;
         GenericRecord other = kept.get(id);
-        if (inSilver.contains(id)) {
-          dropped++;
-        } else if (other == null) {
+        if (other == null || copy.toString().compareTo(other.toString()) < 0) {
           kept.put(id, copy);
-        } else {
-          dropped++;
-          if (copy.toString().compareTo(other.toString()) < 0) {
-            kept.put(id, copy);
-          }
         }
       }
-      duplicates.inc(dropped);
-      for (GenericRecord event : kept.values()) {
-        out.outputWithTimestamp(event, new Instant((long) event.get("event_ts")));
+      long emitted = 0;
+      for (Map.Entry<String, GenericRecord> e : kept.entrySet()) {
+        if (!inSilver.contains(e.getKey())) {
+          GenericRecord event = e.getValue();
+          out.outputWithTimestamp(event, new Instant((long) event.get("event_ts")));
+          emitted++;
+        }
       }
+      duplicates.inc(copies - emitted);
     }
 
     @Override

@@ -68,6 +68,11 @@ public class TrendingToGoldIT {
   }
 
   @Test
+  public void deltaBatchOnFlinkRunner() throws Exception {
+    runAndCheck(StorageFormat.DELTA, "--runner=FlinkRunner", "--flinkMaster=[local]");
+  }
+
+  @Test
   public void deltaBatchOnDirectRunner() throws Exception {
     runAndCheck(StorageFormat.DELTA, "--runner=DirectRunner");
   }

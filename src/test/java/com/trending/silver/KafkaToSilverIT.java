@@ -66,6 +66,15 @@ public class KafkaToSilverIT {
   }
 
   @Test
+  public void deltaOnFlinkRunnerWritesExactlyTheCorpus() throws IOException {
+    Path lakehouse = tmp.newFolder("delta-flink").toPath();
+    IngestSummary summary = KafkaToSilver.run(options(lakehouse, "it-delta-flink", CORPUS.totalMessages(),
+        "--runner=FlinkRunner", "--flinkMaster=[local]", "--storageFormat=delta"));
+    CORPUS.assertHeldBy(lakehouse, StorageFormat.DELTA);
+    assertSummaryMatchesCorpus(summary);
+  }
+
+  @Test
   public void deltaOnDirectRunnerWritesExactlyTheCorpus() throws IOException {
     Path lakehouse = tmp.newFolder("delta-direct").toPath();
     IngestSummary summary = KafkaToSilver.run(

@@ -17,8 +17,8 @@ import org.apache.beam.sdk.testing.TestPipeline;
  * <p>Parallelism 1 and bundles of one element: an operator judges lateness against the watermark it
  * has seen, which is the minimum over its input channels (two subtasks: a too-late event can
  * overtake the watermark on the other channel) and that, in Beam's Flink runner, each step before
- * it passes on only when its open bundle ends (1,000 elements or 1 s by default; with bundles of
- * 10 the too-late view here was counted). So on a real Flink job an event may be accepted as
+ * it passes on only when its open bundle ends (1,000 elements or 1 s by default; with the default
+ * bundles the too-late view here was counted). So on a real Flink job an event may be accepted as
  * late-but-allowed up to about a bundle after the watermark passed its bound; here, "too late" must
  * not depend on thread timing.
  */

@@ -41,7 +41,8 @@ import org.joda.time.Duration;
  * <p>Each event is counted once, into an hourly slice (fixed windows of {@code slide}); the two
  * inputs are joined per (slice, movie) with {@code CoGroupByKey}. Each table's window is then the
  * sum of its slices: the 1-hour table sums 1 slice, the 24-hour table sums 24, so the sliding
- * window costs 24 slices per movie rather than 24 copies of every event.
+ * window costs 24 slices per movie rather than 24 copies of every event; the 1-hour table's rows
+ * are its slices.
  *
  * <p>With a refresh period (streaming) every window fires early and late panes about every period,
  * accumulating; a row's counts only grow, so downstream takes the maximum per slice and per
@@ -114,10 +115,16 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
             ? longSlices
             : input.apply(
                 "CountHourlySlicesFor1h", new CountSlices(slide, shortSliceLateness, refreshPeriod));
+    // A short window of one slice is the slice itself: no roll-up, so in streaming a new event
+    // reaches the 1-hour table one refresh period sooner.
     PCollection<TrendRow> shortRows =
-        shortSlices.apply(
-            "RollUpShortWindows",
-            new RollUpSlices(FixedWindows.of(shortSize), shortLateness, refreshPeriod));
+        shortSize.equals(slide)
+            ? shortSlices
+                .apply("SlicesAreShortWindows", ParDo.of(new StampWindowEndFn()))
+                .setCoder(TrendRowCoder.of())
+            : shortSlices.apply(
+                "RollUpShortWindows",
+                new RollUpSlices(FixedWindows.of(shortSize), shortLateness, refreshPeriod));
     PCollection<TrendRow> longRows =
         longSlices.apply(
             "RollUpLongWindows",

@@ -12,13 +12,20 @@ import java.util.regex.Pattern;
 
 /**
  * The lakehouse layout of the data contract: one place that knows every table's folder, format
- * and schema.
+ * and schema, and the names of the contract's topics, which the Silver tables carry.
  */
 public final class Lakehouse {
 
   public static final String VIEWS = "events_views";
   public static final String CLICKS = "events_clicks";
   public static final String RATINGS = "events_ratings";
+
+  /**
+   * The contract's Kafka topics, in the order every summary lists them. A topic's Silver table and
+   * dead-letter table carry its name.
+   */
+  public static final List<String> TOPICS = List.of(VIEWS, CLICKS, RATINGS);
+
   public static final String TRENDING_1H = "trending_now_1h";
   public static final String TRENDING_24H = "trending_now_24h";
 

@@ -1,7 +1,8 @@
 package com.trending.generator;
 
+import com.trending.common.DeadLetterReason;
 import com.trending.common.KafkaClientSettings;
-import com.trending.silver.DeadLetterReason;
+import com.trending.common.Lakehouse;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -110,7 +111,7 @@ public final class EventGenerator {
       return 1;
     }
     try {
-      for (String topic : GeneratorSummary.TOPICS) {
+      for (String topic : Lakehouse.TOPICS) {
         producer.partitionsFor(topic);
       }
     } catch (KafkaException e) {

@@ -1,13 +1,28 @@
 package com.trending.generator;
 
-import com.trending.silver.DeadLetterReason;
+import com.trending.common.DeadLetterReason;
 
 /**
  * One message the generator sends, with what it is meant to be: a valid event (possibly late), an
  * exact re-send of an earlier valid message, or a malformed message and the dead-letter reason
- * the pipeline must give it.
+ * the pipeline must give it. Equality compares {@code key} and {@code value} by reference, as for
+ * any array.
+ *
+ * @param key the Kafka key (the user id as text), or null
+ * @param value the Kafka value, exactly as sent
+ * @param reason for {@link Kind#MALFORMED}: the reason the pipeline must give; null otherwise
+ * @param late a valid event (or its duplicate) whose event time is hours behind the traffic
+ *     around it
+ * @param eventTimeMillis the event time the message was made for (also for malformed ones)
  */
-public final class GeneratedMessage {
+public record GeneratedMessage(
+    String topic,
+    byte[] key,
+    byte[] value,
+    Kind kind,
+    DeadLetterReason reason,
+    boolean late,
+    long eventTimeMillis) {
 
   /** What the message is meant to be. */
   public enum Kind {
@@ -16,59 +31,7 @@ public final class GeneratedMessage {
     MALFORMED
   }
 
-  private final String topic;
-  private final byte[] key;
-  private final byte[] value;
-  private final Kind kind;
-  private final DeadLetterReason reason;
-  private final boolean late;
-  private final long eventTimeMillis;
-
-  GeneratedMessage(String topic, byte[] key, byte[] value, Kind kind, DeadLetterReason reason,
-      boolean late, long eventTimeMillis) {
-    this.topic = topic;
-    this.key = key;
-    this.value = value;
-    this.kind = kind;
-    this.reason = reason;
-    this.late = late;
-    this.eventTimeMillis = eventTimeMillis;
-  }
-
   GeneratedMessage asDuplicate() {
     return new GeneratedMessage(topic, key, value, Kind.DUPLICATE, null, late, eventTimeMillis);
-  }
-
-  public String topic() {
-    return topic;
-  }
-
-  /** The Kafka key (the user id as text), or null. */
-  public byte[] key() {
-    return key;
-  }
-
-  /** The Kafka value, exactly as sent. */
-  public byte[] value() {
-    return value;
-  }
-
-  public Kind kind() {
-    return kind;
-  }
-
-  /** For {@link Kind#MALFORMED}: the reason the pipeline must give; null otherwise. */
-  public DeadLetterReason reason() {
-    return reason;
-  }
-
-  /** A valid event (or its duplicate) whose event time is hours behind the traffic around it. */
-  public boolean isLate() {
-    return late;
-  }
-
-  /** The event time the message was made for (also for malformed ones). */
-  public long eventTimeMillis() {
-    return eventTimeMillis;
   }
 }

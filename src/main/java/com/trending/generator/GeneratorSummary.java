@@ -3,15 +3,14 @@ package com.trending.generator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.trending.common.DeadLetterReason;
 import com.trending.common.Lakehouse;
-import com.trending.silver.DeadLetterReason;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -28,8 +27,6 @@ import java.util.TreeMap;
  */
 public final class GeneratorSummary {
 
-  static final List<String> TOPICS = List.of(Lakehouse.VIEWS, Lakehouse.CLICKS, Lakehouse.RATINGS);
-
   private static final class TopicCounts {
     long messages;
     long valid;
@@ -43,7 +40,7 @@ public final class GeneratorSummary {
   private long messages;
 
   public GeneratorSummary() {
-    for (String topic : TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       topics.put(topic, new TopicCounts());
     }
   }
@@ -55,7 +52,7 @@ public final class GeneratorSummary {
     switch (m.kind()) {
       case VALID:
         c.valid++;
-        if (m.isLate()) {
+        if (m.late()) {
           c.late++;
         }
         String date = Instant.ofEpochMilli(m.eventTimeMillis()).atZone(ZoneOffset.UTC).toLocalDate().toString();

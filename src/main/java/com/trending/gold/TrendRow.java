@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
-import java.util.Objects;
+import java.time.Instant;
 import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -13,37 +13,10 @@ import org.apache.beam.sdk.coders.VarLongCoder;
  * Counts of one movie in one window: {@code windowEnd} (epoch millis, exclusive), views and
  * clicks. The same shape serves as an hourly slice and as a Gold row before ranking.
  */
-public final class TrendRow implements Serializable {
+public record TrendRow(long windowEnd, int movieId, long views, long clicks)
+    implements Serializable {
   public static final double VIEW_WEIGHT = 1.0;
   public static final double CLICK_WEIGHT = 2.0;
-
-  private final long windowEnd;
-  private final int movieId;
-  private final long views;
-  private final long clicks;
-
-  public TrendRow(long windowEnd, int movieId, long views, long clicks) {
-    this.windowEnd = windowEnd;
-    this.movieId = movieId;
-    this.views = views;
-    this.clicks = clicks;
-  }
-
-  public long windowEnd() {
-    return windowEnd;
-  }
-
-  public int movieId() {
-    return movieId;
-  }
-
-  public long views() {
-    return views;
-  }
-
-  public long clicks() {
-    return clicks;
-  }
 
   /** {@code views × 1.0 + clicks × 2.0}, as the contract defines it. */
   public double trendScore() {
@@ -68,7 +41,8 @@ public final class TrendRow implements Serializable {
     if (other == null) {
       return this;
     }
-    return new TrendRow(windowEnd, movieId, Math.max(views, other.views), Math.max(clicks, other.clicks));
+    return new TrendRow(
+        windowEnd, movieId, Math.max(views, other.views), Math.max(clicks, other.clicks));
   }
 
   public TrendRow withWindowEnd(long end) {
@@ -76,22 +50,8 @@ public final class TrendRow implements Serializable {
   }
 
   @Override
-  public boolean equals(Object o) {
-    if (!(o instanceof TrendRow)) {
-      return false;
-    }
-    TrendRow r = (TrendRow) o;
-    return windowEnd == r.windowEnd && movieId == r.movieId && views == r.views && clicks == r.clicks;
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(windowEnd, movieId, views, clicks);
-  }
-
-  @Override
   public String toString() {
-    return "TrendRow{" + java.time.Instant.ofEpochMilli(windowEnd) + ", movie=" + movieId
+    return "TrendRow{" + Instant.ofEpochMilli(windowEnd) + ", movie=" + movieId
         + ", views=" + views + ", clicks=" + clicks + "}";
   }
 

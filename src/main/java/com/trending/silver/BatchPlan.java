@@ -10,19 +10,17 @@ import org.apache.kafka.common.TopicPartition;
 /**
  * One micro-batch: for each partition, the offsets {@code [from, to)} it takes. Plans are made by
  * the driver from Kafka's end offsets, so a batch knows exactly what it reads before it starts.
+ *
+ * @param runId names this batch's files, so an unfinished batch's files can be found and removed
+ * @param to the next offset to read after this batch, per partition
  */
-public final class BatchPlan {
+public record BatchPlan(
+    long batch, String runId, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
 
-  private final long batch;
-  private final String runId;
-  private final Map<TopicPartition, Long> from;
-  private final Map<TopicPartition, Long> to;
-
-  BatchPlan(long batch, String runId, Map<TopicPartition, Long> from, Map<TopicPartition, Long> to) {
-    this.batch = batch;
-    this.runId = runId;
-    this.from = Collections.unmodifiableMap(new LinkedHashMap<>(from));
-    this.to = Collections.unmodifiableMap(new LinkedHashMap<>(to));
+  /** Copies the offsets into unmodifiable maps that keep the order they are given in. */
+  public BatchPlan {
+    from = Collections.unmodifiableMap(new LinkedHashMap<>(from));
+    to = Collections.unmodifiableMap(new LinkedHashMap<>(to));
   }
 
   /**
@@ -65,24 +63,6 @@ public final class BatchPlan {
     Map<TopicPartition, Long> from = new LinkedHashMap<>();
     partitions.forEach(tp -> from.put(tp, positions.get(tp)));
     return new BatchPlan(batch, runId, from, to);
-  }
-
-  public long batch() {
-    return batch;
-  }
-
-  /** Names this batch's files, so an unfinished batch's files can be found and removed. */
-  public String runId() {
-    return runId;
-  }
-
-  public Map<TopicPartition, Long> from() {
-    return from;
-  }
-
-  /** The next offset to read after this batch, per partition. */
-  public Map<TopicPartition, Long> to() {
-    return to;
   }
 
   /** Messages this batch takes from each partition of {@code topic}, by partition number. */

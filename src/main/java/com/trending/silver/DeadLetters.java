@@ -1,5 +1,6 @@
 package com.trending.silver;
 
+import com.trending.common.DeadLetterReason;
 import com.trending.common.Schemas;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;

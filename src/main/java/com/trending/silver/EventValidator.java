@@ -8,6 +8,7 @@ import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import com.trending.common.DeadLetterReason;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -87,16 +88,20 @@ public final class EventValidator {
     this.maxRating = maxRating;
   }
 
-  /** The outcome for one message: a row, or a reason with a readable detail. */
-  public static final class Result {
-    private final GenericRecord row;
-    private final DeadLetterReason reason;
-    private final String detail;
+  /**
+   * The outcome for one message: a row, or a reason with a readable detail.
+   *
+   * @param row the Silver row ({@code event_ts} holds epoch milliseconds), or null
+   * @param reason why there is no row, or null
+   */
+  public record Result(GenericRecord row, DeadLetterReason reason, String detail) {
 
-    private Result(GenericRecord row, DeadLetterReason reason, String detail) {
-      this.row = row;
-      this.reason = reason;
-      this.detail = detail;
+    /** A result has either a row or a reason, never both. */
+    public Result {
+      if ((row == null) == (reason == null)) {
+        throw new IllegalArgumentException(
+            "A result has either a row or a reason, not " + (row == null ? "neither" : "both"));
+      }
     }
 
     static Result valid(GenericRecord row) {
@@ -109,19 +114,6 @@ public final class EventValidator {
 
     public boolean isValid() {
       return row != null;
-    }
-
-    /** The Silver row; {@code event_ts} holds epoch milliseconds. */
-    public GenericRecord row() {
-      return row;
-    }
-
-    public DeadLetterReason reason() {
-      return reason;
-    }
-
-    public String detail() {
-      return detail;
     }
 
     @Override

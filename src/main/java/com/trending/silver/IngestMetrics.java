@@ -1,5 +1,7 @@
 package com.trending.silver;
 
+import com.trending.common.DeadLetterReason;
+
 /** Names of the Beam metrics {@link KafkaToSilver} counts, so that the summary finds them. */
 public final class IngestMetrics {
   private IngestMetrics() {}

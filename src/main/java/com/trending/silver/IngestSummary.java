@@ -1,5 +1,7 @@
 package com.trending.silver;
 
+import com.trending.common.DeadLetterReason;
+import com.trending.common.Lakehouse;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
@@ -73,7 +75,7 @@ public final class IngestSummary {
   public String describe() {
     StringBuilder out = new StringBuilder();
     long read = 0;
-    for (String topic : KafkaToSilver.TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       read += read(topic);
       out.append(String.format("  %-16s read %9d   silver rows %9d   duplicates dropped %7d%n",
           topic, read(topic), silverRows(topic), duplicates(topic)));

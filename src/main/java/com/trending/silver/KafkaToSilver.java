@@ -37,8 +37,6 @@ public final class KafkaToSilver {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaToSilver.class);
 
   public static final String JOB = "kafka-to-silver";
-  public static final List<String> TOPICS =
-      List.of(Lakehouse.VIEWS, Lakehouse.CLICKS, Lakehouse.RATINGS);
 
   /** How long a stop request waits for the running batch to commit. */
   private static final long STOP_TIMEOUT_SECONDS = 300;

@@ -1,7 +1,7 @@
 package com.trending.silver;
 
+import static com.trending.common.Lakehouse.TOPICS;
 import static com.trending.silver.KafkaToSilver.JOB;
-import static com.trending.silver.KafkaToSilver.TOPICS;
 
 import com.trending.common.KafkaClientSettings;
 import com.trending.common.Lakehouse;

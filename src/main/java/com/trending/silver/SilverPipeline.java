@@ -25,7 +25,7 @@ final class SilverPipeline {
       KafkaClientSettings kafka,
       Lakehouse lakehouse,
       BatchPlan plan) {
-    for (String topic : KafkaToSilver.TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       if (plan.count(topic) == 0) {
         continue;
       }

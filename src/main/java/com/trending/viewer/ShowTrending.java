@@ -3,12 +3,11 @@ package com.trending.viewer;
 import com.trending.gold.GoldTable;
 import com.trending.gold.TrendRow;
 import com.trending.common.CommittedFiles;
+import com.trending.common.DeadLetterReason;
 import com.trending.common.Lakehouse;
 import com.trending.common.LakehouseOptions;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
-import com.trending.silver.DeadLetterReason;
-import com.trending.silver.KafkaToSilver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +130,7 @@ public final class ShowTrending {
   private static void printSilver(Lakehouse lakehouse) throws IOException {
     System.out.println();
     Map<String, Long> reasons = new TreeMap<>();
-    for (String topic : KafkaToSilver.TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       Table silver = lakehouse.silver(topic);
       List<String> files = silver.log().files();
       long rows = 0;

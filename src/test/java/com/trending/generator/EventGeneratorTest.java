@@ -10,9 +10,9 @@ import static org.junit.Assert.fail;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.trending.generator.GeneratedMessage.Kind;
+import com.trending.common.DeadLetterReason;
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
-import com.trending.silver.DeadLetterReason;
 import com.trending.silver.EventValidator;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
@@ -43,7 +43,7 @@ public class EventGeneratorTest {
   private final Map<String, EventValidator> validators = new HashMap<>();
 
   public EventGeneratorTest() {
-    for (String topic : GeneratorSummary.TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       validators.put(topic,
           new EventValidator(topic, Schemas.jsonSchema(topic), Schemas.avro(topic), 0.5, 5.0));
     }
@@ -92,7 +92,7 @@ public class EventGeneratorTest {
                   .add(result.row().get("event_id").toString()));
           validBytes.computeIfAbsent(m.topic(), t -> new HashSet<>()).add(ByteBuffer.wrap(m.value()));
           assertArrayEquals(String.valueOf(result.row().get("user_id")).getBytes(StandardCharsets.UTF_8), m.key());
-          if (m.isLate()) {
+          if (m.late()) {
             late++;
           }
           if (Lakehouse.RATINGS.equals(m.topic())) {
@@ -137,7 +137,7 @@ public class EventGeneratorTest {
 
     // The summary says what the pipeline must find.
     long valid = 0;
-    for (String topic : GeneratorSummary.TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       assertEquals(topic, eventIds.get(topic).size(), summary.validUnique(topic));
       valid += summary.validUnique(topic);
     }
@@ -182,7 +182,7 @@ public class EventGeneratorTest {
     assertEquals(2000, json.get("messages_sent").asLong());
     long messages = 0;
     long valid = 0;
-    for (String topic : GeneratorSummary.TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       JsonNode t = json.get(topic);
       assertNotNull(topic, t);
       long dead = 0;
@@ -251,7 +251,7 @@ public class EventGeneratorTest {
     while (source.hasNext()) {
       GeneratedMessage m = source.next();
       long behind = NOW.toEpochMilli() - m.eventTimeMillis();
-      if (m.isLate()) {
+      if (m.late()) {
         late++;
         assertTrue(String.valueOf(behind), behind >= HOUR && behind <= 6 * HOUR);
       } else {

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import com.trending.common.DeadLetterReason;
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package com.trending.silver;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import com.trending.common.DeadLetterReason;
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import com.trending.common.StorageFormat;
@@ -51,10 +52,10 @@ public class HostileInputIT {
     System.out.println("Fuzz seed " + seed + " (repeat with -Dfuzz.seed=" + seed + ")");
     Random random = new Random(seed);
     Map<String, List<byte[]>> sent = new LinkedHashMap<>();
-    for (String topic : KafkaToSilver.TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       sent.put(topic, new ArrayList<>());
     }
-    List<String> topics = KafkaToSilver.TOPICS;
+    List<String> topics = Lakehouse.TOPICS;
     for (int i = 0; i < RANDOM_MESSAGES; i++) {
       sent.get(topics.get(i % 3)).add(randomBytes(random));
     }

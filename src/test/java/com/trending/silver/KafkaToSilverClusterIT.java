@@ -78,7 +78,7 @@ public class KafkaToSilverClusterIT {
     corpus.assertHeldBy(direct, StorageFormat.DELTA);
     Lakehouse a = Lakehouse.at(direct.toString(), StorageFormat.DELTA);
     Lakehouse b = Lakehouse.at(onCluster.toString(), StorageFormat.DELTA);
-    for (String topic : KafkaToSilver.TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       assertSameRows(a.silver(topic), b.silver(topic));
       assertSameRows(a.deadLetters(topic), b.deadLetters(topic), "error_ts"); // when it was caught
     }

@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
+import com.trending.common.DeadLetterReason;
 import com.trending.common.Lakehouse;
 import com.trending.common.StorageFormat;
 import com.trending.testing.LocalKafkaBroker;
@@ -225,7 +226,7 @@ public class KafkaToSilverIT {
     again.setAvailableNow(true);
     KafkaToSilver.run(again);
     Lakehouse lakehouse = Lakehouse.at(root.toString(), StorageFormat.DELTA);
-    for (String topic : KafkaToSilver.TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       List<String> ids = SparkSql.read(lakehouse.silver(topic)).select("event_id")
           .as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
       assertEquals(topic + " event ids", CORPUS.topics.get(topic).silver.keySet(), new java.util.HashSet<>(ids));
@@ -255,7 +256,7 @@ public class KafkaToSilverIT {
 
   /** The Delta log holds Silver's event_date partition values, as Delta readers expect. */
   private static void assertDeltaPartitions(Path lakehouse) {
-    for (String topic : KafkaToSilver.TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       com.trending.common.Table table = Lakehouse.at(lakehouse.toString(), StorageFormat.DELTA).silver(topic);
       List<Row> detail = SparkSql.session().sql("DESCRIBE DETAIL delta.`" + table.dir() + "`")
           .select("partitionColumns", "format").collectAsList();
@@ -294,7 +295,7 @@ public class KafkaToSilverIT {
         options(lakehouse, "it-resume", CORPUS.totalMessages() - first));
     assertFalse("the unfinished batch's file was removed", Files.exists(orphan));
     assertFalse(Files.exists(checkpoint.resolve("pending.json")));
-    long readSecond = KafkaToSilver.TOPICS.stream().mapToLong(second::read).sum();
+    long readSecond = Lakehouse.TOPICS.stream().mapToLong(second::read).sum();
     assertEquals("the second run read exactly the rest", CORPUS.totalMessages() - first, readSecond);
     assertLakehouseHoldsCorpus(lakehouse);
   }

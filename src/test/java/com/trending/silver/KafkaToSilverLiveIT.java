@@ -39,7 +39,7 @@ public class KafkaToSilverLiveIT {
     first.setMaxRecords(null);
     first.setMaxReadTimeSeconds(0L);
     first.setKafkaStartingOffsets("latest");
-    assertEquals(0, KafkaToSilver.TOPICS.stream().mapToLong(KafkaToSilver.run(first)::read).sum());
+    assertEquals(0, Lakehouse.TOPICS.stream().mapToLong(KafkaToSilver.run(first)::read).sum());
 
     String id = "11111111-2222-3333-4444-555555555555";
     KAFKA.produceStrings(Lakehouse.CLICKS, List.of("{\"event_id\":\"" + id + "\",\"event_type\":\"click\","

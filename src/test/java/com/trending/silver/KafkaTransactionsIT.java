@@ -74,7 +74,7 @@ public class KafkaTransactionsIT {
       IngestSummary summary = KafkaToSilver.run(
           PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(KafkaToSilverOptions.class));
       corpus.assertHeldBy(lakehouse);
-      for (String topic : KafkaToSilver.TOPICS) {
+      for (String topic : Lakehouse.TOPICS) {
         assertEquals(topic + ": records read", corpus.topics.get(topic).messages.size(), summary.read(topic));
       }
     }
@@ -134,7 +134,7 @@ public class KafkaTransactionsIT {
 
   private void resetGroupToZero(String group) throws Exception {
     Map<TopicPartition, OffsetAndMetadata> zero = new HashMap<>();
-    for (String topic : KafkaToSilver.TOPICS) {
+    for (String topic : Lakehouse.TOPICS) {
       for (int p = 0; p < kafka.partitionCount(topic); p++) {
         zero.put(new TopicPartition(topic, p), new OffsetAndMetadata(0));
       }

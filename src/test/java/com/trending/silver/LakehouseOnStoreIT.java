@@ -85,7 +85,7 @@ public abstract class LakehouseOnStoreIT {
     IngestSummary summary = KafkaToSilver.run(IngestCorpus.options(KAFKA.bootstrapServers(),
         root, "store-" + name, CORPUS.totalMessages(), ingest.toArray(new String[0])));
     assertEquals(CORPUS.totalMessages(),
-        KafkaToSilver.TOPICS.stream().mapToLong(summary::read).sum());
+        Lakehouse.TOPICS.stream().mapToLong(summary::read).sum());
     CORPUS.assertHeldBy(root, format);
 
     List<String> gold = new ArrayList<>(List.of(runner));

@@ -1,4 +1,4 @@
-package com.trending.silver;
+package com.trending.common;
 
 /**
  * Why a message did not become a Silver row: the {@code error_reason} vocabulary of the data

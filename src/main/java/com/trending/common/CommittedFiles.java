@@ -87,7 +87,8 @@ public final class CommittedFiles {
      * Hands each record of a Parquet file read whole into memory ({@link Storage#read}) to {@code
      * action}; {@code file} names it in errors.
      */
-    public void forEachRecord(byte[] parquet, String file, String table, Consumer<GenericRecord> action) {
+    public void forEachRecord(
+        byte[] parquet, String file, String table, Consumer<GenericRecord> action) {
       read(() -> new BytesInputFile(parquet), conf(), file, table, action);
     }
 
@@ -119,7 +120,11 @@ public final class CommittedFiles {
   }
 
   private static void read(
-      InputOpener input, Configuration conf, String file, String table, Consumer<GenericRecord> action) {
+      InputOpener input,
+      Configuration conf,
+      String file,
+      String table,
+      Consumer<GenericRecord> action) {
     ParquetReader<GenericRecord> reader;
     try {
       reader = AvroParquetReader.<GenericRecord>builder(input.open())

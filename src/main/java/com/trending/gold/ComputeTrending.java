@@ -101,7 +101,9 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
             : shortSlices.apply(
                 "RollUpShortWindows",
                 new RollUpSlices(
-                    FixedWindows.of(shortTable.size()), shortTable.allowedLateness(), refreshPeriod));
+                    FixedWindows.of(shortTable.size()),
+                    shortTable.allowedLateness(),
+                    refreshPeriod));
     PCollection<TrendRow> longRows =
         longSlices.apply(
             "RollUpLongWindows",

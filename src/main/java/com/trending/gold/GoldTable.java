@@ -115,7 +115,9 @@ public final class GoldTable {
       files.forEachRecord(bytes, uri, table.toString(), r -> rows.add(row(r)));
     } catch (RuntimeException e) {
       // A record that is not a Gold row (a Parquet file of another schema): unreadable as well.
-      throw e instanceof IllegalStateException ? e : CommittedFiles.unreadable(uri, table.toString(), e);
+      throw e instanceof IllegalStateException
+          ? e
+          : CommittedFiles.unreadable(uri, table.toString(), e);
     }
     return rows;
   }

@@ -15,9 +15,11 @@ public class TrendWindowsTest {
   public void contractIsTheOptionsDefaults() {
     TrendWindows contract = TrendWindows.contract();
     assertEquals(
-        new TableWindow(Duration.standardHours(1), Duration.standardHours(2)), contract.shortTable());
+        new TableWindow(Duration.standardHours(1), Duration.standardHours(2)),
+        contract.shortTable());
     assertEquals(
-        new TableWindow(Duration.standardHours(24), Duration.standardHours(26)), contract.longTable());
+        new TableWindow(Duration.standardHours(24), Duration.standardHours(26)),
+        contract.longTable());
     assertEquals(Duration.standardHours(1), contract.slide());
   }
 

@@ -1,21 +1,29 @@
 package com.trending.common;
 
+import java.io.ByteArrayInputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.function.Consumer;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
+import org.apache.parquet.avro.AvroReadSupport;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
 
 /**
- * Opens the data files a table's log commits. Every reader of the lakehouse (Gold, deduplication,
- * the viewer) goes through here, for two reasons:
+ * Reads the Parquet data files a table's log commits, on any {@link Storage} ({@link #reader}).
+ * Every reader of the lakehouse (Gold, deduplication, the viewer) goes through here, for two
+ * reasons:
  *
  * <ul>
  *   <li>Committed files are named by URIs ({@code file:///data/lake%20house/…}). Hadoop's {@code new
@@ -41,16 +49,85 @@ public final class CommittedFiles {
     return Path.of(URI.create(file));
   }
 
+  /** Reads committed Parquet files on {@code storage}, every column. */
+  public static Reader reader(Storage storage) {
+    return new Reader(storage, null);
+  }
+
+  /** Reads committed Parquet files on {@code storage}, only the columns of {@code projection}. */
+  public static Reader reader(Storage storage, Schema projection) {
+    return new Reader(storage, projection.toString());
+  }
+
   /**
-   * Reads every record of the committed Parquet file {@code file} of {@code table} (with the
-   * projection {@code conf} may request) and hands each to {@code action}. Errors of {@code action}
-   * pass through unchanged; errors of the file fail as {@link #unreadable}.
+   * Reads the records of committed Parquet files on one store (local disk, HDFS or S3, with its
+   * Hadoop settings), every column or those of a projection. Errors of a file fail as {@link
+   * #unreadable}; errors of the caller's action pass through unchanged. Serializable, so that a
+   * {@code DoFn} or a source can hold one; its Hadoop configuration is made on first use.
    */
-  public static void forEachRecord(
-      String file, String table, Configuration conf, Consumer<GenericRecord> action) {
+  public static final class Reader implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final Storage storage;
+    private final String projectionJson; // null: every column
+    private transient Configuration conf;
+
+    private Reader(Storage storage, String projectionJson) {
+      this.storage = storage;
+      this.projectionJson = projectionJson;
+    }
+
+    /** Hands each record of the committed file {@code file} of {@code table} to {@code action}. */
+    public void forEachRecord(String file, String table, Consumer<GenericRecord> action) {
+      Configuration conf = conf();
+      read(() -> HadoopInputFile.fromPath(hadoopPath(file), conf), conf, file, table, action);
+    }
+
+    /**
+     * Hands each record of a Parquet file read whole into memory ({@link Storage#read}) to {@code
+     * action}; {@code file} names it in errors.
+     */
+    public void forEachRecord(
+        byte[] parquet, String file, String table, Consumer<GenericRecord> action) {
+      read(() -> new BytesInputFile(parquet), conf(), file, table, action);
+    }
+
+    /** The number of rows of a committed Parquet file, from its footer. */
+    public long rowCount(String file, String table) {
+      try (ParquetFileReader reader =
+          ParquetFileReader.open(HadoopInputFile.fromPath(hadoopPath(file), conf()))) {
+        return reader.getRecordCount();
+      } catch (IOException | RuntimeException e) {
+        throw unreadable(file, table, e);
+      }
+    }
+
+    private synchronized Configuration conf() {
+      if (conf == null) {
+        Configuration c = new Configuration(storage.hadoopConf());
+        if (projectionJson != null) {
+          AvroReadSupport.setRequestedProjection(c, new Schema.Parser().parse(projectionJson));
+        }
+        conf = c;
+      }
+      return conf;
+    }
+  }
+
+  /** Opens a Parquet input. */
+  private interface InputOpener {
+    InputFile open() throws IOException;
+  }
+
+  private static void read(
+      InputOpener input,
+      Configuration conf,
+      String file,
+      String table,
+      Consumer<GenericRecord> action) {
     ParquetReader<GenericRecord> reader;
     try {
-      reader = AvroParquetReader.<GenericRecord>builder(HadoopInputFile.fromPath(hadoopPath(file), conf))
+      reader = AvroParquetReader.<GenericRecord>builder(input.open())
           .withDataModel(GenericData.get())
           .withConf(conf)
           .build();
@@ -75,16 +152,6 @@ public final class CommittedFiles {
     }
   }
 
-  /** The number of rows of a committed Parquet file, from its footer. */
-  public static long rowCount(String file, String table, Configuration conf) {
-    try (ParquetFileReader reader =
-        ParquetFileReader.open(HadoopInputFile.fromPath(hadoopPath(file), conf))) {
-      return reader.getRecordCount();
-    } catch (IOException | RuntimeException e) {
-      throw unreadable(file, table, e);
-    }
-  }
-
   /**
    * The error of a committed file that cannot be read: {@code Cannot read <file> committed to
    * <table>: <cause>; <what to do>}.
@@ -104,6 +171,50 @@ public final class CommittedFiles {
       return localPath(uri).toString();
     } catch (RuntimeException e) {
       return uri;
+    }
+  }
+
+  /** A Parquet input over a file's bytes in memory. */
+  private record BytesInputFile(byte[] bytes) implements InputFile {
+    @Override
+    public long getLength() {
+      return bytes.length;
+    }
+
+    @Override
+    public SeekableInputStream newStream() {
+      return new BytesStream(bytes);
+    }
+  }
+
+  /** Parquet's stream over a byte array stream, which can go to any position. */
+  private static final class BytesStream extends DelegatingSeekableInputStream {
+    BytesStream(byte[] bytes) {
+      super(new Bytes(bytes));
+    }
+
+    @Override
+    public long getPos() {
+      return ((Bytes) getStream()).position();
+    }
+
+    @Override
+    public void seek(long newPos) {
+      ((Bytes) getStream()).seek(newPos);
+    }
+  }
+
+  private static final class Bytes extends ByteArrayInputStream {
+    Bytes(byte[] bytes) {
+      super(bytes);
+    }
+
+    long position() {
+      return pos;
+    }
+
+    void seek(long newPos) {
+      pos = (int) Math.min(newPos, count);
     }
   }
 }

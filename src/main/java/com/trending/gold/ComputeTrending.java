@@ -1,6 +1,7 @@
 package com.trending.gold;
 
 import com.trending.gold.TrendRow.TrendRowCoder;
+import com.trending.gold.TrendWindows.TableWindow;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
@@ -59,45 +60,17 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
   public static final TupleTag<TrendRow> SHORT_TABLE = new TupleTag<TrendRow>() {};
   public static final TupleTag<TrendRow> LONG_TABLE = new TupleTag<TrendRow>() {};
 
-  private final Duration shortSize;
-  private final Duration longSize;
-  private final Duration slide;
-  private final Duration shortLateness;
-  private final Duration longLateness;
+  private final TrendWindows windows;
   private final Duration refreshPeriod;
 
   /**
+   * @param windows both tables' window sizes and lateness, and the slide
    * @param refreshPeriod early/late firing period in streaming, or {@code null} for batch (each
    *     window fires once, when the input is done)
    */
-  public ComputeTrending(
-      Duration shortSize,
-      Duration longSize,
-      Duration slide,
-      Duration shortLateness,
-      Duration longLateness,
-      Duration refreshPeriod) {
-    if (shortSize.getMillis() % slide.getMillis() != 0 || longSize.getMillis() % slide.getMillis() != 0) {
-      throw new IllegalArgumentException(
-          "Window sizes (" + shortSize + ", " + longSize + ") must be multiples of the slide " + slide);
-    }
-    this.shortSize = shortSize;
-    this.longSize = longSize;
-    this.slide = slide;
-    this.shortLateness = shortLateness;
-    this.longLateness = longLateness;
+  public ComputeTrending(TrendWindows windows, Duration refreshPeriod) {
+    this.windows = windows;
     this.refreshPeriod = refreshPeriod;
-  }
-
-  /** The contract's windows: 1 h fixed, 24 h sliding every 1 h, lateness 2 h and 26 h. */
-  public static ComputeTrending withContractDefaults(Duration refreshPeriod) {
-    return new ComputeTrending(
-        Duration.standardHours(1),
-        Duration.standardHours(24),
-        Duration.standardHours(1),
-        Duration.standardHours(2),
-        Duration.standardHours(26),
-        refreshPeriod);
   }
 
   @Override
@@ -106,8 +79,11 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
     // is decided where events are first grouped (a late pane is not late downstream), so in
     // streaming, where the two tables' lateness differ, each table gets its own slices; in batch
     // nothing is late and one set of slices serves both tables: every event is counted once.
-    Duration longSliceLateness = longLateness.plus(longSize).minus(slide);
-    Duration shortSliceLateness = shortLateness.plus(shortSize).minus(slide);
+    Duration slide = windows.slide();
+    TableWindow shortTable = windows.shortTable();
+    TableWindow longTable = windows.longTable();
+    Duration longSliceLateness = longTable.horizon().minus(slide);
+    Duration shortSliceLateness = shortTable.horizon().minus(slide);
     PCollection<KV<Integer, TrendRow>> longSlices =
         input.apply("CountHourlySlices", new CountSlices(slide, longSliceLateness, refreshPeriod));
     PCollection<KV<Integer, TrendRow>> shortSlices =
@@ -118,17 +94,23 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
     // A short window of one slice is the slice itself: no roll-up, so in streaming a new event
     // reaches the 1-hour table one refresh period sooner.
     PCollection<TrendRow> shortRows =
-        shortSize.equals(slide)
+        shortTable.size().equals(slide)
             ? shortSlices
                 .apply("SlicesAreShortWindows", ParDo.of(new StampWindowEndFn()))
                 .setCoder(TrendRowCoder.of())
             : shortSlices.apply(
                 "RollUpShortWindows",
-                new RollUpSlices(FixedWindows.of(shortSize), shortLateness, refreshPeriod));
+                new RollUpSlices(
+                    FixedWindows.of(shortTable.size()),
+                    shortTable.allowedLateness(),
+                    refreshPeriod));
     PCollection<TrendRow> longRows =
         longSlices.apply(
             "RollUpLongWindows",
-            new RollUpSlices(SlidingWindows.of(longSize).every(slide), longLateness, refreshPeriod));
+            new RollUpSlices(
+                SlidingWindows.of(longTable.size()).every(slide),
+                longTable.allowedLateness(),
+                refreshPeriod));
     return PCollectionTuple.of(SHORT_TABLE, shortRows).and(LONG_TABLE, longRows);
   }
 

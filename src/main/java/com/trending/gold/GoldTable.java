@@ -5,11 +5,9 @@ import com.trending.common.Schemas;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
 import com.trending.common.Storage;
-import java.io.EOFException;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -19,15 +17,11 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroParquetWriter;
-import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.InputFile;
 import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
-import org.apache.parquet.io.SeekableInputStream;
 
 /**
  * One Gold table, rows ordered by window then trend_score descending, ranked within each window,
@@ -102,9 +96,10 @@ public final class GoldTable {
    */
   public static List<TrendRow> read(Table table) throws IOException {
     List<TrendRow> rows = new ArrayList<>();
+    CommittedFiles.Reader files = CommittedFiles.reader(table.storage());
     if (table.format() == StorageFormat.DELTA) {
       for (String file : table.log().files()) {
-        CommittedFiles.forEachRecord(file, table.toString(), table.storage().hadoopConf(), r -> rows.add(row(r)));
+        files.forEachRecord(file, table.toString(), r -> rows.add(row(r)));
       }
       return rows;
     }
@@ -115,15 +110,14 @@ public final class GoldTable {
     } catch (FileNotFoundException e) {
       return rows;
     }
-    try (ParquetReader<GenericRecord> reader =
-        AvroParquetReader.<GenericRecord>builder(new BytesInputFile(bytes))
-            .withDataModel(GenericData.get())
-            .build()) {
-      for (GenericRecord r = reader.read(); r != null; r = reader.read()) {
-        rows.add(row(r));
-      }
-    } catch (IOException | RuntimeException e) {
-      throw CommittedFiles.unreadable(table.storage().uri(file), table.toString(), e);
+    String uri = table.storage().uri(file);
+    try {
+      files.forEachRecord(bytes, uri, table.toString(), r -> rows.add(row(r)));
+    } catch (RuntimeException e) {
+      // A record that is not a Gold row (a Parquet file of another schema): unreadable as well.
+      throw e instanceof IllegalStateException
+          ? e
+          : CommittedFiles.unreadable(uri, table.toString(), e);
     }
     return rows;
   }
@@ -207,88 +201,6 @@ public final class GoldTable {
       if (!f.isDirectory() && f.name().startsWith(".") && f.name().endsWith(".tmp")) {
         table.storage().delete(f.location());
       }
-    }
-  }
-
-  /** A Parquet input over bytes in memory. */
-  static final class BytesInputFile implements InputFile {
-    private final byte[] bytes;
-
-    BytesInputFile(byte[] bytes) {
-      this.bytes = bytes;
-    }
-
-    @Override
-    public long getLength() {
-      return bytes.length;
-    }
-
-    @Override
-    public SeekableInputStream newStream() {
-      return new SeekableInputStream() {
-        private long pos;
-
-        @Override
-        public long getPos() {
-          return pos;
-        }
-
-        @Override
-        public void seek(long newPos) {
-          pos = newPos;
-        }
-
-        @Override
-        public int read() {
-          return pos < bytes.length ? bytes[(int) pos++] & 0xff : -1;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) {
-          if (pos >= bytes.length) {
-            return -1;
-          }
-          int n = (int) Math.min(len, bytes.length - pos);
-          System.arraycopy(bytes, (int) pos, b, off, n);
-          pos += n;
-          return n;
-        }
-
-        @Override
-        public int read(ByteBuffer buf) {
-          if (pos >= bytes.length) {
-            return -1;
-          }
-          int n = (int) Math.min(buf.remaining(), bytes.length - pos);
-          buf.put(bytes, (int) pos, n);
-          pos += n;
-          return n;
-        }
-
-        @Override
-        public void readFully(byte[] b, int off, int len) throws IOException {
-          if (pos + len > bytes.length) {
-            throw new EOFException("end of file at " + bytes.length);
-          }
-          System.arraycopy(bytes, (int) pos, b, off, len);
-          pos += len;
-        }
-
-        @Override
-        public void readFully(byte[] b) throws IOException {
-          readFully(b, 0, b.length);
-        }
-
-        @Override
-        public void readFully(ByteBuffer buf) throws IOException {
-          if (pos + buf.remaining() > bytes.length) {
-            throw new EOFException("end of file at " + bytes.length);
-          }
-          int n = buf.remaining();
-          buf.put(bytes, (int) pos, n);
-          pos += n;
-        }
-      };
     }
   }
 

@@ -19,8 +19,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroReadSupport;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -51,20 +49,14 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
 
   /**
    * Streaming: reads the table's log every {@code pollPeriod} and each newly committed file once,
-   * under an event-time watermark. The windows' sizes and lateness serve the counts of events that
-   * arrive too late for a table ({@code droppedLateEvents1h}, {@code droppedLateEvents24h}).
+   * under an event-time watermark. The tables' windows serve the counts of events that arrive too
+   * late for a table ({@code droppedLateEvents1h}, {@code droppedLateEvents24h}).
    */
   public static ReadSilver watching(
-      Table table,
-      Duration pollPeriod,
-      Duration futureBound,
-      Duration shortSize,
-      Duration shortLateness,
-      Duration longSize,
-      Duration longLateness) {
+      Table table, Duration pollPeriod, Duration futureBound, TrendWindows windows) {
     return new ReadSilver(table, futureBound,
         new SilverLogSource(table, pollPeriod, futureBound, projection(Schemas.avro(table.schemaName()))),
-        new SilverLogSource.EmitEventsFn(shortSize, shortLateness, longSize, longLateness));
+        new SilverLogSource.EmitEventsFn(windows));
   }
 
   private ReadSilver(
@@ -87,7 +79,7 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
     return begin
         .apply("CommittedFiles", Create.of(table.log().files()).withCoder(StringUtf8Coder.of()))
         .apply("SpreadFiles", Reshuffle.viaRandomKey())
-        .apply("ReadEvents", ParDo.of(new ReadEventsFn(table, projection.toString(), futureBound)))
+        .apply("ReadEvents", ParDo.of(new ReadEventsFn(table, projection, futureBound)))
         .setCoder(VarIntCoder.of());
   }
 
@@ -107,30 +99,23 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
    * naming it (see {@link CommittedFiles}): its events cannot be left out of Gold silently.
    */
   static class ReadEventsFn extends DoFn<String, Integer> {
-    private final Table table;
-    private final String projectionJson;
+    private final String table;
+    private final CommittedFiles.Reader files;
     private final Duration futureBound;
     private final Counter events = Metrics.counter(ReadSilver.class, "silverEventsRead");
     private final Counter future = Metrics.counter(ReadSilver.class, "droppedFutureEvents");
-    private transient Configuration conf;
 
-    ReadEventsFn(Table table, String projectionJson, Duration futureBound) {
-      this.table = table;
-      this.projectionJson = projectionJson;
+    ReadEventsFn(Table table, Schema projection, Duration futureBound) {
+      this.table = table.toString();
+      this.files = CommittedFiles.reader(table.storage(), projection);
       this.futureBound = futureBound;
-    }
-
-    @Setup
-    public void setup() {
-      conf = new Configuration(table.storage().hadoopConf());
-      AvroReadSupport.setRequestedProjection(conf, new Schema.Parser().parse(projectionJson));
     }
 
     @ProcessElement
     public void process(@Element String file, OutputReceiver<Integer> out) {
       long futureLimit = System.currentTimeMillis() + futureBound.getMillis();
       long[] n = {0};
-      CommittedFiles.forEachRecord(file, table.toString(), conf, r -> {
+      files.forEachRecord(file, table, r -> {
         Instant ts = eventTime(r.get("event_ts"));
         n[0]++;
         if (ts.getMillis() > futureLimit) {

@@ -19,8 +19,6 @@ import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroReadSupport;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -52,13 +50,13 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
   private final Table table;
   private final Duration pollPeriod;
   private final Duration futureBound;
-  private final String projectionJson;
+  private final CommittedFiles.Reader files;
 
   SilverLogSource(Table table, Duration pollPeriod, Duration futureBound, Schema projection) {
     this.table = table;
     this.pollPeriod = pollPeriod;
     this.futureBound = futureBound;
-    this.projectionJson = projection.toString();
+    this.files = CommittedFiles.reader(table.storage(), projection);
   }
 
   /** The events of one committed file, and the watermark when it was read. */
@@ -148,7 +146,6 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
     private final SilverLogSource source;
     private final TreeSet<String> done;
     private final Deque<String> queue = new ArrayDeque<>();
-    private Configuration conf;
     private FileEvents current;
     private long watermark;
     private long maxSeen;
@@ -163,8 +160,6 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
 
     @Override
     public boolean start() throws IOException {
-      conf = new Configuration(source.table.storage().hadoopConf());
-      AvroReadSupport.setRequestedProjection(conf, new Schema.Parser().parse(source.projectionJson));
       return advance();
     }
 
@@ -206,7 +201,7 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
       long[][] times = {new long[1024]};
       int[] n = {0};
       long[] future = {0};
-      CommittedFiles.forEachRecord(file, source.table.toString(), conf, r -> {
+      source.files.forEachRecord(file, source.table.toString(), r -> {
         long ts = ReadSilver.eventTime(r.get("event_ts")).getMillis();
         if (ts > futureLimit) {
           future[0]++;
@@ -273,10 +268,9 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
     private final Counter tooLateLong = Metrics.counter(ReadSilver.class, "droppedLateEvents24h");
     private final Counter future = Metrics.counter(ReadSilver.class, "droppedFutureEvents");
 
-    EmitEventsFn(Duration shortSize, Duration shortLateness, Duration longSize, Duration longLateness) {
-      // The last window containing an event ends at most one window size after it.
-      this.shortDrop = shortLateness.getMillis() + shortSize.getMillis();
-      this.longDrop = longLateness.getMillis() + longSize.getMillis();
+    EmitEventsFn(TrendWindows windows) {
+      this.shortDrop = windows.shortTable().horizon().getMillis();
+      this.longDrop = windows.longTable().horizon().getMillis();
     }
 
     @ProcessElement

@@ -175,13 +175,7 @@ public class TrendingToGold {
 
   /** The windows, lateness and refresh period of the options. */
   static ComputeTrending computeTrending(TrendingToGoldOptions options) {
-    return new ComputeTrending(
-        Duration.standardMinutes(options.getShortWindowMinutes()),
-        Duration.standardMinutes(options.getLongWindowMinutes()),
-        Duration.standardMinutes(options.getSlideMinutes()),
-        Duration.standardMinutes(options.getShortAllowedLatenessMinutes()),
-        Duration.standardMinutes(options.getLongAllowedLatenessMinutes()),
-        refreshPeriod(options));
+    return new ComputeTrending(TrendWindows.of(options), refreshPeriod(options));
   }
 
   static Duration refreshPeriod(TrendingToGoldOptions options) {
@@ -225,13 +219,6 @@ public class TrendingToGold {
     if (poll == null) {
       return ReadSilver.once(lakehouse.silver(table), futureBound);
     }
-    return ReadSilver.watching(
-        lakehouse.silver(table),
-        poll,
-        futureBound,
-        Duration.standardMinutes(o.getShortWindowMinutes()),
-        Duration.standardMinutes(o.getShortAllowedLatenessMinutes()),
-        Duration.standardMinutes(o.getLongWindowMinutes()),
-        Duration.standardMinutes(o.getLongAllowedLatenessMinutes()));
+    return ReadSilver.watching(lakehouse.silver(table), poll, futureBound, TrendWindows.of(o));
   }
 }

@@ -35,8 +35,6 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroReadSupport;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -111,26 +109,34 @@ public class DeduplicateEvents
     Coder<KV<Integer, KV<String, GenericRecord>>> coder = KvCoder.of(VarIntCoder.of(),
         KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(AvroCoder.of(rowSchema))));
     PCollection<KV<Integer, KV<String, GenericRecord>>> newSide = keyed
-        .apply("NewEvents", MapElements.via(new SimpleFunction<KV<Integer, GenericRecord>, KV<Integer, KV<String, GenericRecord>>>() {
-          @Override
-          public KV<Integer, KV<String, GenericRecord>> apply(KV<Integer, GenericRecord> e) {
-            return KV.of(e.getKey(), KV.of(e.getValue().get("event_id").toString(), e.getValue()));
-          }
-        }))
+        .apply("NewEvents", MapElements.via(new NewEventFn()))
         .setCoder(coder);
     PCollection<KV<Integer, KV<String, GenericRecord>>> existingSide = existing
-        .apply("ExistingIds", MapElements.via(new SimpleFunction<KV<Integer, String>, KV<Integer, KV<String, GenericRecord>>>() {
-          @Override
-          public KV<Integer, KV<String, GenericRecord>> apply(KV<Integer, String> id) {
-            return KV.of(id.getKey(), KV.<String, GenericRecord>of(id.getValue(), null));
-          }
-        }))
+        .apply("ExistingIds", MapElements.via(new ExistingIdFn()))
         .setCoder(coder);
     return PCollectionList.of(newSide).and(existingSide)
         .apply("BothSides", Flatten.pCollections())
         .apply("GroupByIdBucket", GroupByKey.create())
         .apply("KeepFirstNewEvent", ParDo.of(new KeepFirstNewEventFn(topic)))
         .setCoder(AvroCoder.of(rowSchema));
+  }
+
+  /** A new event of a bucket, as (bucket, (event_id, event)). */
+  static class NewEventFn
+      extends SimpleFunction<KV<Integer, GenericRecord>, KV<Integer, KV<String, GenericRecord>>> {
+    @Override
+    public KV<Integer, KV<String, GenericRecord>> apply(KV<Integer, GenericRecord> e) {
+      return KV.of(e.getKey(), KV.of(e.getValue().get("event_id").toString(), e.getValue()));
+    }
+  }
+
+  /** An event id the table holds, as (bucket, (event_id, null)). */
+  static class ExistingIdFn
+      extends SimpleFunction<KV<Integer, String>, KV<Integer, KV<String, GenericRecord>>> {
+    @Override
+    public KV<Integer, KV<String, GenericRecord>> apply(KV<Integer, String> id) {
+      return KV.of(id.getKey(), KV.<String, GenericRecord>of(id.getValue(), null));
+    }
   }
 
   /**
@@ -149,13 +155,12 @@ public class DeduplicateEvents
     private final PCollectionView<List<String>> partitions;
     private final Counter filesRead = Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_read");
     private final Counter filesSkipped = Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_skipped");
-
-    private final Storage storage;
+    private final CommittedFiles.Reader files;
 
     ReadEventIdsFn(int buckets, PCollectionView<List<String>> partitions, Storage storage) {
       this.buckets = buckets;
       this.partitions = partitions;
-      this.storage = storage;
+      this.files = CommittedFiles.reader(storage, EVENT_ID_ONLY);
     }
 
     @ProcessElement
@@ -168,10 +173,8 @@ public class DeduplicateEvents
         return;
       }
       filesRead.inc();
-      Configuration conf = new Configuration(storage.hadoopConf());
-      AvroReadSupport.setRequestedProjection(conf, EVENT_ID_ONLY);
       String table = CommittedFiles.describe(path.getParent().getParent().toUri().toString());
-      CommittedFiles.forEachRecord(file, table, conf, row -> {
+      files.forEachRecord(file, table, row -> {
         String id = row.get("event_id").toString();
         out.output(KV.of(bucketOf(id, buckets), id));
       });

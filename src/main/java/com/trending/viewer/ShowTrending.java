@@ -19,8 +19,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroReadSupport;
 
 /**
  * Prints what the lakehouse holds: Silver row counts, dead letters by reason, and the top movies of
@@ -133,9 +131,10 @@ public final class ShowTrending {
     for (String topic : Lakehouse.TOPICS) {
       Table silver = lakehouse.silver(topic);
       List<String> files = silver.log().files();
+      CommittedFiles.Reader reader = CommittedFiles.reader(lakehouse.storage());
       long rows = 0;
       for (String file : files) {
-        rows += CommittedFiles.rowCount(file, silver.toString(), lakehouse.storage().hadoopConf());
+        rows += reader.rowCount(file, silver.toString());
       }
       long dates = files.stream().map(f -> CommittedFiles.hadoopPath(f).getParent().getName())
           .distinct().count();
@@ -179,10 +178,9 @@ public final class ShowTrending {
   private static List<String> column(String file, Table table, String name) {
     Schema projection = new Schema.Parser().parse(
         "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"" + name + "\",\"type\":\"string\"}]}");
-    Configuration conf = new Configuration(table.storage().hadoopConf());
-    AvroReadSupport.setRequestedProjection(conf, projection);
     List<String> values = new ArrayList<>();
-    CommittedFiles.forEachRecord(file, table.toString(), conf, r -> values.add(r.get(name).toString()));
+    CommittedFiles.reader(table.storage(), projection)
+        .forEachRecord(file, table.toString(), r -> values.add(r.get(name).toString()));
     return values;
   }
 }

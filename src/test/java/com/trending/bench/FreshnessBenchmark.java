@@ -34,12 +34,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.avro.Schema;
-import org.apache.hadoop.conf.Configuration;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.parquet.avro.AvroReadSupport;
 
 /**
  * Freshness as a product figure: how long after an event is produced to Kafka does it show in
@@ -578,13 +576,14 @@ public final class FreshnessBenchmark {
     private final Table silver;
     private final Set<String> silverSeen = new HashSet<>();
     private final Set<Integer> silverIds = new HashSet<>();
-    private final Configuration silverConf = projection(Lakehouse.VIEWS);
+    private final CommittedFiles.Reader silverFiles;
     private long goldStamp = Long.MIN_VALUE;
     private Set<Integer> goldIds = Set.of();
 
     MarkerProbe(Table gold, Table silver) {
       this.gold = gold;
       this.silver = silver;
+      this.silverFiles = CommittedFiles.reader(silver.storage(), projection(Lakehouse.VIEWS));
     }
 
     /** Files committed before the markers hold no marker: not read. */
@@ -596,7 +595,7 @@ public final class FreshnessBenchmark {
     boolean silverHas(int movieId) {
       for (String file : silver.log().files()) {
         if (silverSeen.add(file)) {
-          CommittedFiles.forEachRecord(file, silver.toString(), silverConf,
+          silverFiles.forEachRecord(file, silver.toString(),
               r -> {
                 int id = (Integer) r.get("movie_id");
                 if (id >= MARKER_BASE) {
@@ -644,14 +643,11 @@ public final class FreshnessBenchmark {
       return Files.exists(file) ? List.of(file.toUri().toString()) : List.of();
     }
 
-    private static Configuration projection(String schemaName) {
+    private static Schema projection(String schemaName) {
       Schema full = Schemas.avro(schemaName);
       Schema.Field f = full.getField("movie_id");
-      Schema projection = Schema.createRecord(full.getName(), full.getDoc(), full.getNamespace(), false,
+      return Schema.createRecord(full.getName(), full.getDoc(), full.getNamespace(), false,
           List.of(new Schema.Field(f.name(), f.schema(), f.doc(), f.defaultVal())));
-      Configuration conf = new Configuration();
-      AvroReadSupport.setRequestedProjection(conf, projection);
-      return conf;
     }
   }
 

@@ -91,7 +91,7 @@ public class ComputeTrendingStreamingTest {
   private PCollectionTuple apply(TestStream<Integer> views, TestStream<Integer> clicks) {
     return PCollectionTuple.of(ComputeTrending.VIEWS, p.apply("Views", views))
         .and(ComputeTrending.CLICKS, p.apply("Clicks", clicks))
-        .apply(ComputeTrending.withContractDefaults(PERIOD));
+        .apply(new ComputeTrending(TrendWindows.contract(), PERIOD));
   }
 
   @Test

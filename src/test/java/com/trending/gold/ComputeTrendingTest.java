@@ -32,7 +32,7 @@ public class ComputeTrendingTest {
     Random random = new Random(42);
     List<Event> views = ReferenceModel.randomEvents(random, 3000, 40, START, 50);
     List<Event> clicks = ReferenceModel.randomEvents(random, 800, 60, START, 50);
-    assertEqualsModel(ComputeTrending.withContractDefaults(null), views, clicks);
+    assertEqualsModel(new ComputeTrending(TrendWindows.contract(), null), views, clicks);
   }
 
   @Test
@@ -53,7 +53,7 @@ public class ComputeTrendingTest {
             new Event(-5, START + 30 * HOUR)); // negative id, alone 6 h after the rest
     List<Event> clicks =
         Arrays.asList(new Event(3, START + 10), new Event(1, START + 2 * HOUR + 5)); // clicks only for 3
-    assertEqualsModel(ComputeTrending.withContractDefaults(null), views, clicks);
+    assertEqualsModel(new ComputeTrending(TrendWindows.contract(), null), views, clicks);
   }
 
   private void assertEqualsModel(PTransform<PCollectionTuple, PCollectionTuple> transform, List<Event> views, List<Event> clicks) {

@@ -8,6 +8,7 @@ import static org.junit.Assert.fail;
 import com.trending.common.CommittedFiles;
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
+import com.trending.common.Storage;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
 import com.trending.gold.ReferenceModel.Event;
@@ -33,7 +34,6 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -223,7 +223,7 @@ public class DamagedFilesTest {
 
   private static GenericRecord firstRecord(String file) {
     List<GenericRecord> records = new ArrayList<>();
-    CommittedFiles.forEachRecord(file, "test", new Configuration(), r -> {
+    CommittedFiles.reader(Storage.local()).forEachRecord(file, "test", r -> {
       if (records.isEmpty()) {
         GenericRecord copy = new GenericData.Record(Schemas.avro(Lakehouse.VIEWS));
         copy.put("event_id", r.get("event_id").toString());

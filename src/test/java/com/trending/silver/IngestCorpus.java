@@ -232,7 +232,8 @@ final class IngestCorpus {
   }
 
   private static long rowCount(String file) {
-    return com.trending.common.CommittedFiles.rowCount(file, file, new org.apache.hadoop.conf.Configuration());
+    return com.trending.common.CommittedFiles.reader(com.trending.common.Storage.local())
+        .rowCount(file, file);
   }
 
   /**

@@ -20,6 +20,7 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=env.sh
 source "$REPO_ROOT/runners/flink/env.sh"
 START_TIMEOUT="${FLINK_START_TIMEOUT:-60}"
+LOG_TAIL_LINES=40 # of a daemon's log, shown when it fails to start
 
 ensure_flink_jars
 mkdir -p "$STATE_DIR" "$CONF_DIR" "$WORK_DIR/tmp" "$WORK_DIR/blobs" "$WORK_DIR/plugins"
@@ -91,22 +92,20 @@ resource_params() {
   echo "$out" | sed -n 's/^BASH_JAVA_UTILS_EXEC_RESULT://p' | tail -n 2
 }
 
-# Starts "$@" in its own session in the background, pid into $1, output into $2.
-start_daemon() {
-  local pid_file="$1" log_file="$2"
-  shift 2
-  if [[ -s "$log_file" ]]; then mv -f "$log_file" "$log_file.prev"; fi
-  rm -f "$pid_file"
-  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$pid_file" "$@" < /dev/null >> "$log_file" 2>&1 &
-  local i
-  for i in $(seq 50); do [[ -s "$pid_file" ]] && return 0; sleep 0.1; done
-  die "no pid file $pid_file after 5 s"
-}
-
-fail_with_log() {
-  echo "----- last lines of $2 -----" >&2
-  tail -n 40 "$2" >&2 || true
-  die "$1"
+# start_flink_daemon RESOURCE_PARAMS PID_FILE LOG_FILE MAIN_CLASS ANNOUNCEMENT
+# Logs ANNOUNCEMENT and starts MAIN_CLASS with this cluster's conf/ and the JVM options and
+# memory settings BashJavaUtils computes for it (GET_JM_RESOURCE_PARAMS or GET_TM_RESOURCE_PARAMS).
+start_flink_daemon() {
+  local kind="$1" pid_file="$2" log_file="$3" main_class="$4" announcement="$5" params jvm dyn
+  mapfile -t params < <(resource_params "$kind")
+  [[ ${#params[@]} -eq 2 ]] || die "unexpected BashJavaUtils output: ${params[*]}"
+  # shellcheck disable=SC2206
+  jvm=(${params[0]}) dyn=(${params[1]})
+  log "$announcement"
+  start_daemon "$pid_file" "$log_file" \
+    "$JAVA" "${jvm[@]}" "${FLINK_OPENS[@]}" -Dlog.file="$log_file" \
+    -Dlog4j.configurationFile="$CONF_DIR/log4j.properties" -cp "$FLINK_JARS_DIR/*" \
+    "$main_class" --configDir "$CONF_DIR" "${dyn[@]}"
 }
 
 deadline=$((SECONDS + START_TIMEOUT))
@@ -118,22 +117,11 @@ else
   port_open "$FLINK_HOST" "$REST_PORT" && die "port $REST_PORT on $FLINK_HOST is already in use"
   port_open "$FLINK_HOST" "$RPC_PORT" && die "port $RPC_PORT on $FLINK_HOST is already in use"
   write_config
-  mapfile -t params < <(resource_params GET_JM_RESOURCE_PARAMS)
-  [[ ${#params[@]} -eq 2 ]] || die "unexpected BashJavaUtils output: ${params[*]}"
-  # shellcheck disable=SC2206
-  jvm=(${params[0]}) dyn=(${params[1]})
-  log "starting JobManager (REST http://$FLINK_MASTER, RPC $FLINK_HOST:$RPC_PORT), log $JM_LOG"
-  start_daemon "$JM_PID_FILE" "$JM_LOG" \
-    "$JAVA" "${jvm[@]}" "${FLINK_OPENS[@]}" -Dlog.file="$JM_LOG" \
-    -Dlog4j.configurationFile="$CONF_DIR/log4j.properties" -cp "$FLINK_JARS_DIR/*" \
-    org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir "$CONF_DIR" \
-    "${dyn[@]}"
+  start_flink_daemon GET_JM_RESOURCE_PARAMS "$JM_PID_FILE" "$JM_LOG" \
+    org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint \
+    "starting JobManager (REST http://$FLINK_MASTER, RPC $FLINK_HOST:$RPC_PORT), log $JM_LOG"
 fi
-until grep -q "Rest endpoint listening at" "$JM_LOG" 2>/dev/null && port_open "$FLINK_HOST" "$REST_PORT"; do
-  jobmanager_pid > /dev/null || fail_with_log "the JobManager exited during start-up" "$JM_LOG"
-  (( SECONDS < deadline )) || fail_with_log "the JobManager did not come up within ${START_TIMEOUT}s" "$JM_LOG"
-  sleep 0.5
-done
+await_daemon JobManager jobmanager_pid "$JM_LOG" "come up" "Rest endpoint listening at" "$FLINK_HOST" "$REST_PORT"
 log "JobManager up (pid $(jobmanager_pid))"
 
 # --- TaskManager -------------------------------------------------------------------------------
@@ -141,20 +129,10 @@ if pid="$(taskmanager_pid)"; then
   log "TaskManager already running (pid $pid)"
 else
   [[ -f "$CONF_DIR/config.yaml" ]] || write_config
-  mapfile -t params < <(resource_params GET_TM_RESOURCE_PARAMS)
-  [[ ${#params[@]} -eq 2 ]] || die "unexpected BashJavaUtils output: ${params[*]}"
-  # shellcheck disable=SC2206
-  jvm=(${params[0]}) dyn=(${params[1]})
-  log "starting TaskManager ($TASK_SLOTS slots, $TM_MEMORY), log $TM_LOG"
-  start_daemon "$TM_PID_FILE" "$TM_LOG" \
-    "$JAVA" "${jvm[@]}" "${FLINK_OPENS[@]}" -Dlog.file="$TM_LOG" \
-    -Dlog4j.configurationFile="$CONF_DIR/log4j.properties" -cp "$FLINK_JARS_DIR/*" \
-    org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir "$CONF_DIR" "${dyn[@]}"
+  start_flink_daemon GET_TM_RESOURCE_PARAMS "$TM_PID_FILE" "$TM_LOG" \
+    org.apache.flink.runtime.taskexecutor.TaskManagerRunner \
+    "starting TaskManager ($TASK_SLOTS slots, $TM_MEMORY), log $TM_LOG"
 fi
-until grep -q "Successful registration at resource manager" "$TM_LOG" 2>/dev/null; do
-  taskmanager_pid > /dev/null || fail_with_log "the TaskManager exited during start-up" "$TM_LOG"
-  (( SECONDS < deadline )) || fail_with_log "the TaskManager did not register within ${START_TIMEOUT}s" "$TM_LOG"
-  sleep 0.5
-done
+await_daemon TaskManager taskmanager_pid "$TM_LOG" register "Successful registration at resource manager"
 log "TaskManager registered (pid $(taskmanager_pid))"
 log "ready: FLINK_MASTER=$FLINK_MASTER  (REST/web API http://$FLINK_MASTER)"

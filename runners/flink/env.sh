@@ -28,8 +28,8 @@
 FLINK_VERSION=1.19.0
 FLINK_SCRIPTS_DIR="$REPO_ROOT/runners/flink"
 
-log() { echo "[$(basename "$0" .sh)] $*" >&2; } # stdout is for results (submit.sh build: the jar)
-die() { echo "[$(basename "$0" .sh)] ERROR: $*" >&2; exit 1; }
+# shellcheck source=../../scripts/lib/runner-cluster.sh
+source "$REPO_ROOT/scripts/lib/runner-cluster.sh"
 
 FLINK_LOCAL_HOME="${FLINK_LOCAL_HOME:-$REPO_ROOT/.local/flink}"
 FLINK_JARS_DIR="$FLINK_LOCAL_HOME/jars"
@@ -53,10 +53,6 @@ JM_LOG="$STATE_DIR/jobmanager.log"
 TM_LOG="$STATE_DIR/taskmanager.log"
 WORK_DIR="$STATE_DIR/work"
 
-if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
-
-# shellcheck source=../../scripts/lib/java-opens.sh
-source "$REPO_ROOT/scripts/lib/java-opens.sh"
 # Java 17: what Flink 1.19's env.java.default-opts.all adds to the project's list (Kryo and the
 # ClosureCleaner reach into these).
 FLINK_OPENS=(
@@ -72,47 +68,12 @@ FLINK_OPENS=(
 )
 
 # Fetches the Flink jars from Maven Central into $FLINK_JARS_DIR (once; a marker records the pom).
-ensure_flink_jars() {
-  local pom="$FLINK_SCRIPTS_DIR/pom.xml" marker="$FLINK_JARS_DIR/.copied" want
-  want="flink $FLINK_VERSION pom $(sha256sum "$pom" | cut -d' ' -f1)"
-  if [[ -f "$marker" && "$(cat "$marker")" == "$want" ]]; then
-    return 0
-  fi
-  mkdir -p "$FLINK_LOCAL_HOME"
-  exec 8>"$FLINK_LOCAL_HOME/.jars.lock"
-  flock 8
-  if [[ ! -f "$marker" || "$(cat "$marker")" != "$want" ]]; then
-    log "copying Flink $FLINK_VERSION jars from Maven into $FLINK_JARS_DIR (once) ..."
-    rm -rf "$FLINK_JARS_DIR"
-    "${MVN:-mvn}" -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies \
-      -DoutputDirectory="$FLINK_JARS_DIR" || die "could not fetch the Flink jars with Maven"
-    echo "$want" > "$marker"
-    log "$(find "$FLINK_JARS_DIR" -name '*.jar' | wc -l) jars in $FLINK_JARS_DIR"
-  fi
-  flock -u 8
-  exec 8>&-
-}
-
-# True if pid $1 is alive and its command line contains $2.
-pid_matches() {
-  local pid="$1" cmdline
-  [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/cmdline" ]] || return 1
-  cmdline="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  [[ "$cmdline" == *"$2"* ]]
-}
+ensure_flink_jars() { fetch_runner_jars Flink "$FLINK_VERSION" "$FLINK_SCRIPTS_DIR/pom.xml" "$FLINK_LOCAL_HOME"; }
 
 # Prints the pid of this cluster's JobManager / TaskManager if it runs; returns 1 otherwise.
 jobmanager_pid() {
-  local pid
-  pid="$(cat "$JM_PID_FILE" 2>/dev/null || true)"
-  pid_matches "$pid" "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir $CONF_DIR" \
-    && echo "$pid"
+  pid_from_file "$JM_PID_FILE" "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint --configDir $CONF_DIR"
 }
 taskmanager_pid() {
-  local pid
-  pid="$(cat "$TM_PID_FILE" 2>/dev/null || true)"
-  pid_matches "$pid" "org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir $CONF_DIR" \
-    && echo "$pid"
+  pid_from_file "$TM_PID_FILE" "org.apache.flink.runtime.taskexecutor.TaskManagerRunner --configDir $CONF_DIR"
 }
-
-port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }

@@ -36,41 +36,11 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=env.sh
 source "$REPO_ROOT/runners/flink/env.sh"
 
-usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
-case "${1:-}" in
-  kafka-to-silver) MAIN_CLASS=com.trending.silver.KafkaToSilver ;;
-  trending-to-gold) MAIN_CLASS=com.trending.gold.TrendingToGold ;;
-  build) MAIN_CLASS= ;;
-  -h|--help) usage; exit 0 ;;
-  *) usage >&2; die "first argument must be kafka-to-silver, trending-to-gold or build, got '${1:-}'" ;;
-esac
+main_class_of "${1:-}"
 shift
 
 # --- the shaded jar ----------------------------------------------------------------------------
-VERSION="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$REPO_ROOT/pom.xml" | head -n 1)"
-BUILD_DIR="${FLINK_APP_BUILD_DIR:-$REPO_ROOT/target}"
-[[ "$BUILD_DIR" == /* ]] || BUILD_DIR="$REPO_ROOT/$BUILD_DIR"
-APP_JAR="$BUILD_DIR/trending-lakehouse-$VERSION-flink.jar"
-jar_is_stale() {
-  [[ ! -f "$APP_JAR" || -n "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/schemas" "$REPO_ROOT/pom.xml" -newer "$APP_JAR" -print -quit)" ]]
-}
-if jar_is_stale; then
-  mkdir -p "$BUILD_DIR"
-  if command -v flock > /dev/null; then # one build at a time (flock is Linux-only; optional)
-    exec 9>"$BUILD_DIR/.flink-app.lock"
-    flock 9
-  fi
-  if jar_is_stale; then # whoever waited for the lock finds the jar fresh
-    log "building $APP_JAR (mvn -Pflink-runner package, tests skipped) ..."
-    # Built in a side folder and moved into place in one step, so that nobody ever runs a
-    # half-written jar.
-    (cd "$REPO_ROOT" && "${MVN:-mvn}" -q -B -Pflink-runner -Dmaven.test.skip=true \
-        -Dbuild.dir="$BUILD_DIR/.flink-build" package) >&2 || die "mvn -Pflink-runner package failed"
-    [[ -f "$BUILD_DIR/.flink-build/${APP_JAR##*/}" ]] || die "the build did not produce ${APP_JAR##*/}"
-    mv -f "$BUILD_DIR/.flink-build/${APP_JAR##*/}" "$APP_JAR"
-  fi
-  exec 9>&-
-fi
+ensure_app_jar flink "${FLINK_APP_BUILD_DIR:-}"
 if [[ -z "$MAIN_CLASS" ]]; then
   echo "$APP_JAR"
   exit 0
@@ -78,11 +48,7 @@ fi
 
 ensure_flink_jars
 
-if [[ -n "${LAKEHOUSE_PATH:-}" && "$LAKEHOUSE_PATH" != /* && "$LAKEHOUSE_PATH" != *://* ]]; then
-  LAKEHOUSE_PATH="$(pwd)/$LAKEHOUSE_PATH"
-  log "LAKEHOUSE_PATH is relative; using $LAKEHOUSE_PATH"
-  export LAKEHOUSE_PATH
-fi
+absolute_lakehouse_path
 
 MASTER="${FLINK_MASTER:-$FLINK_HOST:$REST_PORT}"
 # The client reads the cluster's configuration, as `flink run` does (parallelism.default of

@@ -18,30 +18,13 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=env.sh
 source "$REPO_ROOT/runners/spark/env.sh"
 START_TIMEOUT="${SPARK_START_TIMEOUT:-60}"
+LOG_TAIL_LINES=30 # of a daemon's log, shown when it fails to start
 
 # Bind to the master's address rather than whatever the host name resolves to.
 [[ "$MASTER_HOST" == 127.0.0.1 ]] && export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
 
 ensure_spark_jars
 mkdir -p "$STATE_DIR" "$WORKER_DIR"
-
-# Starts "$@" in its own session in the background, pid into $1, output into $2.
-start_daemon() {
-  local pid_file="$1" log_file="$2"
-  shift 2
-  if [[ -s "$log_file" ]]; then mv -f "$log_file" "$log_file.prev"; fi
-  rm -f "$pid_file"
-  setsid bash -c 'echo $$ > "$0"; exec "$@"' "$pid_file" "$@" < /dev/null >> "$log_file" 2>&1 &
-  local i
-  for i in $(seq 50); do [[ -s "$pid_file" ]] && return 0; sleep 0.1; done
-  die "no pid file $pid_file after 5 s"
-}
-
-fail_with_log() {
-  echo "----- last lines of $2 -----" >&2
-  tail -n 30 "$2" >&2 || true
-  die "$1"
-}
 
 # --- master ----------------------------------------------------------------------------------
 if pid="$(master_pid)"; then
@@ -56,11 +39,7 @@ else
     --webui-port "$MASTER_WEBUI_PORT"
 fi
 deadline=$((SECONDS + START_TIMEOUT))
-until grep -q "I have been elected leader" "$MASTER_LOG" 2>/dev/null && port_open "$MASTER_HOST" "$MASTER_PORT"; do
-  master_pid > /dev/null || fail_with_log "the master exited during start-up" "$MASTER_LOG"
-  (( SECONDS < deadline )) || fail_with_log "the master did not come up within ${START_TIMEOUT}s" "$MASTER_LOG"
-  sleep 0.5
-done
+await_daemon master master_pid "$MASTER_LOG" "come up" "I have been elected leader" "$MASTER_HOST" "$MASTER_PORT"
 log "master up (pid $(master_pid))"
 
 # --- worker ----------------------------------------------------------------------------------
@@ -77,10 +56,6 @@ else
     --memory "$WORKER_MEMORY" --webui-port "$WORKER_WEBUI_PORT" --work-dir "$WORKER_DIR" \
     "$MASTER_URL"
 fi
-until grep -q "Successfully registered with master" "$WORKER_LOG" 2>/dev/null; do
-  worker_pid > /dev/null || fail_with_log "the worker exited during start-up" "$WORKER_LOG"
-  (( SECONDS < deadline )) || fail_with_log "the worker did not register within ${START_TIMEOUT}s" "$WORKER_LOG"
-  sleep 0.5
-done
+await_daemon worker worker_pid "$WORKER_LOG" register "Successfully registered with master"
 log "worker registered (pid $(worker_pid))"
 log "ready: SPARK_MASTER_URL=$MASTER_URL  (web UI http://$MASTER_HOST:$MASTER_WEBUI_PORT)"

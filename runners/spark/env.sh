@@ -19,8 +19,8 @@
 SPARK_VERSION=3.5.7
 SPARK_SCRIPTS_DIR="$REPO_ROOT/runners/spark"
 
-log() { echo "[$(basename "$0" .sh)] $*" >&2; } # stdout is for results (submit.sh build: the jar)
-die() { echo "[$(basename "$0" .sh)] ERROR: $*" >&2; exit 1; }
+# shellcheck source=../../scripts/lib/runner-cluster.sh
+source "$REPO_ROOT/scripts/lib/runner-cluster.sh"
 
 SPARK_LOCAL_HOME="${SPARK_LOCAL_HOME:-$REPO_ROOT/.local/spark}"
 SPARK_JARS_DIR="$SPARK_LOCAL_HOME/jars"
@@ -40,53 +40,11 @@ MASTER_LOG="$STATE_DIR/master.log"
 WORKER_LOG="$STATE_DIR/worker.log"
 WORKER_DIR="$STATE_DIR/work"
 
-if [[ -n "${JAVA_HOME:-}" ]]; then JAVA="$JAVA_HOME/bin/java"; else JAVA=java; fi
-
-# shellcheck source=../../scripts/lib/java-opens.sh
-source "$REPO_ROOT/scripts/lib/java-opens.sh"
-
 # Fetches the Spark jars from Maven Central into $SPARK_JARS_DIR (once; a marker records the pom).
-ensure_spark_jars() {
-  local pom="$SPARK_SCRIPTS_DIR/pom.xml" marker="$SPARK_JARS_DIR/.copied" want
-  want="spark $SPARK_VERSION pom $(sha256sum "$pom" | cut -d' ' -f1)"
-  if [[ -f "$marker" && "$(cat "$marker")" == "$want" ]]; then
-    return 0
-  fi
-  mkdir -p "$SPARK_LOCAL_HOME"
-  exec 8>"$SPARK_LOCAL_HOME/.jars.lock"
-  flock 8
-  if [[ ! -f "$marker" || "$(cat "$marker")" != "$want" ]]; then
-    log "copying Spark $SPARK_VERSION jars from Maven into $SPARK_JARS_DIR (once) ..."
-    rm -rf "$SPARK_JARS_DIR"
-    "${MVN:-mvn}" -q -B -Dstyle.color=never -f "$pom" dependency:copy-dependencies \
-      -DoutputDirectory="$SPARK_JARS_DIR" || die "could not fetch the Spark jars with Maven"
-    echo "$want" > "$marker"
-    log "$(find "$SPARK_JARS_DIR" -name '*.jar' | wc -l) jars in $SPARK_JARS_DIR"
-  fi
-  flock -u 8
-  exec 8>&-
-}
-
-# True if pid $1 is alive and its command line contains $2.
-pid_matches() {
-  local pid="$1" cmdline
-  [[ "$pid" =~ ^[0-9]+$ && -r "/proc/$pid/cmdline" ]] || return 1
-  cmdline="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null)" || return 1
-  [[ "$cmdline" == *"$2"* ]]
-}
+ensure_spark_jars() { fetch_runner_jars Spark "$SPARK_VERSION" "$SPARK_SCRIPTS_DIR/pom.xml" "$SPARK_LOCAL_HOME"; }
 
 # Prints the pid of the master / worker of this cluster if it runs; returns 1 otherwise.
 master_pid() {
-  local pid
-  pid="$(cat "$MASTER_PID_FILE" 2>/dev/null || true)"
-  pid_matches "$pid" "org.apache.spark.deploy.master.Master --host $MASTER_HOST --port $MASTER_PORT" \
-    && echo "$pid"
+  pid_from_file "$MASTER_PID_FILE" "org.apache.spark.deploy.master.Master --host $MASTER_HOST --port $MASTER_PORT"
 }
-worker_pid() {
-  local pid
-  pid="$(cat "$WORKER_PID_FILE" 2>/dev/null || true)"
-  pid_matches "$pid" "org.apache.spark.deploy.worker.Worker" && pid_matches "$pid" "$MASTER_URL" \
-    && echo "$pid"
-}
-
-port_open() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+worker_pid() { pid_from_file "$WORKER_PID_FILE" "org.apache.spark.deploy.worker.Worker" "$MASTER_URL"; }

@@ -32,41 +32,11 @@ REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=env.sh
 source "$REPO_ROOT/runners/spark/env.sh"
 
-usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; }
-case "${1:-}" in
-  kafka-to-silver) MAIN_CLASS=com.trending.silver.KafkaToSilver ;;
-  trending-to-gold) MAIN_CLASS=com.trending.gold.TrendingToGold ;;
-  build) MAIN_CLASS= ;;
-  -h|--help) usage; exit 0 ;;
-  *) usage >&2; die "first argument must be kafka-to-silver, trending-to-gold or build, got '${1:-}'" ;;
-esac
+main_class_of "${1:-}"
 shift
 
 # --- the shaded jar ----------------------------------------------------------------------------
-VERSION="$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$REPO_ROOT/pom.xml" | head -n 1)"
-BUILD_DIR="${SPARK_APP_BUILD_DIR:-$REPO_ROOT/target}"
-[[ "$BUILD_DIR" == /* ]] || BUILD_DIR="$REPO_ROOT/$BUILD_DIR"
-APP_JAR="$BUILD_DIR/trending-lakehouse-$VERSION-spark.jar"
-jar_is_stale() {
-  [[ ! -f "$APP_JAR" || -n "$(find "$REPO_ROOT/src/main" "$REPO_ROOT/schemas" "$REPO_ROOT/pom.xml" -newer "$APP_JAR" -print -quit)" ]]
-}
-if jar_is_stale; then
-  mkdir -p "$BUILD_DIR"
-  if command -v flock > /dev/null; then # one build at a time (flock is Linux-only; optional)
-    exec 9>"$BUILD_DIR/.spark-app.lock"
-    flock 9
-  fi
-  if jar_is_stale; then # whoever waited for the lock finds the jar fresh
-    log "building $APP_JAR (mvn -Pspark-runner package, tests skipped) ..."
-    # Built in a side folder and moved into place in one step, so that nobody ever runs a
-    # half-written jar.
-    (cd "$REPO_ROOT" && "${MVN:-mvn}" -q -B -Pspark-runner -Dmaven.test.skip=true \
-        -Dbuild.dir="$BUILD_DIR/.spark-build" package) >&2 || die "mvn -Pspark-runner package failed"
-    [[ -f "$BUILD_DIR/.spark-build/${APP_JAR##*/}" ]] || die "the build did not produce ${APP_JAR##*/}"
-    mv -f "$BUILD_DIR/.spark-build/${APP_JAR##*/}" "$APP_JAR"
-  fi
-  exec 9>&-
-fi
+ensure_app_jar spark "${SPARK_APP_BUILD_DIR:-}"
 if [[ -z "$MAIN_CLASS" ]]; then
   echo "$APP_JAR"
   exit 0
@@ -75,11 +45,7 @@ fi
 ensure_spark_jars
 
 # --- environment for driver and executors --------------------------------------------------------
-if [[ -n "${LAKEHOUSE_PATH:-}" && "$LAKEHOUSE_PATH" != /* && "$LAKEHOUSE_PATH" != *://* ]]; then
-  LAKEHOUSE_PATH="$(pwd)/$LAKEHOUSE_PATH"
-  log "LAKEHOUSE_PATH is relative; using $LAKEHOUSE_PATH"
-  export LAKEHOUSE_PATH
-fi
+absolute_lakehouse_path
 ENV_CONF=()
 for name in $(compgen -e | grep -E '^(LAKEHOUSE_PATH|STORAGE_FORMAT|KAFKA_[A-Z_]+|MIN_RATING|MAX_RATING)$' || true); do
   ENV_CONF+=(--conf "spark.executorEnv.$name=${!name}")

@@ -12,6 +12,7 @@ import java.io.OutputStream;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -19,6 +20,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -422,9 +424,7 @@ public final class Storage implements Serializable {
         try {
           out.close();
           if (kind == Kind.LOCAL) {
-            try (var channel = java.nio.channels.FileChannel.open(Path.of(temp), java.nio.file.StandardOpenOption.WRITE)) {
-              channel.force(true); // on disk before the name points at it
-            }
+            fsync(temp); // on disk before the name points at it
           }
           moveOver(temp, location);
         } finally {
@@ -458,9 +458,7 @@ public final class Storage implements Serializable {
           out.write(bytes);
         }
         if (kind == Kind.LOCAL) {
-          try (var channel = java.nio.channels.FileChannel.open(Path.of(temp), java.nio.file.StandardOpenOption.WRITE)) {
-            channel.force(true);
-          }
+          fsync(temp);
           Files.createLink(Path.of(location), Path.of(temp));
         } else {
           FileContext.getFileContext(hadoop(location).toUri(), hadoopConf())
@@ -474,6 +472,13 @@ public final class Storage implements Serializable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot write " + location, e);
+    }
+  }
+
+  /** Forces the local file {@code path}'s bytes to the disk (before a name is made to point at it). */
+  private static void fsync(String path) throws IOException {
+    try (FileChannel channel = FileChannel.open(Path.of(path), StandardOpenOption.WRITE)) {
+      channel.force(true);
     }
   }
 

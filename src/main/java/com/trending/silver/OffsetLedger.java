@@ -15,7 +15,9 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.kafka.common.TopicPartition;
 
@@ -38,6 +40,8 @@ import org.apache.kafka.common.TopicPartition;
  */
 final class OffsetLedger {
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** What the names of Beam's temporary files and folders hold (".temp-beam-&lt;uuid&gt;"). */
+  private static final String BEAM_TEMP = ".temp-beam";
 
   private final Storage storage;
   private final String dir;
@@ -183,23 +187,38 @@ final class OffsetLedger {
     int removed = 0;
     for (Table table : tables) {
       Storage storage = table.storage();
-      java.util.Set<String> beamTemp = new java.util.TreeSet<>();
+      Set<String> beamTempFolders = new TreeSet<>();
       for (Storage.Entry f : storage.listFiles(table.dir())) {
-        String below = f.location().substring(Math.min(f.location().length(), table.dir().length()));
-        int temp = below.indexOf(".temp-beam");
-        if (temp >= 0) {
-          int end = below.indexOf('/', temp);
-          int endWin = below.indexOf('\\', temp);
-          int cut = end < 0 ? endWin : endWin < 0 ? end : Math.min(end, endWin);
-          beamTemp.add(table.dir() + (cut < 0 ? below : below.substring(0, cut)));
+        String beamTemp = beamTempFolder(table.dir(), f.location());
+        if (beamTemp != null) {
+          beamTempFolders.add(beamTemp);
         } else if (f.name().startsWith(prefix)) {
           storage.delete(f.location());
           removed++;
         }
       }
-      beamTemp.forEach(storage::deleteTree);
+      beamTempFolders.forEach(storage::deleteTree);
     }
     return removed;
+  }
+
+  /**
+   * The temporary folder of Beam's that the file {@code location} in table folder {@code dir} lies
+   * in: {@code dir} followed by the path below it up to the end of the first name holding
+   * {@value #BEAM_TEMP} (that name may be the file's own); null if no name below {@code dir} holds
+   * it. A '/' or a backslash ends a name.
+   */
+  static String beamTempFolder(String dir, String location) {
+    String below = location.substring(Math.min(location.length(), dir.length()));
+    int marker = below.indexOf(BEAM_TEMP);
+    if (marker < 0) {
+      return null;
+    }
+    int end = marker;
+    while (end < below.length() && below.charAt(end) != '/' && below.charAt(end) != '\\') {
+      end++;
+    }
+    return dir + below.substring(0, end);
   }
 
   private JsonNode read(String name) {

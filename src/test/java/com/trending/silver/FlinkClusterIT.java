@@ -1,25 +1,22 @@
 package com.trending.silver;
 
+import static com.trending.silver.ClusterIngestion.awaitLedger;
+import static com.trending.silver.ClusterIngestion.committedMessages;
+import static com.trending.silver.ClusterIngestion.trickle;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.trending.gold.GoldFollowsSilver;
 import com.trending.testing.LocalFlinkCluster;
 import com.trending.testing.LocalKafkaBroker;
 import java.io.File;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongPredicate;
 import org.junit.ClassRule;
 import org.junit.Rule;
 import org.junit.Test;
@@ -33,7 +30,7 @@ import org.junit.rules.TemporaryFolder;
  * duplicating an event; and streaming Silver → Gold that follows new Silver files.
  */
 public class FlinkClusterIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long LEDGER_TIMEOUT_SECONDS = 300;
 
   @ClassRule public static final LocalFlinkCluster FLINK = new LocalFlinkCluster();
   @Rule public final LocalKafkaBroker kafka = new LocalKafkaBroker();
@@ -49,7 +46,7 @@ public class FlinkClusterIT {
     Path log = lakehouse.resolve("kafka-to-silver.log");
     String[] streaming = {
         "--streaming=true", "--checkpointDir=" + checkpoint, "--maxMessagesPerBatch=1000"};
-    Thread producer = trickle(corpus, 30, 2_000); // about 60 s of traffic
+    Thread producer = trickle(kafka, corpus, 30, 2_000); // about 60 s of traffic
     AtomicReference<Throwable> producerFailure = new AtomicReference<>();
     producer.setUncaughtExceptionHandler((t, e) -> producerFailure.set(e));
 
@@ -58,7 +55,7 @@ public class FlinkClusterIT {
       producer.start();
       // 1. Two batches committed; then, as soon as the next batch's Flink job runs, kill -9 the
       //    TaskManager that runs its tasks.
-      awaitLedger(job, checkpoint, "offsets.json", batch -> batch >= 2);
+      awaitLedger(job, checkpoint, "offsets.json", batch -> batch >= 2, LEDGER_TIMEOUT_SECONDS);
       String running = awaitRunningFlinkJob(job);
       Thread.sleep(500); // its tasks deployed and working
       long pid = FLINK.killTaskManager();
@@ -75,7 +72,8 @@ public class FlinkClusterIT {
       producer.join();
       assertEquals("producer", null, producerFailure.get());
       long sent = corpus.totalMessages();
-      awaitLedger(job, checkpoint, "offsets.json", batch -> committedMessages(checkpoint) == sent);
+      awaitLedger(job, checkpoint, "offsets.json",
+          batch -> committedMessages(checkpoint) == sent, LEDGER_TIMEOUT_SECONDS);
       job.terminate();
       job.awaitExit(180);
       assertThat(job.log(), containsString("Kafka → Silver stopped"));
@@ -129,25 +127,6 @@ public class FlinkClusterIT {
         "KAFKA_STARTING_OFFSETS", "earliest");
   }
 
-  /** A thread that sends the corpus in {@code slices} parts, one every {@code pauseMillis}. */
-  private Thread trickle(IngestCorpus corpus, int slices, long pauseMillis) {
-    return new Thread(() -> {
-      for (int slice = 0; slice < slices; slice++) {
-        for (Map.Entry<String, IngestCorpus.Topic> topic : corpus.topics.entrySet()) {
-          List<byte[]> all = topic.getValue().messages;
-          int from = all.size() * slice / slices;
-          int to = all.size() * (slice + 1) / slices;
-          kafka.produce(topic.getKey(), all.subList(from, to));
-        }
-        try {
-          Thread.sleep(pauseMillis);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "trickle-producer");
-  }
-
   /** Waits for a Flink job in state RUNNING on the cluster; returns its id. */
   private static String awaitRunningFlinkJob(LocalFlinkCluster.Job job) throws Exception {
     long deadline = System.currentTimeMillis() + 120_000;
@@ -161,46 +140,5 @@ public class FlinkClusterIT {
       Thread.sleep(50);
     }
     throw new AssertionError("no running Flink job after 120 s; client log:\n" + job.tail());
-  }
-
-  /**
-   * Waits until the ledger file exists and its batch number satisfies {@code condition}; returns
-   * that batch number.
-   */
-  private static long awaitLedger(
-      LocalFlinkCluster.Job job, Path checkpoint, String file, LongPredicate condition)
-      throws Exception {
-    long deadline = System.currentTimeMillis() + 300_000;
-    while (System.currentTimeMillis() < deadline) {
-      assertTrue("the client died:\n" + job.tail(), job.isAlive());
-      JsonNode ledger = read(checkpoint.resolve(file));
-      if (ledger != null && condition.test(ledger.get("batch").asLong())) {
-        return ledger.get("batch").asLong();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no " + file + " as expected after 300 s; client log:\n" + job.tail());
-  }
-
-  /** Messages read in all: the topics started empty, so the committed next offsets add up to it. */
-  private static long committedMessages(Path checkpoint) {
-    JsonNode ledger = read(checkpoint.resolve("offsets.json"));
-    long messages = 0;
-    if (ledger != null) {
-      for (Iterator<JsonNode> topics = ledger.get("offsets").elements(); topics.hasNext(); ) {
-        for (Iterator<JsonNode> partitions = topics.next().elements(); partitions.hasNext(); ) {
-          messages += partitions.next().asLong();
-        }
-      }
-    }
-    return messages;
-  }
-
-  private static JsonNode read(Path file) {
-    try {
-      return Files.exists(file) ? JSON.readTree(file.toFile()) : null;
-    } catch (IOException e) {
-      return null; // being replaced right now
-    }
   }
 }

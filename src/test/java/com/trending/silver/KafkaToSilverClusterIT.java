@@ -1,5 +1,10 @@
 package com.trending.silver;
 
+import static com.trending.silver.ClusterIngestion.awaitLedger;
+import static com.trending.silver.ClusterIngestion.committedBatch;
+import static com.trending.silver.ClusterIngestion.committedMessages;
+import static com.trending.silver.ClusterIngestion.read;
+import static com.trending.silver.ClusterIngestion.trickle;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.not;
@@ -8,7 +13,6 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.trending.common.Lakehouse;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
@@ -23,11 +27,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.LongPredicate;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.spark.sql.Dataset;
@@ -44,7 +46,7 @@ import org.junit.rules.TemporaryFolder;
  * stopped, killed and restarted while events arrive without losing or duplicating any.
  */
 public class KafkaToSilverClusterIT {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long LEDGER_TIMEOUT_SECONDS = 480;
 
   @ClassRule public static final LocalSparkCluster SPARK = new LocalSparkCluster();
   @Rule public final LocalKafkaBroker kafka = new LocalKafkaBroker();
@@ -96,7 +98,7 @@ public class KafkaToSilverClusterIT {
     Path log = lakehouse.resolve("kafka-to-silver.log");
     String[] streaming = {
         "--streaming=true", "--checkpointDir=" + checkpoint, "--maxMessagesPerBatch=1500"};
-    Thread producer = trickle(corpus, 60, 3_000); // about 180 s of traffic
+    Thread producer = trickle(kafka, corpus, 60, 3_000); // about 180 s of traffic
     AtomicReference<Throwable> producerFailure = new AtomicReference<>();
     producer.setUncaughtExceptionHandler((t, e) -> producerFailure.set(e));
 
@@ -105,7 +107,8 @@ public class KafkaToSilverClusterIT {
       //    that batch completes and is committed, then the driver exits.
       LocalSparkCluster.Job first = SPARK.submit("kafka-to-silver", env(lakehouse), log, streaming);
       producer.start();
-      long running = awaitLedger(first, checkpoint, "pending.json", batch -> batch >= 3);
+      long running =
+          awaitLedger(first, checkpoint, "pending.json", batch -> batch >= 3, LEDGER_TIMEOUT_SECONDS);
       first.terminate();
       first.awaitExit(300);
       assertThat(first.log(), containsString("Kafka → Silver stopped"));
@@ -117,7 +120,8 @@ public class KafkaToSilverClusterIT {
       //    are in place if the test catches that moment (they are then rolled back), else as soon
       //    as it has started.
       LocalSparkCluster.Job second = SPARK.submit("kafka-to-silver", env(lakehouse), log, streaming);
-      awaitLedger(second, checkpoint, "pending.json", batch -> batch > stoppedAt + 1);
+      awaitLedger(
+          second, checkpoint, "pending.json", batch -> batch > stoppedAt + 1, LEDGER_TIMEOUT_SECONDS);
       boolean filesWritten = awaitFilesOfPendingBatch(second, lakehouse, checkpoint, 60_000);
       second.kill();
       // Rarely, the batch commits between the files being seen and the kill landing.
@@ -134,7 +138,8 @@ public class KafkaToSilverClusterIT {
       producer.join();
       assertEquals("producer", null, producerFailure.get());
       long sent = corpus.totalMessages();
-      awaitLedger(third, checkpoint, "offsets.json", batch -> committedMessages(checkpoint) == sent);
+      awaitLedger(third, checkpoint, "offsets.json",
+          batch -> committedMessages(checkpoint) == sent, LEDGER_TIMEOUT_SECONDS);
       third.terminate();
       third.awaitExit(300);
       if (midBatch) {
@@ -160,44 +165,6 @@ public class KafkaToSilverClusterIT {
         "KAFKA_STARTING_OFFSETS", "earliest");
   }
 
-  /** A thread that sends the corpus in {@code slices} parts, one every {@code pauseMillis}. */
-  private Thread trickle(IngestCorpus corpus, int slices, long pauseMillis) {
-    return new Thread(() -> {
-      for (int slice = 0; slice < slices; slice++) {
-        for (Map.Entry<String, IngestCorpus.Topic> topic : corpus.topics.entrySet()) {
-          List<byte[]> all = topic.getValue().messages;
-          int from = all.size() * slice / slices;
-          int to = all.size() * (slice + 1) / slices;
-          kafka.produce(topic.getKey(), all.subList(from, to));
-        }
-        try {
-          Thread.sleep(pauseMillis);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "trickle-producer");
-  }
-
-  /**
-   * Waits until the ledger file exists and its batch number satisfies {@code condition}; returns
-   * that batch number.
-   */
-  private static long awaitLedger(
-      LocalSparkCluster.Job job, Path checkpoint, String file, LongPredicate condition)
-      throws Exception {
-    long deadline = System.currentTimeMillis() + 480_000;
-    while (System.currentTimeMillis() < deadline) {
-      assertTrue("the job died:\n" + job.tail(), job.isAlive());
-      JsonNode ledger = read(checkpoint.resolve(file));
-      if (ledger != null && condition.test(ledger.get("batch").asLong())) {
-        return ledger.get("batch").asLong();
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("no " + file + " as expected after 480 s; job log:\n" + job.tail());
-  }
-
   /**
    * Waits up to {@code millis} for a Silver file named after the run id in pending.json, while a
    * batch is pending; true if one appeared.
@@ -220,36 +187,8 @@ public class KafkaToSilverClusterIT {
       }
       Thread.sleep(20);
     }
-    awaitLedger(job, checkpoint, "pending.json", batch -> true);
+    awaitLedger(job, checkpoint, "pending.json", batch -> true, LEDGER_TIMEOUT_SECONDS);
     return false;
-  }
-
-  /** The last committed batch number, 0 before the first. */
-  private static long committedBatch(Path checkpoint) {
-    JsonNode ledger = read(checkpoint.resolve("offsets.json"));
-    return ledger == null ? 0 : ledger.get("batch").asLong();
-  }
-
-  /** Messages read in all: the topics started empty, so the committed next offsets add up to it. */
-  private static long committedMessages(Path checkpoint) {
-    JsonNode ledger = read(checkpoint.resolve("offsets.json"));
-    long messages = 0;
-    if (ledger != null) {
-      for (Iterator<JsonNode> topics = ledger.get("offsets").elements(); topics.hasNext(); ) {
-        for (Iterator<JsonNode> partitions = topics.next().elements(); partitions.hasNext(); ) {
-          messages += partitions.next().asLong();
-        }
-      }
-    }
-    return messages;
-  }
-
-  private static JsonNode read(Path file) {
-    try {
-      return Files.exists(file) ? JSON.readTree(file.toFile()) : null;
-    } catch (IOException e) {
-      return null; // being replaced right now
-    }
   }
 
   /** Asserts two tables hold the same rows (ignoring some columns); returns the row count. */

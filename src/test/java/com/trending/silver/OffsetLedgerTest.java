@@ -1,8 +1,15 @@
 package com.trending.silver;
 
 import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
+import static org.junit.Assert.assertTrue;
 
+import com.trending.common.Storage;
+import com.trending.common.StorageFormat;
+import com.trending.common.Table;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
@@ -69,5 +76,43 @@ public class OffsetLedgerTest {
     BatchPlan all = BatchPlan.of(6, "run", partitions, positions, ends, Long.MAX_VALUE);
     assertEquals(103, all.total());
     assertEquals(ends, all.to());
+  }
+
+  @Test
+  public void deletingARunsFilesTakesThemAndBeamsTemporaryFoldersOnly() throws Exception {
+    Path dir = tmp.newFolder("events_views").toPath();
+    Path ours = touch(dir.resolve("event_date=2025-12-17/part-b000003-x-00000-of-00001.snappy.parquet"));
+    Path committed = touch(dir.resolve("event_date=2025-12-17/part-b000002-w-00000-of-00001.snappy.parquet"));
+    Path log = touch(dir.resolve("_spark_metadata/2"));
+    touch(dir.resolve(".temp-beam-1a2b/part-b000003-x-00000"));
+    touch(dir.resolve("event_date=2025-12-17/.temp-beam-3c4d/shard/part-b000001-v-00000"));
+    Table table = new Table(dir.toString(), StorageFormat.PARQUET, "events_views", true, Storage.local());
+
+    assertEquals("files of the run (Beam's temporary files not counted)",
+        1, OffsetLedger.deleteRunFiles("b000003-x", List.of(table)));
+    assertFalse(Files.exists(ours));
+    assertFalse(Files.exists(dir.resolve(".temp-beam-1a2b")));
+    assertFalse(Files.exists(dir.resolve("event_date=2025-12-17/.temp-beam-3c4d")));
+    assertTrue(Files.exists(committed));
+    assertTrue(Files.exists(log));
+  }
+
+  @Test
+  public void aBeamTemporaryFolderEndsWithTheNameThatHoldsTheMarker() {
+    assertEquals("/lake/t/.temp-beam-1a2b", OffsetLedger.beamTempFolder("/lake/t", "/lake/t/.temp-beam-1a2b/x/part-0"));
+    assertEquals("/lake/t/event_date=2025-12-17/.temp-beam-1a2b",
+        OffsetLedger.beamTempFolder("/lake/t", "/lake/t/event_date=2025-12-17/.temp-beam-1a2b/part-0"));
+    assertEquals("the file's own name", "/lake/t/p/x.temp-beam-1a2b",
+        OffsetLedger.beamTempFolder("/lake/t", "/lake/t/p/x.temp-beam-1a2b"));
+    assertEquals("Windows paths", "C:\\lake\\t\\.temp-beam-1a2b",
+        OffsetLedger.beamTempFolder("C:\\lake\\t", "C:\\lake\\t\\.temp-beam-1a2b\\part-0"));
+    assertNull(OffsetLedger.beamTempFolder("/lake/t", "/lake/t/event_date=2025-12-17/part-0.parquet"));
+    assertNull("only what lies below the table counts",
+        OffsetLedger.beamTempFolder("/lake/.temp-beam-1a2b/t", "/lake/.temp-beam-1a2b/t/part-0.parquet"));
+  }
+
+  private static Path touch(Path file) throws Exception {
+    Files.createDirectories(file.getParent());
+    return Files.writeString(file, "x");
   }
 }

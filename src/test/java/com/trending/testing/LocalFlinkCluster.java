@@ -10,14 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.rules.ExternalResource;
 
 /**
  * A real Flink 1.19 session cluster for tests: a JobManager and a TaskManager, each its own JVM on
@@ -30,18 +26,18 @@ import org.junit.rules.ExternalResource;
  * about a minute the first time, nothing while the sources are unchanged. The Flink jars come from
  * Maven into {@code .local/flink/jars} on first use.
  */
-public class LocalFlinkCluster extends ExternalResource {
-  private static final long START_TIMEOUT_SECONDS = 900; // a first jar download and build included
+public class LocalFlinkCluster extends LocalRunnerCluster {
+  private static final List<String> ENDED = List.of("FINISHED", "CANCELED", "FAILED");
 
-  private final Path repoRoot = Scripts.repoRoot();
-  private final Map<String, String> env = new HashMap<>();
-  private final List<Job> jobs = new CopyOnWriteArrayList<>(); // the shutdown hook reads it too
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private int restPort;
-  private Thread shutdownHook;
+
+  public LocalFlinkCluster() {
+    super("LocalFlinkCluster", "flink");
+  }
 
   @Override
-  protected void before() throws Throwable {
+  protected int configure() throws IOException {
     int[] ports = Scripts.freePorts(2);
     restPort = ports[0];
     env.put("FLINK_REST_PORT", Integer.toString(ports[0]));
@@ -49,44 +45,7 @@ public class LocalFlinkCluster extends ExternalResource {
     env.put("FLINK_APP_BUILD_DIR", repoRoot.resolve("target").resolve("flink-app").toString());
     // A restarted job waits 2 s before asking for slots again (the TaskManager may be back).
     env.put("FLINK_RESTART_DELAY", "2");
-    check(Scripts.run("LocalFlinkCluster", "runners/flink/submit.sh", env, START_TIMEOUT_SECONDS, "build"));
-    shutdownHook = new Thread(this::stop, "stop-local-flink-" + ports[0]);
-    Runtime.getRuntime().addShutdownHook(shutdownHook); // also if the test JVM is killed
-    try {
-      check(Scripts.run("LocalFlinkCluster", "runners/flink/cluster-start.sh", env, START_TIMEOUT_SECONDS));
-    } catch (Throwable e) {
-      after(); // JUnit does not call after() when before() fails; a half-started cluster must go
-      throw e;
-    }
-  }
-
-  @Override
-  protected void after() {
-    Scripts.removeShutdownHook(shutdownHook);
-    shutdownHook = null;
-    stop();
-  }
-
-  private synchronized void stop() {
-    jobs.forEach(Job::kill);
-    jobs.clear();
-    try {
-      Scripts.Result result =
-          Scripts.run("LocalFlinkCluster", "runners/flink/cluster-stop.sh", env, 120, "--purge");
-      if (result.exitCode != 0) {
-        System.err.println("[LocalFlinkCluster] cluster-stop.sh failed:\n" + result.output);
-      }
-    } catch (IOException e) {
-      System.err.println("[LocalFlinkCluster] could not stop the cluster: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void check(Scripts.Result result) {
-    if (result.exitCode != 0) {
-      throw new IllegalStateException("exit " + result.exitCode + ":\n" + result.output);
-    }
+    return ports[0];
   }
 
   /** {@code 127.0.0.1:<REST port>}, what {@code --flinkMaster} takes. */
@@ -115,7 +74,7 @@ public class LocalFlinkCluster extends ExternalResource {
 
   /** Starts a TaskManager again (cluster-start.sh keeps the running JobManager), until registered. */
   public void restartTaskManager() throws Exception {
-    check(Scripts.run("LocalFlinkCluster", "runners/flink/cluster-start.sh", env, 120));
+    runScript("cluster-start.sh", 120);
   }
 
   /** The jobs the JobManager knows, as (name, state) pairs; over its REST API. */
@@ -155,91 +114,5 @@ public class LocalFlinkCluster extends ExternalResource {
       Thread.sleep(200);
     }
     return cancelled.size();
-  }
-
-  private static final List<String> ENDED = List.of("FINISHED", "CANCELED", "FAILED");
-
-  /**
-   * Runs {@code pipeline} ({@code kafka-to-silver} or {@code trending-to-gold}) with {@code
-   * submit.sh}, the job's environment (LAKEHOUSE_PATH, KAFKA_...) and options; its output goes to
-   * {@code log}.
-   */
-  public Job submit(String pipeline, Map<String, String> jobEnv, Path log, String... options)
-      throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        "bash", repoRoot.resolve("runners/flink/submit.sh").toString(), pipeline));
-    command.addAll(List.of(options));
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .directory(repoRoot.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().putAll(env);
-    pb.environment().putAll(jobEnv);
-    Job job = new Job(pipeline, pb.start(), log);
-    jobs.add(job);
-    return job;
-  }
-
-  /** A client JVM ({@code submit.sh} execs it, so the process is the client). */
-  public static final class Job {
-    private final String name;
-    private final Process process;
-    private final Path log;
-
-    Job(String name, Process process, Path log) {
-      this.name = name;
-      this.process = process;
-      this.log = log;
-    }
-
-    /** Waits for the client to exit; fails with the end of its log if it takes too long. */
-    public int awaitExit(long timeoutSeconds) throws InterruptedException {
-      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-        kill();
-        throw new AssertionError(name + " still running after " + timeoutSeconds + " s; log:\n" + tail());
-      }
-      return process.exitValue();
-    }
-
-    /** Runs to completion and asserts exit code 0. */
-    public void assertSucceeds(long timeoutSeconds) throws InterruptedException {
-      int exit = awaitExit(timeoutSeconds);
-      if (exit != 0) {
-        throw new AssertionError(name + " exited with " + exit + "; log:\n" + tail());
-      }
-    }
-
-    /** SIGTERM, as Ctrl+C stops a client. */
-    public void terminate() {
-      process.destroy();
-    }
-
-    /** SIGKILL: the client dies mid-work, with no chance to clean up. */
-    public void kill() {
-      process.destroyForcibly();
-      try {
-        process.waitFor(30, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
-
-    public boolean isAlive() {
-      return process.isAlive();
-    }
-
-    public String log() throws IOException {
-      return Files.readString(log, StandardCharsets.UTF_8);
-    }
-
-    /** The last 60 lines of the log, for failure messages. */
-    public String tail() {
-      try {
-        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-      } catch (IOException e) {
-        return "(no log: " + e + ")";
-      }
-    }
   }
 }

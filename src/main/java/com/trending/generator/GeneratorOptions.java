@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
 
 /**
  * Options of {@link EventGenerator}, parsed by picocli from {@code --name=value} arguments
@@ -55,8 +56,8 @@ public final class GeneratorOptions {
   long events = -1; // -1: the mode's default, see totalMessages()
 
   @Option(names = "--now", paramLabel = "TIME",
-      description = "End of the backfill / start of live traffic, e.g. 2025-12-17T20:00:00Z."
-          + " Default: the current time.")
+      description = "End of the backfill and start of live traffic, as an ISO-8601 instant:"
+          + " 2025-12-17T20:00:00Z. Default: the current time.")
   Instant now = null;
 
   @Option(names = "--seed", paramLabel = "N",
@@ -157,30 +158,34 @@ public final class GeneratorOptions {
     schemaViolationRatio = invalidTimestampRatio = invalidRatingRatio = ratio;
   }
 
-  // --- producer and output ---
-  @Option(names = "--acks", paramLabel = "all|1|0", converter = LowerCase.class,
+  // --- producer and output (order = 1: listed after --malformedRatio, a method, which picocli
+  // lists after the fields) ---
+  @Option(order = 1, names = "--acks", paramLabel = "all|1|0", converter = LowerCase.class,
       description = "Acknowledgements the producer waits for.")
   String acks = "all";
 
-  @Option(names = "--compression", paramLabel = "TYPE", converter = LowerCase.class,
+  @Option(order = 1, names = "--compression", paramLabel = "TYPE", converter = LowerCase.class,
       description = "lz4, none, snappy, zstd or gzip.")
   String compression = "lz4";
 
-  @Option(names = "--lingerMs", paramLabel = "MS", description = "The producer's linger.ms.")
+  @Option(order = 1, names = "--lingerMs", paramLabel = "MS",
+      description = "The producer's linger.ms.")
   int lingerMs = 20;
 
-  @Option(names = "--batchSize", paramLabel = "BYTES", description = "The producer's batch.size.")
+  @Option(order = 1, names = "--batchSize", paramLabel = "BYTES",
+      description = "The producer's batch.size.")
   int batchSize = 256 * 1024;
 
-  @Option(names = "--summaryFile", paramLabel = "PATH",
+  @Option(order = 1, names = "--summaryFile", paramLabel = "PATH",
       description = "Also write the summary as JSON.")
   String summaryFile = null;
 
-  @Option(names = "--progressSeconds", paramLabel = "S",
+  @Option(order = 1, names = "--progressSeconds", paramLabel = "S",
       description = "Seconds between progress lines.")
   double progressSeconds = 5;
 
-  @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+  @Option(order = 1, names = {"-h", "--help"}, usageHelp = true,
+      description = "Show this help and exit.")
   boolean help = false;
 
   /** The command line of {@code options}: picocli, an option given twice takes its last value. */
@@ -261,7 +266,11 @@ public final class GeneratorOptions {
   static final class LongWithUnderscores implements ITypeConverter<Long> {
     @Override
     public Long convert(String value) {
-      return Long.parseLong(value.replace("_", ""));
+      try {
+        return Long.parseLong(value.replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("'" + value + "' is not a whole number");
+      }
     }
   }
 

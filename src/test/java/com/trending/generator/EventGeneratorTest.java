@@ -315,6 +315,11 @@ public class EventGeneratorTest {
     assertEquals(10, o.hours);
     assertFalse(options("--live", "--live=false").live);
     assertEquals(0.03, options("--invalidRatingRatio=0.02", "--malformedRatio=0.03").invalidRatingRatio, 0);
+    GeneratorOptions defaults = options();
+    assertEquals(0.0005, defaults.schemaViolationRatio, 0);
+    assertEquals(0.01, defaults.duplicateRatio, 0);
+    assertEquals(48, defaults.hours);
+    assertFalse(defaults.live);
     for (String[] bad : new String[][] {{"--live=yes"}, {"--hours=0x10"}, {"--now=yesterday"}, {"--acks=2"},
         {"--summaryFile"}}) {
       try {

@@ -24,6 +24,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
 
 /**
  * Sends realistic movie traffic to the contract topics ({@code events_views},
@@ -34,7 +36,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Two modes: backfill ({@code --hours=48} of event time ending now, sent as fast as the broker
  * takes it) and live ({@code --live --rate=R}: event time = now, paced, until Ctrl+C or
  * {@code --events}). The messages come from {@link MessageSource} (no Kafka there, so they can be
- * checked in unit tests); this class only produces them. See {@link GeneratorOptions#USAGE}.
+ * checked in unit tests); this class only produces them. {@code --help} lists the options
+ * ({@link GeneratorOptions}).
  *
  * <p>Exit codes: 0 all messages acknowledged; 1 a send failed or the broker is not reachable;
  * 2 bad options.
@@ -46,24 +49,32 @@ public final class EventGenerator {
   public static void main(String[] args) {
     GeneratorOptions options;
     try {
-      options = GeneratorOptions.parse(args);
+      options = new GeneratorOptions(); // its defaults read the environment
     } catch (IllegalArgumentException e) {
       System.err.println("generate-events: " + e.getMessage());
       System.exit(2);
       return;
     }
-    if (options.help) {
-      System.out.println(GeneratorOptions.USAGE);
-      return;
-    }
-    int exit;
-    try {
-      exit = run(options);
-    } catch (IllegalArgumentException e) {
-      System.err.println("generate-events: " + e.getMessage());
-      exit = 2;
-    }
-    System.exit(exit);
+    CommandLine cli = GeneratorOptions.commandLine(options);
+    // picocli prints the usage on --help (exit 0) and a bad option with the usage (exit 2).
+    cli.setExecutionStrategy(parsed -> {
+      Integer help = CommandLine.executeHelpRequest(parsed);
+      if (help != null) {
+        return help;
+      }
+      try {
+        options.validate();
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(cli, e.getMessage());
+      }
+      try {
+        return run(options);
+      } catch (IllegalArgumentException e) {
+        System.err.println("generate-events: " + e.getMessage());
+        return 2;
+      }
+    });
+    System.exit(cli.execute(args));
   }
 
   static int run(GeneratorOptions o) {

@@ -1,167 +1,215 @@
 package com.trending.generator;
 
+import static picocli.CommandLine.Help.Visibility.NEVER;
+
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.TypeConversionException;
 
 /**
- * Options of {@link EventGenerator}, parsed from {@code --name=value} arguments. Environment
- * variables of the data contract are the defaults where the contract names one
- * ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code MIN_RATING}, {@code MAX_RATING}).
+ * Options of {@link EventGenerator}, parsed by picocli from {@code --name=value} arguments
+ * ({@code --help} lists them). Environment variables of the data contract are the defaults where
+ * the contract names one ({@code KAFKA_BOOTSTRAP_SERVERS}, {@code MIN_RATING}, {@code MAX_RATING}).
+ * An option given twice takes its last value.
  */
+@Command(
+    name = "scripts/generate-events.sh",
+    abbreviateSynopsis = true,
+    sortOptions = false,
+    showDefaultValues = true,
+    usageHelpWidth = 100,
+    description = {
+      "Sends realistic movie traffic (views, clicks, ratings) to the contract topics, with faults.",
+      "Two modes: backfill (the default: event times over the last --hours, sent as fast as the"
+          + " broker takes them) and --live (event time = now, paced at --rate, until Ctrl+C or"
+          + " --events). Fault ratios are fractions of all messages.",
+      ""
+    },
+    footer = {
+      "",
+      "Exit codes: 0 all messages acknowledged; 1 a send failed or the broker is not reachable;"
+          + " 2 bad options."
+    })
 public final class GeneratorOptions {
 
-  // --- where and how much ---
-  String bootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
-  /** Kafka client settings (security, SASL, TLS...) as a properties file; null = none. */
-  String kafkaClientProperties = env("KAFKA_CLIENT_PROPERTIES", null);
-  boolean live = false;
-  /** Total messages to send (valid, duplicates and malformed); -1 = default for the mode. */
-  long events = -1;
-  double rate = 200;
+  // --- mode and volume ---
+  @Option(names = "--hours", paramLabel = "N",
+      description = "Backfill: event times over the last N hours.")
   int hours = 48;
-  /** End of the backfill / start of live traffic; null = the current time. */
+
+  @Option(names = "--live", arity = "0..1", paramLabel = "true|false", showDefaultValue = NEVER,
+      description = "Live: event time = now, paced at --rate, until Ctrl+C or --events.")
+  boolean live = false;
+
+  @Option(names = "--rate", paramLabel = "R", description = "Live mode: messages per second.")
+  double rate = 200;
+
+  @Option(names = "--events", paramLabel = "N", converter = LongWithUnderscores.class,
+      showDefaultValue = NEVER,
+      description = "Total messages to send, faults and duplicates included; 1_000_000 is fine."
+          + " Default: 100000 in backfill, unlimited in live mode.")
+  long events = -1; // -1: the mode's default, see totalMessages()
+
+  @Option(names = "--now", paramLabel = "TIME",
+      description = "End of the backfill and start of live traffic, as an ISO-8601 instant:"
+          + " 2025-12-17T20:00:00Z. Default: the current time.")
   Instant now = null;
-  /** null = a seed drawn from the clock (printed, so a run can be repeated). */
+
+  @Option(names = "--seed", paramLabel = "N",
+      description = "Makes the messages reproducible. Default: drawn from the clock, and printed so"
+          + " that a run can be repeated.")
   Long seed = null;
 
+  @Option(names = "--bootstrapServers", paramLabel = "H:P",
+      description = "Kafka brokers: env KAFKA_BOOTSTRAP_SERVERS, else localhost:9092.")
+  String bootstrapServers = env("KAFKA_BOOTSTRAP_SERVERS", "localhost:9092");
+
+  @Option(names = "--kafkaClientProperties", paramLabel = "FILE",
+      description = "Kafka client settings (security.protocol, sasl.*, ssl.*) as a properties file:"
+          + " env KAFKA_CLIENT_PROPERTIES, else none.")
+  String kafkaClientProperties = env("KAFKA_CLIENT_PROPERTIES", null);
+
   // --- traffic model ---
+  @Option(names = "--movies", paramLabel = "N", description = "Movies.")
   int movies = 5000;
+
+  @Option(names = "--users", paramLabel = "N", description = "Users.")
   int users = 100_000;
+
+  @Option(names = "--zipfExponent", paramLabel = "X",
+      description = "Exponent of the movies' Zipf popularity.")
   double zipfExponent = 1.0;
+
+  @Option(names = "--breakouts", paramLabel = "N",
+      description = "Movies whose share of traffic jumps for some hours.")
   int breakouts = 3;
+
+  @Option(names = "--breakoutShare", paramLabel = "R",
+      description = "Peak share of traffic of a breakout movie.")
   double breakoutShare = 0.05;
+
+  @Option(names = "--clickRatio", paramLabel = "R", description = "Clicks per view.")
   double clickRatio = 0.25;
+
+  @Option(names = "--ratingRatio", paramLabel = "R", description = "Ratings per view.")
   double ratingRatio = 0.05;
+
+  @Option(names = "--reviewRatio", paramLabel = "R",
+      description = "Share of ratings that carry review_text.")
   double reviewRatio = 0.3;
-  double minRating = Double.parseDouble(env("MIN_RATING", "0.5"));
-  double maxRating = Double.parseDouble(env("MAX_RATING", "5.0"));
+
+  @Option(names = "--minRating", paramLabel = "X",
+      description = "Lowest valid rating: env MIN_RATING, else 0.5.")
+  double minRating = envDouble("MIN_RATING", 0.5);
+
+  @Option(names = "--maxRating", paramLabel = "X",
+      description = "Highest valid rating: env MAX_RATING, else 5.0.")
+  double maxRating = envDouble("MAX_RATING", 5.0);
 
   // --- faults (fractions of all messages; late is a fraction of valid events) ---
+  @Option(names = "--duplicateRatio", paramLabel = "R",
+      description = "Exact re-sends of earlier valid messages (redelivery).")
   double duplicateRatio = 0.01;
+
+  @Option(names = "--lateRatio", paramLabel = "R",
+      description = "Valid events whose event time is 1..--lateMaxHours hours behind (a fraction of"
+          + " valid events).")
   double lateRatio = 0.02;
+
+  @Option(names = "--lateMaxHours", paramLabel = "H",
+      description = "How many hours behind late events are at most.")
   double lateMaxHours = 6;
+
+  @Option(names = "--invalidJsonRatio", paramLabel = "R",
+      description = "invalid_json: not UTF-8, not parseable JSON, or not a JSON object.")
   double invalidJsonRatio = 0.0005;
+
+  @Option(names = "--missingFieldRatio", paramLabel = "R",
+      description = "missing_required_field: a required field absent or null.")
   double missingFieldRatio = 0.0005;
+
+  @Option(names = "--invalidEventTypeRatio", paramLabel = "R",
+      description = "invalid_event_type: event_type does not match the topic.")
   double invalidEventTypeRatio = 0.0005;
+
+  @Option(names = "--schemaViolationRatio", paramLabel = "R",
+      description = "schema_validation_failed: a field of the wrong type or out of its range.")
   double schemaViolationRatio = 0.0005;
+
+  @Option(names = "--invalidTimestampRatio", paramLabel = "R",
+      description = "invalid_timestamp: event_ts not an ISO-8601 instant.")
   double invalidTimestampRatio = 0.0005;
+
+  @Option(names = "--invalidRatingRatio", paramLabel = "R",
+      description = "invalid_rating_value (ratings only): rating outside"
+          + " --minRating..--maxRating or not a multiple of 0.5.")
   double invalidRatingRatio = 0.0005;
 
-  // --- producer and output ---
+  @Option(names = "--malformedRatio", paramLabel = "R",
+      description = "Sets the six ratios of malformed messages above at once (options after it"
+          + " override).")
+  void setMalformedRatio(double ratio) {
+    invalidJsonRatio = missingFieldRatio = invalidEventTypeRatio = ratio;
+    schemaViolationRatio = invalidTimestampRatio = invalidRatingRatio = ratio;
+  }
+
+  // --- producer and output (order = 1: listed after --malformedRatio, a method, which picocli
+  // lists after the fields) ---
+  @Option(order = 1, names = "--acks", paramLabel = "all|1|0", converter = LowerCase.class,
+      description = "Acknowledgements the producer waits for.")
   String acks = "all";
+
+  @Option(order = 1, names = "--compression", paramLabel = "TYPE", converter = LowerCase.class,
+      description = "lz4, none, snappy, zstd or gzip.")
   String compression = "lz4";
+
+  @Option(order = 1, names = "--lingerMs", paramLabel = "MS",
+      description = "The producer's linger.ms.")
   int lingerMs = 20;
+
+  @Option(order = 1, names = "--batchSize", paramLabel = "BYTES",
+      description = "The producer's batch.size.")
   int batchSize = 256 * 1024;
+
+  @Option(order = 1, names = "--summaryFile", paramLabel = "PATH",
+      description = "Also write the summary as JSON.")
   String summaryFile = null;
+
+  @Option(order = 1, names = "--progressSeconds", paramLabel = "S",
+      description = "Seconds between progress lines.")
   double progressSeconds = 5;
+
+  @Option(order = 1, names = {"-h", "--help"}, usageHelp = true,
+      description = "Show this help and exit.")
   boolean help = false;
 
-  static final String USAGE =
-      String.join("\n",
-          "Usage: scripts/generate-events.sh [--name=value ...]",
-          "Sends realistic movie traffic (views, clicks, ratings) to the contract topics, with faults.",
-          "",
-          "Mode and volume:",
-          "  --hours=48                 backfill: event times spread over the last N hours (default mode)",
-          "  --live                     live: event time = now, paced at --rate, until Ctrl+C or --events",
-          "  --rate=200                 live mode: messages per second",
-          "  --events=N                 total messages to send, faults and duplicates included",
-          "                             (backfill default 100000; live default: unlimited)",
-          "  --now=2025-12-17T20:00:00Z end of the backfill / start of live traffic (default: now)",
-          "  --seed=N                   makes the messages reproducible (default: from the clock; printed)",
-          "  --bootstrapServers=H:P     default env KAFKA_BOOTSTRAP_SERVERS or localhost:9092",
-          "  --kafkaClientProperties=F  Kafka client settings file (security.protocol, sasl.*, ssl.*);",
-          "                             default env KAFKA_CLIENT_PROPERTIES",
-          "Traffic model:",
-          "  --movies=5000 --users=100000 --zipfExponent=1.0",
-          "  --breakouts=3 --breakoutShare=0.05   movies whose share of traffic jumps for some hours",
-          "  --clickRatio=0.25 --ratingRatio=0.05 clicks and ratings per view",
-          "  --reviewRatio=0.3                    ratings that carry review_text",
-          "  --minRating / --maxRating            default env MIN_RATING / MAX_RATING or 0.5 / 5.0",
-          "Faults (fractions of all messages):",
-          "  --duplicateRatio=0.01      exact re-sends of earlier valid messages (redelivery)",
-          "  --lateRatio=0.02 --lateMaxHours=6    valid events whose event time is 1..N hours behind",
-          "  --invalidJsonRatio=0.0005 --missingFieldRatio=0.0005 --invalidEventTypeRatio=0.0005",
-          "  --schemaViolationRatio=0.0005 --invalidTimestampRatio=0.0005 --invalidRatingRatio=0.0005",
-          "  --malformedRatio=R         sets all six malformed ratios at once (later options override)",
-          "Producer and output:",
-          "  --acks=all|1|0 --compression=lz4|none|snappy|zstd|gzip --lingerMs=20 --batchSize=262144",
-          "  --summaryFile=PATH         also write the summary as JSON",
-          "  --progressSeconds=5");
+  /** The command line of {@code options}: picocli, an option given twice takes its last value. */
+  static CommandLine commandLine(GeneratorOptions options) {
+    return new CommandLine(options).setOverwrittenOptionsAllowed(true);
+  }
 
+  /**
+   * Parses and checks {@code args}; fails with {@link IllegalArgumentException} on an unknown
+   * option, a bad value or values that do not fit together.
+   */
   static GeneratorOptions parse(String... args) {
     GeneratorOptions o = new GeneratorOptions();
-    Map<String, String> values = new LinkedHashMap<>();
-    for (String arg : args) {
-      if (!arg.startsWith("--")) {
-        throw new IllegalArgumentException("Unexpected argument '" + arg + "': options look like --name=value");
-      }
-      int eq = arg.indexOf('=');
-      String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
-      String value = eq < 0 ? "true" : arg.substring(eq + 1);
-      values.put(name, value);
-    }
-    for (Map.Entry<String, String> e : values.entrySet()) {
-      o.set(e.getKey(), e.getValue());
+    try {
+      commandLine(o).parseArgs(args);
+    } catch (ParameterException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
     o.validate();
     return o;
   }
 
-  private void set(String name, String v) {
-    try {
-      switch (name) {
-        case "help": case "h": help = bool(v); break;
-        case "bootstrapServers": bootstrapServers = v; break;
-        case "kafkaClientProperties": kafkaClientProperties = v; break;
-        case "live": live = bool(v); break;
-        case "events": events = Long.parseLong(v.replace("_", "")); break;
-        case "rate": rate = Double.parseDouble(v); break;
-        case "hours": hours = Integer.parseInt(v); break;
-        case "now": now = Instant.parse(v); break;
-        case "seed": seed = Long.parseLong(v); break;
-        case "movies": movies = Integer.parseInt(v); break;
-        case "users": users = Integer.parseInt(v); break;
-        case "zipfExponent": zipfExponent = Double.parseDouble(v); break;
-        case "breakouts": breakouts = Integer.parseInt(v); break;
-        case "breakoutShare": breakoutShare = Double.parseDouble(v); break;
-        case "clickRatio": clickRatio = Double.parseDouble(v); break;
-        case "ratingRatio": ratingRatio = Double.parseDouble(v); break;
-        case "reviewRatio": reviewRatio = Double.parseDouble(v); break;
-        case "minRating": minRating = Double.parseDouble(v); break;
-        case "maxRating": maxRating = Double.parseDouble(v); break;
-        case "duplicateRatio": duplicateRatio = Double.parseDouble(v); break;
-        case "lateRatio": lateRatio = Double.parseDouble(v); break;
-        case "lateMaxHours": lateMaxHours = Double.parseDouble(v); break;
-        case "malformedRatio":
-          double r = Double.parseDouble(v);
-          invalidJsonRatio = missingFieldRatio = invalidEventTypeRatio = r;
-          schemaViolationRatio = invalidTimestampRatio = invalidRatingRatio = r;
-          break;
-        case "invalidJsonRatio": invalidJsonRatio = Double.parseDouble(v); break;
-        case "missingFieldRatio": missingFieldRatio = Double.parseDouble(v); break;
-        case "invalidEventTypeRatio": invalidEventTypeRatio = Double.parseDouble(v); break;
-        case "schemaViolationRatio": schemaViolationRatio = Double.parseDouble(v); break;
-        case "invalidTimestampRatio": invalidTimestampRatio = Double.parseDouble(v); break;
-        case "invalidRatingRatio": invalidRatingRatio = Double.parseDouble(v); break;
-        case "acks": acks = v.toLowerCase(Locale.ROOT); break;
-        case "compression": compression = v.toLowerCase(Locale.ROOT); break;
-        case "lingerMs": lingerMs = Integer.parseInt(v); break;
-        case "batchSize": batchSize = Integer.parseInt(v); break;
-        case "summaryFile": summaryFile = v; break;
-        case "progressSeconds": progressSeconds = Double.parseDouble(v); break;
-        default:
-          throw new IllegalArgumentException("Unknown option --" + name + " (see --help)");
-      }
-    } catch (NumberFormatException | DateTimeParseException e) {
-      throw new IllegalArgumentException("Bad value for --" + name + ": '" + v + "'");
-    }
-  }
-
-  private void validate() {
+  /** Checks values that no type conversion catches; fails with {@link IllegalArgumentException}. */
+  void validate() {
     require(hours > 0, "--hours must be > 0");
     require(rate > 0, "--rate must be > 0");
     require(events == -1 || events >= 0, "--events must be >= 0");
@@ -197,18 +245,40 @@ public final class GeneratorOptions {
     }
   }
 
-  private static boolean bool(String v) {
-    if (v.equalsIgnoreCase("true")) {
-      return true;
-    }
-    if (v.equalsIgnoreCase("false")) {
-      return false;
-    }
-    throw new NumberFormatException(v);
-  }
-
   static String env(String name, String fallback) {
     String value = System.getenv(name);
     return value == null || value.isBlank() ? fallback : value.trim();
+  }
+
+  private static double envDouble(String name, double fallback) {
+    String value = env(name, null);
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      return Double.parseDouble(value);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
+    }
+  }
+
+  /** {@code --events=1_000_000}: a long, digits grouped with underscores or not. */
+  static final class LongWithUnderscores implements ITypeConverter<Long> {
+    @Override
+    public Long convert(String value) {
+      try {
+        return Long.parseLong(value.replace("_", ""));
+      } catch (NumberFormatException e) {
+        throw new TypeConversionException("'" + value + "' is not a whole number");
+      }
+    }
+  }
+
+  /** {@code --acks=ALL}, {@code --compression=LZ4}: names in any case. */
+  static final class LowerCase implements ITypeConverter<String> {
+    @Override
+    public String convert(String value) {
+      return value.toLowerCase(Locale.ROOT);
+    }
   }
 }

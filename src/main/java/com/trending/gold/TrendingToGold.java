@@ -4,13 +4,14 @@ import com.trending.common.Lakehouse;
 import com.trending.common.LakehouseLock;
 import com.trending.common.StorageFormat;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
@@ -36,6 +37,10 @@ public class TrendingToGold {
   /** Default shortest micro-batch on the Spark runner (see {@link #parse}). */
   static final long MIN_SPARK_BATCH_MILLIS = 30_000;
 
+  /** The runners' own options interfaces, named: each is on the classpath only with its runner. */
+  private static final String DIRECT_OPTIONS = "org.apache.beam.runners.direct.DirectOptions";
+  private static final String SPARK_OPTIONS = "org.apache.beam.runners.spark.SparkPipelineOptions";
+
   public static void main(String[] args) throws IOException {
     TrendingToGoldOptions options = parse(args);
     if (Arrays.stream(args).noneMatch(a -> a.startsWith("--streaming"))) {
@@ -49,40 +54,35 @@ public class TrendingToGold {
   }
 
   /**
-   * Parses the arguments. On the Direct runner, turns its per-element safety checks off unless
-   * asked for. On the Spark runner, defaults the micro-batch interval to the refresh period but
-   * at least {@link #MIN_SPARK_BATCH_MILLIS} (Beam's 500 ms batches fall far behind), the time
-   * each micro-batch spends reading the Silver tickers to Spark's minimum, and the checkpoint
-   * folder to {@code $LAKEHOUSE_PATH/_checkpoints/trending-to-gold}.
+   * Parses the arguments once, then sets what the runner needs unless the command line gives it.
+   * On the Direct runner: its per-element safety checks off. On the Spark runner: the micro-batch
+   * interval to the refresh period but at least {@link #MIN_SPARK_BATCH_MILLIS} (Beam's 500 ms
+   * batches fall far behind), the checkpoint folder to
+   * {@code $LAKEHOUSE_PATH/_checkpoints/trending-to-gold}, and Spark's Hadoop configuration to the
+   * store's settings. These hold however the job is started: by the launch scripts (which also
+   * add {@code runners/<runner>/pipeline.options}), by {@code spark-submit} (which does not), or
+   * in a JVM of tests and benchmarks; and the Spark ones depend on other options.
    */
   static TrendingToGoldOptions parse(String[] args) {
     TrendingToGoldOptions options =
         PipelineOptionsFactory.fromArgs(args).withValidation().as(TrendingToGoldOptions.class);
-    List<String> more = new ArrayList<>(Arrays.asList(args));
     if (options.getRunner().getSimpleName().equals("DirectRunner")) {
       // The Direct runner's per-element immutability and encodability checks cost about a
       // quarter of a batch recompute; tests keep them on.
-      for (String check : new String[] {"--enforceImmutability", "--enforceEncodability"}) {
-        if (Arrays.stream(args).noneMatch(a -> a.startsWith(check))) {
-          more.add(check + "=false");
-        }
-      }
-      return PipelineOptionsFactory.fromArgs(more.toArray(new String[0])).withValidation().as(TrendingToGoldOptions.class);
+      setUnlessGiven(options, args, DIRECT_OPTIONS, "enforceImmutability", false);
+      setUnlessGiven(options, args, DIRECT_OPTIONS, "enforceEncodability", false);
+      return options;
     }
     if (!options.getRunner().getSimpleName().startsWith("Spark")) {
       return options;
     }
-    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--batchIntervalMillis"))) {
-      // Gold is refreshed once per micro-batch, and each one costs a fixed ~12-14 s on the 2-core
-      // local cluster (the Spark runner rescans all window state per batch): shorter batches
-      // would queue up without end.
-      more.add("--batchIntervalMillis="
-          + Math.max(MIN_SPARK_BATCH_MILLIS, 1000L * options.getTriggerPeriodSeconds()));
-    }
+    // Gold is refreshed once per micro-batch, and each one costs a fixed ~12-14 s on the 2-core
+    // local cluster (the Spark runner rescans all window state per batch): shorter batches would
+    // queue up without end.
+    setUnlessGiven(options, args, SPARK_OPTIONS, "batchIntervalMillis",
+        Math.max(MIN_SPARK_BATCH_MILLIS, 1000L * options.getTriggerPeriodSeconds()));
     Lakehouse lakehouse = Lakehouse.at(options.getLakehousePath());
-    if (Arrays.stream(args).noneMatch(a -> a.startsWith("--checkpointDir"))) {
-      more.add("--checkpointDir=" + lakehouse.checkpoints("trending-to-gold"));
-    }
+    setUnlessGiven(options, args, SPARK_OPTIONS, "checkpointDir", lakehouse.checkpoints(JOB));
     // Spark keeps its streaming checkpoint through its own Hadoop configuration, which the runner
     // builds from spark.* system properties: give it the store's settings (an S3 endpoint, say).
     // Spark's UI redacts the credentials among them.
@@ -91,7 +91,38 @@ public class TrendingToGold {
         System.setProperty("spark.hadoop." + key, value);
       }
     });
-    return PipelineOptionsFactory.fromArgs(more.toArray(new String[0])).withValidation().as(TrendingToGoldOptions.class);
+    return options;
+  }
+
+  /**
+   * Sets {@code --property} of the runner's options interface to {@code value} unless the command
+   * line gives it. The interface is named, not imported: it is on the classpath only with its
+   * runner (the runner's Maven profile).
+   */
+  private static void setUnlessGiven(
+      PipelineOptions options,
+      String[] args,
+      String optionsInterface,
+      String property,
+      Object value) {
+    if (Arrays.stream(args).anyMatch(a -> a.startsWith("--" + property))) {
+      return;
+    }
+    String setter = "set" + Character.toUpperCase(property.charAt(0)) + property.substring(1);
+    try {
+      Class<? extends PipelineOptions> type =
+          Class.forName(optionsInterface, true, options.getRunner().getClassLoader())
+              .asSubclass(PipelineOptions.class);
+      for (Method method : type.getMethods()) {
+        if (method.getName().equals(setter) && method.getParameterCount() == 1) {
+          method.invoke(options.as(type), value);
+          return;
+        }
+      }
+      throw new NoSuchMethodException(optionsInterface + "." + setter);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Cannot set --" + property + " of " + optionsInterface, e);
+    }
   }
 
   /** Validates the options, runs the pipeline and waits for it to end. */

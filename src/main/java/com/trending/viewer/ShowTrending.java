@@ -17,8 +17,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * Prints what the lakehouse holds: Silver row counts, dead letters by reason, and the top movies of
@@ -33,54 +37,92 @@ import org.apache.avro.Schema;
  * 24-hour window over the last 24 hourly windows of {@code trending_now_1h} (see {@link TrendChart}).
  * With {@code --current} it shows the window that holds the present instant (still filling up, as in
  * {@code scripts/demo.sh --live}) instead of the latest finished one.
+ *
+ * <p>Exit codes: 0 shown; 1 a committed file cannot be read; 2 bad options or no lakehouse there.
  */
-public final class ShowTrending {
+@Command(
+    name = "scripts/show-trending.sh",
+    sortOptions = false,
+    usageHelpWidth = 100,
+    description = {
+      "Shows the lakehouse: Silver row counts, dead letters by reason, and the top movies of the"
+          + " latest finished 1-hour and 24-hour windows of the Gold tables.",
+      ""
+    })
+public final class ShowTrending implements Callable<Integer> {
+
+  @Option(
+      names = "--lakehousePath",
+      paramLabel = "DIR",
+      description = "Lakehouse root folder (default: env LAKEHOUSE_PATH or 'lakehouse').")
+  private String lakehousePath = LakehouseOptions.env("LAKEHOUSE_PATH", "lakehouse");
+
+  @Option(
+      names = "--storageFormat",
+      paramLabel = "parquet|delta",
+      description = "Table format (default: env STORAGE_FORMAT or 'parquet').")
+  private String format = LakehouseOptions.env("STORAGE_FORMAT", "parquet");
+
+  @Option(
+      names = "--top",
+      paramLabel = "N",
+      description = "Movies shown per window (default ${DEFAULT-VALUE}).")
+  private int top = 10;
+
+  @Option(
+      names = "--chart",
+      paramLabel = "FILE.png",
+      description =
+          "Also draw the trend_score of the top 5 movies of the latest 24-hour window over the"
+              + " last 24 hourly windows, as a PNG.")
+  private Path chart = null;
+
+  @Option(
+      names = "--current",
+      description =
+          "Show the window that holds the present instant (still filling up) instead of the"
+              + " latest finished one.")
+  private boolean current = false;
+
+  @Option(
+      names = {"-h", "--help"},
+      usageHelp = true,
+      description = "Show this help and exit.")
+  private boolean help = false;
+
   private ShowTrending() {}
 
-  public static void main(String[] args) throws IOException {
-    String lakehousePath = LakehouseOptions.env("LAKEHOUSE_PATH", "lakehouse");
-    String format = LakehouseOptions.env("STORAGE_FORMAT", "parquet");
-    int top = 10;
-    Path chart = null;
-    boolean current = false;
-    for (int i = 0; i < args.length; i++) {
-      String arg = args[i];
-      if (arg.equals("--chart") && i + 1 < args.length) {
-        chart = Path.of(args[++i]);
-      } else if (arg.startsWith("--chart=")) {
-        chart = Path.of(arg.substring("--chart=".length()));
-      } else if (arg.equals("--current")) {
-        current = true;
-      } else if (arg.startsWith("--lakehousePath=")) {
-        lakehousePath = arg.substring("--lakehousePath=".length());
-      } else if (arg.startsWith("--storageFormat=")) {
-        format = arg.substring("--storageFormat=".length());
-      } else if (arg.startsWith("--top=")) {
-        top = Integer.parseInt(arg.substring("--top=".length()));
-      } else {
-        System.err.println("show-trending: unknown option " + arg + " (use --lakehousePath=DIR, --storageFormat=parquet|delta, --top=N, --chart FILE.png, --current)");
-        System.exit(2);
-      }
-    }
+  /** Exits with the code of {@link #call}, or 2 after the usage on a bad option (0 on --help). */
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The viewer's command line: picocli, an option given twice takes its last value. */
+  static CommandLine commandLine() {
+    return new CommandLine(new ShowTrending()).setOverwrittenOptionsAllowed(true);
+  }
+
+  @Override
+  public Integer call() throws IOException {
     Lakehouse lakehouse;
     try {
       lakehouse = Lakehouse.at(lakehousePath, StorageFormat.parse(format));
     } catch (IllegalArgumentException e) {
       System.err.println("show-trending: " + e.getMessage());
-      System.exit(2);
-      return;
+      return 2;
     }
     if (!lakehouse.storage().exists(lakehouse.root())) {
       System.err.println("show-trending: no lakehouse at " + lakehouse.root() + " (set LAKEHOUSE_PATH)");
-      System.exit(2);
+      return 2;
     }
     try {
       show(lakehouse, top, chart, current);
     } catch (IllegalStateException e) {
       // A table whose log names a file that cannot be read (see CommittedFiles): say which, no trace.
       System.err.println("show-trending: " + e.getMessage());
-      System.exit(1);
+      return 1;
     }
+    return 0;
   }
 
   /**

@@ -301,4 +301,50 @@ public class EventGeneratorTest {
       }
     }
   }
+  @Test
+  public void commandLineKeepsItsValueFormats() {
+    GeneratorOptions o = options("--events=1_000_000", "--live=TRUE", "--acks=ALL", "--compression=ZSTD",
+        "--now=2025-12-17T20:00:00Z", "--seed=-7", "--rate=50", "--rate=1e3", "--hours=010");
+    assertEquals(1_000_000, o.events);
+    assertTrue(o.live);
+    assertEquals("all", o.acks);
+    assertEquals("zstd", o.compression);
+    assertEquals(NOW, o.now);
+    assertEquals(Long.valueOf(-7), o.seed);
+    assertEquals("the last of an option given twice", 1000, o.rate, 0);
+    assertEquals(10, o.hours);
+    assertFalse(options("--live", "--live=false").live);
+    assertEquals(0.03, options("--invalidRatingRatio=0.02", "--malformedRatio=0.03").invalidRatingRatio, 0);
+    GeneratorOptions defaults = options();
+    assertEquals(0.0005, defaults.schemaViolationRatio, 0);
+    assertEquals(0.01, defaults.duplicateRatio, 0);
+    assertEquals(48, defaults.hours);
+    assertFalse(defaults.live);
+    for (String[] bad : new String[][] {{"--live=yes"}, {"--hours=0x10"}, {"--now=yesterday"}, {"--acks=2"},
+        {"--summaryFile"}}) {
+      try {
+        options(bad);
+        fail("accepted " + String.join(" ", bad));
+      } catch (IllegalArgumentException expected) {
+        assertTrue(expected.getMessage(), expected.getMessage().contains(bad[0].replaceAll("=.*", "")));
+      }
+    }
+  }
+
+  @Test
+  public void helpListsEveryOptionWithItsDefault() {
+    String help = GeneratorOptions.commandLine(new GeneratorOptions()).getUsageMessage();
+    for (String option : new String[] {"--hours=N", "--live", "--rate=R", "--events=N", "--now=TIME", "--seed=N",
+        "--bootstrapServers=H:P", "--kafkaClientProperties=FILE", "--movies=N", "--users=N", "--zipfExponent=X",
+        "--breakouts=N", "--breakoutShare=R", "--clickRatio=R", "--ratingRatio=R", "--reviewRatio=R",
+        "--minRating=X", "--maxRating=X", "--duplicateRatio=R", "--lateRatio=R", "--lateMaxHours=H",
+        "--invalidJsonRatio=R", "--missingFieldRatio=R", "--invalidEventTypeRatio=R", "--schemaViolationRatio=R",
+        "--invalidTimestampRatio=R", "--invalidRatingRatio=R", "--malformedRatio=R", "--acks=all|1|0",
+        "--compression=TYPE", "--lingerMs=MS", "--batchSize=BYTES", "--summaryFile=PATH", "--progressSeconds=S",
+        "--help"}) {
+      assertTrue(option + " in\n" + help, help.contains(option));
+    }
+    assertTrue(help, help.contains("Default: 48"));
+    assertTrue(help, help.contains("Default: 262144"));
+  }
 }

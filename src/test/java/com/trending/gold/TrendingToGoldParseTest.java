@@ -1,0 +1,52 @@
+package com.trending.gold;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import com.trending.common.Lakehouse;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.junit.Rule;
+import org.junit.Test;
+import org.junit.rules.TemporaryFolder;
+
+/** What {@link TrendingToGold#parse} sets for a runner, and that the command line wins. */
+public class TrendingToGoldParseTest {
+  @Rule public final TemporaryFolder tmp = new TemporaryFolder();
+
+  @Test
+  public void directRunnerChecksAreOffUnlessAskedFor() {
+    DirectOptions defaults =
+        TrendingToGold.parse(new String[] {"--runner=DirectRunner"}).as(DirectOptions.class);
+    assertFalse(defaults.isEnforceImmutability());
+    assertFalse(defaults.isEnforceEncodability());
+
+    DirectOptions given = TrendingToGold.parse(new String[] {
+        "--runner=DirectRunner", "--enforceImmutability=true", "--enforceEncodability"})
+        .as(DirectOptions.class);
+    assertTrue(given.isEnforceImmutability());
+    assertTrue(given.isEnforceEncodability());
+  }
+
+  @Test
+  public void sparkRunnerBatchesFollowTheRefreshPeriodAndCheckpointInTheLakehouse() {
+    String root = tmp.getRoot().toPath().resolve("lakehouse").toString();
+    SparkPipelineOptions defaults = TrendingToGold.parse(new String[] {
+        "--runner=SparkRunner", "--lakehousePath=" + root}).as(SparkPipelineOptions.class);
+    assertEquals(TrendingToGold.MIN_SPARK_BATCH_MILLIS, (long) defaults.getBatchIntervalMillis());
+    assertEquals(
+        Lakehouse.at(root).checkpoints(TrendingToGold.JOB), defaults.getCheckpointDir());
+
+    SparkPipelineOptions slow = TrendingToGold.parse(new String[] {
+        "--runner=SparkRunner", "--lakehousePath=" + root, "--triggerPeriodSeconds=45"})
+        .as(SparkPipelineOptions.class);
+    assertEquals(45_000L, (long) slow.getBatchIntervalMillis());
+
+    SparkPipelineOptions given = TrendingToGold.parse(new String[] {
+        "--runner=SparkRunner", "--lakehousePath=" + root, "--batchIntervalMillis=2000",
+        "--checkpointDir=" + root + "/cp"}).as(SparkPipelineOptions.class);
+    assertEquals(2000L, (long) given.getBatchIntervalMillis());
+    assertEquals(root + "/cp", given.getCheckpointDir());
+  }
+}

@@ -5,6 +5,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.Serializable;
 import java.net.URI;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
@@ -26,14 +27,14 @@ import org.apache.parquet.io.SeekableInputStream;
  * reasons:
  *
  * <ul>
- *   <li>Committed files are named by URIs ({@code file:///data/lake%20house/…}). Hadoop's {@code new
- *       Path(String)} takes such a string for a path and its escapes literally (it looks for a
+ *   <li>Committed files are named by URIs ({@code file:///data/lake%20house/…}). Hadoop's {@code
+ *       new Path(String)} takes such a string for a path and its escapes literally (it looks for a
  *       folder named {@code lake%20house}); {@link #hadoopPath} parses it as the URI it is.
  *   <li>A committed file that cannot be read (missing, empty, not Parquet, damaged) holds rows the
  *       table promises, so skipping it would silently change every result computed from the table.
  *       The read fails instead, with an {@link IllegalStateException} that names the file and the
- *       table and says what to do, rather than a bare Parquet stack trace. Files in a table's folder
- *       that no commit names are never opened at all.
+ *       table and says what to do, rather than a bare Parquet stack trace. Files in a table's
+ *       folder that no commit names are never opened at all.
  * </ul>
  */
 public final class CommittedFiles {
@@ -127,10 +128,11 @@ public final class CommittedFiles {
       Consumer<GenericRecord> action) {
     ParquetReader<GenericRecord> reader;
     try {
-      reader = AvroParquetReader.<GenericRecord>builder(input.open())
-          .withDataModel(GenericData.get())
-          .withConf(conf)
-          .build();
+      reader =
+          AvroParquetReader.<GenericRecord>builder(input.open())
+              .withDataModel(GenericData.get())
+              .withConf(conf)
+              .build();
     } catch (IOException | RuntimeException e) {
       throw unreadable(file, table, e);
     }
@@ -157,15 +159,26 @@ public final class CommittedFiles {
    * <table>: <cause>; <what to do>}.
    */
   public static IllegalStateException unreadable(String file, String table, Exception cause) {
-    String why = cause instanceof FileNotFoundException || cause instanceof java.nio.file.NoSuchFileException
-        ? "the file does not exist"
-        : String.valueOf(cause.getMessage() == null ? cause : cause.getMessage());
-    return new IllegalStateException("Cannot read " + describe(file) + " committed to " + table + ": " + why
-        + "; the file is part of the table, so the job stops rather than skip its rows: restore it from a"
-        + " backup, or take it out of the table (README, \"Damaged and foreign files\").", cause);
+    String why =
+        cause instanceof FileNotFoundException || cause instanceof NoSuchFileException
+            ? "the file does not exist"
+            : String.valueOf(cause.getMessage() == null ? cause : cause.getMessage());
+    return new IllegalStateException(
+        "Cannot read "
+            + describe(file)
+            + " committed to "
+            + table
+            + ": "
+            + why
+            + "; the file is part of the table, so the job stops rather than skip its rows: restore"
+            + " it from a backup, or take it out of the table (README, \"Damaged and foreign"
+            + " files\").",
+        cause);
   }
 
-  /** A {@code file:} URI as its local path, for messages (spaces as spaces); anything else as it is. */
+  /**
+   * A {@code file:} URI as its local path, for messages (spaces as spaces); anything else as it is.
+   */
   public static String describe(String uri) {
     try {
       return localPath(uri).toString();

@@ -1,9 +1,11 @@
 package com.trending.common;
 
+import java.util.Locale;
+
 /**
  * Why a message did not become a Silver row: the {@code error_reason} vocabulary of the data
- * contract. When a message breaks several rules, the reason that comes first here wins; the
- * {@code error_detail} column lists every broken rule.
+ * contract. When a message breaks several rules, the reason that comes first here wins; the {@code
+ * error_detail} column lists every broken rule.
  */
 public enum DeadLetterReason {
   /** Not UTF-8, not parseable JSON, or not a JSON object. */
@@ -21,6 +23,6 @@ public enum DeadLetterReason {
 
   /** The code written to {@code error_reason}, e.g. {@code invalid_json}. */
   public String code() {
-    return name().toLowerCase(java.util.Locale.ROOT);
+    return name().toLowerCase(Locale.ROOT);
   }
 }

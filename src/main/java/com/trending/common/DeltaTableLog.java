@@ -31,8 +31,10 @@ import io.delta.kernel.types.TimestampType;
 import io.delta.kernel.utils.CloseableIterable;
 import io.delta.kernel.utils.CloseableIterator;
 import io.delta.kernel.utils.DataFileStatus;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,24 +42,26 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 
 /**
  * A Delta Lake table, committed with Delta Kernel: the Parquet files are written by someone else
- * (Beam's ParquetIO on the workers, or the Gold writer) and each commit adds them to
- * {@code <table>/_delta_log} in one transaction that delta-spark, Trino, DuckDB and every other
- * Delta reader honour.
+ * (Beam's ParquetIO on the workers, or the Gold writer) and each commit adds them to {@code
+ * <table>/_delta_log} in one transaction that delta-spark, Trino, DuckDB and every other Delta
+ * reader honour.
  *
  * <ul>
  *   <li>The table is created on first use with the schema of its Avro file schema (Spark types:
- *       string, int, long, float, double, timestamp) and, for Silver, the partition column
- *       {@code event_date} (a date, its values in the log as Delta expects).
+ *       string, int, long, float, double, timestamp) and, for Silver, the partition column {@code
+ *       event_date} (a date, its values in the log as Delta expects).
  *   <li>{@link #append} carries Delta's transaction identifier {@code (appId, version)}: Kernel
  *       refuses a second commit of the same or an older version, so a batch re-committed after a
  *       crash is never in the table twice.
- *   <li>{@link #replace} removes every live file and adds the new ones in one commit. Kernel 3.3 has
- *       no public API for remove actions; they are built with its internal action classes.
+ *   <li>{@link #replace} removes every live file and adds the new ones in one commit. Kernel 3.3
+ *       has no public API for remove actions; they are built with its internal action classes.
  *   <li>Every {@value #CHECKPOINT_INTERVAL} versions (Delta's default interval, which Kernel
  *       reports) a checkpoint is written, so a reader loads the latest checkpoint plus at most nine
  *       commits however long the table has lived. Kernel's own log cleanup keeps 30 days (Delta's
@@ -69,17 +73,19 @@ import org.apache.avro.Schema;
  */
 final class DeltaTableLog implements TableLog {
   static final int CHECKPOINT_INTERVAL = 10;
-  static final java.time.Duration LOG_RETENTION = java.time.Duration.ofHours(1);
+  static final Duration LOG_RETENTION = Duration.ofHours(1);
   private static final String ENGINE_INFO = "trending-lakehouse";
+
   /** One Kernel engine per store (its Hadoop settings): engines hold no table state. */
-  private static final Map<Storage, Engine> ENGINES = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final Map<Storage, Engine> ENGINES = new ConcurrentHashMap<>();
 
   private final Table table;
   private final Engine engine;
 
   DeltaTableLog(Table table) {
     this.table = table;
-    this.engine = ENGINES.computeIfAbsent(table.storage(), s -> DefaultEngine.create(s.hadoopConf()));
+    this.engine =
+        ENGINES.computeIfAbsent(table.storage(), s -> DefaultEngine.create(s.hadoopConf()));
   }
 
   @Override
@@ -89,8 +95,9 @@ final class DeltaTableLog implements TableLog {
       return List.of();
     }
     List<String> files = new ArrayList<>();
-    forEachLiveFile(snapshot, scanFile ->
-        files.add(fileUri(InternalScanFileUtils.getAddFileStatus(scanFile).getPath())));
+    forEachLiveFile(
+        snapshot,
+        scanFile -> files.add(fileUri(InternalScanFileUtils.getAddFileStatus(scanFile).getPath())));
     files.sort(null);
     return files;
   }
@@ -108,7 +115,8 @@ final class DeltaTableLog implements TableLog {
     }
     Row state = txn.getTransactionState(engine);
     List<Row> actions = new ArrayList<>();
-    byPartition(files).forEach((partition, inPartition) -> addActions(state, partition, inPartition, actions));
+    byPartition(files)
+        .forEach((partition, inPartition) -> addActions(state, partition, inPartition, actions));
     commit(txn, actions);
     return true;
   }
@@ -120,17 +128,21 @@ final class DeltaTableLog implements TableLog {
     List<Row> actions = new ArrayList<>();
     if (snapshot != null) {
       long now = System.currentTimeMillis();
-      forEachLiveFile(snapshot, scanFile -> {
-        Row add = scanFile.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
-        actions.add(removeAction(
-            add.getString(add.getSchema().indexOf("path")),
-            InternalScanFileUtils.getPartitionValues(scanFile),
-            add.getLong(add.getSchema().indexOf("size")),
-            now));
-      });
+      forEachLiveFile(
+          snapshot,
+          scanFile -> {
+            Row add = scanFile.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
+            actions.add(
+                removeAction(
+                    add.getString(add.getSchema().indexOf("path")),
+                    InternalScanFileUtils.getPartitionValues(scanFile),
+                    add.getLong(add.getSchema().indexOf("size")),
+                    now));
+          });
     }
     Row state = txn.getTransactionState(engine);
-    byPartition(files).forEach((partition, inPartition) -> addActions(state, partition, inPartition, actions));
+    byPartition(files)
+        .forEach((partition, inPartition) -> addActions(state, partition, inPartition, actions));
     commit(txn, actions);
   }
 
@@ -147,20 +159,27 @@ final class DeltaTableLog implements TableLog {
    */
   private TransactionBuilder transaction(Snapshot current) {
     boolean exists = current != null;
-    TransactionBuilder builder = io.delta.kernel.Table.forPath(engine, table.dir())
-        .createTransactionBuilder(engine, ENGINE_INFO, exists ? Operation.WRITE : Operation.CREATE_TABLE);
+    TransactionBuilder builder =
+        io.delta.kernel.Table.forPath(engine, table.dir())
+            .createTransactionBuilder(
+                engine, ENGINE_INFO, exists ? Operation.WRITE : Operation.CREATE_TABLE);
     if (!exists) {
-      builder = builder
-          .withSchema(engine, schema(Schemas.avro(table.schemaName()), table.partitionedByEventDate()))
-          .withPartitionColumns(engine,
-              table.partitionedByEventDate() ? List.of(Table.PARTITION_COLUMN) : List.of());
+      builder =
+          builder
+              .withSchema(
+                  engine, schema(Schemas.avro(table.schemaName()), table.partitionedByEventDate()))
+              .withPartitionColumns(
+                  engine,
+                  table.partitionedByEventDate() ? List.of(Table.PARTITION_COLUMN) : List.of());
     }
     return builder;
   }
 
   private void commit(Transaction txn, List<Row> actions) {
-    TransactionCommitResult result = txn.commit(engine, CloseableIterable.inMemoryIterable(
-        Utils.toCloseableIterator(actions.iterator())));
+    TransactionCommitResult result =
+        txn.commit(
+            engine,
+            CloseableIterable.inMemoryIterable(Utils.toCloseableIterator(actions.iterator())));
     long version = result.getVersion();
     if (result.isReadyForCheckpoint()) {
       try {
@@ -203,7 +222,7 @@ final class DeltaTableLog implements TableLog {
     }
   }
 
-  private void forEachLiveFile(Snapshot snapshot, java.util.function.Consumer<Row> action) {
+  private void forEachLiveFile(Snapshot snapshot, Consumer<Row> action) {
     try (CloseableIterator<FilteredColumnarBatch> batches =
         snapshot.getScanBuilder(engine).build().getScanFiles(engine)) {
       while (batches.hasNext()) {
@@ -217,23 +236,32 @@ final class DeltaTableLog implements TableLog {
   }
 
   private void addActions(Row state, String partition, List<String> files, List<Row> actions) {
-    Map<String, Literal> values = partition.isEmpty()
-        ? Map.of()
-        : Map.of(Table.PARTITION_COLUMN, Literal.ofDate((int) LocalDate.parse(partition).toEpochDay()));
+    Map<String, Literal> values =
+        partition.isEmpty()
+            ? Map.of()
+            : Map.of(
+                Table.PARTITION_COLUMN,
+                Literal.ofDate((int) LocalDate.parse(partition).toEpochDay()));
     DataWriteContext context = Transaction.getWriteContext(engine, state, values);
     List<DataFileStatus> statuses = new ArrayList<>();
     for (String file : files) {
       Storage.Entry stat = table.storage().stat(table.storage().location(file));
       if (stat == null) {
-        throw new UncheckedIOException(new java.io.FileNotFoundException("Cannot commit " + file + ": it does not exist"));
+        throw new UncheckedIOException(
+            new FileNotFoundException("Cannot commit " + file + ": it does not exist"));
       }
       // Kernel wants a Hadoop path string (file:/data/lake house/…), which it parses and makes
       // relative to the table; given the URI, it would escape its escapes (lake%2520house).
-      statuses.add(new DataFileStatus(CommittedFiles.hadoopPath(file).toString(), stat.size(),
-          stat.modifiedMillis(), Optional.empty()));
+      statuses.add(
+          new DataFileStatus(
+              CommittedFiles.hadoopPath(file).toString(),
+              stat.size(),
+              stat.modifiedMillis(),
+              Optional.empty()));
     }
-    try (CloseableIterator<Row> adds = Transaction.generateAppendActions(
-        engine, state, Utils.toCloseableIterator(statuses.iterator()), context)) {
+    try (CloseableIterator<Row> adds =
+        Transaction.generateAppendActions(
+            engine, state, Utils.toCloseableIterator(statuses.iterator()), context)) {
       adds.forEachRemaining(actions::add);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -249,7 +277,8 @@ final class DeltaTableLog implements TableLog {
       if (table.partitionedByEventDate()) {
         String folder = CommittedFiles.hadoopPath(file).getParent().getName();
         if (!folder.startsWith(prefix)) {
-          throw new IllegalArgumentException(file + " is not in an " + prefix + "YYYY-MM-DD folder");
+          throw new IllegalArgumentException(
+              file + " is not in an " + prefix + "YYYY-MM-DD folder");
         }
         partition = folder.substring(prefix.length());
       }
@@ -258,14 +287,16 @@ final class DeltaTableLog implements TableLog {
     return groups;
   }
 
-  private static Row removeAction(String path, Map<String, String> partitionValues, long size, long when) {
+  private static Row removeAction(
+      String path, Map<String, String> partitionValues, long size, long when) {
     StructType schema = RemoveFile.FULL_SCHEMA;
     Map<Integer, Object> values = new HashMap<>();
     values.put(schema.indexOf("path"), path);
     values.put(schema.indexOf("deletionTimestamp"), when);
     values.put(schema.indexOf("dataChange"), true);
     values.put(schema.indexOf("extendedFileMetadata"), true);
-    values.put(schema.indexOf("partitionValues"), VectorUtils.stringStringMapValue(partitionValues));
+    values.put(
+        schema.indexOf("partitionValues"), VectorUtils.stringStringMapValue(partitionValues));
     values.put(schema.indexOf("size"), size);
     return SingleAction.createRemoveFileSingleAction(new GenericRow(schema, values));
   }
@@ -278,7 +309,11 @@ final class DeltaTableLog implements TableLog {
       boolean nullable = false;
       if (type.getType() == Schema.Type.UNION) {
         nullable = true;
-        type = type.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).findFirst().orElseThrow();
+        type =
+            type.getTypes().stream()
+                .filter(t -> t.getType() != Schema.Type.NULL)
+                .findFirst()
+                .orElseThrow();
       }
       schema = schema.add(field.name(), deltaType(field.name(), type), nullable);
     }
@@ -298,7 +333,9 @@ final class DeltaTableLog implements TableLog {
       case LONG -> LongType.LONG;
       case FLOAT -> FloatType.FLOAT;
       case DOUBLE -> DoubleType.DOUBLE;
-      default -> throw new IllegalArgumentException("No Delta type for column " + name + " (" + type + ")");
+      default ->
+          throw new IllegalArgumentException(
+              "No Delta type for column " + name + " (" + type + ")");
     };
   }
 }

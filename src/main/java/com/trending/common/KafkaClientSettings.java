@@ -21,10 +21,10 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * {@code KAFKA_CLIENT_PROPERTIES} (or {@code --kafkaClientProperties}), as Kafka's own tools take
  * it with {@code --command-config}.
  *
- * <p>The file is read once, where the job starts; its settings then travel with the pipeline to
- * the workers (Spark executors need no copy of it). Files it names, such as
- * {@code ssl.truststore.location}, must exist at the same path on every worker, or be given inline
- * ({@code ssl.truststore.type=PEM} with {@code ssl.truststore.certificates}).
+ * <p>The file is read once, where the job starts; its settings then travel with the pipeline to the
+ * workers (Spark executors need no copy of it). Files it names, such as {@code
+ * ssl.truststore.location}, must exist at the same path on every worker, or be given inline ({@code
+ * ssl.truststore.type=PEM} with {@code ssl.truststore.certificates}).
  *
  * <p>Secrets stay out of sight: {@link #toString()} and {@link #describe()} show every value whose
  * key names a password, key, secret, token or JAAS configuration as {@code [hidden]}, and the
@@ -33,25 +33,28 @@ import org.apache.kafka.clients.CommonClientConfigs;
 public final class KafkaClientSettings implements Serializable {
 
   /** Settings each client sets itself: the file must not change what the pipeline relies on. */
-  private static final Set<String> RESERVED = Set.of(
-      CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
-      "group.id",
-      "enable.auto.commit",
-      "isolation.level",
-      "auto.offset.reset",
-      "key.deserializer",
-      "value.deserializer",
-      "key.serializer",
-      "value.serializer");
+  private static final Set<String> RESERVED =
+      Set.of(
+          CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG,
+          "group.id",
+          "enable.auto.commit",
+          "isolation.level",
+          "auto.offset.reset",
+          "key.deserializer",
+          "value.deserializer",
+          "key.serializer",
+          "value.serializer");
 
   private static final Pattern SECRET =
-      Pattern.compile("(?i).*(password|secret|jaas|token|credential|user\\.info|keystore\\.key|private).*");
+      Pattern.compile(
+          "(?i).*(password|secret|jaas|token|credential|user\\.info|keystore\\.key|private).*");
 
   private final String bootstrapServers;
   private final String source;
   private final TreeMap<String, String> properties;
 
-  private KafkaClientSettings(String bootstrapServers, String source, Map<String, String> properties) {
+  private KafkaClientSettings(
+      String bootstrapServers, String source, Map<String, String> properties) {
     this.bootstrapServers = bootstrapServers;
     this.source = source;
     this.properties = new TreeMap<>(properties);
@@ -76,17 +79,27 @@ public final class KafkaClientSettings implements Serializable {
     try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
       file.load(reader);
     } catch (IOException | IllegalArgumentException e) {
-      throw new IllegalArgumentException("Cannot read the Kafka client properties at " + path + " ("
-          + e.getClass().getSimpleName() + "): set KAFKA_CLIENT_PROPERTIES (or"
-          + " --kafkaClientProperties) to a readable Java properties file.");
+      throw new IllegalArgumentException(
+          "Cannot read the Kafka client properties at "
+              + path
+              + " ("
+              + e.getClass().getSimpleName()
+              + "): set KAFKA_CLIENT_PROPERTIES (or"
+              + " --kafkaClientProperties) to a readable Java properties file.");
     }
     Map<String, String> properties = new HashMap<>();
     for (String key : file.stringPropertyNames()) {
       if (RESERVED.contains(key)) {
-        throw new IllegalArgumentException("The Kafka client properties at " + path + " set '" + key
-            + "', which the pipeline sets itself" + (key.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
-                ? ": give the brokers with KAFKA_BOOTSTRAP_SERVERS (or --kafkaBootstrapServers)."
-                : ": remove it from the file."));
+        throw new IllegalArgumentException(
+            "The Kafka client properties at "
+                + path
+                + " set '"
+                + key
+                + "', which the pipeline sets itself"
+                + (key.equals(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG)
+                    ? ": give the brokers with KAFKA_BOOTSTRAP_SERVERS (or"
+                        + " --kafkaBootstrapServers)."
+                    : ": remove it from the file."));
       }
       properties.put(key, file.getProperty(key).trim());
     }
@@ -117,7 +130,8 @@ public final class KafkaClientSettings implements Serializable {
 
   /** True when the file asks for more than a plaintext connection. */
   public boolean isSecured() {
-    return !properties.getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT")
+    return !properties
+        .getOrDefault(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG, "PLAINTEXT")
         .equalsIgnoreCase("PLAINTEXT");
   }
 
@@ -127,7 +141,8 @@ public final class KafkaClientSettings implements Serializable {
       return bootstrapServers;
     }
     Map<String, String> shown = new TreeMap<>();
-    properties.forEach((key, value) -> shown.put(key, SECRET.matcher(key).matches() ? "[hidden]" : value));
+    properties.forEach(
+        (key, value) -> shown.put(key, SECRET.matcher(key).matches() ? "[hidden]" : value));
     return bootstrapServers + " with " + source + " " + shown;
   }
 

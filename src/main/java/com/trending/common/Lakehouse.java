@@ -1,6 +1,7 @@
 package com.trending.common;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -8,11 +9,12 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * The lakehouse layout of the data contract: one place that knows every table's folder, format
- * and schema, and the names of the contract's topics, which the Silver tables carry.
+ * The lakehouse layout of the data contract: one place that knows every table's folder, format and
+ * schema, and the names of the contract's topics, which the Silver tables carry.
  */
 public final class Lakehouse {
 
@@ -46,8 +48,8 @@ public final class Lakehouse {
 
   /**
    * The lakehouse at {@code path}: a local folder (made absolute, so that every worker sees the
-   * same one), {@code hdfs://namenode:port/path} or {@code s3a://bucket/path}, its store
-   * configured from the environment (see {@link Storage}).
+   * same one), {@code hdfs://namenode:port/path} or {@code s3a://bucket/path}, its store configured
+   * from the environment (see {@link Storage}).
    *
    * @throws IllegalArgumentException for a location this product cannot write to
    */
@@ -129,14 +131,14 @@ public final class Lakehouse {
 
   /**
    * {@code name} as a single folder name that every file system accepts: each UTF-8 byte of a
-   * character outside {@code [A-Za-z0-9._-]} is written {@code %XX}, and so is a {@code .} at either
-   * end ({@code .} and {@code ..}, hidden names; Windows drops a trailing dot) and the first letter of
-   * a Windows device name ({@code nul}, {@code com1.x}). Ordinary names ({@code kafka-to-silver},
-   * {@code my_group.v2}) stay as they are, so their folders do not move; the empty name is {@code %}.
-   * Different names give different folders because {@code %} is always escaped: the folder name
-   * decodes back to the one name it came from. Limit: on a case-insensitive file system (Windows,
-   * macOS) names that differ only in case share a folder, as letters are kept to keep ordinary names'
-   * folders where they are.
+   * character outside {@code [A-Za-z0-9._-]} is written {@code %XX}, and so is a {@code .} at
+   * either end ({@code .} and {@code ..}, hidden names; Windows drops a trailing dot) and the first
+   * letter of a Windows device name ({@code nul}, {@code com1.x}). Ordinary names ({@code
+   * kafka-to-silver}, {@code my_group.v2}) stay as they are, so their folders do not move; the
+   * empty name is {@code %}. Different names give different folders because {@code %} is always
+   * escaped: the folder name decodes back to the one name it came from. Limit: on a
+   * case-insensitive file system (Windows, macOS) names that differ only in case share a folder, as
+   * letters are kept to keep ordinary names' folders where they are.
    *
    * @throws IllegalArgumentException if {@code name} is not valid Unicode (a lone surrogate)
    */
@@ -146,10 +148,12 @@ public final class Lakehouse {
     }
     ByteBuffer utf8;
     try {
-      utf8 = StandardCharsets.UTF_8.newEncoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .encode(CharBuffer.wrap(name));
+      utf8 =
+          StandardCharsets.UTF_8
+              .newEncoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .encode(CharBuffer.wrap(name));
     } catch (CharacterCodingException e) {
       throw new IllegalArgumentException("Not a valid Unicode name: '" + name + "'", e);
     }
@@ -158,12 +162,19 @@ public final class Lakehouse {
     int length = utf8.remaining();
     for (int i = 0; i < length; i++) {
       int b = utf8.get(i) & 0xff;
-      boolean plain = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
-          || b == '_' || b == '-' || (b == '.' && i > 0 && i < length - 1);
+      boolean plain =
+          (b >= 'a' && b <= 'z')
+              || (b >= 'A' && b <= 'Z')
+              || (b >= '0' && b <= '9')
+              || b == '_'
+              || b == '-'
+              || (b == '.' && i > 0 && i < length - 1);
       if (plain && !(device && i == 0)) {
         folder.append((char) b);
       } else {
-        folder.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+        folder
+            .append('%')
+            .append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
       }
     }
@@ -171,25 +182,26 @@ public final class Lakehouse {
   }
 
   /**
-   * Takes the lakehouse's lock for {@code job}: one ingestion job and one Gold job per lakehouse
-   * at a time, whatever their consumer groups or checkpoint folders. Fails with
-   * {@link IllegalArgumentException} when another job holds it.
+   * Takes the lakehouse's lock for {@code job}: one ingestion job and one Gold job per lakehouse at
+   * a time, whatever their consumer groups or checkpoint folders. Fails with {@link
+   * IllegalArgumentException} when another job holds it.
    */
   public LakehouseLock lock(String job) {
     return LakehouseLock.acquire(this, job);
   }
 
   /**
-   * True for a finished data file of the table in {@code tableDir}: a name ending in
-   * {@code .parquet}, and nothing on its path below the table starting with {@code .} or {@code _}
-   * (writers' temporary files and folders, logs). Both {@code /} and {@code \} separate folders,
-   * so Windows paths ({@code C:\data\lake\silver\…}) are classified like POSIX ones, and a file
-   * of {@code /lake/t2} is not taken for one of {@code /lake/t}.
+   * True for a finished data file of the table in {@code tableDir}: a name ending in {@code
+   * .parquet}, and nothing on its path below the table starting with {@code .} or {@code _}
+   * (writers' temporary files and folders, logs). Both {@code /} and {@code \} separate folders, so
+   * Windows paths ({@code C:\data\lake\silver\…}) are classified like POSIX ones, and a file of
+   * {@code /lake/t2} is not taken for one of {@code /lake/t}.
    */
   public static boolean isDataFile(String tableDir, String file) {
     List<String> table = names(tableDir);
     List<String> path = names(file);
-    if (!file.endsWith(".parquet") || path.size() <= table.size()
+    if (!file.endsWith(".parquet")
+        || path.size() <= table.size()
         || !path.subList(0, table.size()).equals(table)) {
       return false;
     }
@@ -216,22 +228,29 @@ public final class Lakehouse {
     StorageFormat format = StorageFormat.parse(options.getStorageFormat());
     Lakehouse lakehouse = at(options.getLakehousePath(), format);
     Storage storage = lakehouse.storage();
-    String probe = storage.child(lakehouse.root(), ".write-check-" + java.util.UUID.randomUUID() + ".tmp");
+    String probe = storage.child(lakehouse.root(), ".write-check-" + UUID.randomUUID() + ".tmp");
     try {
       storage.mkdirs(lakehouse.root());
-      try (java.io.OutputStream out = storage.create(probe)) {
+      try (OutputStream out = storage.create(probe)) {
         out.write(0);
       }
       storage.delete(probe);
     } catch (IOException | RuntimeException e) {
       throw new IllegalArgumentException(
-          "Cannot write to the lakehouse at " + lakehouse.root() + " (" + e
+          "Cannot write to the lakehouse at "
+              + lakehouse.root()
+              + " ("
+              + e
               + "): set LAKEHOUSE_PATH (or --lakehousePath) to a writable folder"
-              + (storage.kind() == Storage.Kind.LOCAL ? "." : ", and check the store's settings (README, \"Lakehouse on HDFS or S3\")."));
+              + (storage.kind() == Storage.Kind.LOCAL
+                  ? "."
+                  : ", and check the store's settings (README, \"Lakehouse on HDFS or S3\")."));
     }
     org.apache.hadoop.conf.Configuration beam = storage.beamConf(lakehouse.root());
     if (beam != null) {
-      options.as(org.apache.beam.sdk.io.hdfs.HadoopFileSystemOptions.class).setHdfsConfiguration(List.of(beam));
+      options
+          .as(org.apache.beam.sdk.io.hdfs.HadoopFileSystemOptions.class)
+          .setHdfsConfiguration(List.of(beam));
       org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(options);
     }
     return lakehouse;

@@ -1,5 +1,6 @@
 package com.trending.common;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -21,12 +22,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One writer job of a kind per lakehouse, held in {@code _checkpoints/<job>.lock}, whose text
- * names the holder for the error the next job prints.
+ * One writer job of a kind per lakehouse, held in {@code _checkpoints/<job>.lock}, whose text names
+ * the holder for the error the next job prints.
  *
  * <ul>
- *   <li>Local disk: an OS file lock, released when the job ends, is killed or its machine dies
- *       (the lock is the process's, not the file's).
+ *   <li>Local disk: an OS file lock, released when the job ends, is killed or its machine dies (the
+ *       lock is the process's, not the file's).
  *   <li>HDFS and S3 have no such lock; the file is a lease. The job creates it (put-if-absent, so
  *       of two starting jobs one wins) and rewrites it every {@link #RENEW_EVERY} while it runs; it
  *       deletes it when it ends. A job that finds the file watches it for {@link #STALE_AFTER}: if
@@ -55,7 +56,8 @@ public final class LakehouseLock implements AutoCloseable {
   static LakehouseLock acquire(Lakehouse lakehouse, String job) {
     Storage storage = lakehouse.storage();
     String file = storage.child(storage.child(lakehouse.root(), "_checkpoints"), job + ".lock");
-    String holder = "process " + ManagementFactory.getRuntimeMXBean().getName() + " since " + Instant.now();
+    String holder =
+        "process " + ManagementFactory.getRuntimeMXBean().getName() + " since " + Instant.now();
     return storage.kind() == Storage.Kind.LOCAL
         ? osLock(lakehouse, job, Path.of(file), holder)
         : lease(lakehouse, job, file, holder);
@@ -64,8 +66,9 @@ public final class LakehouseLock implements AutoCloseable {
   private static LakehouseLock osLock(Lakehouse lakehouse, String job, Path file, String holder) {
     try {
       Files.createDirectories(file.getParent());
-      FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-          StandardOpenOption.WRITE);
+      FileChannel channel =
+          FileChannel.open(
+              file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
       FileLock lock;
       try {
         lock = channel.tryLock();
@@ -80,10 +83,11 @@ public final class LakehouseLock implements AutoCloseable {
       channel.truncate(0);
       channel.write(ByteBuffer.wrap(holder.getBytes(StandardCharsets.UTF_8)), 0);
       FileLock held = lock;
-      return new LakehouseLock(() -> {
-        held.release();
-        channel.close();
-      });
+      return new LakehouseLock(
+          () -> {
+            held.release();
+            channel.close();
+          });
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot lock " + file, e);
     }
@@ -95,8 +99,11 @@ public final class LakehouseLock implements AutoCloseable {
     while (!storage.createIfAbsent(file, bytes(token, 0))) {
       String seen = text(storage, file);
       long deadline = System.nanoTime() + STALE_AFTER.toNanos();
-      LOG.info("{} is held ({}); waiting up to {} s to see whether its holder still renews it",
-          file, seen, STALE_AFTER.toSeconds());
+      LOG.info(
+          "{} is held ({}); waiting up to {} s to see whether its holder still renews it",
+          file,
+          seen,
+          STALE_AFTER.toSeconds());
       while (System.nanoTime() < deadline) {
         sleep(Duration.ofMillis(500));
         String now = text(storage, file);
@@ -108,29 +115,39 @@ public final class LakehouseLock implements AutoCloseable {
         }
       }
       if (seen != null && seen.equals(text(storage, file))) {
-        LOG.warn("{} was not renewed for {} s: its holder ({}) is gone; taking the lock over",
-            file, STALE_AFTER.toSeconds(), seen);
+        LOG.warn(
+            "{} was not renewed for {} s: its holder ({}) is gone; taking the lock over",
+            file,
+            STALE_AFTER.toSeconds(),
+            seen);
         storage.delete(file);
       }
     }
-    ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(r -> {
-      Thread t = new Thread(r, "lakehouse-lock-" + job);
-      t.setDaemon(true);
-      return t;
-    });
+    ScheduledExecutorService renewer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "lakehouse-lock-" + job);
+              t.setDaemon(true);
+              return t;
+            });
     long[] renewals = {0};
-    renewer.scheduleWithFixedDelay(() -> {
-      try {
-        storage.replace(file, bytes(token, ++renewals[0]));
-      } catch (RuntimeException e) {
-        LOG.warn("Cannot renew {}: {}", file, e.toString());
-      }
-    }, RENEW_EVERY.toMillis(), RENEW_EVERY.toMillis(), TimeUnit.MILLISECONDS);
-    return new LakehouseLock(() -> {
-      renewer.shutdown(); // no interrupt: a renewal in flight (an HDFS write) finishes first
-      renewer.awaitTermination(30, TimeUnit.SECONDS);
-      storage.delete(file);
-    });
+    renewer.scheduleWithFixedDelay(
+        () -> {
+          try {
+            storage.replace(file, bytes(token, ++renewals[0]));
+          } catch (RuntimeException e) {
+            LOG.warn("Cannot renew {}: {}", file, e.toString());
+          }
+        },
+        RENEW_EVERY.toMillis(),
+        RENEW_EVERY.toMillis(),
+        TimeUnit.MILLISECONDS);
+    return new LakehouseLock(
+        () -> {
+          renewer.shutdown(); // no interrupt: a renewal in flight (an HDFS write) finishes first
+          renewer.awaitTermination(30, TimeUnit.SECONDS);
+          storage.delete(file);
+        });
   }
 
   /** The lease's text: the holder, then a renewal count that changes on every renewal. */
@@ -141,17 +158,26 @@ public final class LakehouseLock implements AutoCloseable {
   private static String text(Storage storage, String file) {
     try {
       return new String(storage.read(file), StandardCharsets.UTF_8);
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return null;
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + file, e);
     }
   }
 
-  private static IllegalArgumentException held(Lakehouse lakehouse, String job, String holder, String file) {
-    return new IllegalArgumentException("Another " + job + " job is already writing the lakehouse at "
-        + lakehouse.root() + (holder == null || holder.isEmpty() ? "" : " (" + holder + ")") + "; lock " + file
-        + ". One " + job + " job per lakehouse: stop it first, or use another LAKEHOUSE_PATH.");
+  private static IllegalArgumentException held(
+      Lakehouse lakehouse, String job, String holder, String file) {
+    return new IllegalArgumentException(
+        "Another "
+            + job
+            + " job is already writing the lakehouse at "
+            + lakehouse.root()
+            + (holder == null || holder.isEmpty() ? "" : " (" + holder + ")")
+            + "; lock "
+            + file
+            + ". One "
+            + job
+            + " job per lakehouse: stop it first, or use another LAKEHOUSE_PATH.");
   }
 
   private static void sleep(Duration d) {

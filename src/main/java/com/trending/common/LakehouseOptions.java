@@ -20,7 +20,9 @@ public interface LakehouseOptions extends PipelineOptions {
 
   void setLakehousePath(String value);
 
-  @Description("Table format: 'parquet' (Parquet + Spark's _spark_metadata commit log) or 'delta' (Delta Lake) (env STORAGE_FORMAT, default 'parquet').")
+  @Description(
+      "Table format: 'parquet' (Parquet + Spark's _spark_metadata commit log) or 'delta' (Delta"
+          + " Lake) (env STORAGE_FORMAT, default 'parquet').")
   @Default.InstanceFactory(StorageFormatFactory.class)
   String getStorageFormat();
 

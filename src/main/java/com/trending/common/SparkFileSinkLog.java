@@ -16,9 +16,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * A Parquet table's commit log in the format of Spark's own streaming file sink, kept in
- * {@code <table>/_spark_metadata}: {@code spark.read.parquet(table)} (and Structured Streaming's
- * file source) then lists exactly the committed files, with no option on the reader's side.
+ * A Parquet table's commit log in the format of Spark's own streaming file sink, kept in {@code
+ * <table>/_spark_metadata}: {@code spark.read.parquet(table)} (and Structured Streaming's file
+ * source) then lists exactly the committed files, with no option on the reader's side.
  *
  * <p>Layout (as Spark's {@code FileStreamSinkLog} writes it): one file per commit, named by its
  * batch id {@code 0, 1, 2, …}; its first line {@code v1}, then one JSON object per data file
@@ -95,8 +95,9 @@ final class SparkFileSinkLog implements TableLog {
     Set<String> files = new LinkedHashSet<>();
     for (long batch = start; batch <= latest; batch++) {
       String file = batchFile(batch);
-      try (BufferedReader in = new BufferedReader(
-          new StringReader(new String(storage.read(file), StandardCharsets.UTF_8)))) {
+      try (BufferedReader in =
+          new BufferedReader(
+              new StringReader(new String(storage.read(file), StandardCharsets.UTF_8)))) {
         String version = in.readLine();
         if (!"v1".equals(version)) {
           throw new IllegalStateException(file + ": unsupported log version " + version);
@@ -110,8 +111,17 @@ final class SparkFileSinkLog implements TableLog {
           }
         }
       } catch (FileNotFoundException e) {
-        throw new IllegalStateException("The commit log of " + table.dir() + " misses " + file
-            + " (batches " + start + ".." + latest + " are needed)", e);
+        throw new IllegalStateException(
+            "The commit log of "
+                + table.dir()
+                + " misses "
+                + file
+                + " (batches "
+                + start
+                + ".."
+                + latest
+                + " are needed)",
+            e);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -122,7 +132,8 @@ final class SparkFileSinkLog implements TableLog {
   private String entry(String file) {
     Storage.Entry stat = storage.stat(storage.location(file));
     if (stat == null) {
-      throw new UncheckedIOException(new FileNotFoundException("Cannot commit " + file + ": it does not exist"));
+      throw new UncheckedIOException(
+          new FileNotFoundException("Cannot commit " + file + ": it does not exist"));
     }
     ObjectNode node = JSON.createObjectNode();
     node.put("path", file);

@@ -22,12 +22,15 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
@@ -73,7 +76,9 @@ public final class Storage implements Serializable {
 
   /** The kinds of store, by the scheme of their locations. */
   public enum Kind {
-    LOCAL, HDFS, S3
+    LOCAL,
+    HDFS,
+    S3
   }
 
   private final Kind kind;
@@ -104,9 +109,9 @@ public final class Storage implements Serializable {
   }
 
   /**
-   * Makes {@link #forLocation} read {@code env} instead of the process's environment variables,
-   * for a program that runs the pipelines in its own JVM with a store of its own (tests); {@code
-   * null} goes back to the process's.
+   * Makes {@link #forLocation} read {@code env} instead of the process's environment variables, for
+   * a program that runs the pipelines in its own JVM with a store of its own (tests); {@code null}
+   * goes back to the process's.
    */
   public static void useEnvironment(Map<String, String> env) {
     environment = env == null ? null : Map.copyOf(env);
@@ -121,10 +126,20 @@ public final class Storage implements Serializable {
     return switch (scheme) {
       case "hdfs", "viewfs" -> Kind.HDFS;
       case "s3a" -> Kind.S3;
-      case "s3", "s3n" -> throw new IllegalArgumentException("LAKEHOUSE_PATH " + location
-          + ": Hadoop reads S3 through the s3a:// scheme; write s3a://" + location.substring(scheme.length() + 3));
-      default -> throw new IllegalArgumentException("LAKEHOUSE_PATH " + location + ": the scheme '" + scheme
-          + "' is not supported; use a local folder, hdfs://namenode:port/path or s3a://bucket/path.");
+      case "s3", "s3n" ->
+          throw new IllegalArgumentException(
+              "LAKEHOUSE_PATH "
+                  + location
+                  + ": Hadoop reads S3 through the s3a:// scheme; write s3a://"
+                  + location.substring(scheme.length() + 3));
+      default ->
+          throw new IllegalArgumentException(
+              "LAKEHOUSE_PATH "
+                  + location
+                  + ": the scheme '"
+                  + scheme
+                  + "' is not supported; use a local folder, hdfs://namenode:port/path or"
+                  + " s3a://bucket/path.");
     };
   }
 
@@ -143,16 +158,22 @@ public final class Storage implements Serializable {
    */
   public static String normalize(String location) {
     if (kindOf(location) == Kind.LOCAL) {
-      Path local = location.regionMatches(true, 0, "file:", 0, 5)
-          ? Paths.get(URI.create(location))
-          : Paths.get(location);
+      Path local =
+          location.regionMatches(true, 0, "file:", 0, 5)
+              ? Paths.get(URI.create(location))
+              : Paths.get(location);
       return local.toAbsolutePath().normalize().toString();
     }
     org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(location);
     URI uri = path.toUri();
     if (uri.getAuthority() == null || uri.getAuthority().isEmpty()) {
-      throw new IllegalArgumentException("LAKEHOUSE_PATH " + location + " names no "
-          + (kindOf(location) == Kind.S3 ? "bucket (s3a://bucket/path)" : "NameNode (hdfs://host:port/path)"));
+      throw new IllegalArgumentException(
+          "LAKEHOUSE_PATH "
+              + location
+              + " names no "
+              + (kindOf(location) == Kind.S3
+                  ? "bucket (s3a://bucket/path)"
+                  : "NameNode (hdfs://host:port/path)"));
     }
     String text = path.toString();
     return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
@@ -176,10 +197,15 @@ public final class Storage implements Serializable {
       putAbsent(settings, "fs.s3a.secret.key", env.get("AWS_SECRET_ACCESS_KEY"));
       if (present(env.get("AWS_SESSION_TOKEN")) && !settings.containsKey("fs.s3a.session.token")) {
         settings.put("fs.s3a.session.token", env.get("AWS_SESSION_TOKEN"));
-        putAbsent(settings, "fs.s3a.aws.credentials.provider",
+        putAbsent(
+            settings,
+            "fs.s3a.aws.credentials.provider",
             "org.apache.hadoop.fs.s3a.TemporaryAWSCredentialsProvider");
       }
-      String endpoint = present(env.get("AWS_ENDPOINT_URL_S3")) ? env.get("AWS_ENDPOINT_URL_S3") : env.get("AWS_ENDPOINT_URL");
+      String endpoint =
+          present(env.get("AWS_ENDPOINT_URL_S3"))
+              ? env.get("AWS_ENDPOINT_URL_S3")
+              : env.get("AWS_ENDPOINT_URL");
       if (present(endpoint) && !settings.containsKey("fs.s3a.endpoint")) {
         settings.put("fs.s3a.endpoint", endpoint.trim());
         putAbsent(settings, "fs.s3a.path.style.access", "true");
@@ -187,7 +213,9 @@ public final class Storage implements Serializable {
           putAbsent(settings, "fs.s3a.connection.ssl.enabled", "false");
         }
       }
-      putAbsent(settings, "fs.s3a.endpoint.region",
+      putAbsent(
+          settings,
+          "fs.s3a.endpoint.region",
           present(env.get("AWS_REGION")) ? env.get("AWS_REGION") : env.get("AWS_DEFAULT_REGION"));
     }
     return settings;
@@ -209,7 +237,7 @@ public final class Storage implements Serializable {
 
   /** The Hadoop settings read from the environment (may hold credentials: never print them). */
   public Map<String, String> hadoopSettings() {
-    return java.util.Collections.unmodifiableMap(settings);
+    return Collections.unmodifiableMap(settings);
   }
 
   /** The Hadoop configuration of this store (a fresh copy's defaults plus its settings). */
@@ -251,7 +279,9 @@ public final class Storage implements Serializable {
         : new org.apache.hadoop.fs.Path(location).getParent().toString();
   }
 
-  /** The URI a commit log names the file at {@code location} by ({@code file:/…}, {@code hdfs://…}). */
+  /**
+   * The URI a commit log names the file at {@code location} by ({@code file:/…}, {@code hdfs://…}).
+   */
   public String uri(String location) {
     return kind == Kind.LOCAL
         ? Path.of(location).toUri().toString()
@@ -260,13 +290,16 @@ public final class Storage implements Serializable {
 
   /** The location of a file a commit log names by {@code uri}. */
   public String location(String uri) {
-    return kind == Kind.LOCAL ? Path.of(URI.create(uri)).toString() : CommittedFiles.hadoopPath(uri).toString();
+    return kind == Kind.LOCAL
+        ? Path.of(URI.create(uri)).toString()
+        : CommittedFiles.hadoopPath(uri).toString();
   }
 
   // ---- reading --------------------------------------------------------------------------------
 
   /** A file's or folder's name, size and modification time. */
-  public record Entry(String location, String name, boolean isDirectory, long size, long modifiedMillis) {}
+  public record Entry(
+      String location, String name, boolean isDirectory, long size, long modifiedMillis) {}
 
   /** The entry at {@code location}, or null when there is nothing there. */
   public Entry stat(String location) {
@@ -276,8 +309,12 @@ public final class Storage implements Serializable {
         if (!Files.exists(p)) {
           return null;
         }
-        return new Entry(location, p.getFileName().toString(), Files.isDirectory(p),
-            Files.isDirectory(p) ? 0 : Files.size(p), Files.getLastModifiedTime(p).toMillis());
+        return new Entry(
+            location,
+            p.getFileName().toString(),
+            Files.isDirectory(p),
+            Files.isDirectory(p) ? 0 : Files.size(p),
+            Files.getLastModifiedTime(p).toMillis());
       }
       return entry(fs(location).getFileStatus(hadoop(location)));
     } catch (FileNotFoundException | NoSuchFileException e) {
@@ -303,8 +340,13 @@ public final class Storage implements Serializable {
           for (Path p : (Iterable<Path>) children::iterator) {
             try {
               boolean folder = Files.isDirectory(p);
-              entries.add(new Entry(p.toString(), p.getFileName().toString(), folder,
-                  folder ? 0 : Files.size(p), Files.getLastModifiedTime(p).toMillis()));
+              entries.add(
+                  new Entry(
+                      p.toString(),
+                      p.getFileName().toString(),
+                      folder,
+                      folder ? 0 : Files.size(p),
+                      Files.getLastModifiedTime(p).toMillis()));
             } catch (NoSuchFileException gone) {
               // deleted while listed
             }
@@ -334,14 +376,20 @@ public final class Storage implements Serializable {
         try (Stream<Path> all = Files.walk(Path.of(dir))) {
           for (Path p : (Iterable<Path>) all::iterator) {
             if (Files.isRegularFile(p)) {
-              files.add(new Entry(p.toString(), p.getFileName().toString(), false,
-                  Files.size(p), Files.getLastModifiedTime(p).toMillis()));
+              files.add(
+                  new Entry(
+                      p.toString(),
+                      p.getFileName().toString(),
+                      false,
+                      Files.size(p),
+                      Files.getLastModifiedTime(p).toMillis()));
             }
           }
         }
         return files;
       }
-      RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it = fs(dir).listFiles(hadoop(dir), true);
+      RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> it =
+          fs(dir).listFiles(hadoop(dir), true);
       while (it.hasNext()) {
         files.add(entry(it.next()));
       }
@@ -397,9 +445,9 @@ public final class Storage implements Serializable {
   }
 
   /**
-   * A stream whose bytes replace the file at {@code location} when it is closed, in one atomic
-   * step (see the class comment); before that, readers see the previous file. A stream that fails
-   * before its close leaves the previous file as it was.
+   * A stream whose bytes replace the file at {@code location} when it is closed, in one atomic step
+   * (see the class comment); before that, readers see the previous file. A stream that fails before
+   * its close leaves the previous file as it was.
    */
   public OutputStream replace(String location) throws IOException {
     if (kind == Kind.S3) {
@@ -434,7 +482,9 @@ public final class Storage implements Serializable {
     };
   }
 
-  /** Replaces the file at {@code location} with {@code bytes}, atomically (see {@link #replace}). */
+  /**
+   * Replaces the file at {@code location} with {@code bytes}, atomically (see {@link #replace}).
+   */
   public void replace(String location, byte[] bytes) {
     try (OutputStream out = replace(location)) {
       out.write(bytes);
@@ -444,8 +494,8 @@ public final class Storage implements Serializable {
   }
 
   /**
-   * Writes {@code bytes} to {@code location} unless a file is there already: of two writers
-   * racing for one name exactly one gets true. The file appears whole or not at all.
+   * Writes {@code bytes} to {@code location} unless a file is there already: of two writers racing
+   * for one name exactly one gets true. The file appears whole or not at all.
    */
   public boolean createIfAbsent(String location, byte[] bytes) {
     try {
@@ -475,7 +525,9 @@ public final class Storage implements Serializable {
     }
   }
 
-  /** Forces the local file {@code path}'s bytes to the disk (before a name is made to point at it). */
+  /**
+   * Forces the local file {@code path}'s bytes to the disk (before a name is made to point at it).
+   */
   private static void fsync(String path) throws IOException {
     try (FileChannel channel = FileChannel.open(Path.of(path), StandardOpenOption.WRITE)) {
       channel.force(true);
@@ -483,7 +535,7 @@ public final class Storage implements Serializable {
   }
 
   /** S3A's client per file system (S3A logs each request for it). */
-  private static final Map<S3AFileSystem, AmazonS3> S3_CLIENTS = new java.util.WeakHashMap<>();
+  private static final Map<S3AFileSystem, AmazonS3> S3_CLIENTS = new WeakHashMap<>();
 
   private boolean putIfNoneMatch(String location, byte[] bytes) throws IOException {
     S3AFileSystem s3 = (S3AFileSystem) fs(location);
@@ -491,12 +543,18 @@ public final class Storage implements Serializable {
     // as configured) sends one.
     AmazonS3 client;
     synchronized (S3_CLIENTS) {
-      client = S3_CLIENTS.computeIfAbsent(s3, fs -> fs.getAmazonS3ClientForTesting("conditional PUTs of commits"));
+      client =
+          S3_CLIENTS.computeIfAbsent(
+              s3, fs -> fs.getAmazonS3ClientForTesting("conditional PUTs of commits"));
     }
     ObjectMetadata metadata = new ObjectMetadata();
     metadata.setContentLength(bytes.length);
-    PutObjectRequest put = new PutObjectRequest(
-        s3.getBucket(), s3.pathToKey(hadoop(location)), new ByteArrayInputStream(bytes), metadata);
+    PutObjectRequest put =
+        new PutObjectRequest(
+            s3.getBucket(),
+            s3.pathToKey(hadoop(location)),
+            new ByteArrayInputStream(bytes),
+            metadata);
     put.putCustomRequestHeader("If-None-Match", "*");
     try {
       client.putObject(put);
@@ -535,7 +593,7 @@ public final class Storage implements Serializable {
           return;
         }
         try (Stream<Path> all = Files.walk(root)) {
-          for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+          for (Path p : (Iterable<Path>) all.sorted(Comparator.reverseOrder())::iterator) {
             Files.deleteIfExists(p);
           }
         }
@@ -558,7 +616,10 @@ public final class Storage implements Serializable {
   private void moveOver(String temp, String location) throws IOException {
     if (kind == Kind.LOCAL) {
       try {
-        Files.move(Path.of(temp), Path.of(location), StandardCopyOption.ATOMIC_MOVE,
+        Files.move(
+            Path.of(temp),
+            Path.of(location),
+            StandardCopyOption.ATOMIC_MOVE,
             StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {
         throw new IOException("The file system of " + location + " cannot rename atomically", e);
@@ -571,9 +632,10 @@ public final class Storage implements Serializable {
 
   /** A hidden name next to {@code location} (readers skip names starting with '.'). */
   private String tempFor(String location) {
-    String name = kind == Kind.LOCAL
-        ? Path.of(location).getFileName().toString()
-        : new org.apache.hadoop.fs.Path(location).getName();
+    String name =
+        kind == Kind.LOCAL
+            ? Path.of(location).getFileName().toString()
+            : new org.apache.hadoop.fs.Path(location).getName();
     return child(parent(location), "." + name + "." + UUID.randomUUID() + ".tmp");
   }
 
@@ -589,8 +651,12 @@ public final class Storage implements Serializable {
   }
 
   private static Entry entry(FileStatus status) {
-    return new Entry(status.getPath().toString(), status.getPath().getName(), status.isDirectory(),
-        status.getLen(), status.getModificationTime());
+    return new Entry(
+        status.getPath().toString(),
+        status.getPath().getName(),
+        status.isDirectory(),
+        status.getLen(),
+        status.getModificationTime());
   }
 
   @Override
@@ -606,6 +672,7 @@ public final class Storage implements Serializable {
   /** The kind and the names of its settings, never their values (they may be credentials). */
   @Override
   public String toString() {
-    return kind.name().toLowerCase(Locale.ROOT) + (settings.isEmpty() ? "" : " " + settings.keySet());
+    return kind.name().toLowerCase(Locale.ROOT)
+        + (settings.isEmpty() ? "" : " " + settings.keySet());
   }
 }

@@ -2,6 +2,7 @@ package com.trending.common;
 
 import java.io.Serializable;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * One lakehouse table as workers see it: its folder, format, schema and store. Serializable, so a
@@ -14,7 +15,11 @@ import java.nio.file.Path;
  * @param storage the store the folder is on
  */
 public record Table(
-    String dir, StorageFormat format, String schemaName, boolean partitionedByEventDate, Storage storage)
+    String dir,
+    StorageFormat format,
+    String schemaName,
+    boolean partitionedByEventDate,
+    Storage storage)
     implements Serializable {
 
   public static final String PARTITION_COLUMN = "event_date";
@@ -42,6 +47,6 @@ public record Table(
 
   @Override
   public String toString() {
-    return dir + " (" + format.name().toLowerCase(java.util.Locale.ROOT) + ")";
+    return dir + " (" + format.name().toLowerCase(Locale.ROOT) + ")";
   }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,19 +29,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 
 /**
- * Sends realistic movie traffic to the contract topics ({@code events_views},
- * {@code events_clicks}, {@code events_ratings}) of a Kafka broker, with faults of every kind the
- * Kafka → Silver pipeline must handle; prints progress and a summary of exactly what it sent, and
- * writes that summary as JSON with {@code --summaryFile}.
+ * Sends realistic movie traffic to the contract topics ({@code events_views}, {@code
+ * events_clicks}, {@code events_ratings}) of a Kafka broker, with faults of every kind the Kafka →
+ * Silver pipeline must handle; prints progress and a summary of exactly what it sent, and writes
+ * that summary as JSON with {@code --summaryFile}.
  *
  * <p>Two modes: backfill ({@code --hours=48} of event time ending now, sent as fast as the broker
- * takes it) and live ({@code --live --rate=R}: event time = now, paced, until Ctrl+C or
- * {@code --events}). The messages come from {@link MessageSource} (no Kafka there, so they can be
- * checked in unit tests); this class only produces them. {@code --help} lists the options
- * ({@link GeneratorOptions}).
+ * takes it) and live ({@code --live --rate=R}: event time = now, paced, until Ctrl+C or {@code
+ * --events}). The messages come from {@link MessageSource} (no Kafka there, so they can be checked
+ * in unit tests); this class only produces them. {@code --help} lists the options ({@link
+ * GeneratorOptions}).
  *
- * <p>Exit codes: 0 all messages acknowledged; 1 a send failed or the broker is not reachable;
- * 2 bad options.
+ * <p>Exit codes: 0 all messages acknowledged; 1 a send failed or the broker is not reachable; 2 bad
+ * options.
  */
 public final class EventGenerator {
 
@@ -57,28 +58,30 @@ public final class EventGenerator {
     }
     CommandLine cli = GeneratorOptions.commandLine(options);
     // picocli prints the usage on --help (exit 0) and a bad option with the usage (exit 2).
-    cli.setExecutionStrategy(parsed -> {
-      Integer help = CommandLine.executeHelpRequest(parsed);
-      if (help != null) {
-        return help;
-      }
-      try {
-        options.validate();
-      } catch (IllegalArgumentException e) {
-        throw new ParameterException(cli, e.getMessage());
-      }
-      try {
-        return run(options);
-      } catch (IllegalArgumentException e) {
-        System.err.println("generate-events: " + e.getMessage());
-        return 2;
-      }
-    });
+    cli.setExecutionStrategy(
+        parsed -> {
+          Integer help = CommandLine.executeHelpRequest(parsed);
+          if (help != null) {
+            return help;
+          }
+          try {
+            options.validate();
+          } catch (IllegalArgumentException e) {
+            throw new ParameterException(cli, e.getMessage());
+          }
+          try {
+            return run(options);
+          } catch (IllegalArgumentException e) {
+            System.err.println("generate-events: " + e.getMessage());
+            return 2;
+          }
+        });
     System.exit(cli.execute(args));
   }
 
   static int run(GeneratorOptions o) {
-    long seed = o.seed != null ? o.seed : (System.nanoTime() ^ System.currentTimeMillis()) & 0xFFFF_FFFFL;
+    long seed =
+        o.seed != null ? o.seed : (System.nanoTime() ^ System.currentTimeMillis()) & 0xFFFF_FFFFL;
     long startMillis = System.currentTimeMillis();
     Instant now = o.now != null ? o.now : Instant.ofEpochMilli(startMillis);
     long offset = now.toEpochMilli() - startMillis;
@@ -86,14 +89,23 @@ public final class EventGenerator {
     MessageSource source = new MessageSource(o, seed, now, liveClock);
     long total = o.totalMessages();
 
-    log(String.format("%s to %s: %s, seed %d", o.live ? "live" : "backfill", o.bootstrapServers,
-        o.live
-            ? String.format("%.0f messages/s from %s, %s", o.rate, now.truncatedTo(ChronoUnit.SECONDS),
-                total == Long.MAX_VALUE ? "until stopped" : total + " messages")
-            : String.format("%d messages, event time %s .. %s", total,
-                now.minus(Duration.ofHours(o.hours)).truncatedTo(ChronoUnit.SECONDS),
-                now.truncatedTo(ChronoUnit.SECONDS)),
-        seed));
+    log(
+        String.format(
+            "%s to %s: %s, seed %d",
+            o.live ? "live" : "backfill",
+            o.bootstrapServers,
+            o.live
+                ? String.format(
+                    "%.0f messages/s from %s, %s",
+                    o.rate,
+                    now.truncatedTo(ChronoUnit.SECONDS),
+                    total == Long.MAX_VALUE ? "until stopped" : total + " messages")
+                : String.format(
+                    "%d messages, event time %s .. %s",
+                    total,
+                    now.minus(Duration.ofHours(o.hours)).truncatedTo(ChronoUnit.SECONDS),
+                    now.truncatedTo(ChronoUnit.SECONDS)),
+            seed));
     for (TrafficModel.Breakout b : source.model().breakouts()) {
       log("breakout " + b);
     }
@@ -102,14 +114,15 @@ public final class EventGenerator {
     AtomicLong acked = new AtomicLong();
     AtomicLong failed = new AtomicLong();
     AtomicReference<Exception> firstFailure = new AtomicReference<>();
-    Callback callback = (metadata, exception) -> {
-      if (exception == null) {
-        acked.incrementAndGet();
-      } else {
-        failed.incrementAndGet();
-        firstFailure.compareAndSet(null, exception);
-      }
-    };
+    Callback callback =
+        (metadata, exception) -> {
+          if (exception == null) {
+            acked.incrementAndGet();
+          } else {
+            failed.incrementAndGet();
+            firstFailure.compareAndSet(null, exception);
+          }
+        };
 
     KafkaProducer<byte[], byte[]> producer;
     try {
@@ -118,7 +131,8 @@ public final class EventGenerator {
       System.err.println("generate-events: " + e.getMessage());
       return 2;
     } catch (KafkaException e) {
-      System.err.println("generate-events: cannot create a Kafka producer for " + o.bootstrapServers + ": " + e);
+      System.err.println(
+          "generate-events: cannot create a Kafka producer for " + o.bootstrapServers + ": " + e);
       return 1;
     }
     try {
@@ -126,9 +140,14 @@ public final class EventGenerator {
         producer.partitionsFor(topic);
       }
     } catch (KafkaException e) {
-      System.err.println("generate-events: the broker at " + o.bootstrapServers + " does not answer or lacks the "
-          + "contract topics (" + e.getMessage() + "). Start it with scripts/kafka-start.sh, or set "
-          + "KAFKA_BOOTSTRAP_SERVERS / --bootstrapServers (and KAFKA_CLIENT_PROPERTIES for a secured cluster).");
+      System.err.println(
+          "generate-events: the broker at "
+              + o.bootstrapServers
+              + " does not answer or lacks the "
+              + "contract topics ("
+              + e.getMessage()
+              + "). Start it with scripts/kafka-start.sh, or set KAFKA_BOOTSTRAP_SERVERS /"
+              + " --bootstrapServers (and KAFKA_CLIENT_PROPERTIES for a secured cluster).");
       producer.close(Duration.ZERO);
       return 1;
     }
@@ -137,15 +156,18 @@ public final class EventGenerator {
     Thread main = Thread.currentThread();
     CountDownLatch finished = new CountDownLatch(1);
     AtomicReference<Boolean> stop = new AtomicReference<>(false);
-    Thread hook = new Thread(() -> {
-      stop.set(true);
-      LockSupport.unpark(main);
-      try {
-        finished.await(60, TimeUnit.SECONDS);
-      } catch (InterruptedException ignored) {
-        Thread.currentThread().interrupt();
-      }
-    }, "generator-stop");
+    Thread hook =
+        new Thread(
+            () -> {
+              stop.set(true);
+              LockSupport.unpark(main);
+              try {
+                finished.await(60, TimeUnit.SECONDS);
+              } catch (InterruptedException ignored) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "generator-stop");
     Runtime.getRuntime().addShutdownHook(hook);
 
     long startNanos = System.nanoTime();
@@ -178,10 +200,15 @@ public final class EventGenerator {
         long sent = summary.messages();
         if ((o.live || (sent & 1023) == 0) && System.nanoTime() >= nextProgress) {
           long t = System.nanoTime();
-          log(String.format("%,d sent (%,.0f msg/s now, %,.0f avg), %,d acked%s, event time up to %s",
-              sent, (sent - lastCount) / ((t - lastNanos) / 1e9), sent / ((t - startNanos) / 1e9),
-              acked.get(), failed.get() > 0 ? ", " + failed.get() + " FAILED" : "",
-              Instant.ofEpochMilli(lastEventTime).truncatedTo(ChronoUnit.SECONDS)));
+          log(
+              String.format(
+                  "%,d sent (%,.0f msg/s now, %,.0f avg), %,d acked%s, event time up to %s",
+                  sent,
+                  (sent - lastCount) / ((t - lastNanos) / 1e9),
+                  sent / ((t - startNanos) / 1e9),
+                  acked.get(),
+                  failed.get() > 0 ? ", " + failed.get() + " FAILED" : "",
+                  Instant.ofEpochMilli(lastEventTime).truncatedTo(ChronoUnit.SECONDS)));
           lastCount = sent;
           lastNanos = t;
           nextProgress = t + progressNanos;
@@ -195,13 +222,23 @@ public final class EventGenerator {
       double seconds = (System.nanoTime() - startNanos) / 1e9;
 
       long sent = summary.messages();
-      log(String.format("%s: %,d messages in %.1f s (%,.0f messages/s), %,d acknowledged%s",
-          stop.get() ? "stopped" : "done", sent, seconds, sent / Math.max(seconds, 1e-9), acked.get(),
-          failed.get() > 0 ? ", " + failed.get() + " FAILED" : ""));
+      log(
+          String.format(
+              "%s: %,d messages in %.1f s (%,.0f messages/s), %,d acknowledged%s",
+              stop.get() ? "stopped" : "done",
+              sent,
+              seconds,
+              sent / Math.max(seconds, 1e-9),
+              acked.get(),
+              failed.get() > 0 ? ", " + failed.get() + " FAILED" : ""));
       System.out.println(summary.describe());
       if (failed.get() > 0) {
-        System.err.println("generate-events: " + failed.get() + " message(s) were not acknowledged; first error: "
-            + firstFailure.get() + ". The summary counts what was handed to the producer.");
+        System.err.println(
+            "generate-events: "
+                + failed.get()
+                + " message(s) were not acknowledged; first error: "
+                + firstFailure.get()
+                + ". The summary counts what was handed to the producer.");
         exit = 1;
       }
       if (o.summaryFile != null) {
@@ -217,8 +254,11 @@ public final class EventGenerator {
         run.put("failed", failed.get());
         run.put("min_rating", o.minRating);
         run.put("max_rating", o.maxRating);
-        run.put("breakout_movies", source.model().breakouts().stream().map(b -> b.movieId).toArray());
-        run.put("reasons", java.util.Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::code).toArray());
+        run.put(
+            "breakout_movies", source.model().breakouts().stream().map(b -> b.movieId).toArray());
+        run.put(
+            "reasons",
+            Arrays.stream(DeadLetterReason.values()).map(DeadLetterReason::code).toArray());
         try {
           summary.writeJson(Path.of(o.summaryFile), run);
           log("summary written to " + o.summaryFile);
@@ -245,7 +285,8 @@ public final class EventGenerator {
    * what the options ask for. Fails with {@link IllegalArgumentException} on an unreadable file.
    */
   static Properties producerConfig(GeneratorOptions o) {
-    KafkaClientSettings kafka = KafkaClientSettings.load(o.bootstrapServers, o.kafkaClientProperties);
+    KafkaClientSettings kafka =
+        KafkaClientSettings.load(o.bootstrapServers, o.kafkaClientProperties);
     Map<String, Object> p = new HashMap<>();
     if (!kafka.keys().contains(ProducerConfig.CLIENT_ID_CONFIG)) {
       p.put(ProducerConfig.CLIENT_ID_CONFIG, "event-generator");

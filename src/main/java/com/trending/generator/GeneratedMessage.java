@@ -4,15 +4,15 @@ import com.trending.common.DeadLetterReason;
 
 /**
  * One message the generator sends, with what it is meant to be: a valid event (possibly late), an
- * exact re-send of an earlier valid message, or a malformed message and the dead-letter reason
- * the pipeline must give it. Equality compares {@code key} and {@code value} by reference, as for
- * any array.
+ * exact re-send of an earlier valid message, or a malformed message and the dead-letter reason the
+ * pipeline must give it. Equality compares {@code key} and {@code value} by reference, as for any
+ * array.
  *
  * @param key the Kafka key (the user id as text), or null
  * @param value the Kafka value, exactly as sent
  * @param reason for {@link Kind#MALFORMED}: the reason the pipeline must give; null otherwise
- * @param late a valid event (or its duplicate) whose event time is hours behind the traffic
- *     around it
+ * @param late a valid event (or its duplicate) whose event time is hours behind the traffic around
+ *     it
  * @param eventTimeMillis the event time the message was made for (also for malformed ones)
  */
 public record GeneratedMessage(

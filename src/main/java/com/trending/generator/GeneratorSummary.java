@@ -15,9 +15,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the generator sent, counted the way the Kafka → Silver pipeline must find it: per topic,
- * the unique valid events (= Silver rows, also per event date), the exact duplicates (dropped by
- * the pipeline), the late events (among the valid ones) and the malformed messages per dead-letter
+ * What the generator sent, counted the way the Kafka → Silver pipeline must find it: per topic, the
+ * unique valid events (= Silver rows, also per event date), the exact duplicates (dropped by the
+ * pipeline), the late events (among the valid ones) and the malformed messages per dead-letter
  * reason (= dead-letter rows).
  *
  * <p>JSON form ({@link #toJson}): {@code {"events_views": {"messages", "valid_unique",
@@ -55,7 +55,11 @@ public final class GeneratorSummary {
         if (m.late()) {
           c.late++;
         }
-        String date = Instant.ofEpochMilli(m.eventTimeMillis()).atZone(ZoneOffset.UTC).toLocalDate().toString();
+        String date =
+            Instant.ofEpochMilli(m.eventTimeMillis())
+                .atZone(ZoneOffset.UTC)
+                .toLocalDate()
+                .toString();
         c.validByDate.merge(date, 1L, Long::sum);
         break;
       case DUPLICATE:
@@ -97,22 +101,28 @@ public final class GeneratorSummary {
   /** An aligned table for a person. */
   public synchronized String describe() {
     StringBuilder out = new StringBuilder();
-    out.append(String.format("  %-16s %10s %12s %10s %8s %12s%n",
-        "topic", "messages", "valid_unique", "duplicates", "late", "dead_letters"));
+    out.append(
+        String.format(
+            "  %-16s %10s %12s %10s %8s %12s%n",
+            "topic", "messages", "valid_unique", "duplicates", "late", "dead_letters"));
     long[] total = new long[5];
     for (Map.Entry<String, TopicCounts> e : topics.entrySet()) {
       TopicCounts c = e.getValue();
       long dead = sum(c.deadLetters);
-      out.append(String.format("  %-16s %10d %12d %10d %8d %12d%n",
-          e.getKey(), c.messages, c.valid, c.duplicates, c.late, dead));
+      out.append(
+          String.format(
+              "  %-16s %10d %12d %10d %8d %12d%n",
+              e.getKey(), c.messages, c.valid, c.duplicates, c.late, dead));
       total[0] += c.messages;
       total[1] += c.valid;
       total[2] += c.duplicates;
       total[3] += c.late;
       total[4] += dead;
     }
-    out.append(String.format("  %-16s %10d %12d %10d %8d %12d%n",
-        "total", total[0], total[1], total[2], total[3], total[4]));
+    out.append(
+        String.format(
+            "  %-16s %10d %12d %10d %8d %12d%n",
+            "total", total[0], total[1], total[2], total[3], total[4]));
     out.append("  dead letters by reason:");
     for (DeadLetterReason reason : DeadLetterReason.values()) {
       out.append(' ').append(reason.code()).append('=').append(deadLetters(reason));

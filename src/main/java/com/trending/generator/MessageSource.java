@@ -2,16 +2,18 @@ package com.trending.generator;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.trending.generator.GeneratedMessage.Kind;
 import com.trending.common.DeadLetterReason;
 import com.trending.common.Lakehouse;
+import com.trending.generator.GeneratedMessage.Kind;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -29,22 +31,42 @@ public final class MessageSource {
   private static final long HOUR = 3_600_000L;
   private static final DateTimeFormatter TS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
-  private static final String[] DEVICES = {"mobile", "mobile", "mobile", "desktop", "desktop", "tv", "tv", "tablet"};
+  private static final String[] DEVICES = {
+    "mobile", "mobile", "mobile", "desktop", "desktop", "tv", "tv", "tablet"
+  };
   private static final String[] CLICK_TYPES = {"trailer", "poster", "title", "recommendation"};
   private static final String[] REFERRERS = {
-    "https://www.google.com/", "https://movies.example.com/", "https://movies.example.com/search?q=",
+    "https://www.google.com/", "https://movies.example.com/",
+        "https://movies.example.com/search?q=",
     "https://t.co/", "https://www.facebook.com/", "https://news.example.org/reviews"
   };
   private static final String[] REVIEWS = {
-    "Great movie!", "Très bien, un classique 🎬", "Déjà vu… but I loved it 😅", "¡Qué película! 🍿",
-    "Großartige Musik, schwache Story.", "Naïve plot, superb cinematography 📽️", "素晴らしい映画でした",
-    "Отличный фильм 👍", "Meh. Too long 😴", "Çok güzel, tavsiye ederim ⭐⭐⭐⭐", "A cœur ouvert — bravo 👏",
-    "Not for me 🙅", "The ending! 😱🔥", "Perfect for a Sunday evening ☕", "Mañana lo veo otra vez",
-    "Overrated, honestly.", "Brilliant acting, weak script", "Fantastisk! 🇳🇴", "Wow 🤯"
+    "Great movie!",
+    "Très bien, un classique 🎬",
+    "Déjà vu… but I loved it 😅",
+    "¡Qué película! 🍿",
+    "Großartige Musik, schwache Story.",
+    "Naïve plot, superb cinematography 📽️",
+    "素晴らしい映画でした",
+    "Отличный фильм 👍",
+    "Meh. Too long 😴",
+    "Çok güzel, tavsiye ederim ⭐⭐⭐⭐",
+    "A cœur ouvert — bravo 👏",
+    "Not for me 🙅",
+    "The ending! 😱🔥",
+    "Perfect for a Sunday evening ☕",
+    "Mañana lo veo otra vez",
+    "Overrated, honestly.",
+    "Brilliant acting, weak script",
+    "Fantastisk! 🇳🇴",
+    "Wow 🤯"
   };
   private static final String[] NOT_JSON = {
-    "<html><body><h1>502 Bad Gateway</h1></body></html>", "user_id=12345&movie_id=67890&event=view",
-    "event_id,event_type,event_ts\n1,view,2025-12-17", "HTTP/1.1 500 Internal Server Error", "undefined"
+    "<html><body><h1>502 Bad Gateway</h1></body></html>",
+    "user_id=12345&movie_id=67890&event=view",
+    "event_id,event_type,event_ts\n1,view,2025-12-17",
+    "HTTP/1.1 500 Internal Server Error",
+    "undefined"
   };
   private static final String[] SCALAR_JSON = {"42", "\"view\"", "null", "true", "3.14"};
   private static final int RECENT_VIEWS = 512;
@@ -81,9 +103,10 @@ public final class MessageSource {
     this.total = options.totalMessages();
     long t = now.toEpochMilli();
     long span = options.hours * HOUR;
-    this.model = options.live
-        ? new TrafficModel(options, random, t, t + span, t)
-        : new TrafficModel(options, random, t - span, t, t);
+    this.model =
+        options.live
+            ? new TrafficModel(options, random, t, t + span, t)
+            : new TrafficModel(options, random, t - span, t, t);
     faultRatios[DeadLetterReason.INVALID_JSON.ordinal()] = options.invalidJsonRatio;
     faultRatios[DeadLetterReason.MISSING_REQUIRED_FIELD.ordinal()] = options.missingFieldRatio;
     faultRatios[DeadLetterReason.INVALID_EVENT_TYPE.ordinal()] = options.invalidEventTypeRatio;
@@ -93,8 +116,12 @@ public final class MessageSource {
     validMinRating = Math.ceil(options.minRating * 2) / 2;
     validMaxRating = Math.floor(options.maxRating * 2) / 2;
     if (validMinRating > validMaxRating) {
-      throw new IllegalArgumentException("No rating in steps of 0.5 lies in [" + options.minRating + ", "
-          + options.maxRating + "]: widen MIN_RATING/MAX_RATING.");
+      throw new IllegalArgumentException(
+          "No rating in steps of 0.5 lies in ["
+              + options.minRating
+              + ", "
+              + options.maxRating
+              + "]: widen MIN_RATING/MAX_RATING.");
     }
     double sum = 1 + options.clickRatio + options.ratingRatio;
     pView = 1 / sum;
@@ -150,7 +177,9 @@ public final class MessageSource {
     return u < pView ? Lakehouse.VIEWS : u < pView + pClick ? Lakehouse.CLICKS : Lakehouse.RATINGS;
   }
 
-  /** A valid event of {@code topic} at {@code t}; {@code remember} records views for later clicks. */
+  /**
+   * A valid event of {@code topic} at {@code t}; {@code remember} records views for later clicks.
+   */
   private Map<String, Object> event(String topic, long t, boolean remember) {
     Map<String, Object> e = new LinkedHashMap<>();
     e.put("event_id", uuid());
@@ -159,7 +188,8 @@ public final class MessageSource {
     int movie = model.movie(t, random);
     int user;
     String session = null;
-    boolean fromView = views > 0 && random.nextDouble() < (Lakehouse.VIEWS.equals(topic) ? 0.5 : 0.8);
+    boolean fromView =
+        views > 0 && random.nextDouble() < (Lakehouse.VIEWS.equals(topic) ? 0.5 : 0.8);
     int slot = fromView ? random.nextInt((int) Math.min(views, RECENT_VIEWS)) : -1;
     if (fromView) {
       user = recentUser[slot];
@@ -225,7 +255,8 @@ public final class MessageSource {
   // --- malformed messages ---------------------------------------------------------------------
 
   private GeneratedMessage malformed(DeadLetterReason reason, long t) {
-    String topic = reason == DeadLetterReason.INVALID_RATING_VALUE ? Lakehouse.RATINGS : randomTopic();
+    String topic =
+        reason == DeadLetterReason.INVALID_RATING_VALUE ? Lakehouse.RATINGS : randomTopic();
     Map<String, Object> e = event(topic, t, false);
     byte[] key = key(e);
     byte[] value;
@@ -263,24 +294,31 @@ public final class MessageSource {
     byte[] json = json(e);
     switch (random.nextInt(9)) {
       case 0: // truncated in transit
-        return java.util.Arrays.copyOf(json, 1 + random.nextInt(json.length - 1));
-      case 1: { // text with accents encoded as ISO-8859-1 instead of UTF-8
-        switch (topic) {
-          case Lakehouse.VIEWS: e.put("device_type", "téléviseur"); break;
-          case Lakehouse.CLICKS: e.put("referrer", "https://movies.example.com/recherche?q=café"); break;
-          default: e.put("review_text", "Très bon film, déjà culte");
+        return Arrays.copyOf(json, 1 + random.nextInt(json.length - 1));
+      case 1:
+        { // text with accents encoded as ISO-8859-1 instead of UTF-8
+          switch (topic) {
+            case Lakehouse.VIEWS:
+              e.put("device_type", "téléviseur");
+              break;
+            case Lakehouse.CLICKS:
+              e.put("referrer", "https://movies.example.com/recherche?q=café");
+              break;
+            default:
+              e.put("review_text", "Très bon film, déjà culte");
+          }
+          return text(e).getBytes(StandardCharsets.ISO_8859_1);
         }
-        return text(e).getBytes(StandardCharsets.ISO_8859_1);
-      }
-      case 2: { // stray bytes that are never UTF-8
-        int at = 1 + random.nextInt(json.length - 1);
-        byte[] out = new byte[json.length + 2];
-        System.arraycopy(json, 0, out, 0, at);
-        out[at] = (byte) 0xFF;
-        out[at + 1] = (byte) 0xFE;
-        System.arraycopy(json, at, out, at + 2, json.length - at);
-        return out;
-      }
+      case 2:
+        { // stray bytes that are never UTF-8
+          int at = 1 + random.nextInt(json.length - 1);
+          byte[] out = new byte[json.length + 2];
+          System.arraycopy(json, 0, out, 0, at);
+          out[at] = (byte) 0xFF;
+          out[at + 1] = (byte) 0xFE;
+          System.arraycopy(json, at, out, at + 2, json.length - at);
+          return out;
+        }
       case 3: // an array of events instead of one
         return utf8("[" + text(e) + "]");
       case 4: // JSON, but not an object
@@ -297,7 +335,8 @@ public final class MessageSource {
   }
 
   private void missingField(String topic, Map<String, Object> e) {
-    List<String> required = new ArrayList<>(List.of("event_id", "event_type", "event_ts", "user_id", "movie_id"));
+    List<String> required =
+        new ArrayList<>(List.of("event_id", "event_type", "event_ts", "user_id", "movie_id"));
     if (Lakehouse.RATINGS.equals(topic)) {
       required.add("rating");
     }
@@ -319,7 +358,7 @@ public final class MessageSource {
         out.add(other);
       }
     }
-    out.add(own.toUpperCase(java.util.Locale.ROOT));
+    out.add(own.toUpperCase(Locale.ROOT));
     out.add(own + "s");
     out.add("purchase");
     out.add("");
@@ -339,8 +378,11 @@ public final class MessageSource {
         e.put("movie_id", ((Integer) e.get("movie_id")) + 0.5);
         return;
       case 3:
-        e.put("event_id", random.nextBoolean()
-            ? "evt-" + random.nextInt(1_000_000) : e.get("event_id").toString().replace("-", ""));
+        e.put(
+            "event_id",
+            random.nextBoolean()
+                ? "evt-" + random.nextInt(1_000_000)
+                : e.get("event_id").toString().replace("-", ""));
         return;
       case 4:
         e.put("movie_id", String.format("tt%07d", (Integer) e.get("movie_id")));
@@ -376,16 +418,26 @@ public final class MessageSource {
     Instant at = Instant.ofEpochMilli(t);
     String iso = TS.format(at);
     switch (random.nextInt(10)) {
-      case 0: return iso.substring(0, 10) + " " + iso.substring(11, 19);          // space, no zone
-      case 1: return iso.substring(0, iso.length() - 1);                          // no zone
-      case 2: return String.valueOf(t / 1000);                                    // epoch seconds, as text
-      case 3: return DateTimeFormatter.ofPattern("dd/MM/uuuu HH:mm").withZone(ZoneOffset.UTC).format(at);
-      case 4: return iso.substring(0, 5) + "13" + iso.substring(7);               // month 13
-      case 5: return iso.substring(0, 8) + "32" + iso.substring(10);              // day 32
-      case 6: return iso.substring(0, 11) + "25" + iso.substring(13);             // hour 25
-      case 7: return DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC).format(at);
-      case 8: return "";
-      default: return random.nextBoolean() ? "yesterday" : "now";
+      case 0:
+        return iso.substring(0, 10) + " " + iso.substring(11, 19); // space, no zone
+      case 1:
+        return iso.substring(0, iso.length() - 1); // no zone
+      case 2:
+        return String.valueOf(t / 1000); // epoch seconds, as text
+      case 3:
+        return DateTimeFormatter.ofPattern("dd/MM/uuuu HH:mm").withZone(ZoneOffset.UTC).format(at);
+      case 4:
+        return iso.substring(0, 5) + "13" + iso.substring(7); // month 13
+      case 5:
+        return iso.substring(0, 8) + "32" + iso.substring(10); // day 32
+      case 6:
+        return iso.substring(0, 11) + "25" + iso.substring(13); // hour 25
+      case 7:
+        return DateTimeFormatter.RFC_1123_DATE_TIME.withZone(ZoneOffset.UTC).format(at);
+      case 8:
+        return "";
+      default:
+        return random.nextBoolean() ? "yesterday" : "now";
     }
   }
 
@@ -393,18 +445,27 @@ public final class MessageSource {
     double min = options.minRating;
     double max = options.maxRating;
     switch (random.nextInt(6)) {
-      case 0: return max + 0.5;
-      case 1: return min - 0.5;
-      case 2: return max * 2 + 1;
-      case 3: return -1 - random.nextInt(5);
-      default: {
-        // off the 0.5 grid, inside the bounds when the bounds leave room for it
-        double v = validMinRating + 0.25 + 0.5 * random.nextInt((int) Math.max(1, (validMaxRating - validMinRating) / 0.5));
-        if (v <= max) {
-          return v;
+      case 0:
+        return max + 0.5;
+      case 1:
+        return min - 0.5;
+      case 2:
+        return max * 2 + 1;
+      case 3:
+        return -1 - random.nextInt(5);
+      default:
+        {
+          // off the 0.5 grid, inside the bounds when the bounds leave room for it
+          double v =
+              validMinRating
+                  + 0.25
+                  + 0.5
+                      * random.nextInt((int) Math.max(1, (validMaxRating - validMinRating) / 0.5));
+          if (v <= max) {
+            return v;
+          }
+          return max + 0.3;
         }
-        return max + 0.3;
-      }
     }
   }
 
@@ -412,9 +473,12 @@ public final class MessageSource {
 
   private static String eventType(String topic) {
     switch (topic) {
-      case Lakehouse.VIEWS: return "view";
-      case Lakehouse.CLICKS: return "click";
-      default: return "rating";
+      case Lakehouse.VIEWS:
+        return "view";
+      case Lakehouse.CLICKS:
+        return "click";
+      default:
+        return "rating";
     }
   }
 

@@ -1,5 +1,6 @@
 package com.trending.generator;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,8 +44,14 @@ final class TrafficModel {
 
     @Override
     public String toString() {
-      return "movie " + movieId + " " + java.time.Instant.ofEpochMilli(startMillis) + " .. "
-          + java.time.Instant.ofEpochMilli(endMillis) + " peak " + peakShare;
+      return "movie "
+          + movieId
+          + " "
+          + Instant.ofEpochMilli(startMillis)
+          + " .. "
+          + Instant.ofEpochMilli(endMillis)
+          + " peak "
+          + peakShare;
     }
   }
 
@@ -60,7 +67,8 @@ final class TrafficModel {
    * @param spanEnd end of the span the breakouts are placed in (backfill: now; live: now + hours)
    * @param anchor a breakout is at its peak around this instant (the backfill's end / live start)
    */
-  TrafficModel(GeneratorOptions o, SplittableRandom random, long spanStart, long spanEnd, long anchor) {
+  TrafficModel(
+      GeneratorOptions o, SplittableRandom random, long spanStart, long spanEnd, long anchor) {
     this.spanStart = spanStart;
     this.spanEnd = spanEnd;
 

@@ -12,8 +12,8 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -36,8 +36,8 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Duration;
 
 /**
- * Views and clicks (movie ids, each with its event time as element timestamp) in; the rows of
- * both Gold tables out: one {@link TrendRow} per (window, movie) with at least one view or click.
+ * Views and clicks (movie ids, each with its event time as element timestamp) in; the rows of both
+ * Gold tables out: one {@link TrendRow} per (window, movie) with at least one view or click.
  *
  * <p>Each event is counted once, into an hourly slice (fixed windows of {@code slide}); the two
  * inputs are joined per (slice, movie) with {@code CoGroupByKey}. Each table's window is then the
@@ -46,12 +46,12 @@ import org.joda.time.Duration;
  * are its slices.
  *
  * <p>With a refresh period (streaming) every window fires early and late panes about every period,
- * accumulating; a row's counts only grow, so downstream takes the maximum per slice and per
- * row, which also makes repeated panes harmless. Without one (batch) each window fires once.
- * Allowed lateness: each table drops data that arrives later than its own lateness after its
- * window's end; the slices keep state long enough for the latest window that contains them.
- * Lateness is enforced where events are first grouped, so in streaming the 1-hour table counts
- * its own slices (two counts per event instead of 24); in batch both tables share them.
+ * accumulating; a row's counts only grow, so downstream takes the maximum per slice and per row,
+ * which also makes repeated panes harmless. Without one (batch) each window fires once. Allowed
+ * lateness: each table drops data that arrives later than its own lateness after its window's end;
+ * the slices keep state long enough for the latest window that contains them. Lateness is enforced
+ * where events are first grouped, so in streaming the 1-hour table counts its own slices (two
+ * counts per event instead of 24); in batch both tables share them.
  */
 public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTuple> {
 
@@ -90,7 +90,8 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
         refreshPeriod == null || shortSliceLateness.equals(longSliceLateness)
             ? longSlices
             : input.apply(
-                "CountHourlySlicesFor1h", new CountSlices(slide, shortSliceLateness, refreshPeriod));
+                "CountHourlySlicesFor1h",
+                new CountSlices(slide, shortSliceLateness, refreshPeriod));
     // A short window of one slice is the slice itself: no roll-up, so in streaming a new event
     // reaches the 1-hour table one refresh period sooner.
     PCollection<TrendRow> shortRows =
@@ -115,7 +116,8 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
   }
 
   /** Applies a window function with the trigger of the mode: once (batch) or refreshing. */
-  static <T> Window<T> window(WindowFn<? super T, ?> windowFn, Duration lateness, Duration refreshPeriod) {
+  static <T> Window<T> window(
+      WindowFn<? super T, ?> windowFn, Duration lateness, Duration refreshPeriod) {
     Window<T> window = Window.<T>into(windowFn).withAllowedLateness(lateness);
     if (refreshPeriod == null) {
       return window.discardingFiredPanes(); // default trigger: one pane per window
@@ -134,7 +136,8 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
    * Views and clicks counted per movie in fixed windows of one slide, joined into one row per
    * (slice, movie) keyed by movie.
    */
-  public static class CountSlices extends PTransform<PCollectionTuple, PCollection<KV<Integer, TrendRow>>> {
+  public static class CountSlices
+      extends PTransform<PCollectionTuple, PCollection<KV<Integer, TrendRow>>> {
     private final Duration slide;
     private final Duration lateness;
     private final Duration refreshPeriod;
@@ -150,12 +153,16 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
       PCollection<KV<Integer, Long>> views =
           input
               .get(VIEWS)
-              .apply("WindowViews", ComputeTrending.<Integer>window(FixedWindows.of(slide), lateness, refreshPeriod))
+              .apply(
+                  "WindowViews",
+                  ComputeTrending.<Integer>window(FixedWindows.of(slide), lateness, refreshPeriod))
               .apply("CountViews", Count.perElement());
       PCollection<KV<Integer, Long>> clicks =
           input
               .get(CLICKS)
-              .apply("WindowClicks", ComputeTrending.<Integer>window(FixedWindows.of(slide), lateness, refreshPeriod))
+              .apply(
+                  "WindowClicks",
+                  ComputeTrending.<Integer>window(FixedWindows.of(slide), lateness, refreshPeriod))
               .apply("CountClicks", Count.perElement());
       return KeyedPCollectionTuple.of(COUNTED_VIEWS, views)
           .and(COUNTED_CLICKS, clicks)
@@ -189,12 +196,14 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
   }
 
   /** Slices summed into the windows of {@code windowFn}; one row per (window, movie). */
-  public static class RollUpSlices extends PTransform<PCollection<KV<Integer, TrendRow>>, PCollection<TrendRow>> {
+  public static class RollUpSlices
+      extends PTransform<PCollection<KV<Integer, TrendRow>>, PCollection<TrendRow>> {
     private final WindowFn<Object, IntervalWindow> windowFn;
     private final Duration lateness;
     private final Duration refreshPeriod;
 
-    public RollUpSlices(WindowFn<Object, IntervalWindow> windowFn, Duration lateness, Duration refreshPeriod) {
+    public RollUpSlices(
+        WindowFn<Object, IntervalWindow> windowFn, Duration lateness, Duration refreshPeriod) {
       this.windowFn = windowFn;
       this.lateness = lateness;
       this.refreshPeriod = refreshPeriod;
@@ -203,7 +212,9 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
     @Override
     public PCollection<TrendRow> expand(PCollection<KV<Integer, TrendRow>> slices) {
       return slices
-          .apply("Window", ComputeTrending.<KV<Integer, TrendRow>>window(windowFn, lateness, refreshPeriod))
+          .apply(
+              "Window",
+              ComputeTrending.<KV<Integer, TrendRow>>window(windowFn, lateness, refreshPeriod))
           .apply("SumSlices", Combine.perKey(new SumLatestSlicesFn()))
           .apply("ToRows", ParDo.of(new StampWindowEndFn()))
           .setCoder(TrendRowCoder.of());
@@ -211,8 +222,8 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
   }
 
   /**
-   * Sums a window's slices, keeping only the latest version of each slice (its maximum counts),
-   * so that accumulating or repeated slice panes are counted once.
+   * Sums a window's slices, keeping only the latest version of each slice (its maximum counts), so
+   * that accumulating or repeated slice panes are counted once.
    */
   static class SumLatestSlicesFn extends CombineFn<TrendRow, Map<Long, TrendRow>, TrendRow> {
     @Override
@@ -255,12 +266,14 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
     }
 
     @Override
-    public Coder<Map<Long, TrendRow>> getAccumulatorCoder(CoderRegistry registry, Coder<TrendRow> inputCoder) {
+    public Coder<Map<Long, TrendRow>> getAccumulatorCoder(
+        CoderRegistry registry, Coder<TrendRow> inputCoder) {
       return MapCoder.of(VarLongCoder.of(), TrendRowCoder.of());
     }
 
     @Override
-    public Coder<TrendRow> getDefaultOutputCoder(CoderRegistry registry, Coder<TrendRow> inputCoder) {
+    public Coder<TrendRow> getDefaultOutputCoder(
+        CoderRegistry registry, Coder<TrendRow> inputCoder) {
       return TrendRowCoder.of();
     }
   }
@@ -270,9 +283,11 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
     private final Counter rows = Metrics.counter(ComputeTrending.class, "windowRowsEmitted");
 
     @ProcessElement
-    public void process(@Element KV<Integer, TrendRow> row, BoundedWindow window, OutputReceiver<TrendRow> out) {
+    public void process(
+        @Element KV<Integer, TrendRow> row, BoundedWindow window, OutputReceiver<TrendRow> out) {
       if (row.getValue().views() == 0 && row.getValue().clicks() == 0) {
-        return; // an empty pane (the Flink runner fires some) holds no row: every row counts an event
+        return; // an empty pane (the Flink runner fires some) holds no row: every row counts an
+        // event
       }
       rows.inc();
       out.output(row.getValue().withWindowEnd(((IntervalWindow) window).end().getMillis()));

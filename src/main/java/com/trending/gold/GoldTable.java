@@ -2,12 +2,14 @@ package com.trending.gold;
 
 import com.trending.common.CommittedFiles;
 import com.trending.common.Schemas;
+import com.trending.common.Storage;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
-import com.trending.common.Storage;
+import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -28,9 +30,9 @@ import org.apache.parquet.io.PositionOutputStream;
  * replaced whole by each refresh, on any store (see {@link Storage}).
  *
  * <p>Delta: each refresh writes a new Parquet file and commits one Delta transaction that adds it
- * and removes the previous one, so readers see the old or the new version and time travel
- * ({@code versionAsOf}) reaches earlier ones. Files removed more than {@link #DELTA_FILE_RETENTION}
- * ago are deleted (as Delta's VACUUM would), so time travel reaches that far back.
+ * and removes the previous one, so readers see the old or the new version and time travel ({@code
+ * versionAsOf}) reaches earlier ones. Files removed more than {@link #DELTA_FILE_RETENTION} ago are
+ * deleted (as Delta's VACUUM would), so time travel reaches that far back.
  *
  * <p>Parquet: a folder holding a single Parquet file, {@value #FILE_NAME}, replaced with {@link
  * Storage#replace}: a hidden temporary file renamed over it on the local disk and HDFS, one PUT on
@@ -43,10 +45,11 @@ import org.apache.parquet.io.PositionOutputStream;
  */
 public final class GoldTable {
   public static final String FILE_NAME = "part-00000.parquet";
+
   /**
    * A Parquet summary file with the schema and no rows, written once and never changed. Spark SQL
-   * infers the schema from it instead of from the data file, so that its schema step never reads
-   * a data file whose length changed since Spark listed the folder.
+   * infers the schema from it instead of from the data file, so that its schema step never reads a
+   * data file whose length changed since Spark listed the folder.
    */
   public static final String SCHEMA_FILE_NAME = "_common_metadata";
 
@@ -57,7 +60,7 @@ public final class GoldTable {
           .thenComparingInt(TrendRow::movieId);
 
   /** How long a Delta Gold table keeps the files of replaced versions, for time travel. */
-  public static final java.time.Duration DELTA_FILE_RETENTION = java.time.Duration.ofHours(1);
+  public static final Duration DELTA_FILE_RETENTION = Duration.ofHours(1);
 
   private GoldTable() {}
 
@@ -122,7 +125,10 @@ public final class GoldTable {
     return rows;
   }
 
-  /** Changes whenever the table is replaced: its committed file (Delta) or its file's time and size (Parquet). */
+  /**
+   * Changes whenever the table is replaced: its committed file (Delta) or its file's time and size
+   * (Parquet).
+   */
   public static String version(Table table) {
     if (table.format() == StorageFormat.DELTA) {
       return String.join(",", table.log().files());
@@ -131,13 +137,19 @@ public final class GoldTable {
     return file == null ? "" : file.modifiedMillis() + "/" + file.size();
   }
 
-  /** Deletes the data files other than {@code live} (the one just committed) older than the retention. */
+  /**
+   * Deletes the data files other than {@code live} (the one just committed) older than the
+   * retention.
+   */
   private static void deleteExpiredFiles(Table table, String live) {
     long cutoff = System.currentTimeMillis() - DELTA_FILE_RETENTION.toMillis();
     String liveName = live.substring(Math.max(live.lastIndexOf('/'), live.lastIndexOf('\\')) + 1);
     for (Storage.Entry f : table.storage().list(table.dir())) {
-      if (!f.isDirectory() && f.name().startsWith("part-") && f.name().endsWith(".parquet")
-          && !f.name().equals(liveName) && f.modifiedMillis() < cutoff) {
+      if (!f.isDirectory()
+          && f.name().startsWith("part-")
+          && f.name().endsWith(".parquet")
+          && !f.name().equals(liveName)
+          && f.modifiedMillis() < cutoff) {
         table.storage().delete(f.location());
       }
     }
@@ -189,12 +201,15 @@ public final class GoldTable {
 
   private static TrendRow row(GenericRecord r) {
     return new TrendRow(
-        (Long) r.get("window_ts"), (Integer) r.get("movie_id"), (Long) r.get("views"), (Long) r.get("clicks"));
+        (Long) r.get("window_ts"),
+        (Integer) r.get("movie_id"),
+        (Long) r.get("views"),
+        (Long) r.get("clicks"));
   }
 
   /**
-   * Deletes hidden temporary files that a crashed rewrite may have left behind (none on S3, where
-   * a rewrite is one PUT).
+   * Deletes hidden temporary files that a crashed rewrite may have left behind (none on S3, where a
+   * rewrite is one PUT).
    */
   public static void removeLeftovers(Table table) {
     for (Storage.Entry f : table.storage().list(table.dir())) {
@@ -204,7 +219,10 @@ public final class GoldTable {
     }
   }
 
-  /** A Parquet output over a stream the caller owns and closes ({@link Storage#replace}, {@link Storage#create}). */
+  /**
+   * A Parquet output over a stream the caller owns and closes ({@link Storage#replace}, {@link
+   * Storage#create}).
+   */
   static final class StreamOutputFile implements OutputFile {
     private final OutputStream out;
 
@@ -223,7 +241,7 @@ public final class GoldTable {
     }
 
     private PositionOutputStream stream() {
-      OutputStream buffered = new java.io.BufferedOutputStream(out, 1 << 16);
+      OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
       return new PositionOutputStream() {
         private long pos;
 

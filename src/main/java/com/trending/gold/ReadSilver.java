@@ -26,12 +26,12 @@ import org.joda.time.Instant;
  * One Silver table in; the {@code movie_id} of every event out, with the event's {@code event_ts}
  * as element timestamp.
  *
- * <p>The files read are those the table's log has committed (see {@link TableLog}), never a
- * listing of its folder: a batch that ingestion is still writing, or that a crash left behind and
- * the restart rolls back, is never counted. Only the two columns needed are read from the files.
- * Events dated more than {@code futureBound} ahead of the clock when read are dropped and counted
- * ({@code droppedFutureEvents}), in batch as in streaming: a device with a wrong clock must not
- * put a window of 2099 at the top of "trending now".
+ * <p>The files read are those the table's log has committed (see {@link TableLog}), never a listing
+ * of its folder: a batch that ingestion is still writing, or that a crash left behind and the
+ * restart rolls back, is never counted. Only the two columns needed are read from the files. Events
+ * dated more than {@code futureBound} ahead of the clock when read are dropped and counted ({@code
+ * droppedFutureEvents}), in batch as in streaming: a device with a wrong clock must not put a
+ * window of 2099 at the top of "trending now".
  *
  * <p>Batch: every committed file, spread over the workers. Streaming: {@link SilverLogSource},
  * which follows the log and gives the stream its event-time watermark.
@@ -54,13 +54,19 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
    */
   public static ReadSilver watching(
       Table table, Duration pollPeriod, Duration futureBound, TrendWindows windows) {
-    return new ReadSilver(table, futureBound,
-        new SilverLogSource(table, pollPeriod, futureBound, projection(Schemas.avro(table.schemaName()))),
+    return new ReadSilver(
+        table,
+        futureBound,
+        new SilverLogSource(
+            table, pollPeriod, futureBound, projection(Schemas.avro(table.schemaName()))),
         new SilverLogSource.EmitEventsFn(windows));
   }
 
   private ReadSilver(
-      Table table, Duration futureBound, SilverLogSource streaming, SilverLogSource.EmitEventsFn emitEvents) {
+      Table table,
+      Duration futureBound,
+      SilverLogSource streaming,
+      SilverLogSource.EmitEventsFn emitEvents) {
     this.table = table;
     this.futureBound = futureBound;
     this.streaming = streaming;
@@ -90,7 +96,8 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
       Schema.Field f = silver.getField(name);
       fields.add(new Schema.Field(f.name(), f.schema(), f.doc(), f.defaultVal()));
     }
-    return Schema.createRecord(silver.getName(), silver.getDoc(), silver.getNamespace(), false, fields);
+    return Schema.createRecord(
+        silver.getName(), silver.getDoc(), silver.getNamespace(), false, fields);
   }
 
   /**
@@ -115,15 +122,18 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
     public void process(@Element String file, OutputReceiver<Integer> out) {
       long futureLimit = System.currentTimeMillis() + futureBound.getMillis();
       long[] n = {0};
-      files.forEachRecord(file, table, r -> {
-        Instant ts = eventTime(r.get("event_ts"));
-        n[0]++;
-        if (ts.getMillis() > futureLimit) {
-          future.inc();
-        } else {
-          out.outputWithTimestamp((Integer) r.get("movie_id"), ts);
-        }
-      });
+      files.forEachRecord(
+          file,
+          table,
+          r -> {
+            Instant ts = eventTime(r.get("event_ts"));
+            n[0]++;
+            if (ts.getMillis() > futureLimit) {
+              future.inc();
+            } else {
+              out.outputWithTimestamp((Integer) r.get("movie_id"), ts);
+            }
+          });
       events.inc(n[0]);
     }
 

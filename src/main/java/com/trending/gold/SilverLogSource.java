@@ -24,25 +24,25 @@ import org.joda.time.Instant;
 
 /**
  * Streaming read of one Silver table: each file the table's log commits, once, as one element
- * holding its events ({@link FileEvents}), under an <b>event-time watermark</b>;
- * {@link EmitEventsFn} then emits each event's {@code movie_id} stamped with its {@code event_ts}.
+ * holding its events ({@link FileEvents}), under an <b>event-time watermark</b>; {@link
+ * EmitEventsFn} then emits each event's {@code movie_id} stamped with its {@code event_ts}.
  *
  * <p>The watermark is the latest event time of the Silver data read up to the previous look at the
- * log, as the seed's Spark job takes the latest event time of its previous micro-batch: each
- * Gold table's allowed lateness (2 h, 26 h) is then measured from the events themselves, not from
- * the wall clock. An ingestion outage of any length stops the watermark with the data, and what
- * arrives afterwards is on time. A file's element carries the file's earliest event time, which
- * holds the watermark downstream until its events are out, so no event of a file is late because of
- * another event of the same look at the log. Events dated more than {@code futureBound} ahead of the
- * wall clock when read (a device with a wrong clock) are dropped and counted
- * ({@code droppedFutureEvents}): they would otherwise hold window state until that date or, through
- * the watermark, make every real event late.
+ * log, as the seed's Spark job takes the latest event time of its previous micro-batch: each Gold
+ * table's allowed lateness (2 h, 26 h) is then measured from the events themselves, not from the
+ * wall clock. An ingestion outage of any length stops the watermark with the data, and what arrives
+ * afterwards is on time. A file's element carries the file's earliest event time, which holds the
+ * watermark downstream until its events are out, so no event of a file is late because of another
+ * event of the same look at the log. Events dated more than {@code futureBound} ahead of the wall
+ * clock when read (a device with a wrong clock) are dropped and counted ({@code
+ * droppedFutureEvents}): they would otherwise hold window state until that date or, through the
+ * watermark, make every real event late.
  *
  * <p>An {@link UnboundedSource} (rather than a splittable DoFn) because the Spark runner runs only
  * those in streaming; one reader per table, so that its watermark covers every file; one element
- * per file, so that a runner's cost per source element (the Direct runner's bundles, the
- * checkpoint of each) is paid per file, not per event. The checkpoint records the files read and
- * the watermark, so a runner that rebuilds the reader from it (Spark does so for each micro-batch)
+ * per file, so that a runner's cost per source element (the Direct runner's bundles, the checkpoint
+ * of each) is paid per file, not per event. The checkpoint records the files read and the
+ * watermark, so a runner that rebuilds the reader from it (Spark does so for each micro-batch)
  * neither skips nor repeats a file.
  */
 class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, SilverLogSource.Mark> {
@@ -83,8 +83,11 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof FileEvents f && Arrays.equals(movies, f.movies) && Arrays.equals(times, f.times)
-          && watermark == f.watermark && future == f.future;
+      return o instanceof FileEvents f
+          && Arrays.equals(movies, f.movies)
+          && Arrays.equals(times, f.times)
+          && watermark == f.watermark
+          && future == f.future;
     }
 
     @Override
@@ -112,7 +115,10 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
 
     @Override
     public boolean equals(Object o) {
-      return o instanceof Mark m && done.equals(m.done) && watermark == m.watermark && maxSeen == m.maxSeen;
+      return o instanceof Mark m
+          && done.equals(m.done)
+          && watermark == m.watermark
+          && maxSeen == m.maxSeen;
     }
 
     @Override
@@ -154,7 +160,8 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
     Reader(SilverLogSource source, Mark mark) {
       this.source = source;
       this.done = mark == null ? new TreeSet<>() : new TreeSet<>(mark.done);
-      this.watermark = mark == null ? BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis() : mark.watermark;
+      this.watermark =
+          mark == null ? BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis() : mark.watermark;
       this.maxSeen = mark == null ? BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis() : mark.maxSeen;
     }
 
@@ -201,21 +208,25 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
       long[][] times = {new long[1024]};
       int[] n = {0};
       long[] future = {0};
-      source.files.forEachRecord(file, source.table.toString(), r -> {
-        long ts = ReadSilver.eventTime(r.get("event_ts")).getMillis();
-        if (ts > futureLimit) {
-          future[0]++;
-          return;
-        }
-        if (n[0] == movies[0].length) {
-          movies[0] = Arrays.copyOf(movies[0], n[0] * 2);
-          times[0] = Arrays.copyOf(times[0], n[0] * 2);
-        }
-        movies[0][n[0]] = (Integer) r.get("movie_id");
-        times[0][n[0]] = ts;
-        n[0]++;
-      });
-      return new FileEvents(Arrays.copyOf(movies[0], n[0]), Arrays.copyOf(times[0], n[0]), watermark, future[0]);
+      source.files.forEachRecord(
+          file,
+          source.table.toString(),
+          r -> {
+            long ts = ReadSilver.eventTime(r.get("event_ts")).getMillis();
+            if (ts > futureLimit) {
+              future[0]++;
+              return;
+            }
+            if (n[0] == movies[0].length) {
+              movies[0] = Arrays.copyOf(movies[0], n[0] * 2);
+              times[0] = Arrays.copyOf(times[0], n[0] * 2);
+            }
+            movies[0][n[0]] = (Integer) r.get("movie_id");
+            times[0][n[0]] = ts;
+            n[0]++;
+          });
+      return new FileEvents(
+          Arrays.copyOf(movies[0], n[0]), Arrays.copyOf(times[0], n[0]), watermark, future[0]);
     }
 
     @Override
@@ -226,7 +237,9 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
       return current;
     }
 
-    /** The file's earliest event: it holds the watermark downstream until the file's events are out. */
+    /**
+     * The file's earliest event: it holds the watermark downstream until the file's events are out.
+     */
     @Override
     public Instant getCurrentTimestamp() {
       if (current == null) {
@@ -255,9 +268,9 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
   }
 
   /**
-   * Emits each event of a file with its event time, counting those the Gold tables will drop as
-   * too late: an event whose last window ended more than a table's lateness before the watermark
-   * the file was read under. Every event's time is at or after its file's element timestamp.
+   * Emits each event of a file with its event time, counting those the Gold tables will drop as too
+   * late: an event whose last window ended more than a table's lateness before the watermark the
+   * file was read under. Every event's time is at or after its file's element timestamp.
    */
   static class EmitEventsFn extends DoFn<FileEvents, Integer> {
     private final long shortDrop;

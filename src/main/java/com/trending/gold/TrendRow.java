@@ -10,8 +10,8 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
 /**
- * Counts of one movie in one window: {@code windowEnd} (epoch millis, exclusive), views and
- * clicks. The same shape serves as an hourly slice and as a Gold row before ranking.
+ * Counts of one movie in one window: {@code windowEnd} (epoch millis, exclusive), views and clicks.
+ * The same shape serves as an hourly slice and as a Gold row before ranking.
  */
 public record TrendRow(long windowEnd, int movieId, long views, long clicks)
     implements Serializable {
@@ -33,9 +33,9 @@ public record TrendRow(long windowEnd, int movieId, long views, long clicks)
   }
 
   /**
-   * The later of two versions of one row. Counts only grow between panes of an accumulating
-   * window, so the per-field maximum is the latest value whatever order or how many times (the
-   * Spark runner repeats panes) the versions arrive.
+   * The later of two versions of one row. Counts only grow between panes of an accumulating window,
+   * so the per-field maximum is the latest value whatever order or how many times (the Spark runner
+   * repeats panes) the versions arrive.
    */
   public TrendRow latest(TrendRow other) {
     if (other == null) {
@@ -51,8 +51,15 @@ public record TrendRow(long windowEnd, int movieId, long views, long clicks)
 
   @Override
   public String toString() {
-    return "TrendRow{" + Instant.ofEpochMilli(windowEnd) + ", movie=" + movieId
-        + ", views=" + views + ", clicks=" + clicks + "}";
+    return "TrendRow{"
+        + Instant.ofEpochMilli(windowEnd)
+        + ", movie="
+        + movieId
+        + ", views="
+        + views
+        + ", clicks="
+        + clicks
+        + "}";
   }
 
   /** Compact deterministic coder. */

@@ -21,8 +21,8 @@ public record TrendWindows(TableWindow shortTable, TableWindow longTable, Durati
   public record TableWindow(Duration size, Duration allowedLateness) implements Serializable {
 
     /**
-     * How long after an event a window of this table still takes it: the last window containing
-     * an event ends at most one size after it, and takes data until its lateness has passed.
+     * How long after an event a window of this table still takes it: the last window containing an
+     * event ends at most one size after it, and takes data until its lateness has passed.
      */
     public Duration horizon() {
       return size.plus(allowedLateness);
@@ -33,8 +33,12 @@ public record TrendWindows(TableWindow shortTable, TableWindow longTable, Durati
     if (shortTable.size().getMillis() % slide.getMillis() != 0
         || longTable.size().getMillis() % slide.getMillis() != 0) {
       throw new IllegalArgumentException(
-          "Window sizes (" + shortTable.size() + ", " + longTable.size()
-              + ") must be multiples of the slide " + slide);
+          "Window sizes ("
+              + shortTable.size()
+              + ", "
+              + longTable.size()
+              + ") must be multiples of the slide "
+              + slide);
     }
   }
 

@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -21,24 +21,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Silver {@code events_views} and {@code events_clicks} in; Gold {@code trending_now_1h} and
- * {@code trending_now_24h} out, each rewritten whole and atomically (see {@link GoldTable}).
+ * Silver {@code events_views} and {@code events_clicks} in; Gold {@code trending_now_1h} and {@code
+ * trending_now_24h} out, each rewritten whole and atomically (see {@link GoldTable}).
  *
  * <p>{@code --streaming=false} recomputes Gold from all of Silver once and exits. Streaming (the
- * default) keeps watching Silver for new files and refreshes Gold about every
- * {@code --triggerPeriodSeconds}. The same transforms run in both modes and on every runner.
+ * default) keeps watching Silver for new files and refreshes Gold about every {@code
+ * --triggerPeriodSeconds}. The same transforms run in both modes and on every runner.
  */
 public class TrendingToGold {
   private static final Logger LOG = LoggerFactory.getLogger(TrendingToGold.class);
 
   public static final String JOB = "trending-to-gold";
-  private static final List<String> GOLD_TABLES = List.of(Lakehouse.TRENDING_1H, Lakehouse.TRENDING_24H);
+  private static final List<String> GOLD_TABLES =
+      List.of(Lakehouse.TRENDING_1H, Lakehouse.TRENDING_24H);
 
   /** Default shortest micro-batch on the Spark runner (see {@link #parse}). */
   static final long MIN_SPARK_BATCH_MILLIS = 30_000;
 
   /** The runners' own options interfaces, named: each is on the classpath only with its runner. */
   private static final String DIRECT_OPTIONS = "org.apache.beam.runners.direct.DirectOptions";
+
   private static final String SPARK_OPTIONS = "org.apache.beam.runners.spark.SparkPipelineOptions";
 
   public static void main(String[] args) throws IOException {
@@ -54,14 +56,14 @@ public class TrendingToGold {
   }
 
   /**
-   * Parses the arguments once, then sets what the runner needs unless the command line gives it.
-   * On the Direct runner: its per-element safety checks off. On the Spark runner: the micro-batch
+   * Parses the arguments once, then sets what the runner needs unless the command line gives it. On
+   * the Direct runner: its per-element safety checks off. On the Spark runner: the micro-batch
    * interval to the refresh period but at least {@link #MIN_SPARK_BATCH_MILLIS} (Beam's 500 ms
-   * batches fall far behind), the checkpoint folder to
-   * {@code $LAKEHOUSE_PATH/_checkpoints/trending-to-gold}, and Spark's Hadoop configuration to the
-   * store's settings. These hold however the job is started: by the launch scripts (which also
-   * add {@code runners/<runner>/pipeline.options}), by {@code spark-submit} (which does not), or
-   * in a JVM of tests and benchmarks; and the Spark ones depend on other options.
+   * batches fall far behind), the checkpoint folder to {@code
+   * $LAKEHOUSE_PATH/_checkpoints/trending-to-gold}, and Spark's Hadoop configuration to the store's
+   * settings. These hold however the job is started: by the launch scripts (which also add {@code
+   * runners/<runner>/pipeline.options}), by {@code spark-submit} (which does not), or in a JVM of
+   * tests and benchmarks; and the Spark ones depend on other options.
    */
   static TrendingToGoldOptions parse(String[] args) {
     TrendingToGoldOptions options =
@@ -79,18 +81,26 @@ public class TrendingToGold {
     // Gold is refreshed once per micro-batch, and each one costs a fixed ~12-14 s on the 2-core
     // local cluster (the Spark runner rescans all window state per batch): shorter batches would
     // queue up without end.
-    setUnlessGiven(options, args, SPARK_OPTIONS, "batchIntervalMillis",
+    setUnlessGiven(
+        options,
+        args,
+        SPARK_OPTIONS,
+        "batchIntervalMillis",
         Math.max(MIN_SPARK_BATCH_MILLIS, 1000L * options.getTriggerPeriodSeconds()));
     Lakehouse lakehouse = Lakehouse.at(options.getLakehousePath());
     setUnlessGiven(options, args, SPARK_OPTIONS, "checkpointDir", lakehouse.checkpoints(JOB));
     // Spark keeps its streaming checkpoint through its own Hadoop configuration, which the runner
     // builds from spark.* system properties: give it the store's settings (an S3 endpoint, say).
     // Spark's UI redacts the credentials among them.
-    lakehouse.storage().hadoopSettings().forEach((key, value) -> {
-      if (System.getProperty("spark.hadoop." + key) == null) {
-        System.setProperty("spark.hadoop." + key, value);
-      }
-    });
+    lakehouse
+        .storage()
+        .hadoopSettings()
+        .forEach(
+            (key, value) -> {
+              if (System.getProperty("spark.hadoop." + key) == null) {
+                System.setProperty("spark.hadoop." + key, value);
+              }
+            });
     return options;
   }
 
@@ -141,7 +151,9 @@ public class TrendingToGold {
   }
 
   private static PipelineResult.State run(
-      TrendingToGoldOptions options, PTransform<PCollectionTuple, PCollectionTuple> compute, Lakehouse lakehouse)
+      TrendingToGoldOptions options,
+      PTransform<PCollectionTuple, PCollectionTuple> compute,
+      Lakehouse lakehouse)
       throws IOException {
     Map<String, String> versionsBefore = new HashMap<>();
     for (String table : GOLD_TABLES) {
@@ -210,7 +222,9 @@ public class TrendingToGold {
   }
 
   static Duration refreshPeriod(TrendingToGoldOptions options) {
-    return options.isStreaming() ? Duration.standardSeconds(options.getTriggerPeriodSeconds()) : null;
+    return options.isStreaming()
+        ? Duration.standardSeconds(options.getTriggerPeriodSeconds())
+        : null;
   }
 
   /** The pipeline with another computation in the middle (the benchmark's naive variant). */
@@ -236,8 +250,7 @@ public class TrendingToGold {
 
     gold.get(ComputeTrending.SHORT_TABLE)
         .apply(
-            "WriteTrending1h",
-            new WriteGoldTable(lakehouse.gold(Lakehouse.TRENDING_1H), refresh));
+            "WriteTrending1h", new WriteGoldTable(lakehouse.gold(Lakehouse.TRENDING_1H), refresh));
     gold.get(ComputeTrending.LONG_TABLE)
         .apply(
             "WriteTrending24h",

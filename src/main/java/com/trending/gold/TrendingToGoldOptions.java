@@ -20,7 +20,8 @@ public interface TrendingToGoldOptions extends LakehouseOptions, StreamingOption
 
   void setLongWindowMinutes(Integer value);
 
-  @Description("Slide of the long windows, and size of the slices both tables are summed from, in minutes.")
+  @Description(
+      "Slide of the long windows, and size of the slices both tables are summed from, in minutes.")
   @Default.Integer(60)
   Integer getSlideMinutes();
 
@@ -38,7 +39,8 @@ public interface TrendingToGoldOptions extends LakehouseOptions, StreamingOption
 
   void setLongAllowedLatenessMinutes(Integer value);
 
-  @Description("Streaming: how often Gold is refreshed (and windows fire early or late), in seconds.")
+  @Description(
+      "Streaming: how often Gold is refreshed (and windows fire early or late), in seconds.")
   @Default.Integer(5)
   Integer getTriggerPeriodSeconds();
 

@@ -83,7 +83,8 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
   }
 
   /** One block per shard and pane, one row per (window, movie), keyed by the table folder. */
-  static class MergeShardFn extends DoFn<KV<Integer, Iterable<TrendRow>>, KV<String, List<TrendRow>>> {
+  static class MergeShardFn
+      extends DoFn<KV<Integer, Iterable<TrendRow>>, KV<String, List<TrendRow>>> {
     private final String table;
 
     MergeShardFn(String table) {
@@ -91,7 +92,9 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     }
 
     @ProcessElement
-    public void process(@Element KV<Integer, Iterable<TrendRow>> shard, OutputReceiver<KV<String, List<TrendRow>>> out) {
+    public void process(
+        @Element KV<Integer, Iterable<TrendRow>> shard,
+        OutputReceiver<KV<String, List<TrendRow>>> out) {
       Map<Long, TrendRow> rows = new HashMap<>();
       for (TrendRow row : shard.getValue()) {
         rows.merge(row.key(), row, TrendRow::latest);
@@ -105,7 +108,8 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     private final Table goldTable;
     private final boolean mergeWithExisting;
     private final Counter rewrites = Metrics.counter(WriteGoldTable.class, "goldRewrites");
-    private final Distribution rowsPerRewrite = Metrics.distribution(WriteGoldTable.class, "goldRowsPerRewrite");
+    private final Distribution rowsPerRewrite =
+        Metrics.distribution(WriteGoldTable.class, "goldRowsPerRewrite");
     private transient Map<Long, TrendRow> cached;
     private transient String cachedVersion;
 
@@ -115,7 +119,8 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     }
 
     @ProcessElement
-    public void process(@Element KV<String, Iterable<List<TrendRow>>> changes, OutputReceiver<Long> out)
+    public void process(
+        @Element KV<String, Iterable<List<TrendRow>>> changes, OutputReceiver<Long> out)
         throws IOException {
       Map<Long, TrendRow> table = mergeWithExisting ? current() : new HashMap<>();
       for (List<TrendRow> block : changes.getValue()) {

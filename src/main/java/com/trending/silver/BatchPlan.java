@@ -39,9 +39,10 @@ public record BatchPlan(
     boolean progress = true;
     while (left > 0 && progress) {
       progress = false;
-      long waiting = partitions.stream()
-          .filter(tp -> ends.get(tp) - positions.get(tp) - take.getOrDefault(tp, 0L) > 0)
-          .count();
+      long waiting =
+          partitions.stream()
+              .filter(tp -> ends.get(tp) - positions.get(tp) - take.getOrDefault(tp, 0L) > 0)
+              .count();
       if (waiting == 0) {
         break;
       }
@@ -68,12 +69,13 @@ public record BatchPlan(
   /** Messages this batch takes from each partition of {@code topic}, by partition number. */
   public Map<Integer, Long> countsFor(String topic) {
     Map<Integer, Long> counts = new TreeMap<>();
-    from.forEach((tp, start) -> {
-      long n = to.get(tp) - start;
-      if (tp.topic().equals(topic) && n > 0) {
-        counts.put(tp.partition(), n);
-      }
-    });
+    from.forEach(
+        (tp, start) -> {
+          long n = to.get(tp) - start;
+          if (tp.topic().equals(topic) && n > 0) {
+            counts.put(tp.partition(), n);
+          }
+        });
     return counts;
   }
 
@@ -81,7 +83,10 @@ public record BatchPlan(
   public List<ReadKafkaRanges.Range> rangesFor(String topic) {
     return from.entrySet().stream()
         .filter(e -> e.getKey().topic().equals(topic) && to.get(e.getKey()) > e.getValue())
-        .map(e -> new ReadKafkaRanges.Range(topic, e.getKey().partition(), e.getValue(), to.get(e.getKey())))
+        .map(
+            e ->
+                new ReadKafkaRanges.Range(
+                    topic, e.getKey().partition(), e.getValue(), to.get(e.getKey())))
         .toList();
   }
 

@@ -47,12 +47,11 @@ import org.joda.time.Instant;
  * behind it. Dropped copies are counted, never silent.
  *
  * <p>Events are grouped into a fixed number of hash buckets of their id rather than by id: a
- * grouping per id makes one bundle per event on the Direct runner (minutes for 100k events),
- * while a bucket's events are few enough to deduplicate in memory.
+ * grouping per id makes one bundle per event on the Direct runner (minutes for 100k events), while
+ * a bucket's events are few enough to deduplicate in memory.
  */
 public class DeduplicateEvents
     extends PTransform<PCollection<GenericRecord>, PCollection<GenericRecord>> {
-
 
   private final String topic;
   private final Schema rowSchema;
@@ -65,7 +64,8 @@ public class DeduplicateEvents
    * @param storage the store they are on
    * @param buckets how many groups the ids are hashed into
    */
-  public DeduplicateEvents(String topic, Schema rowSchema, List<String> existingFiles, Storage storage, int buckets) {
+  public DeduplicateEvents(
+      String topic, Schema rowSchema, List<String> existingFiles, Storage storage, int buckets) {
     this.topic = topic;
     this.rowSchema = rowSchema;
     this.existingFiles = new ArrayList<>(existingFiles);
@@ -90,8 +90,10 @@ public class DeduplicateEvents
 
     PCollectionView<List<String>> partitions =
         events
-            .apply("EventDatePartitions", MapElements.into(TypeDescriptors.strings())
-                .via(new WriteParquetTable.EventDatePartition()))
+            .apply(
+                "EventDatePartitions",
+                MapElements.into(TypeDescriptors.strings())
+                    .via(new WriteParquetTable.EventDatePartition()))
             .apply("DistinctPartitions", Distinct.create())
             .apply("AsList", View.asList());
 
@@ -100,21 +102,24 @@ public class DeduplicateEvents
             .getPipeline()
             .apply("ListSilverFiles", Create.of(existingFiles).withCoder(StringUtf8Coder.of()))
             .apply("SpreadFiles", Reshuffle.viaRandomKey())
-            .apply("ReadExistingEventIds", ParDo.of(new ReadEventIdsFn(n, partitions, storage)).withSideInputs(partitions))
+            .apply(
+                "ReadExistingEventIds",
+                ParDo.of(new ReadEventIdsFn(n, partitions, storage)).withSideInputs(partitions))
             .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
 
     // Both sides meet in one GroupByKey as (event_id, event or null for an id Silver holds), read
     // in one pass. (A CoGroupByKey result reads its input once per side when a bucket is large,
     // which the Flink runner's batch GroupByKey refuses: "GBK result is not re-iterable".)
-    Coder<KV<Integer, KV<String, GenericRecord>>> coder = KvCoder.of(VarIntCoder.of(),
-        KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(AvroCoder.of(rowSchema))));
-    PCollection<KV<Integer, KV<String, GenericRecord>>> newSide = keyed
-        .apply("NewEvents", MapElements.via(new NewEventFn()))
-        .setCoder(coder);
-    PCollection<KV<Integer, KV<String, GenericRecord>>> existingSide = existing
-        .apply("ExistingIds", MapElements.via(new ExistingIdFn()))
-        .setCoder(coder);
-    return PCollectionList.of(newSide).and(existingSide)
+    Coder<KV<Integer, KV<String, GenericRecord>>> coder =
+        KvCoder.of(
+            VarIntCoder.of(),
+            KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(AvroCoder.of(rowSchema))));
+    PCollection<KV<Integer, KV<String, GenericRecord>>> newSide =
+        keyed.apply("NewEvents", MapElements.via(new NewEventFn())).setCoder(coder);
+    PCollection<KV<Integer, KV<String, GenericRecord>>> existingSide =
+        existing.apply("ExistingIds", MapElements.via(new ExistingIdFn())).setCoder(coder);
+    return PCollectionList.of(newSide)
+        .and(existingSide)
         .apply("BothSides", Flatten.pCollections())
         .apply("GroupByIdBucket", GroupByKey.create())
         .apply("KeepFirstNewEvent", ParDo.of(new KeepFirstNewEventFn(topic)))
@@ -154,7 +159,8 @@ public class DeduplicateEvents
     private final int buckets;
     private final PCollectionView<List<String>> partitions;
     private final Counter filesRead = Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_read");
-    private final Counter filesSkipped = Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_skipped");
+    private final Counter filesSkipped =
+        Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_skipped");
     private final CommittedFiles.Reader files;
 
     ReadEventIdsFn(int buckets, PCollectionView<List<String>> partitions, Storage storage) {
@@ -174,10 +180,13 @@ public class DeduplicateEvents
       }
       filesRead.inc();
       String table = CommittedFiles.describe(path.getParent().getParent().toUri().toString());
-      files.forEachRecord(file, table, row -> {
-        String id = row.get("event_id").toString();
-        out.output(KV.of(bucketOf(id, buckets), id));
-      });
+      files.forEachRecord(
+          file,
+          table,
+          row -> {
+            String id = row.get("event_id").toString();
+            out.output(KV.of(bucketOf(id, buckets), id));
+          });
     }
   }
 
@@ -185,7 +194,8 @@ public class DeduplicateEvents
    * Emits, per event id of a bucket, one event unless the table already has the id; of several
    * copies it keeps the smallest by content, so every runner keeps the same one.
    */
-  static class KeepFirstNewEventFn extends DoFn<KV<Integer, Iterable<KV<String, GenericRecord>>>, GenericRecord> {
+  static class KeepFirstNewEventFn
+      extends DoFn<KV<Integer, Iterable<KV<String, GenericRecord>>>, GenericRecord> {
     private final Counter duplicates;
 
     KeepFirstNewEventFn(String topic) {
@@ -194,7 +204,8 @@ public class DeduplicateEvents
 
     @ProcessElement
     public void processElement(
-        @Element KV<Integer, Iterable<KV<String, GenericRecord>>> bucket, OutputReceiver<GenericRecord> out) {
+        @Element KV<Integer, Iterable<KV<String, GenericRecord>>> bucket,
+        OutputReceiver<GenericRecord> out) {
       Set<String> inSilver = new HashSet<>();
       Map<String, GenericRecord> kept = new HashMap<>();
       long copies = 0;

@@ -29,10 +29,10 @@ import org.apache.avro.generic.GenericRecord;
 /**
  * Turns one raw Kafka message into either a Silver row or a dead-letter reason.
  *
- * <p>The rules come from the topic's JSON Schema ({@code schemas/json/<topic>.schema.json}) and
- * the row's shape from its Avro schema ({@code schemas/avro/<topic>.avsc}). On top of the schema,
- * this class checks what a schema cannot, and only for fields the topic's schema defines (a field
- * it does not define is an extra field, allowed whatever its value):
+ * <p>The rules come from the topic's JSON Schema ({@code schemas/json/<topic>.schema.json}) and the
+ * row's shape from its Avro schema ({@code schemas/avro/<topic>.avsc}). On top of the schema, this
+ * class checks what a schema cannot, and only for fields the topic's schema defines (a field it
+ * does not define is an extra field, allowed whatever its value):
  *
  * <ul>
  *   <li>{@code event_ts} is a real instant within {@link #MIN_EVENT_TS} .. {@link #MAX_EVENT_TS};
@@ -63,8 +63,10 @@ public final class EventValidator {
   private final String topic;
   private final Schema rowSchema;
   private final JsonSchema jsonSchema;
+
   /** The fields the topic's JSON Schema defines, and those it requires. */
   private final Set<String> defined;
+
   private final Set<String> required;
   private final double minRating;
   private final double maxRating;
@@ -158,18 +160,27 @@ public final class EventValidator {
 
     Instant eventTs;
     try {
-      eventTs = OffsetDateTime.parse(json.get(EVENT_TS).asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-          .toInstant();
+      eventTs =
+          OffsetDateTime.parse(json.get(EVENT_TS).asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+              .toInstant();
     } catch (DateTimeParseException e) {
       return Result.invalid(
           DeadLetterReason.INVALID_TIMESTAMP,
-          "event_ts '" + json.get(EVENT_TS).asText() + "' is not an ISO-8601 instant: " + e.getMessage());
+          "event_ts '"
+              + json.get(EVENT_TS).asText()
+              + "' is not an ISO-8601 instant: "
+              + e.getMessage());
     }
     if (eventTs.isBefore(MIN_EVENT_TS) || !eventTs.isBefore(MAX_EVENT_TS)) {
       return Result.invalid(
           DeadLetterReason.INVALID_TIMESTAMP,
-          "event_ts '" + json.get(EVENT_TS).asText() + "' is outside " + MIN_EVENT_TS + " .. "
-              + MAX_EVENT_TS + " (exclusive), the range every reader can read");
+          "event_ts '"
+              + json.get(EVENT_TS).asText()
+              + "' is outside "
+              + MIN_EVENT_TS
+              + " .. "
+              + MAX_EVENT_TS
+              + " (exclusive), the range every reader can read");
     }
 
     if (defined.contains(RATING) && json.hasNonNull(RATING)) {
@@ -178,8 +189,14 @@ public final class EventValidator {
       if (!(rating >= minRating && rating <= maxRating) || rating % RATING_STEP != 0) {
         return Result.invalid(
             DeadLetterReason.INVALID_RATING_VALUE,
-            "rating " + json.get(RATING) + " is not in [" + minRating + ", " + maxRating
-                + "] in exact steps of " + RATING_STEP);
+            "rating "
+                + json.get(RATING)
+                + " is not in ["
+                + minRating
+                + ", "
+                + maxRating
+                + "] in exact steps of "
+                + RATING_STEP);
       }
     }
 
@@ -188,7 +205,9 @@ public final class EventValidator {
       if (value != null && value.isTextual() && !isWellFormed(value.textValue())) {
         return Result.invalid(
             DeadLetterReason.SCHEMA_VALIDATION_FAILED,
-            field + " is not well-formed Unicode (an unpaired surrogate, e.g. a lone \\ud800 escape)");
+            field
+                + " is not well-formed Unicode (an unpaired surrogate, e.g. a lone \\ud800"
+                + " escape)");
       }
     }
     return Result.valid(toRow(json, eventTs));
@@ -198,7 +217,9 @@ public final class EventValidator {
   private static boolean isWellFormed(String s) {
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+      if (Character.isHighSurrogate(c)
+          && i + 1 < s.length()
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
         return false;

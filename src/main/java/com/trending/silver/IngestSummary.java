@@ -19,8 +19,13 @@ public final class IngestSummary {
 
   /** Adds one finished batch's counters. */
   void add(PipelineResult result, long batchMillis) {
-    MetricQueryResults metrics = result.metrics().queryMetrics(
-        MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(IngestMetrics.NAMESPACE)).build());
+    MetricQueryResults metrics =
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.inNamespace(IngestMetrics.NAMESPACE))
+                    .build());
     for (MetricResult<Long> counter : metrics.getCounters()) {
       counters.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
     }
@@ -77,18 +82,23 @@ public final class IngestSummary {
     long read = 0;
     for (String topic : Lakehouse.TOPICS) {
       read += read(topic);
-      out.append(String.format("  %-16s read %9d   silver rows %9d   duplicates dropped %7d%n",
-          topic, read(topic), silverRows(topic), duplicates(topic)));
+      out.append(
+          String.format(
+              "  %-16s read %9d   silver rows %9d   duplicates dropped %7d%n",
+              topic, read(topic), silverRows(topic), duplicates(topic)));
     }
     out.append(String.format("  dead letters %d:", deadLetters()));
     for (DeadLetterReason reason : DeadLetterReason.values()) {
       out.append(' ').append(reason.code()).append('=').append(deadLetters(reason));
     }
     if (expired > 0) {
-      out.append(String.format("%n  %d messages expired from Kafka before they were read", expired));
+      out.append(
+          String.format("%n  %d messages expired from Kafka before they were read", expired));
     }
-    out.append(String.format("%n  %d messages in %d batch(es), %.1f s in pipelines (%.0f messages/s)",
-        read, batches, millis / 1000.0, millis == 0 ? 0.0 : read * 1000.0 / millis));
+    out.append(
+        String.format(
+            "%n  %d messages in %d batch(es), %.1f s in pipelines (%.0f messages/s)",
+            read, batches, millis / 1000.0, millis == 0 ? 0.0 : read * 1000.0 / millis));
     return out.toString();
   }
 }

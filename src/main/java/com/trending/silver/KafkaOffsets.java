@@ -54,10 +54,14 @@ public final class KafkaOffsets implements AutoCloseable {
   }
 
   /** Connects, failing with an actionable message when no broker answers or they refuse us. */
-  public static KafkaOffsets connect(KafkaClientSettings settings, String group, Duration retryTimeout) {
-    try (Admin client = Admin.create(settings.properties(Map.of(
-        AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
-        AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis())))) {
+  public static KafkaOffsets connect(
+      KafkaClientSettings settings, String group, Duration retryTimeout) {
+    try (Admin client =
+        Admin.create(
+            settings.properties(
+                Map.of(
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis(),
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis())))) {
       client.describeCluster().nodes().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       throw unreachable(settings, e.getCause());
@@ -73,31 +77,47 @@ public final class KafkaOffsets implements AutoCloseable {
     // Partitions added to a topic show within seconds, not after the default 5 minutes.
     own.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000);
     KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(settings.config(own), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        new KafkaConsumer<>(
+            settings.config(own), new ByteArrayDeserializer(), new ByteArrayDeserializer());
     LOG.info("Connected to Kafka at {}", settings.describe());
     return new KafkaOffsets(settings, consumer, retryTimeout);
   }
 
-  private static IllegalArgumentException unreachable(KafkaClientSettings settings, Throwable cause) {
+  private static IllegalArgumentException unreachable(
+      KafkaClientSettings settings, Throwable cause) {
     if (cause instanceof AuthenticationException || cause instanceof AuthorizationException) {
-      return new IllegalArgumentException("Kafka at " + settings.bootstrapServers() + " refused this"
-          + " client: " + cause.getMessage() + ". Check the credentials and TLS settings in"
-          + " KAFKA_CLIENT_PROPERTIES (" + settings.describe() + ").");
+      return new IllegalArgumentException(
+          "Kafka at "
+              + settings.bootstrapServers()
+              + " refused this"
+              + " client: "
+              + cause.getMessage()
+              + ". Check the credentials and TLS settings in"
+              + " KAFKA_CLIENT_PROPERTIES ("
+              + settings.describe()
+              + ").");
     }
-    return new IllegalArgumentException("Cannot reach Kafka at " + settings.bootstrapServers() + " ("
-        + cause.getClass().getSimpleName() + (settings.isSecured() ? ", " + settings.describe() : "")
-        + "). Start the local broker with scripts/kafka-start.sh, or set KAFKA_BOOTSTRAP_SERVERS (or"
-        + " --kafkaBootstrapServers) to brokers that answer, and KAFKA_CLIENT_PROPERTIES to their"
-        + " security settings.");
+    return new IllegalArgumentException(
+        "Cannot reach Kafka at "
+            + settings.bootstrapServers()
+            + " ("
+            + cause.getClass().getSimpleName()
+            + (settings.isSecured() ? ", " + settings.describe() : "")
+            + "). Start the local broker with scripts/kafka-start.sh, or set"
+            + " KAFKA_BOOTSTRAP_SERVERS (or --kafkaBootstrapServers) to brokers that answer, and"
+            + " KAFKA_CLIENT_PROPERTIES to their security settings.");
   }
 
   /** The partitions of {@code topic}, by number; fails if the topic does not exist. */
   public List<TopicPartition> partitions(String topic) {
-    List<PartitionInfo> infos = retrying("the partitions of " + topic,
-        () -> consumer.partitionsFor(topic, TIMEOUT));
+    List<PartitionInfo> infos =
+        retrying("the partitions of " + topic, () -> consumer.partitionsFor(topic, TIMEOUT));
     if (infos == null || infos.isEmpty()) {
       throw new IllegalArgumentException(
-          "Topic '" + topic + "' does not exist on " + settings.bootstrapServers()
+          "Topic '"
+              + topic
+              + "' does not exist on "
+              + settings.bootstrapServers()
               + ". Create it (scripts/kafka-start.sh creates the contract's topics).");
     }
     List<TopicPartition> partitions = new ArrayList<>();
@@ -120,11 +140,12 @@ public final class KafkaOffsets implements AutoCloseable {
   public Map<TopicPartition, Long> committed(List<TopicPartition> partitions) {
     Map<TopicPartition, Long> offsets = new HashMap<>();
     retrying("the group's offsets", () -> consumer.committed(new HashSet<>(partitions), TIMEOUT))
-        .forEach((tp, meta) -> {
-          if (meta != null) {
-            offsets.put(tp, meta.offset());
-          }
-        });
+        .forEach(
+            (tp, meta) -> {
+              if (meta != null) {
+                offsets.put(tp, meta.offset());
+              }
+            });
     return offsets;
   }
 
@@ -140,8 +161,10 @@ public final class KafkaOffsets implements AutoCloseable {
       consumer.commitSync(commits, TIMEOUT);
       return true;
     } catch (RetriableException e) {
-      LOG.warn("Could not commit offsets to the consumer group for lag monitoring ({}); the next"
-          + " batch commits them again", e.toString());
+      LOG.warn(
+          "Could not commit offsets to the consumer group for lag monitoring ({}); the next"
+              + " batch commits them again",
+          e.toString());
       return false;
     }
   }
@@ -159,14 +182,30 @@ public final class KafkaOffsets implements AutoCloseable {
         return call.get();
       } catch (RetriableException e) {
         if (System.nanoTime() + backoff.toNanos() > deadline) {
-          throw new IllegalStateException("Kafka at " + settings.bootstrapServers() + " did not give "
-              + what + " for " + retryTimeout.toSeconds() + " s (" + e + "); giving up. Nothing"
-              + " uncommitted was kept: restart the job once the brokers answer, it continues where"
-              + " it stopped (--kafkaRetryTimeoutSeconds sets how long to wait).", e);
+          throw new IllegalStateException(
+              "Kafka at "
+                  + settings.bootstrapServers()
+                  + " did not give "
+                  + what
+                  + " for "
+                  + retryTimeout.toSeconds()
+                  + " s ("
+                  + e
+                  + "); giving up. Nothing uncommitted was kept: restart the job once the brokers"
+                  + " answer, it continues where it stopped (--kafkaRetryTimeoutSeconds sets how"
+                  + " long to wait).",
+              e);
         }
-        LOG.warn("Kafka did not give {} ({}); retrying in {} s", what, e.toString(), backoff.toSeconds());
+        LOG.warn(
+            "Kafka did not give {} ({}); retrying in {} s",
+            what,
+            e.toString(),
+            backoff.toSeconds());
         sleep(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        backoff =
+            backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0
+                ? MAX_BACKOFF
+                : backoff.multipliedBy(2);
       }
     }
   }

@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
-import org.apache.avro.Schema;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.slf4j.Logger;
@@ -24,14 +23,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The job runs as a sequence of micro-batches, each a bounded Beam pipeline over offsets fixed
  * before it starts: {@link SilverPipeline} is the data flow; {@link MicroBatches} is the loop
- * around it. A batch's files become part of the tables when each table's log commits them, and
- * its offsets are committed (in the lakehouse's {@code _checkpoints}, then to the Kafka consumer
- * group) only after that; a batch that dies is rolled back or forward at the next start
- * ({@code MicroBatches.runBatch} lists the steps). With {@link DeduplicateEvents} this gives every
- * {@code event_id} exactly once in Silver across redelivery, crashes and restarts, on every
- * runner, and readers never see an uncommitted batch. Without {@code --maxRecords},
- * {@code --maxReadTimeSeconds} or {@code --availableNow} the loop runs until
- * stopped.
+ * around it. A batch's files become part of the tables when each table's log commits them, and its
+ * offsets are committed (in the lakehouse's {@code _checkpoints}, then to the Kafka consumer group)
+ * only after that; a batch that dies is rolled back or forward at the next start ({@code
+ * MicroBatches.runBatch} lists the steps). With {@link DeduplicateEvents} this gives every {@code
+ * event_id} exactly once in Silver across redelivery, crashes and restarts, on every runner, and
+ * readers never see an uncommitted batch. Without {@code --maxRecords}, {@code
+ * --maxReadTimeSeconds} or {@code --availableNow} the loop runs until stopped.
  */
 public final class KafkaToSilver {
   private static final Logger LOG = LoggerFactory.getLogger(KafkaToSilver.class);
@@ -41,7 +39,10 @@ public final class KafkaToSilver {
   /** How long a stop request waits for the running batch to commit. */
   private static final long STOP_TIMEOUT_SECONDS = 300;
 
-  /** Above Spark's (40) and Hadoop's file systems' (10) hooks, far from overflowing their comparison. */
+  /**
+   * Above Spark's (40) and Hadoop's file systems' (10) hooks, far from overflowing their
+   * comparison.
+   */
   private static final int STOP_HOOK_PRIORITY = 10_000;
 
   private KafkaToSilver() {}
@@ -53,14 +54,19 @@ public final class KafkaToSilver {
     // Ctrl+C / SIGTERM: finish the running batch (so its offsets are committed), then exit.
     // Registered with Hadoop's hook manager, which runs hooks one after the other by priority:
     // Spark's own hook (which stops the SparkContext) waits until this one returns.
-    ShutdownHookManager.get().addShutdownHook(() -> {
-      stop.set(true);
-      try {
-        finished.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, STOP_HOOK_PRIORITY, STOP_TIMEOUT_SECONDS + 5, TimeUnit.SECONDS);
+    ShutdownHookManager.get()
+        .addShutdownHook(
+            () -> {
+              stop.set(true);
+              try {
+                finished.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            STOP_HOOK_PRIORITY,
+            STOP_TIMEOUT_SECONDS + 5,
+            TimeUnit.SECONDS);
     int exit;
     try {
       KafkaToSilverOptions options = parse(args);
@@ -81,9 +87,9 @@ public final class KafkaToSilver {
   }
 
   /**
-   * Parses the arguments. {@code --checkpointDir=D} means {@code --offsetsDir=D}.
-   * {@code --streaming=false} without another bound means {@code --availableNow};
-   * {@code --streaming=true}, like no {@code --streaming} at all, ingests until stopped.
+   * Parses the arguments. {@code --checkpointDir=D} means {@code --offsetsDir=D}. {@code
+   * --streaming=false} without another bound means {@code --availableNow}; {@code
+   * --streaming=true}, like no {@code --streaming} at all, ingests until stopped.
    */
   static KafkaToSilverOptions parse(String[] args) {
     List<String> renamed = new ArrayList<>();
@@ -96,8 +102,10 @@ public final class KafkaToSilver {
     if (renamed.stream().filter(a -> a.startsWith("--offsetsDir=")).count() > 1) {
       throw new IllegalArgumentException("Give --checkpointDir (or --offsetsDir) once.");
     }
-    KafkaToSilverOptions options = PipelineOptionsFactory.fromArgs(renamed.toArray(new String[0]))
-        .withValidation().as(KafkaToSilverOptions.class);
+    KafkaToSilverOptions options =
+        PipelineOptionsFactory.fromArgs(renamed.toArray(new String[0]))
+            .withValidation()
+            .as(KafkaToSilverOptions.class);
     boolean batchMode = Arrays.stream(args).anyMatch(a -> a.equalsIgnoreCase("--streaming=false"));
     if (batchMode && options.getMaxRecords() == null && options.getMaxReadTimeSeconds() == null) {
       options.setAvailableNow(true);
@@ -113,7 +121,10 @@ public final class KafkaToSilver {
     return run(options, () -> false);
   }
 
-  /** As {@link #run(KafkaToSilverOptions)}, also ending after the batch during which {@code stop} turns true. */
+  /**
+   * As {@link #run(KafkaToSilverOptions)}, also ending after the batch during which {@code stop}
+   * turns true.
+   */
   public static IngestSummary run(KafkaToSilverOptions options, BooleanSupplier stop) {
     validate(options);
     Lakehouse lakehouse = Lakehouse.validate(options);
@@ -138,24 +149,34 @@ public final class KafkaToSilver {
   }
 
   private static void validate(KafkaToSilverOptions options) {
-    String starting = options.getKafkaStartingOffsets() == null ? "" : options.getKafkaStartingOffsets().trim();
+    String starting =
+        options.getKafkaStartingOffsets() == null ? "" : options.getKafkaStartingOffsets().trim();
     if (!starting.equalsIgnoreCase("earliest") && !starting.equalsIgnoreCase("latest")) {
-      throw new IllegalArgumentException("KAFKA_STARTING_OFFSETS must be 'earliest' or 'latest', not '"
-          + options.getKafkaStartingOffsets() + "'.");
+      throw new IllegalArgumentException(
+          "KAFKA_STARTING_OFFSETS must be 'earliest' or 'latest', not '"
+              + options.getKafkaStartingOffsets()
+              + "'.");
     }
     double min = options.getMinRating();
     double max = options.getMaxRating();
     if (!(min <= max)) {
-      throw new IllegalArgumentException("MIN_RATING (" + min + ") is greater than MAX_RATING (" + max
-          + "): set MIN_RATING <= MAX_RATING.");
+      throw new IllegalArgumentException(
+          "MIN_RATING ("
+              + min
+              + ") is greater than MAX_RATING ("
+              + max
+              + "): set MIN_RATING <= MAX_RATING.");
     }
     if (options.getMaxRecords() != null && options.getMaxRecords() <= 0) {
-      throw new IllegalArgumentException("--maxRecords must be positive, not " + options.getMaxRecords());
+      throw new IllegalArgumentException(
+          "--maxRecords must be positive, not " + options.getMaxRecords());
     }
     if (options.getMaxReadTimeSeconds() != null && options.getMaxReadTimeSeconds() < 0) {
       throw new IllegalArgumentException("--maxReadTimeSeconds must not be negative");
     }
-    if (options.getNumShards() < 1 || options.getMaxMessagesPerBatch() < 1 || options.getDedupBuckets() < 1) {
+    if (options.getNumShards() < 1
+        || options.getMaxMessagesPerBatch() < 1
+        || options.getDedupBuckets() < 1) {
       throw new IllegalArgumentException(
           "--numShards, --maxMessagesPerBatch and --dedupBuckets must be at least 1");
     }

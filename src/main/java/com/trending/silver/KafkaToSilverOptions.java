@@ -11,12 +11,13 @@ import org.apache.beam.sdk.options.StreamingOptions;
  * Options of {@link KafkaToSilver}. Contract environment variables are the defaults.
  *
  * <p>{@code --streaming} (from {@link StreamingOptions}) picks the mode: {@code true} (the default)
- * ingests continuously until stopped, {@code false} takes what Kafka holds and exits (as
- * {@code --availableNow}). Either way each micro-batch is a bounded Beam pipeline.
+ * ingests continuously until stopped, {@code false} takes what Kafka holds and exits (as {@code
+ * --availableNow}). Either way each micro-batch is a bounded Beam pipeline.
  */
 public interface KafkaToSilverOptions extends LakehouseOptions, StreamingOptions {
 
-  @Description("Kafka brokers, comma-separated (env KAFKA_BOOTSTRAP_SERVERS, default localhost:9092).")
+  @Description(
+      "Kafka brokers, comma-separated (env KAFKA_BOOTSTRAP_SERVERS, default localhost:9092).")
   @Default.InstanceFactory(BootstrapServersFactory.class)
   String getKafkaBootstrapServers();
 
@@ -81,8 +82,8 @@ public interface KafkaToSilverOptions extends LakehouseOptions, StreamingOptions
   void setMaxReadTimeSeconds(Long value);
 
   @Description(
-      "Bounded run: take every message already in Kafka when the run starts, then exit (like Spark's"
-          + " Trigger.AvailableNow).")
+      "Bounded run: take every message already in Kafka when the run starts, then exit (like"
+          + " Spark's Trigger.AvailableNow).")
   @Default.Boolean(false)
   Boolean getAvailableNow();
 
@@ -119,7 +120,8 @@ public interface KafkaToSilverOptions extends LakehouseOptions, StreamingOptions
 
   void setNumShards(Integer value);
 
-  @Description("Hash buckets for deduplication by event_id: each holds about 1/N of a batch in memory.")
+  @Description(
+      "Hash buckets for deduplication by event_id: each holds about 1/N of a batch in memory.")
   @Default.Integer(64)
   Integer getDedupBuckets();
 

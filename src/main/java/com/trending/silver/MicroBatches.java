@@ -7,10 +7,6 @@ import com.trending.common.KafkaClientSettings;
 import com.trending.common.Lakehouse;
 import com.trending.common.LakehouseLock;
 import com.trending.common.Table;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -20,7 +16,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.kafka.common.KafkaException;
@@ -39,20 +34,26 @@ final class MicroBatches {
   private MicroBatches() {}
 
   /**
-   * Runs batches until the bounds of {@code options} are reached (forever when there are none),
-   * or until the batch during which {@code stop} turns true has committed.
+   * Runs batches until the bounds of {@code options} are reached (forever when there are none), or
+   * until the batch during which {@code stop} turns true has committed.
    */
   static IngestSummary run(
-      KafkaToSilverOptions options, Lakehouse lakehouse, String checkpointDir, BooleanSupplier stop) {
+      KafkaToSilverOptions options,
+      Lakehouse lakehouse,
+      String checkpointDir,
+      BooleanSupplier stop) {
     options.setStreaming(false); // each micro-batch is a bounded pipeline
-    System.setProperty("beam.spark.test.reuseSparkContext", "true"); // one SparkContext for all batches
+    System.setProperty(
+        "beam.spark.test.reuseSparkContext", "true"); // one SparkContext for all batches
     IngestSummary summary = new IngestSummary();
 
-    KafkaClientSettings settings = KafkaClientSettings.load(
-        options.getKafkaBootstrapServers(), options.getKafkaClientProperties());
+    KafkaClientSettings settings =
+        KafkaClientSettings.load(
+            options.getKafkaBootstrapServers(), options.getKafkaClientProperties());
     Duration retryTimeout = Duration.ofSeconds(options.getKafkaRetryTimeoutSeconds());
     try (LakehouseLock lock = lakehouse.lock(JOB);
-        KafkaOffsets kafka = KafkaOffsets.connect(settings, options.getConsumerGroup(), retryTimeout)) {
+        KafkaOffsets kafka =
+            KafkaOffsets.connect(settings, options.getConsumerGroup(), retryTimeout)) {
       OffsetLedger ledger = OffsetLedger.open(checkpointDir);
       List<TopicPartition> partitions = partitions(kafka);
       recover(lakehouse, ledger, appId(options, ledger));
@@ -60,9 +61,10 @@ final class MicroBatches {
       Map<TopicPartition, Long> positions = startPositions(options, kafka, ledger, partitions);
 
       Long maxRecords = options.getMaxRecords();
-      long deadline = options.getMaxReadTimeSeconds() == null
-          ? Long.MAX_VALUE
-          : System.currentTimeMillis() + options.getMaxReadTimeSeconds() * 1000;
+      long deadline =
+          options.getMaxReadTimeSeconds() == null
+              ? Long.MAX_VALUE
+              : System.currentTimeMillis() + options.getMaxReadTimeSeconds() * 1000;
       long consumed = 0;
       long batch = ledger.lastBatch();
       long lastWaitLog = 0;
@@ -71,12 +73,15 @@ final class MicroBatches {
           options.getAvailableNow() ? kafka.endOffsets(partitions) : null;
       while ((maxRecords == null || consumed < maxRecords) && !stop.getAsBoolean()) {
         boolean timeUp = System.currentTimeMillis() >= deadline;
-        long limit = Math.min(options.getMaxMessagesPerBatch(),
-            maxRecords == null ? Long.MAX_VALUE : maxRecords - consumed);
+        long limit =
+            Math.min(
+                options.getMaxMessagesPerBatch(),
+                maxRecords == null ? Long.MAX_VALUE : maxRecords - consumed);
         if (endsAtStart == null) {
           partitions = addNewPartitions(kafka, partitions, positions);
         }
-        Map<TopicPartition, Long> ends = endsAtStart != null ? endsAtStart : kafka.endOffsets(partitions);
+        Map<TopicPartition, Long> ends =
+            endsAtStart != null ? endsAtStart : kafka.endOffsets(partitions);
         checkWithinEnds(positions, ends, ledger);
         long available = 0;
         for (TopicPartition tp : partitions) {
@@ -85,14 +90,20 @@ final class MicroBatches {
         if (endsAtStart != null && available == 0) {
           break; // caught up with what was there at the start
         }
-        boolean ready = available >= limit || (maxRecords == null && available > 0) || timeUp
-            || endsAtStart != null;
+        boolean ready =
+            available >= limit
+                || (maxRecords == null && available > 0)
+                || timeUp
+                || endsAtStart != null;
         if (!ready) {
           if (System.currentTimeMillis() - lastWaitLog > 10_000) {
             if (maxRecords == null) {
               LOG.info("Up to date; waiting for new messages");
             } else {
-              LOG.info("Waiting for messages: {} of the {} this run still takes are in Kafka", available, limit);
+              LOG.info(
+                  "Waiting for messages: {} of the {} this run still takes are in Kafka",
+                  available,
+                  limit);
             }
             lastWaitLog = System.currentTimeMillis();
           }
@@ -100,14 +111,19 @@ final class MicroBatches {
           continue;
         }
         skipExpired(kafka, partitions, positions, summary);
-        BatchPlan plan = BatchPlan.of(batch + 1, runId(batch + 1), partitions, positions, ends, limit);
+        BatchPlan plan =
+            BatchPlan.of(batch + 1, runId(batch + 1), partitions, positions, ends, limit);
         if (!plan.isEmpty()) {
           if (!runBatch(options, settings, lakehouse, plan, kafka, ledger, summary)) {
             failingSince = failingSince == 0 ? System.currentTimeMillis() : failingSince;
             if (System.currentTimeMillis() - failingSince > retryTimeout.toMillis()) {
-              throw new IllegalStateException("Batch " + plan.batch() + " failed on Kafka errors for "
-                  + retryTimeout.toSeconds() + " s; giving up (nothing of it was committed: restart the"
-                  + " job once Kafka answers, it continues where it stopped).");
+              throw new IllegalStateException(
+                  "Batch "
+                      + plan.batch()
+                      + " failed on Kafka errors for "
+                      + retryTimeout.toSeconds()
+                      + " s; giving up (nothing of it was committed: restart the"
+                      + " job once Kafka answers, it continues where it stopped).");
             }
             KafkaOffsets.sleep(Duration.ofSeconds(5));
             continue; // planned again: the partitions' ends and first offsets may have moved
@@ -135,17 +151,21 @@ final class MicroBatches {
   }
 
   /**
-   * The topics' partitions now. A partition added while the job runs is read from its first
-   * offset (all of it is new); one that disappeared fails the job, as a topic deleted and recreated
-   * with fewer partitions would leave this lakehouse's offsets meaningless.
+   * The topics' partitions now. A partition added while the job runs is read from its first offset
+   * (all of it is new); one that disappeared fails the job, as a topic deleted and recreated with
+   * fewer partitions would leave this lakehouse's offsets meaningless.
    */
   private static List<TopicPartition> addNewPartitions(
       KafkaOffsets kafka, List<TopicPartition> known, Map<TopicPartition, Long> positions) {
     List<TopicPartition> now = partitions(kafka);
     for (TopicPartition tp : known) {
       if (!now.contains(tp)) {
-        throw new IllegalArgumentException("Partition " + tp + " is gone from Kafka: was the topic"
-            + " deleted and recreated? Nothing more was read. " + START_OVER);
+        throw new IllegalArgumentException(
+            "Partition "
+                + tp
+                + " is gone from Kafka: was the topic"
+                + " deleted and recreated? Nothing more was read. "
+                + START_OVER);
       }
     }
     List<TopicPartition> added = now.stream().filter(tp -> !positions.containsKey(tp)).toList();
@@ -157,9 +177,10 @@ final class MicroBatches {
     return now;
   }
 
-  private static final String START_OVER = "To start over on what the topics hold now, move this"
-      + " job's checkpoint folder away (a new one starts from KAFKA_STARTING_OFFSETS) or use another"
-      + " KAFKA_GROUP_ID; Silver keeps what it has.";
+  private static final String START_OVER =
+      "To start over on what the topics hold now, move this job's checkpoint folder away (a new one"
+          + " starts from KAFKA_STARTING_OFFSETS) or use another KAFKA_GROUP_ID; Silver keeps what"
+          + " it has.";
 
   /**
    * Fails when this lakehouse's position in a partition lies beyond the partition's end: the topic
@@ -167,29 +188,47 @@ final class MicroBatches {
    */
   private static void checkWithinEnds(
       Map<TopicPartition, Long> positions, Map<TopicPartition, Long> ends, OffsetLedger ledger) {
-    positions.forEach((tp, position) -> {
-      Long end = ends.get(tp);
-      if (end != null && position > end) {
-        throw new IllegalArgumentException(tp + ": this lakehouse has ingested up to offset " + position
-            + " (checkpoint " + ledger.dir() + "), but the partition now ends at " + end + ": the topic"
-            + " was deleted and recreated, or the broker lost its data. Nothing more was read. " + START_OVER);
-      }
-    });
+    positions.forEach(
+        (tp, position) -> {
+          Long end = ends.get(tp);
+          if (end != null && position > end) {
+            throw new IllegalArgumentException(
+                tp
+                    + ": this lakehouse has ingested up to offset "
+                    + position
+                    + " (checkpoint "
+                    + ledger.dir()
+                    + "), but the partition now ends at "
+                    + end
+                    + ": the topic was deleted and recreated, or the broker lost its data. Nothing"
+                    + " more was read. "
+                    + START_OVER);
+          }
+        });
   }
 
   /**
    * Moves past messages that Kafka's retention deleted before this job read them, saying how many:
    * they cannot be ingested any more, and waiting would not bring them back.
    */
-  private static void skipExpired(KafkaOffsets kafka, List<TopicPartition> partitions,
-      Map<TopicPartition, Long> positions, IngestSummary summary) {
+  private static void skipExpired(
+      KafkaOffsets kafka,
+      List<TopicPartition> partitions,
+      Map<TopicPartition, Long> positions,
+      IngestSummary summary) {
     Map<TopicPartition, Long> first = kafka.beginningOffsets(partitions);
     for (TopicPartition tp : partitions) {
       long position = positions.get(tp);
       if (position < first.get(tp)) {
         long lost = first.get(tp) - position;
-        LOG.warn("{}: {} messages (offsets {}..{}) expired from Kafka before this job read them; they"
-            + " are not in Silver. Continuing at offset {}.", tp, lost, position, first.get(tp) - 1, first.get(tp));
+        LOG.warn(
+            "{}: {} messages (offsets {}..{}) expired from Kafka before this job read them; they"
+                + " are not in Silver. Continuing at offset {}.",
+            tp,
+            lost,
+            position,
+            first.get(tp) - 1,
+            first.get(tp));
         summary.expired(lost);
         positions.put(tp, first.get(tp));
       }
@@ -201,8 +240,8 @@ final class MicroBatches {
    *
    * <ol>
    *   <li>{@code pending.json} ← batch number, run id, end offsets. Crash: rolled back.
-   *   <li>The pipeline writes every table's files, all named after the run id; no table's log
-   *       names them, so no reader sees them. Crash: rolled back (the files are deleted).
+   *   <li>The pipeline writes every table's files, all named after the run id; no table's log names
+   *       them, so no reader sees them. Crash: rolled back (the files are deleted).
    *   <li>{@code pending.json} ← the manifest, the files of each table. From here the batch is
    *       complete on disk and is only ever rolled forward.
    *   <li>Each table's log commits its files, once per (job + group, batch) (Delta's transaction
@@ -232,14 +271,18 @@ final class MicroBatches {
       result = pipeline.run();
       PipelineResult.State state = result.waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
-        throw new IllegalStateException("Batch " + plan.batch() + " ended " + state + "; nothing committed");
+        throw new IllegalStateException(
+            "Batch " + plan.batch() + " ended " + state + "; nothing committed");
       }
     } catch (RuntimeException e) {
       if (!causedByKafka(e)) {
         throw e;
       }
       rollBack(lakehouse, ledger, plan.batch(), plan.runId());
-      LOG.warn("Batch {} failed reading Kafka ({}); rolled back, trying again", plan.batch(), kafkaCause(e));
+      LOG.warn(
+          "Batch {} failed reading Kafka ({}); rolled back, trying again",
+          plan.batch(),
+          kafkaCause(e));
       return false;
     }
     IngestSummary batch = new IngestSummary();
@@ -257,10 +300,16 @@ final class MicroBatches {
     kafka.commitForMonitoring(plan.to());
     long millis = System.currentTimeMillis() - start;
     summary.add(result, millis);
-    LOG.info("Batch {}: {} messages in {} ms -> silver {}/{}/{}, dead letters {}, duplicates {}; committed",
-        plan.batch(), plan.total(), millis,
-        batch.silverRows(Lakehouse.VIEWS), batch.silverRows(Lakehouse.CLICKS),
-        batch.silverRows(Lakehouse.RATINGS), batch.deadLetters(),
+    LOG.info(
+        "Batch {}: {} messages in {} ms -> silver {}/{}/{}, dead letters {}, duplicates {};"
+            + " committed",
+        plan.batch(),
+        plan.total(),
+        millis,
+        batch.silverRows(Lakehouse.VIEWS),
+        batch.silverRows(Lakehouse.CLICKS),
+        batch.silverRows(Lakehouse.RATINGS),
+        batch.deadLetters(),
         TOPICS.stream().mapToLong(batch::duplicates).sum());
     return true;
   }
@@ -268,7 +317,9 @@ final class MicroBatches {
   /** True when a Kafka client error (not a refused login) is behind {@code e}. */
   private static boolean causedByKafka(Throwable e) {
     String cause = kafkaCause(e);
-    return cause != null && !cause.contains("AuthenticationException") && !cause.contains("AuthorizationException");
+    return cause != null
+        && !cause.contains("AuthenticationException")
+        && !cause.contains("AuthorizationException");
   }
 
   /**
@@ -277,7 +328,8 @@ final class MicroBatches {
    */
   private static String kafkaCause(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof KafkaException || String.valueOf(t).contains("org.apache.kafka.common.errors.")) {
+      if (t instanceof KafkaException
+          || String.valueOf(t).contains("org.apache.kafka.common.errors.")) {
         return t.toString();
       }
     }
@@ -297,9 +349,9 @@ final class MicroBatches {
   }
 
   /**
-   * Finishes what a previous run left in flight: a batch whose manifest was written is committed
-   * to every table that does not hold it yet, then to the ledger (rolled forward); a batch that
-   * died while writing has its files deleted (rolled back; its messages are read again).
+   * Finishes what a previous run left in flight: a batch whose manifest was written is committed to
+   * every table that does not hold it yet, then to the ledger (rolled forward); a batch that died
+   * while writing has its files deleted (rolled back; its messages are read again).
    */
   private static void recover(Lakehouse lakehouse, OffsetLedger ledger, String appId) {
     OffsetLedger.Pending pending = ledger.pending();
@@ -312,8 +364,11 @@ final class MicroBatches {
       checkManifest(lakehouse, pending);
       commitTables(lakehouse, appId, pending.batch(), pending.files());
       ledger.commit(new BatchPlan(pending.batch(), pending.runId(), pending.to(), pending.to()));
-      LOG.warn("Batch {} (run {}) was written but not fully committed when the last run stopped: committed now.",
-          pending.batch(), pending.runId());
+      LOG.warn(
+          "Batch {} (run {}) was written but not fully committed when the last run stopped:"
+              + " committed now.",
+          pending.batch(),
+          pending.runId());
     } else {
       rollBack(lakehouse, ledger, pending.batch(), pending.runId());
     }
@@ -323,8 +378,12 @@ final class MicroBatches {
   private static void rollBack(Lakehouse lakehouse, OffsetLedger ledger, long batch, String runId) {
     int removed = OffsetLedger.deleteRunFiles(runId, tables(lakehouse));
     ledger.clearPending();
-    LOG.warn("Rolled back unfinished batch {} (run {}): removed {} files; its messages will be read again.",
-        batch, runId, removed);
+    LOG.warn(
+        "Rolled back unfinished batch {} (run {}): removed {} files; its messages will be read"
+            + " again.",
+        batch,
+        runId,
+        removed);
   }
 
   /**
@@ -335,14 +394,24 @@ final class MicroBatches {
     List<String> dirs = tables(lakehouse).stream().map(Table::dir).toList();
     for (Map.Entry<String, List<String>> table : pending.files().entrySet()) {
       if (!dirs.contains(table.getKey())) {
-        throw new IllegalStateException("Batch " + pending.batch() + " in " + "pending.json names table "
-            + table.getKey() + ", which is not one of this lakehouse's (" + lakehouse.root()
-            + "): was LAKEHOUSE_PATH changed? Nothing was committed.");
+        throw new IllegalStateException(
+            "Batch "
+                + pending.batch()
+                + " in "
+                + "pending.json names table "
+                + table.getKey()
+                + ", which is not one of this lakehouse's ("
+                + lakehouse.root()
+                + "): was LAKEHOUSE_PATH changed? Nothing was committed.");
       }
       for (String file : table.getValue()) {
         if (!lakehouse.storage().exists(lakehouse.storage().location(file))) {
-          throw new IllegalStateException("Batch " + pending.batch() + " cannot be committed: its file "
-              + file + " is gone. Nothing was committed.");
+          throw new IllegalStateException(
+              "Batch "
+                  + pending.batch()
+                  + " cannot be committed: its file "
+                  + file
+                  + " is gone. Nothing was committed.");
         }
       }
     }
@@ -370,9 +439,9 @@ final class MicroBatches {
   }
 
   /**
-   * The transaction id's application part in every table's log: this job, its group and its
-   * ledger. Batch numbers restart at 1 with a new ledger (a deleted or moved checkpoint folder);
-   * the ledger's id keeps Delta from taking those batches for ones it has already committed.
+   * The transaction id's application part in every table's log: this job, its group and its ledger.
+   * Batch numbers restart at 1 with a new ledger (a deleted or moved checkpoint folder); the
+   * ledger's id keeps Delta from taking those batches for ones it has already committed.
    */
   static String appId(KafkaToSilverOptions options, OffsetLedger ledger) {
     return JOB + "/" + options.getConsumerGroup() + "/" + ledger.id();
@@ -387,7 +456,9 @@ final class MicroBatches {
 
   /** Where each partition starts: this lakehouse's committed offsets, else the starting policy. */
   private static Map<TopicPartition, Long> startPositions(
-      KafkaToSilverOptions options, KafkaOffsets kafka, OffsetLedger ledger,
+      KafkaToSilverOptions options,
+      KafkaOffsets kafka,
+      OffsetLedger ledger,
       List<TopicPartition> partitions) {
     Map<TopicPartition, Long> committed = ledger.offsets();
     Map<TopicPartition, Long> beginning = kafka.beginningOffsets(partitions);
@@ -396,9 +467,13 @@ final class MicroBatches {
     if (committed.isEmpty()) {
       Map<TopicPartition, Long> groupOffsets = kafka.committed(partitions);
       if (!groupOffsets.isEmpty()) {
-        LOG.warn("Consumer group '{}' has offsets committed in Kafka, but this lakehouse ({}) holds none:"
-                + " starting from KAFKA_STARTING_OFFSETS={} so that nothing is missing from it.",
-            options.getConsumerGroup(), options.getLakehousePath(), options.getKafkaStartingOffsets());
+        LOG.warn(
+            "Consumer group '{}' has offsets committed in Kafka, but this lakehouse ({}) holds"
+                + " none: starting from KAFKA_STARTING_OFFSETS={} so that nothing is missing from"
+                + " it.",
+            options.getConsumerGroup(),
+            options.getLakehousePath(),
+            options.getKafkaStartingOffsets());
       }
     }
     Map<TopicPartition, Long> positions = new HashMap<>();
@@ -409,10 +484,13 @@ final class MicroBatches {
       }
       positions.put(tp, offset);
     }
-    LOG.info("Starting from {} offsets: {}", committed.isEmpty() ? options.getKafkaStartingOffsets() : "committed",
+    LOG.info(
+        "Starting from {} offsets: {}",
+        committed.isEmpty() ? options.getKafkaStartingOffsets() : "committed",
         positions);
     if (committed.isEmpty()) {
-      // Remember where this lakehouse starts, so that a restart does not skip what arrives meanwhile.
+      // Remember where this lakehouse starts, so that a restart does not skip what arrives
+      // meanwhile.
       ledger.commit(new BatchPlan(0, "start", positions, positions));
     }
     return positions;

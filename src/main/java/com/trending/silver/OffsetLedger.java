@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.trending.common.Storage;
 import com.trending.common.Table;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,24 +23,25 @@ import java.util.UUID;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * The offsets this lakehouse holds, kept next to the data in
- * {@code _checkpoints/kafka-to-silver/<group>/}, and the state of the batch in flight:
+ * The offsets this lakehouse holds, kept next to the data in {@code
+ * _checkpoints/kafka-to-silver/<group>/}, and the state of the batch in flight:
  *
  * <ul>
  *   <li>{@code offsets.json}: per partition, the next offset to read; written (atomically) only
  *       after every table has committed the batch's files.
- *   <li>{@code ledger-id}: made once; part of the transaction id of every commit (see
- *       {@code MicroBatches.appId}).
+ *   <li>{@code ledger-id}: made once; part of the transaction id of every commit (see {@code
+ *       MicroBatches.appId}).
  *   <li>{@code pending.json}: the batch in flight: its number, run id and end offsets from the
  *       start, and, once every file is written, the list of files per table (the manifest). See
  *       {@code MicroBatches} for the recovery this allows.
  * </ul>
  *
- * <p>The ledger does not lock: the job holds the lakehouse's lock (one ingestion job per
- * lakehouse) while it uses it.
+ * <p>The ledger does not lock: the job holds the lakehouse's lock (one ingestion job per lakehouse)
+ * while it uses it.
  */
 final class OffsetLedger {
   private static final ObjectMapper JSON = new ObjectMapper();
+
   /** What the names of Beam's temporary files and folders hold (".temp-beam-&lt;uuid&gt;"). */
   private static final String BEAM_TEMP = ".temp-beam";
 
@@ -64,7 +66,8 @@ final class OffsetLedger {
     String idFile = storage.child(location, "ledger-id");
     storage.createIfAbsent(idFile, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
     try {
-      return new OffsetLedger(storage, location, new String(storage.read(idFile), StandardCharsets.UTF_8).trim());
+      return new OffsetLedger(
+          storage, location, new String(storage.read(idFile), StandardCharsets.UTF_8).trim());
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read " + idFile, e);
     }
@@ -84,7 +87,8 @@ final class OffsetLedger {
    * A batch that began and did not commit: {@code files} is null while its files were still being
    * written, else the manifest (table folder → files, as URIs) it was committing.
    */
-  record Pending(long batch, String runId, Map<TopicPartition, Long> to, Map<String, List<String>> files) {}
+  record Pending(
+      long batch, String runId, Map<TopicPartition, Long> to, Map<String, List<String>> files) {}
 
   /** The committed offsets, empty when this lakehouse has never ingested for the group. */
   Map<TopicPartition, Long> offsets() {
@@ -94,24 +98,34 @@ final class OffsetLedger {
 
   private static Map<TopicPartition, Long> readOffsets(JsonNode byTopic) {
     Map<TopicPartition, Long> offsets = new HashMap<>();
-    byTopic.fields().forEachRemaining(topic ->
-        topic.getValue().fields().forEachRemaining(p ->
-            offsets.put(
-                new TopicPartition(topic.getKey(), Integer.parseInt(p.getKey())),
-                p.getValue().asLong())));
+    byTopic
+        .fields()
+        .forEachRemaining(
+            topic ->
+                topic
+                    .getValue()
+                    .fields()
+                    .forEachRemaining(
+                        p ->
+                            offsets.put(
+                                new TopicPartition(topic.getKey(), Integer.parseInt(p.getKey())),
+                                p.getValue().asLong())));
     return offsets;
   }
 
   private static void putOffsets(ObjectNode byTopic, Map<TopicPartition, Long> offsets) {
     offsets.entrySet().stream()
-        .sorted(Comparator.comparing((Map.Entry<TopicPartition, Long> e) -> e.getKey().topic())
-            .thenComparing(e -> e.getKey().partition()))
-        .forEach(e -> {
-          ObjectNode topic = byTopic.has(e.getKey().topic())
-              ? (ObjectNode) byTopic.get(e.getKey().topic())
-              : byTopic.putObject(e.getKey().topic());
-          topic.put(Integer.toString(e.getKey().partition()), e.getValue());
-        });
+        .sorted(
+            Comparator.comparing((Map.Entry<TopicPartition, Long> e) -> e.getKey().topic())
+                .thenComparing(e -> e.getKey().partition()))
+        .forEach(
+            e -> {
+              ObjectNode topic =
+                  byTopic.has(e.getKey().topic())
+                      ? (ObjectNode) byTopic.get(e.getKey().topic())
+                      : byTopic.putObject(e.getKey().topic());
+              topic.put(Integer.toString(e.getKey().partition()), e.getValue());
+            });
   }
 
   /** The number of the last committed batch, 0 if none. */
@@ -130,7 +144,10 @@ final class OffsetLedger {
     write("pending.json", pending);
   }
 
-  /** Records that every file of {@code plan} is written: {@code files} per table are to be committed. */
+  /**
+   * Records that every file of {@code plan} is written: {@code files} per table are to be
+   * committed.
+   */
   void written(BatchPlan plan, Map<String, List<String>> files) {
     ObjectNode pending = (ObjectNode) read("pending.json");
     ObjectNode manifest = pending.putObject("files");
@@ -165,7 +182,9 @@ final class OffsetLedger {
     storage.delete(storage.child(dir, "pending.json"));
   }
 
-  /** Records that every file of {@code plan} is in place: its end offsets become the committed ones. */
+  /**
+   * Records that every file of {@code plan} is in place: its end offsets become the committed ones.
+   */
   void commit(BatchPlan plan) {
     Map<TopicPartition, Long> offsets = offsets();
     offsets.putAll(plan.to());
@@ -178,9 +197,8 @@ final class OffsetLedger {
   }
 
   /**
-   * Deletes what a batch that died while writing left in {@code tables}: its files (all named
-   * after its run id, never committed) and Beam's temporary folders. Returns how many files were
-   * removed.
+   * Deletes what a batch that died while writing left in {@code tables}: its files (all named after
+   * its run id, never committed) and Beam's temporary folders. Returns how many files were removed.
    */
   static int deleteRunFiles(String runId, List<Table> tables) {
     String prefix = WriteParquetTable.filePrefix(runId);
@@ -204,9 +222,9 @@ final class OffsetLedger {
 
   /**
    * The temporary folder of Beam's that the file {@code location} in table folder {@code dir} lies
-   * in: {@code dir} followed by the path below it up to the end of the first name holding
-   * {@value #BEAM_TEMP} (that name may be the file's own); null if no name below {@code dir} holds
-   * it. A '/' or a backslash ends a name.
+   * in: {@code dir} followed by the path below it up to the end of the first name holding {@value
+   * #BEAM_TEMP} (that name may be the file's own); null if no name below {@code dir} holds it. A
+   * '/' or a backslash ends a name.
    */
   static String beamTempFolder(String dir, String location) {
     String below = location.substring(Math.min(location.length(), dir.length()));
@@ -225,17 +243,21 @@ final class OffsetLedger {
     String file = storage.child(dir, name);
     try {
       return JSON.readTree(storage.read(file));
-    } catch (java.io.FileNotFoundException e) {
+    } catch (FileNotFoundException e) {
       return null;
     } catch (IOException e) {
       throw new IllegalStateException("Cannot read " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Replaces the file {@code name} with {@code content}, atomically (see {@link Storage#replace}). */
+  /**
+   * Replaces the file {@code name} with {@code content}, atomically (see {@link Storage#replace}).
+   */
   private void write(String name, JsonNode content) {
     try {
-      storage.replace(storage.child(dir, name), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
+      storage.replace(
+          storage.child(dir, name),
+          JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(content));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -43,7 +43,8 @@ public class ParseEventsFn extends DoFn<KafkaRecord<byte[], byte[]>, GenericReco
   @Setup
   public void setup() {
     Schema rowSchema = new Schema.Parser().parse(rowSchemaJson);
-    validator = new EventValidator(topic, Schemas.jsonSchema(topic), rowSchema, minRating, maxRating);
+    validator =
+        new EventValidator(topic, Schemas.jsonSchema(topic), rowSchema, minRating, maxRating);
     deadLetterSchema = DeadLetters.SCHEMA;
   }
 

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -30,17 +31,17 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads exactly the offsets {@code [from, to)} of each partition of a batch plan: a Beam
- * {@link BoundedSource}, one split per partition range, large ranges cut into pieces so that every
- * worker has some.
+ * Reads exactly the offsets {@code [from, to)} of each partition of a batch plan: a Beam {@link
+ * BoundedSource}, one split per partition range, large ranges cut into pieces so that every worker
+ * has some.
  *
  * <p>Each reader assigns its partition to a {@link KafkaConsumer} of its own (no consumer group),
  * seeks to {@code from} and polls until the consumer's <em>position</em> reaches {@code to}. Ending
- * on the position rather than on a count of records is what makes transactional topics work:
- * commit and abort markers take offsets but carry no record, and so do compacted-away records.
- * {@code isolation.level=read_committed} keeps aborted transactions' records out, and the driver
- * plans up to the last stable offset, so an open transaction is read once it commits. A record
- * outside its range, or a range whose start has expired from Kafka, fails the batch.
+ * on the position rather than on a count of records is what makes transactional topics work: commit
+ * and abort markers take offsets but carry no record, and so do compacted-away records. {@code
+ * isolation.level=read_committed} keeps aborted transactions' records out, and the driver plans up
+ * to the last stable offset, so an open transaction is read once it commits. A record outside its
+ * range, or a range whose start has expired from Kafka, fails the batch.
  *
  * <p>Why not KafkaIO here: its bounded read ({@code withMaxNumRecords}) counts records, which never
  * reach an offset past a transaction marker, and starts at the consumer group's committed offset,
@@ -94,8 +95,12 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
       List<RangeSource> splits = new ArrayList<>();
       for (Range range : ranges) {
         for (long start = range.from(); start < range.to(); start += OFFSETS_PER_SPLIT) {
-          Range piece = new Range(range.topic(), range.partition(), start,
-              Math.min(range.to(), start + OFFSETS_PER_SPLIT));
+          Range piece =
+              new Range(
+                  range.topic(),
+                  range.partition(),
+                  start,
+                  Math.min(range.to(), start + OFFSETS_PER_SPLIT));
           splits.add(new RangeSource(kafka, List.of(piece)));
         }
       }
@@ -114,7 +119,8 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
 
     @Override
     public Coder<KafkaRecord<byte[], byte[]>> getOutputCoder() {
-      return KafkaRecordCoder.of(NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of()));
+      return KafkaRecordCoder.of(
+          NullableCoder.of(ByteArrayCoder.of()), NullableCoder.of(ByteArrayCoder.of()));
     }
   }
 
@@ -126,7 +132,7 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
     private KafkaConsumer<byte[], byte[]> consumer;
     private Range range;
     private TopicPartition partition;
-    private Iterator<ConsumerRecord<byte[], byte[]>> polled = java.util.Collections.emptyIterator();
+    private Iterator<ConsumerRecord<byte[], byte[]>> polled = Collections.emptyIterator();
     private KafkaRecord<byte[], byte[]> current;
 
     RangeReader(RangeSource source) {
@@ -141,8 +147,11 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
       config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
       config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"); // an expired start fails
       config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-      consumer = new KafkaConsumer<>(
-          source.kafka.config(config), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+      consumer =
+          new KafkaConsumer<>(
+              source.kafka.config(config),
+              new ByteArrayDeserializer(),
+              new ByteArrayDeserializer());
       return advance();
     }
 
@@ -152,17 +161,31 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
         if (polled.hasNext()) {
           ConsumerRecord<byte[], byte[]> r = polled.next();
           if (r.offset() >= range.to()) {
-            polled = java.util.Collections.emptyIterator();
+            polled = Collections.emptyIterator();
             range = null; // the rest of the poll belongs to a later batch
             continue;
           }
           if (r.offset() < range.from()) {
-            throw new IllegalStateException(partition + ": read offset " + r.offset()
-                + " outside the planned range [" + range.from() + ", " + range.to() + ")");
+            throw new IllegalStateException(
+                partition
+                    + ": read offset "
+                    + r.offset()
+                    + " outside the planned range ["
+                    + range.from()
+                    + ", "
+                    + range.to()
+                    + ")");
           }
-          current = new KafkaRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
-              KafkaTimestampType.forOrdinal(r.timestampType().ordinal()), r.headers(),
-              r.key(), r.value());
+          current =
+              new KafkaRecord<>(
+                  r.topic(),
+                  r.partition(),
+                  r.offset(),
+                  r.timestamp(),
+                  KafkaTimestampType.forOrdinal(r.timestampType().ordinal()),
+                  r.headers(),
+                  r.key(),
+                  r.value());
           return true;
         }
         if (range == null || consumer.position(partition) >= range.to()) {
@@ -190,8 +213,14 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
         }
         if (System.nanoTime() > deadline) {
           // A Kafka timeout: the driver rolls the batch back and plans it again.
-          throw new TimeoutException(partition + ": no progress at offset " + position + " for "
-              + STALL_TIMEOUT.toSeconds() + " s while reading up to " + range.to());
+          throw new TimeoutException(
+              partition
+                  + ": no progress at offset "
+                  + position
+                  + " for "
+                  + STALL_TIMEOUT.toSeconds()
+                  + " s while reading up to "
+                  + range.to());
         }
       }
     }

@@ -33,26 +33,46 @@ final class SilverPipeline {
       Schema rowSchema = Schemas.avro(topic);
       PCollectionTuple parsed =
           pipeline
-              .apply("Read" + name,
-                  new ReadKafkaRanges(kafka, plan.rangesFor(topic)))
-              .apply("Parse" + name,
-                  ParDo.of(new ParseEventsFn(topic, rowSchema, options.getMinRating(), options.getMaxRating()))
-                      .withOutputTags(ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
+              .apply("Read" + name, new ReadKafkaRanges(kafka, plan.rangesFor(topic)))
+              .apply(
+                  "Parse" + name,
+                  ParDo.of(
+                          new ParseEventsFn(
+                              topic, rowSchema, options.getMinRating(), options.getMaxRating()))
+                      .withOutputTags(
+                          ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
 
-      parsed.get(ParseEventsFn.VALID)
+      parsed
+          .get(ParseEventsFn.VALID)
           .setCoder(AvroCoder.of(rowSchema))
-          .apply("Deduplicate" + name,
-              new DeduplicateEvents(topic, rowSchema, lakehouse.silver(topic).log().files(), lakehouse.storage(),
+          .apply(
+              "Deduplicate" + name,
+              new DeduplicateEvents(
+                  topic,
+                  rowSchema,
+                  lakehouse.silver(topic).log().files(),
+                  lakehouse.storage(),
                   options.getDedupBuckets()))
-          .apply("Write" + name,
-              new WriteParquetTable(lakehouse.silverTable(topic).toString(), rowSchema, true,
-                  plan.runId(), options.getNumShards()));
+          .apply(
+              "Write" + name,
+              new WriteParquetTable(
+                  lakehouse.silverTable(topic).toString(),
+                  rowSchema,
+                  true,
+                  plan.runId(),
+                  options.getNumShards()));
 
-      parsed.get(ParseEventsFn.DEAD_LETTER)
+      parsed
+          .get(ParseEventsFn.DEAD_LETTER)
           .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
-          .apply("WriteDeadLetters" + name,
-              new WriteParquetTable(lakehouse.deadLetterTable(topic).toString(), DeadLetters.SCHEMA,
-                  false, plan.runId(), 1));
+          .apply(
+              "WriteDeadLetters" + name,
+              new WriteParquetTable(
+                  lakehouse.deadLetterTable(topic).toString(),
+                  DeadLetters.SCHEMA,
+                  false,
+                  plan.runId(),
+                  1));
     }
   }
 

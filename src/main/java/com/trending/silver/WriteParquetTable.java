@@ -1,5 +1,6 @@
 package com.trending.silver;
 
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.apache.avro.Schema;
@@ -17,12 +18,12 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Writes rows as Snappy Parquet files into one table folder, either under Hive-style
- * {@code event_date=YYYY-MM-DD/} partitions (the UTC date of {@code event_ts}) or flat.
+ * Writes rows as Snappy Parquet files into one table folder, either under Hive-style {@code
+ * event_date=YYYY-MM-DD/} partitions (the UTC date of {@code event_ts}) or flat.
  *
  * <p>Every file of a run is named {@code part-<runId>-<shard>-of-<n>.snappy.parquet}: names never
- * clash between runs or tasks (a clash silently loses rows on the Spark runner), contain no
- * {@code :} (which Spark cannot read), and let an unfinished run's files be found and rolled back.
+ * clash between runs or tasks (a clash silently loses rows on the Spark runner), contain no {@code
+ * :} (which Spark cannot read), and let an unfinished run's files be found and rolled back.
  */
 public class WriteParquetTable
     extends PTransform<PCollection<GenericRecord>, WriteFilesResult<String>> {
@@ -67,8 +68,7 @@ public class WriteParquetTable
     @Override
     public String apply(GenericRecord row) {
       long millis = (long) row.get("event_ts");
-      return "event_date="
-          + LocalDate.ofInstant(java.time.Instant.ofEpochMilli(millis), ZoneOffset.UTC);
+      return "event_date=" + LocalDate.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
     }
   }
 
@@ -84,10 +84,13 @@ public class WriteParquetTable
 
     @Override
     public String getFilename(
-        BoundedWindow window, PaneInfo pane, int numShards, int shardIndex, Compression compression) {
+        BoundedWindow window,
+        PaneInfo pane,
+        int numShards,
+        int shardIndex,
+        Compression compression) {
       String name =
-          String.format(
-              "%s%05d-of-%05d.snappy.parquet", filePrefix(runId), shardIndex, numShards);
+          String.format("%s%05d-of-%05d.snappy.parquet", filePrefix(runId), shardIndex, numShards);
       return folder.isEmpty() ? name : folder + "/" + name;
     }
   }

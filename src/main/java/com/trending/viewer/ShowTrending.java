@@ -1,15 +1,14 @@
 package com.trending.viewer;
 
-import com.trending.gold.GoldTable;
-import com.trending.gold.TrendRow;
 import com.trending.common.CommittedFiles;
 import com.trending.common.DeadLetterReason;
 import com.trending.common.Lakehouse;
 import com.trending.common.LakehouseOptions;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
+import com.trending.gold.GoldTable;
+import com.trending.gold.TrendRow;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,9 +33,9 @@ import picocli.CommandLine.Option;
  * <p>It reads what readers see: the files each table's log has committed.
  *
  * <p>With {@code --chart FILE.png} it also draws the trend_score of the top 5 movies of the latest
- * 24-hour window over the last 24 hourly windows of {@code trending_now_1h} (see {@link TrendChart}).
- * With {@code --current} it shows the window that holds the present instant (still filling up, as in
- * {@code scripts/demo.sh --live}) instead of the latest finished one.
+ * 24-hour window over the last 24 hourly windows of {@code trending_now_1h} (see {@link
+ * TrendChart}). With {@code --current} it shows the window that holds the present instant (still
+ * filling up, as in {@code scripts/demo.sh --live}) instead of the latest finished one.
  *
  * <p>Exit codes: 0 shown; 1 a committed file cannot be read; 2 bad options or no lakehouse there.
  */
@@ -112,13 +111,15 @@ public final class ShowTrending implements Callable<Integer> {
       return 2;
     }
     if (!lakehouse.storage().exists(lakehouse.root())) {
-      System.err.println("show-trending: no lakehouse at " + lakehouse.root() + " (set LAKEHOUSE_PATH)");
+      System.err.println(
+          "show-trending: no lakehouse at " + lakehouse.root() + " (set LAKEHOUSE_PATH)");
       return 2;
     }
     try {
       show(lakehouse, top, chart, current);
     } catch (IllegalStateException e) {
-      // A table whose log names a file that cannot be read (see CommittedFiles): say which, no trace.
+      // A table whose log names a file that cannot be read (see CommittedFiles): say which, no
+      // trace.
       System.err.println("show-trending: " + e.getMessage());
       return 1;
     }
@@ -129,7 +130,8 @@ public final class ShowTrending implements Callable<Integer> {
    * Prints the view of {@code lakehouse} (see the class comment). Fails with an {@link
    * IllegalStateException} naming the file when a table's log names a file that cannot be read.
    */
-  public static void show(Lakehouse lakehouse, int top, Path chart, boolean current) throws IOException {
+  public static void show(Lakehouse lakehouse, int top, Path chart, boolean current)
+      throws IOException {
     System.out.println("Lakehouse " + lakehouse.root());
     printSilver(lakehouse);
     // The 24-hour table also holds windows that end up to 23 hours after the last event; show the
@@ -141,15 +143,24 @@ public final class ShowTrending implements Callable<Integer> {
     long latest = printTrending("trending_now_1h", hourly, top, current ? now + HOUR_MILLIS : now);
     long latestDaily = printTrending("trending_now_24h", daily, top, latest);
     if (chart != null) {
-      List<Integer> movies = topOf(daily, latestDaily, CHART_MOVIES).stream().map(TrendRow::movieId).toList();
+      List<Integer> movies =
+          topOf(daily, latestDaily, CHART_MOVIES).stream().map(TrendRow::movieId).toList();
       if (hourly.isEmpty() || movies.isEmpty()) {
         System.out.println();
         System.out.println("  chart: not written, Gold is empty (run scripts/trending-to-gold.sh)");
       } else {
         TrendChart.write(hourly, movies, latest, chart);
         System.out.println();
-        System.out.println("  chart: " + chart + " (trend_score of movies " + movies + " over the "
-            + TrendChart.HOURS + " hourly windows up to " + Instant.ofEpochMilli(latest) + ")");
+        System.out.println(
+            "  chart: "
+                + chart
+                + " (trend_score of movies "
+                + movies
+                + " over the "
+                + TrendChart.HOURS
+                + " hourly windows up to "
+                + Instant.ofEpochMilli(latest)
+                + ")");
       }
     }
   }
@@ -161,8 +172,10 @@ public final class ShowTrending implements Callable<Integer> {
   private static List<TrendRow> topOf(List<TrendRow> rows, long windowEnd, int n) {
     return rows.stream()
         .filter(r -> r.windowEnd() == windowEnd)
-        .sorted(Comparator.comparingDouble(TrendRow::trendScore).reversed()
-            .thenComparingInt(TrendRow::movieId))
+        .sorted(
+            Comparator.comparingDouble(TrendRow::trendScore)
+                .reversed()
+                .thenComparingInt(TrendRow::movieId))
         .limit(n)
         .collect(Collectors.toCollection(ArrayList::new));
   }
@@ -178,8 +191,11 @@ public final class ShowTrending implements Callable<Integer> {
       for (String file : files) {
         rows += reader.rowCount(file, silver.toString());
       }
-      long dates = files.stream().map(f -> CommittedFiles.hadoopPath(f).getParent().getName())
-          .distinct().count();
+      long dates =
+          files.stream()
+              .map(f -> CommittedFiles.hadoopPath(f).getParent().getName())
+              .distinct()
+              .count();
       System.out.printf("  silver/%-15s %,12d rows over %d event_date(s)%n", topic, rows, dates);
       Table deadLetters = lakehouse.deadLetters(topic);
       for (String file : deadLetters.log().files()) {
@@ -196,30 +212,47 @@ public final class ShowTrending implements Callable<Integer> {
     System.out.println();
   }
 
-  /** Prints the top rows of the latest window ending at or before {@code notAfter}; returns its end. */
+  /**
+   * Prints the top rows of the latest window ending at or before {@code notAfter}; returns its end.
+   */
   private static long printTrending(String name, List<TrendRow> rows, int top, long notAfter) {
     System.out.println();
     if (rows.isEmpty()) {
       System.out.println("  " + name + ": empty (run scripts/trending-to-gold.sh)");
       return notAfter;
     }
-    long latest = rows.stream().mapToLong(TrendRow::windowEnd).filter(end -> end <= notAfter).max()
-        .orElse(rows.stream().mapToLong(TrendRow::windowEnd).max().getAsLong());
+    long latest =
+        rows.stream()
+            .mapToLong(TrendRow::windowEnd)
+            .filter(end -> end <= notAfter)
+            .max()
+            .orElse(rows.stream().mapToLong(TrendRow::windowEnd).max().getAsLong());
     List<TrendRow> window = topOf(rows, latest, top);
-    System.out.printf("  %s: window ending %s%s (%,d rows in %d windows)%n", name, Instant.ofEpochMilli(latest),
-        latest > System.currentTimeMillis() ? ", in progress" : "", rows.size(), rows.stream().mapToLong(TrendRow::windowEnd).distinct().count());
-    System.out.printf("  %5s %10s %10s %10s %12s%n", "rank", "movie_id", "views", "clicks", "trend_score");
+    System.out.printf(
+        "  %s: window ending %s%s (%,d rows in %d windows)%n",
+        name,
+        Instant.ofEpochMilli(latest),
+        latest > System.currentTimeMillis() ? ", in progress" : "",
+        rows.size(),
+        rows.stream().mapToLong(TrendRow::windowEnd).distinct().count());
+    System.out.printf(
+        "  %5s %10s %10s %10s %12s%n", "rank", "movie_id", "views", "clicks", "trend_score");
     int rank = 0;
     for (TrendRow row : window) {
-      System.out.printf("  %5d %10d %10d %10d %12.1f%n", ++rank, row.movieId(), row.views(), row.clicks(),
-          row.trendScore());
+      System.out.printf(
+          "  %5d %10d %10d %10d %12.1f%n",
+          ++rank, row.movieId(), row.views(), row.clicks(), row.trendScore());
     }
     return latest;
   }
 
   private static List<String> column(String file, Table table, String name) {
-    Schema projection = new Schema.Parser().parse(
-        "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\"" + name + "\",\"type\":\"string\"}]}");
+    Schema projection =
+        new Schema.Parser()
+            .parse(
+                "{\"type\":\"record\",\"name\":\"P\",\"fields\":[{\"name\":\""
+                    + name
+                    + "\",\"type\":\"string\"}]}");
     List<String> values = new ArrayList<>();
     CommittedFiles.reader(table.storage(), projection)
         .forEachRecord(file, table.toString(), r -> values.add(r.get(name).toString()));

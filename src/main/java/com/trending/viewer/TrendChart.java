@@ -26,8 +26,8 @@ import org.knowm.xchart.style.Styler.LegendPosition;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Draws the trend_score of a few movies over the last hourly windows of {@code trending_now_1h}, one
- * line per movie, into a PNG (XChart, headless: no display needed).
+ * Draws the trend_score of a few movies over the last hourly windows of {@code trending_now_1h},
+ * one line per movie, into a PNG (XChart, headless: no display needed).
  */
 public final class TrendChart {
   public static final int HOURS = 24;
@@ -38,22 +38,35 @@ public final class TrendChart {
   private TrendChart() {}
 
   /**
-   * Writes the chart of {@code movies} (in legend order) over the {@link #HOURS} hourly windows that
-   * end at {@code lastWindowEnd}. A movie without a row in a window scored 0 there.
+   * Writes the chart of {@code movies} (in legend order) over the {@link #HOURS} hourly windows
+   * that end at {@code lastWindowEnd}. A movie without a row in a window scored 0 there.
    */
-  public static void write(Collection<TrendRow> hourlyRows, List<Integer> movies, long lastWindowEnd, Path png)
+  public static void write(
+      Collection<TrendRow> hourlyRows, List<Integer> movies, long lastWindowEnd, Path png)
       throws IOException {
     if (System.getProperty("java.awt.headless") == null) {
       System.setProperty("java.awt.headless", "true");
     }
     Map<Long, Map<Integer, Double>> scores = new HashMap<>();
     for (TrendRow row : hourlyRows) {
-      scores.computeIfAbsent(row.windowEnd(), k -> new HashMap<>()).put(row.movieId(), row.trendScore());
+      scores
+          .computeIfAbsent(row.windowEnd(), k -> new HashMap<>())
+          .put(row.movieId(), row.trendScore());
     }
-    XYChart chart = new XYChartBuilder().width(1000).height(560)
-        .title("trend_score per hour (trending_now_1h), top " + movies.size() + " movies, "
-            + HOURS + " h up to " + TITLE_TIME.format(Instant.ofEpochMilli(lastWindowEnd)))
-        .xAxisTitle("window end (UTC)").yAxisTitle("trend_score = views + 2 × clicks").build();
+    XYChart chart =
+        new XYChartBuilder()
+            .width(1000)
+            .height(560)
+            .title(
+                "trend_score per hour (trending_now_1h), top "
+                    + movies.size()
+                    + " movies, "
+                    + HOURS
+                    + " h up to "
+                    + TITLE_TIME.format(Instant.ofEpochMilli(lastWindowEnd)))
+            .xAxisTitle("window end (UTC)")
+            .yAxisTitle("trend_score = views + 2 × clicks")
+            .build();
     chart.getStyler().setTimezone(TimeZone.getTimeZone("UTC"));
     chart.getStyler().setDatePattern("dd MMM HH:mm");
     chart.getStyler().setLegendPosition(LegendPosition.OutsideE);

@@ -27,10 +27,10 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.hadoop.util.HadoopOutputFile;
 
 /**
- * Does a batch's cost grow with the Silver behind it? Ingests the same Kafka messages twice, with
- * a fresh consumer group each time: into an empty lakehouse, and into one whose Silver views table
- * already holds {@code rows} events over the last 90 days (the messages' days among them).
- * Prints both times and their ratio. Run by {@code scripts/bench-dedup.sh}.
+ * Does a batch's cost grow with the Silver behind it? Ingests the same Kafka messages twice, with a
+ * fresh consumer group each time: into an empty lakehouse, and into one whose Silver views table
+ * already holds {@code rows} events over the last 90 days (the messages' days among them). Prints
+ * both times and their ratio. Run by {@code scripts/bench-dedup.sh}.
  *
  * <pre>java … DedupGrowthBenchmark BOOTSTRAP WORKDIR ROWS MESSAGES</pre>
  */
@@ -51,21 +51,34 @@ public final class DedupGrowthBenchmark {
     ingest(bootstrap, empty, messages, "warm-up"); // JIT and caches, not measured
     double onEmpty = ingest(bootstrap, work.resolve("empty2"), messages, "empty Silver");
     double onFull = ingest(bootstrap, full, messages, String.format("%,d-row Silver", rows));
-    System.out.printf("dedup growth: a %,d-message batch takes %.1f s on an empty Silver, %.1f s on %,d rows:"
-        + " %.2fx%n", messages, onEmpty, onFull, rows, onFull / onEmpty);
+    System.out.printf(
+        "dedup growth: a %,d-message batch takes %.1f s on an empty Silver, %.1f s on %,d rows:"
+            + " %.2fx%n",
+        messages, onEmpty, onFull, rows, onFull / onEmpty);
   }
 
   private static double ingest(String bootstrap, Path lakehouse, long messages, String label) {
-    KafkaToSilverOptions options = PipelineOptionsFactory.fromArgs(
-        "--runner=DirectRunner", "--enforceImmutability=false", "--enforceEncodability=false",
-        "--lakehousePath=" + lakehouse, "--kafkaBootstrapServers=" + bootstrap,
-        "--kafkaStartingOffsets=earliest", "--consumerGroup=dedup-" + UUID.randomUUID(),
-        "--maxRecords=" + messages, "--maxMessagesPerBatch=" + messages).as(KafkaToSilverOptions.class);
+    KafkaToSilverOptions options =
+        PipelineOptionsFactory.fromArgs(
+                "--runner=DirectRunner",
+                "--enforceImmutability=false",
+                "--enforceEncodability=false",
+                "--lakehousePath=" + lakehouse,
+                "--kafkaBootstrapServers=" + bootstrap,
+                "--kafkaStartingOffsets=earliest",
+                "--consumerGroup=dedup-" + UUID.randomUUID(),
+                "--maxRecords=" + messages,
+                "--maxMessagesPerBatch=" + messages)
+            .as(KafkaToSilverOptions.class);
     long start = System.nanoTime();
     IngestSummary summary = KafkaToSilver.run(options);
     double seconds = (System.nanoTime() - start) / 1e9;
-    System.out.printf("%-22s %.1f s (%,d views written, %,d duplicates dropped)%n", label + ":", seconds,
-        summary.silverRows(Lakehouse.VIEWS), summary.duplicates(Lakehouse.VIEWS));
+    System.out.printf(
+        "%-22s %.1f s (%,d views written, %,d duplicates dropped)%n",
+        label + ":",
+        seconds,
+        summary.silverRows(Lakehouse.VIEWS),
+        summary.duplicates(Lakehouse.VIEWS));
     return seconds;
   }
 
@@ -83,9 +96,13 @@ public final class DedupGrowthBenchmark {
       Path dir = Files.createDirectories(table.path().resolve("event_date=" + date));
       Path file = dir.resolve("part-bench-" + UUID.randomUUID() + ".snappy.parquet");
       long dayStart = date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-      try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(
-              HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))
-          .withSchema(schema).withCompressionCodec(CompressionCodecName.SNAPPY).build()) {
+      try (ParquetWriter<GenericRecord> writer =
+          AvroParquetWriter.<GenericRecord>builder(
+                  HadoopOutputFile.fromPath(
+                      new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))
+              .withSchema(schema)
+              .withCompressionCodec(CompressionCodecName.SNAPPY)
+              .build()) {
         for (long i = 0; i < Math.min(perFile, rows - written); i++) {
           GenericRecord r = new GenericData.Record(schema);
           r.put("event_id", UUID.randomUUID().toString());

@@ -5,16 +5,17 @@ import static com.trending.bench.FreshnessLogs.s;
 
 import com.trending.common.CommittedFiles;
 import com.trending.common.Lakehouse;
-import com.trending.gold.GoldTable;
 import com.trending.common.Schemas;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
+import com.trending.gold.GoldTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -41,23 +42,24 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Freshness as a product figure: how long after an event is produced to Kafka does it show in
- * {@code gold/trending_now_1h}, with both pipelines streaming against live traffic. Run by
- * {@code scripts/bench-freshness.sh}, which starts the broker and builds the classpaths.
+ * {@code gold/trending_now_1h}, with both pipelines streaming against live traffic. Run by {@code
+ * scripts/bench-freshness.sh}, which starts the broker and builds the classpaths.
  *
  * <p>Per runner: a fresh lakehouse; the live generator at {@code --rate} messages/s, Kafka → Silver
  * (continuous, {@code KAFKA_STARTING_OFFSETS=latest}) and Silver → Gold (streaming), each its own
- * JVM started as {@code scripts/lib/launch.sh} would start it (same classpath, per-runner
- * defaults from {@code runners/<runner>/pipeline.options}, {@code JAVA_OPTS}); after the warm-up
- * (Gold committed at least twice and {@code --warmup} seconds passed), {@code --markers} marker
- * views, one at a time: a movie id no traffic uses, {@code event_ts} = now, produced with
- * {@code acks=all}; then Silver's and Gold's commit logs are polled every 200 ms until the marker
- * is there. A marker not in Gold after {@code --timeout} seconds is a timeout; the run goes on.
- * Prints every marker, the medians, and what the JVMs' logs and the tables' commit times say
- * about where the time goes.
+ * JVM started as {@code scripts/lib/launch.sh} would start it (same classpath, per-runner defaults
+ * from {@code runners/<runner>/pipeline.options}, {@code JAVA_OPTS}); after the warm-up (Gold
+ * committed at least twice and {@code --warmup} seconds passed), {@code --markers} marker views,
+ * one at a time: a movie id no traffic uses, {@code event_ts} = now, produced with {@code
+ * acks=all}; then Silver's and Gold's commit logs are polled every 200 ms until the marker is
+ * there. A marker not in Gold after {@code --timeout} seconds is a timeout; the run goes on. Prints
+ * every marker, the medians, and what the JVMs' logs and the tables' commit times say about where
+ * the time goes.
  *
  * <pre>java … FreshnessBenchmark --repo=DIR --buildDir=DIR --bootstrap=H:P [--runners=direct,spark]
  *     [--rate=1000] [--markers=7] [--warmup=60] [--storageFormat=parquet] [--timeout=180]
- *     [--spacing=5] [--sparkMaster=local[2]] [--silverArgs="..."] [--goldArgs="..."] [--workDir=DIR]</pre>
+ *     [--spacing=5] [--sparkMaster=local[2]] [--silverArgs="..."] [--goldArgs="..."] [--workDir=DIR]
+ * </pre>
  */
 public final class FreshnessBenchmark {
   private FreshnessBenchmark() {}
@@ -70,7 +72,8 @@ public final class FreshnessBenchmark {
   /** Every child JVM still running, so that Ctrl+C (or an error) stops them. */
   private static final List<Child> CHILDREN = new CopyOnWriteArrayList<>();
 
-  // --- options ------------------------------------------------------------------------------------
+  // --- options
+  // ------------------------------------------------------------------------------------
 
   static final class Options {
     Path repo = Path.of(".").toAbsolutePath().normalize();
@@ -104,8 +107,13 @@ public final class FreshnessBenchmark {
           case "buildDir" -> o.buildDir = Path.of(v).toAbsolutePath().normalize();
           case "workDir" -> o.workDir = Path.of(v).toAbsolutePath().normalize();
           case "bootstrap" -> o.bootstrap = v;
-          case "runners" -> o.runners = Arrays.stream(v.split(",")).map(String::trim)
-              .filter(r -> !r.isEmpty()).map(FreshnessBenchmark::runnerKey).toList();
+          case "runners" ->
+              o.runners =
+                  Arrays.stream(v.split(","))
+                      .map(String::trim)
+                      .filter(r -> !r.isEmpty())
+                      .map(FreshnessBenchmark::runnerKey)
+                      .toList();
           case "rate" -> o.rate = Double.parseDouble(v.replace("_", "").replace(",", ""));
           case "markers" -> o.markers = Integer.parseInt(v);
           case "warmup" -> o.warmupSeconds = Integer.parseInt(v);
@@ -128,9 +136,14 @@ public final class FreshnessBenchmark {
       if (o.workDir == null) {
         o.workDir = o.repo.resolve("target").resolve("bench-freshness");
       }
-      if (o.markers < 1 || o.rate <= 0 || o.timeoutSeconds < 1 || o.warmupSeconds < 0 || o.runners.isEmpty()) {
-        throw new IllegalArgumentException("--markers, --rate, --timeout must be positive, --warmup >= 0, "
-            + "--runners not empty");
+      if (o.markers < 1
+          || o.rate <= 0
+          || o.timeoutSeconds < 1
+          || o.warmupSeconds < 0
+          || o.runners.isEmpty()) {
+        throw new IllegalArgumentException(
+            "--markers, --rate, --timeout must be positive, --warmup >= 0, "
+                + "--runners not empty");
       }
       return o;
     }
@@ -154,22 +167,37 @@ public final class FreshnessBenchmark {
     throw new IllegalArgumentException("unknown runner '" + r + "' (direct, spark, flink)");
   }
 
-  // --- results ------------------------------------------------------------------------------------
+  // --- results
+  // ------------------------------------------------------------------------------------
 
   /**
    * One marker. Seconds from just before the send: {@code silver} when a poll first found it in a
-   * committed Silver file, {@code gold} when a poll first found it in trending_now_1h,
-   * {@code goldCommit} the commit time of that Gold version (file time), NaN when not reached.
+   * committed Silver file, {@code gold} when a poll first found it in trending_now_1h, {@code
+   * goldCommit} the commit time of that Gold version (file time), NaN when not reached.
    */
-  record Marker(int k, long movieId, long producedAtMillis, double ackSeconds, double silver, double gold,
-      double goldCommit, int goldRefreshesMissed, String status) {
+  record Marker(
+      int k,
+      long movieId,
+      long producedAtMillis,
+      double ackSeconds,
+      double silver,
+      double gold,
+      double goldCommit,
+      int goldRefreshesMissed,
+      String status) {
     boolean visible() {
       return "ok".equals(status);
     }
   }
 
-  record RunnerResult(String runner, String label, double rate, double targetSeconds, List<Marker> markers,
-      Map<Long, Double> seenLate, String failure) {
+  record RunnerResult(
+      String runner,
+      String label,
+      double rate,
+      double targetSeconds,
+      List<Marker> markers,
+      Map<Long, Double> seenLate,
+      String failure) {
     List<Double> visibleSeconds() {
       return markers.stream().filter(Marker::visible).map(Marker::gold).toList();
     }
@@ -183,7 +211,9 @@ public final class FreshnessBenchmark {
       return markers.stream().map(m -> m.visible() ? m.gold() : Double.POSITIVE_INFINITY).toList();
     }
 
-    /** The median over every marker: "n/a", "> timeout" when at least half timed out, or seconds. */
+    /**
+     * The median over every marker: "n/a", "> timeout" when at least half timed out, or seconds.
+     */
     String medianText(int timeoutSeconds) {
       if (markers.isEmpty()) {
         return "n/a";
@@ -200,15 +230,23 @@ public final class FreshnessBenchmark {
     }
   }
 
-  // --- main ---------------------------------------------------------------------------------------
+  // --- main
+  // ---------------------------------------------------------------------------------------
 
   public static void main(String[] args) throws Exception {
     Options o = Options.parse(args);
     Runtime.getRuntime().addShutdownHook(new Thread(FreshnessBenchmark::stopAll, "stop-children"));
     Files.createDirectories(o.workDir);
-    System.out.printf(Locale.ROOT, "Freshness benchmark: produced → visible in gold/trending_now_1h; %d cores, "
-        + "rate %.0f messages/s, %d markers per runner, %s tables, broker %s, build %s%n",
-        Runtime.getRuntime().availableProcessors(), o.rate, o.markers, o.formatName, o.bootstrap, o.buildDir);
+    System.out.printf(
+        Locale.ROOT,
+        "Freshness benchmark: produced → visible in gold/trending_now_1h; %d cores, "
+            + "rate %.0f messages/s, %d markers per runner, %s tables, broker %s, build %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        o.rate,
+        o.markers,
+        o.formatName,
+        o.bootstrap,
+        o.buildDir);
     System.out.println("  load average at start: " + loadAverage());
     List<RunnerResult> results = new ArrayList<>();
     for (int i = 0; i < o.runners.size(); i++) {
@@ -222,8 +260,10 @@ public final class FreshnessBenchmark {
   private static RunnerResult runRunner(Options o, String runner, int index) throws Exception {
     boolean spark = runner.equals("spark");
     boolean flink = runner.equals("flink");
-    String label = spark ? "Spark " + (o.sparkMaster == null ? sparkDefaultMaster(o) : o.sparkMaster)
-        : flink ? "Flink [local]" : "Direct";
+    String label =
+        spark
+            ? "Spark " + (o.sparkMaster == null ? sparkDefaultMaster(o) : o.sparkMaster)
+            : flink ? "Flink [local]" : "Direct";
     double target = spark ? 15 : 10;
     Path base = o.workDir.resolve(runner);
     Path lake = base.resolve("lakehouse");
@@ -245,7 +285,8 @@ public final class FreshnessBenchmark {
     env.put("KAFKA_GROUP_ID", "bench-freshness-" + runner + "-" + System.currentTimeMillis());
 
     List<String> runnerArgs = new ArrayList<>();
-    runnerArgs.add(spark ? "--runner=SparkRunner" : flink ? "--runner=FlinkRunner" : "--runner=DirectRunner");
+    runnerArgs.add(
+        spark ? "--runner=SparkRunner" : flink ? "--runner=FlinkRunner" : "--runner=DirectRunner");
     if (spark && o.sparkMaster != null) {
       runnerArgs.add("--sparkMaster=" + o.sparkMaster);
     }
@@ -256,20 +297,41 @@ public final class FreshnessBenchmark {
 
     Launcher launcher = new Launcher(o, base);
     long startMillis = System.currentTimeMillis();
-    Child generator = Child.start("generator", launcher.command("direct-runner", null,
-        "com.trending.generator.EventGenerator", List.of("--live", "--rate=" + rateText(o.rate), "--seed=" + (o.seed + index)),
-        "-Xmx1g"), env, logs.resolve("generator.log"));
-    Child silver = Child.start("Kafka → Silver", launcher.command(runner + "-runner",
-        runner, "com.trending.silver.KafkaToSilver", silverArgs, "-Xmx4g"), env,
-        logs.resolve("kafka-to-silver.log"));
-    Child goldJob = Child.start("Silver → Gold", launcher.command(runner + "-runner",
-        runner, "com.trending.gold.TrendingToGold", goldArgs, "-Xmx4g"), env,
-        logs.resolve("trending-to-gold.log"));
+    Child generator =
+        Child.start(
+            "generator",
+            launcher.command(
+                "direct-runner",
+                null,
+                "com.trending.generator.EventGenerator",
+                List.of("--live", "--rate=" + rateText(o.rate), "--seed=" + (o.seed + index)),
+                "-Xmx1g"),
+            env,
+            logs.resolve("generator.log"));
+    Child silver =
+        Child.start(
+            "Kafka → Silver",
+            launcher.command(
+                runner + "-runner",
+                runner,
+                "com.trending.silver.KafkaToSilver",
+                silverArgs,
+                "-Xmx4g"),
+            env,
+            logs.resolve("kafka-to-silver.log"));
+    Child goldJob =
+        Child.start(
+            "Silver → Gold",
+            launcher.command(
+                runner + "-runner", runner, "com.trending.gold.TrendingToGold", goldArgs, "-Xmx4g"),
+            env,
+            logs.resolve("trending-to-gold.log"));
     List<Child> children = List.of(generator, silver, goldJob);
-    System.out.printf("  as a user would: KAFKA_STARTING_OFFSETS=latest LAKEHOUSE_PATH=%s STORAGE_FORMAT=%s%n"
-        + "    scripts/generate-events.sh --live --rate=%.0f   |   scripts/kafka-to-silver.sh %s   |   "
-        + "scripts/trending-to-gold.sh %s%n", lake, o.formatName, o.rate, String.join(" ", silverArgs),
-        String.join(" ", goldArgs));
+    System.out.printf(
+        "  as a user would: KAFKA_STARTING_OFFSETS=latest LAKEHOUSE_PATH=%s STORAGE_FORMAT=%s%n   "
+            + " scripts/generate-events.sh --live --rate=%.0f   |   scripts/kafka-to-silver.sh %s  "
+            + " |   scripts/trending-to-gold.sh %s%n",
+        lake, o.formatName, o.rate, String.join(" ", silverArgs), String.join(" ", goldArgs));
 
     CommitWatch watch = new CommitWatch(List.of(gold1h, gold24h, silverViews));
     watch.start();
@@ -294,21 +356,29 @@ public final class FreshnessBenchmark {
         int goldCommits = watch.commits(gold1h).size();
         if (commitsAtFirstRows < 0 && goldCommits > 0 && !MarkerProbe.goldFiles(gold1h).isEmpty()) {
           commitsAtFirstRows = goldCommits;
-          System.out.printf("  Gold has rows %.0f s after the start%n", (now - startMillis) / 1000.0);
+          System.out.printf(
+              "  Gold has rows %.0f s after the start%n", (now - startMillis) / 1000.0);
         }
-        if (commitsAtFirstRows > 0 && goldCommits > commitsAtFirstRows
+        if (commitsAtFirstRows > 0
+            && goldCommits > commitsAtFirstRows
             && now - startMillis >= o.warmupSeconds * 1000L) {
-          System.out.printf("  warm-up done after %.0f s: trending_now_1h committed %d times, Silver views %d "
-              + "times%n", (now - startMillis) / 1000.0, goldCommits, watch.commits(silverViews).size());
+          System.out.printf(
+              "  warm-up done after %.0f s: trending_now_1h committed %d times, Silver views %d "
+                  + "times%n",
+              (now - startMillis) / 1000.0, goldCommits, watch.commits(silverViews).size());
           break;
         }
         if (now > warmupDeadline) {
-          failure = String.format("no Gold refreshes within %d s of the start (Gold commits: %d, Silver views "
-              + "commits: %d)", o.warmupSeconds + 600, goldCommits, watch.commits(silverViews).size());
+          failure =
+              String.format(
+                  "no Gold refreshes within %d s of the start (Gold commits: %d, Silver views "
+                      + "commits: %d)",
+                  o.warmupSeconds + 600, goldCommits, watch.commits(silverViews).size());
           break;
         }
         if (now > nextStatus) {
-          System.out.printf("  warming up: +%.0f s, Silver views commits %d, Gold commits %d%n",
+          System.out.printf(
+              "  warming up: +%.0f s, Silver views commits %d, Gold commits %d%n",
               (now - startMillis) / 1000.0, watch.commits(silverViews).size(), goldCommits);
           nextStatus = now + 15_000;
         }
@@ -327,21 +397,42 @@ public final class FreshnessBenchmark {
           if (dead != null) {
             failure = dead;
             for (int j = k; j <= o.markers; j++) {
-              markers.add(new Marker(j, MARKER_BASE + 1000L * index + j, 0, Double.NaN, Double.NaN, Double.NaN,
-                  Double.NaN, 0, "not sent: " + dead));
+              markers.add(
+                  new Marker(
+                      j,
+                      MARKER_BASE + 1000L * index + j,
+                      0,
+                      Double.NaN,
+                      Double.NaN,
+                      Double.NaN,
+                      Double.NaN,
+                      0,
+                      "not sent: " + dead));
             }
             break;
           }
-          Marker m = injectAndWait(o, producer, probe, watch, gold1h, k, MARKER_BASE + 1000L * index + k,
-              children, late);
+          Marker m =
+              injectAndWait(
+                  o,
+                  producer,
+                  probe,
+                  watch,
+                  gold1h,
+                  k,
+                  MARKER_BASE + 1000L * index + k,
+                  children,
+                  late);
           markers.add(m);
           printMarker(m);
           if (!m.visible() && m.producedAtMillis() > 0) {
             late.pending.put(m.movieId(), m);
           }
           if (k < o.markers) {
-            double spacing = Math.max(0.5, o.spacingSeconds + (random.nextDouble() * 2 - 1) * Math.min(2.0,
-                o.spacingSeconds / 2));
+            double spacing =
+                Math.max(
+                    0.5,
+                    o.spacingSeconds
+                        + (random.nextDouble() * 2 - 1) * Math.min(2.0, o.spacingSeconds / 2));
             Thread.sleep((long) (spacing * 1000));
           }
         }
@@ -362,28 +453,60 @@ public final class FreshnessBenchmark {
       for (Child c : children) {
         System.out.println("  ----- last lines of " + c.log + " -----");
         List<String> lines = FreshnessLogs.lines(c.log);
-        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l ->
-            System.out.println("  | " + (l.length() > 300 ? l.substring(0, 300) + "…" : l)));
+        lines
+            .subList(Math.max(0, lines.size() - 15), lines.size())
+            .forEach(
+                l ->
+                    System.out.println(
+                        "  | " + (l.length() > 300 ? l.substring(0, 300) + "…" : l)));
       }
     }
     for (Map.Entry<Long, Double> e : late.seenAfter.entrySet()) {
-      System.out.printf(Locale.ROOT, "  marker movie %d (timed out) showed in Gold %.1f s after it was produced%n",
-          e.getKey(), e.getValue());
+      System.out.printf(
+          Locale.ROOT,
+          "  marker movie %d (timed out) showed in Gold %.1f s after it was produced%n",
+          e.getKey(),
+          e.getValue());
     }
-    RunnerResult result = new RunnerResult(runner, label, o.rate, target, markers, late.seenAfter, failure);
-    report(o, result, watch, gold1h, gold24h, silverViews, logs, startMillis, phaseStart, phaseEnd, cpu);
+    RunnerResult result =
+        new RunnerResult(runner, label, o.rate, target, markers, late.seenAfter, failure);
+    report(
+        o,
+        result,
+        watch,
+        gold1h,
+        gold24h,
+        silverViews,
+        logs,
+        startMillis,
+        phaseStart,
+        phaseEnd,
+        cpu);
     return result;
   }
 
   /** Produces one marker view and polls Silver and Gold until it shows in Gold, or the timeout. */
-  private static Marker injectAndWait(Options o, KafkaProducer<String, String> producer, MarkerProbe probe,
-      CommitWatch watch, Table gold1h, int k, long movieId, List<Child> children, LateMarkers late)
+  private static Marker injectAndWait(
+      Options o,
+      KafkaProducer<String, String> producer,
+      MarkerProbe probe,
+      CommitWatch watch,
+      Table gold1h,
+      int k,
+      long movieId,
+      List<Child> children,
+      LateMarkers late)
       throws Exception {
     Instant eventTs = Instant.now();
-    String json = String.format(Locale.ROOT,
-        "{\"event_id\":\"%s\",\"event_type\":\"view\",\"event_ts\":\"%s\",\"user_id\":424242,\"movie_id\":%d,"
-            + "\"session_id\":\"%s\",\"device_type\":\"freshness-marker\",\"page_url\":null}",
-        UUID.randomUUID(), eventTs, movieId, UUID.randomUUID());
+    String json =
+        String.format(
+            Locale.ROOT,
+            "{\"event_id\":\"%s\",\"event_type\":\"view\",\"event_ts\":\"%s\",\"user_id\":424242,\"movie_id\":%d,"
+                + "\"session_id\":\"%s\",\"device_type\":\"freshness-marker\",\"page_url\":null}",
+            UUID.randomUUID(),
+            eventTs,
+            movieId,
+            UUID.randomUUID());
     long t0 = System.nanoTime();
     long wall0 = eventTs.toEpochMilli();
     producer.send(new ProducerRecord<>(Lakehouse.VIEWS, "424242", json)).get(30, TimeUnit.SECONDS);
@@ -405,11 +528,20 @@ public final class FreshnessBenchmark {
         }
         double goldCommit = (commit - wall0) / 1000.0;
         long silverWall = wall0 + (long) (silverAt * 1000);
-        int missed = (int) watch.commits(gold1h).stream().filter(c -> c > silverWall && c < commit).count();
+        int missed =
+            (int) watch.commits(gold1h).stream().filter(c -> c > silverWall && c < commit).count();
         return new Marker(k, movieId, wall0, ack, silverAt, goldAt, goldCommit, missed, "ok");
       }
       if (deadChild(children) != null) {
-        return new Marker(k, movieId, wall0, ack, silverAt, Double.NaN, Double.NaN, 0,
+        return new Marker(
+            k,
+            movieId,
+            wall0,
+            ack,
+            silverAt,
+            Double.NaN,
+            Double.NaN,
+            0,
             "lost: " + deadChild(children));
       }
       long sleep = POLL_MILLIS - (System.nanoTime() - pollStart) / 1_000_000;
@@ -417,48 +549,99 @@ public final class FreshnessBenchmark {
         Thread.sleep(sleep);
       }
     }
-    return new Marker(k, movieId, wall0, ack, silverAt, Double.NaN, Double.NaN, 0,
+    return new Marker(
+        k,
+        movieId,
+        wall0,
+        ack,
+        silverAt,
+        Double.NaN,
+        Double.NaN,
+        0,
         "timeout (> " + o.timeoutSeconds + " s)");
   }
 
   private static void printMarker(Marker m) {
     if (m.visible()) {
-      System.out.printf(Locale.ROOT, "  marker %d (movie %d, produced %s UTC, ack %.2f s): in Silver after %5.1f s,"
-          + " in Gold after %5.1f s (Gold commit +%.1f s; %d Gold refresh(es) after Silver had it did not)%n",
-          m.k(), m.movieId(), CLOCK.format(Instant.ofEpochMilli(m.producedAtMillis())), m.ackSeconds(), m.silver(),
-          m.gold(), m.goldCommit(), m.goldRefreshesMissed());
+      System.out.printf(
+          Locale.ROOT,
+          "  marker %d (movie %d, produced %s UTC, ack %.2f s): in Silver after %5.1f s, in Gold"
+              + " after %5.1f s (Gold commit +%.1f s; %d Gold refresh(es) after Silver had it did"
+              + " not)%n",
+          m.k(),
+          m.movieId(),
+          CLOCK.format(Instant.ofEpochMilli(m.producedAtMillis())),
+          m.ackSeconds(),
+          m.silver(),
+          m.gold(),
+          m.goldCommit(),
+          m.goldRefreshesMissed());
     } else {
-      System.out.printf(Locale.ROOT, "  marker %d (movie %d): %s%s%n", m.k(), m.movieId(), m.status(),
-          Double.isNaN(m.silver()) ? "" : String.format(Locale.ROOT, " (in Silver after %.1f s)", m.silver()));
+      System.out.printf(
+          Locale.ROOT,
+          "  marker %d (movie %d): %s%s%n",
+          m.k(),
+          m.movieId(),
+          m.status(),
+          Double.isNaN(m.silver())
+              ? ""
+              : String.format(Locale.ROOT, " (in Silver after %.1f s)", m.silver()));
     }
   }
 
-  // --- report -------------------------------------------------------------------------------------
+  // --- report
+  // -------------------------------------------------------------------------------------
 
-  private static void report(Options o, RunnerResult r, CommitWatch watch, Table gold1h, Table gold24h,
-      Table silverViews, Path logs, long startMillis, long phaseStart, long phaseEnd, CpuUse cpu) {
-    System.out.printf("%n--- %s, %.0f messages/s: produced → visible in trending_now_1h%n", r.label(), r.rate());
+  private static void report(
+      Options o,
+      RunnerResult r,
+      CommitWatch watch,
+      Table gold1h,
+      Table gold24h,
+      Table silverViews,
+      Path logs,
+      long startMillis,
+      long phaseStart,
+      long phaseEnd,
+      CpuUse cpu) {
+    System.out.printf(
+        "%n--- %s, %.0f messages/s: produced → visible in trending_now_1h%n", r.label(), r.rate());
     List<Double> visible = r.visibleSeconds();
     List<String> all = new ArrayList<>();
     for (Marker m : r.markers()) {
       Double lateSeen = r.seenLate().get(m.movieId());
-      all.add(m.visible() ? s(m.gold())
-          : (m.status().startsWith("timeout") ? "timeout" : "lost")
-              + (lateSeen == null ? "" : " (in Gold at " + s(lateSeen) + ")"));
+      all.add(
+          m.visible()
+              ? s(m.gold())
+              : (m.status().startsWith("timeout") ? "timeout" : "lost")
+                  + (lateSeen == null ? "" : " (in Gold at " + s(lateSeen) + ")"));
     }
     System.out.printf("  all markers (s): %s%n", String.join(", ", all));
-    System.out.printf("  median %s, worst %s, best %s; %d of %d visible within %d s%s%n",
+    System.out.printf(
+        "  median %s, worst %s, best %s; %d of %d visible within %d s%s%n",
         r.medianText(o.timeoutSeconds),
-        r.timeouts() > 0 ? "> " + o.timeoutSeconds + " s (timeout)" : s(FreshnessLogs.max(visible)) + " s",
-        visible.isEmpty() ? "n/a" : s(FreshnessLogs.min(visible)) + " s", visible.size(), r.markers().size(),
-        o.timeoutSeconds, r.timeouts() > 0 ? ", " + r.timeouts() + " timed out or lost" : "");
-    List<Double> toSilver = r.markers().stream().filter(m -> !Double.isNaN(m.silver())).map(Marker::silver).toList();
-    List<Double> silverToGold = r.markers().stream().filter(Marker::visible).map(m -> m.gold() - m.silver()).toList();
-    List<Double> missed = r.markers().stream().filter(Marker::visible).map(m -> (double) m.goldRefreshesMissed())
-        .toList();
+        r.timeouts() > 0
+            ? "> " + o.timeoutSeconds + " s (timeout)"
+            : s(FreshnessLogs.max(visible)) + " s",
+        visible.isEmpty() ? "n/a" : s(FreshnessLogs.min(visible)) + " s",
+        visible.size(),
+        r.markers().size(),
+        o.timeoutSeconds,
+        r.timeouts() > 0 ? ", " + r.timeouts() + " timed out or lost" : "");
+    List<Double> toSilver =
+        r.markers().stream().filter(m -> !Double.isNaN(m.silver())).map(Marker::silver).toList();
+    List<Double> silverToGold =
+        r.markers().stream().filter(Marker::visible).map(m -> m.gold() - m.silver()).toList();
+    List<Double> missed =
+        r.markers().stream()
+            .filter(Marker::visible)
+            .map(m -> (double) m.goldRefreshesMissed())
+            .toList();
     System.out.printf("  split: produced → committed in Silver %s%n", describe(toSilver));
     System.out.printf("         Silver → Gold                   %s%n", describe(silverToGold));
-    System.out.printf("         Gold refreshes that came after the marker was in Silver but did not hold it: %s%n",
+    System.out.printf(
+        "         Gold refreshes that came after the marker was in Silver but did not hold it:"
+            + " %s%n",
         missed.isEmpty() ? "n/a" : missed.stream().map(d -> String.valueOf(d.intValue())).toList());
 
     if (phaseStart == 0) {
@@ -469,38 +652,59 @@ public final class FreshnessBenchmark {
     final long to = phaseEnd;
     System.out.printf("  where the time goes (measurement phase, %.0f s):%n", (to - from) / 1000.0);
     // Kafka → Silver
-    List<FreshnessLogs.SilverBatch> batches = FreshnessLogs.silverBatches(logs.resolve("kafka-to-silver.log"), from);
-    List<FreshnessLogs.SilverBatch> inPhase = batches.stream()
-        .filter(b -> b.loggedAtMillis() >= from - 1000 && b.loggedAtMillis() <= to + 1000).toList();
-    System.out.printf("    Kafka → Silver: %d batches in all, %d in the phase; batch duration %s%n", batches.size(),
-        inPhase.size(), describe(inPhase.stream().map(b -> b.millis() / 1000.0).toList()));
-    System.out.printf("      messages per batch: %s%n", describeCounts(inPhase.stream()
-        .map(b -> (double) b.messages()).toList()));
-    System.out.printf("      Silver views commit interval (commit-log times): %s%n",
+    List<FreshnessLogs.SilverBatch> batches =
+        FreshnessLogs.silverBatches(logs.resolve("kafka-to-silver.log"), from);
+    List<FreshnessLogs.SilverBatch> inPhase =
+        batches.stream()
+            .filter(b -> b.loggedAtMillis() >= from - 1000 && b.loggedAtMillis() <= to + 1000)
+            .toList();
+    System.out.printf(
+        "    Kafka → Silver: %d batches in all, %d in the phase; batch duration %s%n",
+        batches.size(),
+        inPhase.size(),
+        describe(inPhase.stream().map(b -> b.millis() / 1000.0).toList()));
+    System.out.printf(
+        "      messages per batch: %s%n",
+        describeCounts(inPhase.stream().map(b -> (double) b.messages()).toList()));
+    System.out.printf(
+        "      Silver views commit interval (commit-log times): %s%n",
         describe(FreshnessLogs.intervalsSeconds(within(watch.commits(silverViews), from, to))));
     // Gold
-    System.out.printf("    Silver → Gold: trending_now_1h commit interval %s%n",
+    System.out.printf(
+        "    Silver → Gold: trending_now_1h commit interval %s%n",
         describe(FreshnessLogs.intervalsSeconds(within(watch.commits(gold1h), from, to))));
-    System.out.printf("      trending_now_24h commit interval %s%n",
+    System.out.printf(
+        "      trending_now_24h commit interval %s%n",
         describe(FreshnessLogs.intervalsSeconds(within(watch.commits(gold24h), from, to))));
     List<Long> goldCommits = watch.commits(gold1h);
     if (!goldCommits.isEmpty()) {
-      System.out.printf("      first Gold commit %.0f s after the JVMs started; %d commits in all%n",
+      System.out.printf(
+          "      first Gold commit %.0f s after the JVMs started; %d commits in all%n",
           (goldCommits.get(0) - startMillis) / 1000.0, goldCommits.size());
     }
-    List<FreshnessLogs.SparkBatch> spark = FreshnessLogs.sparkBatches(logs.resolve("trending-to-gold.log"));
+    List<FreshnessLogs.SparkBatch> spark =
+        FreshnessLogs.sparkBatches(logs.resolve("trending-to-gold.log"));
     if (!spark.isEmpty()) {
-      List<FreshnessLogs.SparkBatch> sp = spark.stream()
-          .filter(b -> b.batchTimeMillis() >= from - 60_000 && b.batchTimeMillis() <= to).toList();
-      System.out.printf("      Spark micro-batches (JobScheduler): %d in all, %d in the phase; interval %s%n",
-          spark.size(), sp.size(), describe(FreshnessLogs.intervalsSeconds(
-              sp.stream().map(FreshnessLogs.SparkBatch::batchTimeMillis).toList())));
-      System.out.printf("        execution %s%n",
+      List<FreshnessLogs.SparkBatch> sp =
+          spark.stream()
+              .filter(b -> b.batchTimeMillis() >= from - 60_000 && b.batchTimeMillis() <= to)
+              .toList();
+      System.out.printf(
+          "      Spark micro-batches (JobScheduler): %d in all, %d in the phase; interval %s%n",
+          spark.size(),
+          sp.size(),
+          describe(
+              FreshnessLogs.intervalsSeconds(
+                  sp.stream().map(FreshnessLogs.SparkBatch::batchTimeMillis).toList())));
+      System.out.printf(
+          "        execution %s%n",
           describe(sp.stream().map(FreshnessLogs.SparkBatch::executionSeconds).toList()));
-      System.out.printf("        total delay (batch time → done) %s%n",
+      System.out.printf(
+          "        total delay (batch time → done) %s%n",
           describe(sp.stream().map(FreshnessLogs.SparkBatch::totalDelaySeconds).toList()));
-      System.out.printf("        all Spark batches, execution s: %s%n", spark.stream()
-          .map(b -> s(b.executionSeconds())).toList());
+      System.out.printf(
+          "        all Spark batches, execution s: %s%n",
+          spark.stream().map(b -> s(b.executionSeconds())).toList());
       // How many micro-batches it took: batch times after the marker was committed to Silver, up to
       // the Gold commit that held it.
       List<String> perMarker = new ArrayList<>();
@@ -508,30 +712,44 @@ public final class FreshnessBenchmark {
         if (m.visible()) {
           long silverAt = m.producedAtMillis() + (long) (m.silver() * 1000);
           long goldAt = m.producedAtMillis() + (long) (m.goldCommit() * 1000);
-          perMarker.add(String.valueOf(spark.stream()
-              .filter(b -> b.batchTimeMillis() > silverAt && b.batchTimeMillis() < goldAt).count()));
+          perMarker.add(
+              String.valueOf(
+                  spark.stream()
+                      .filter(b -> b.batchTimeMillis() > silverAt && b.batchTimeMillis() < goldAt)
+                      .count()));
         }
       }
-      System.out.printf("        Spark micro-batches started between a marker's Silver commit and its Gold commit: %s%n",
+      System.out.printf(
+          "        Spark micro-batches started between a marker's Silver commit and its Gold"
+              + " commit: %s%n",
           perMarker);
     }
     String gen = FreshnessLogs.generatorRate(logs.resolve("generator.log"));
     System.out.printf("    generator: %s%n", gen == null ? "no progress lines" : gen);
-    System.out.printf("    CPU in the phase (cores busy, of %d): %s%n", Runtime.getRuntime().availableProcessors(),
-        cpu.describe());
+    System.out.printf(
+        "    CPU in the phase (cores busy, of %d): %s%n",
+        Runtime.getRuntime().availableProcessors(), cpu.describe());
     System.out.printf("    load average now: %s%n", loadAverage());
-    System.out.printf("    WARN/ERROR lines before the stop: Kafka → Silver: %s%n",
+    System.out.printf(
+        "    WARN/ERROR lines before the stop: Kafka → Silver: %s%n",
         FreshnessLogs.problems(logs.resolve("kafka-to-silver.log"), 3, to));
-    System.out.printf("      Silver → Gold: %s%n", FreshnessLogs.problems(logs.resolve("trending-to-gold.log"), 3, to));
-    System.out.printf("      generator: %s%n", FreshnessLogs.problems(logs.resolve("generator.log"), 3, to));
+    System.out.printf(
+        "      Silver → Gold: %s%n",
+        FreshnessLogs.problems(logs.resolve("trending-to-gold.log"), 3, to));
+    System.out.printf(
+        "      generator: %s%n", FreshnessLogs.problems(logs.resolve("generator.log"), 3, to));
   }
 
   private static String describeCounts(List<Double> values) {
     if (values.isEmpty()) {
       return "n/a";
     }
-    return String.format(Locale.ROOT, "median %.0f, min %.0f, max %.0f", FreshnessLogs.median(values),
-        FreshnessLogs.min(values), FreshnessLogs.max(values));
+    return String.format(
+        Locale.ROOT,
+        "median %.0f, min %.0f, max %.0f",
+        FreshnessLogs.median(values),
+        FreshnessLogs.min(values),
+        FreshnessLogs.max(values));
   }
 
   private static List<Long> within(List<Long> times, long from, long to) {
@@ -539,11 +757,13 @@ public final class FreshnessBenchmark {
   }
 
   private static void printTable(Options o, List<RunnerResult> results) {
-    System.out.printf("%nFreshness: produced to Kafka → row in gold/trending_now_1h (%d cores, %s tables, "
-        + "%d markers per runner, timeout %d s)%n", Runtime.getRuntime().availableProcessors(), o.formatName,
-        o.markers, o.timeoutSeconds);
-    System.out.printf("%-18s %8s %9s %9s %9s %9s %8s  %s%n", "runner", "rate", "markers", "median", "worst", "best",
-        "target", "verdict");
+    System.out.printf(
+        "%nFreshness: produced to Kafka → row in gold/trending_now_1h (%d cores, %s tables, "
+            + "%d markers per runner, timeout %d s)%n",
+        Runtime.getRuntime().availableProcessors(), o.formatName, o.markers, o.timeoutSeconds);
+    System.out.printf(
+        "%-18s %8s %9s %9s %9s %9s %8s  %s%n",
+        "runner", "rate", "markers", "median", "worst", "best", "target", "verdict");
     for (RunnerResult r : results) {
       List<Double> v = r.visibleSeconds();
       double median = r.median();
@@ -559,16 +779,27 @@ public final class FreshnessBenchmark {
       } else {
         verdict = "missed";
       }
-      System.out.printf(Locale.ROOT, "%-18s %8.0f %9s %9s %9s %9s %8s  %s%n", r.label(), r.rate(),
-          v.size() + "/" + r.markers().size(), r.medianText(o.timeoutSeconds), worstText,
+      System.out.printf(
+          Locale.ROOT,
+          "%-18s %8.0f %9s %9s %9s %9s %8s  %s%n",
+          r.label(),
+          r.rate(),
+          v.size() + "/" + r.markers().size(),
+          r.medianText(o.timeoutSeconds),
+          worstText,
           v.isEmpty() ? "n/a" : s(FreshnessLogs.min(v)) + " s",
-          "≤" + (int) r.targetSeconds() + " s", verdict);
+          "≤" + (int) r.targetSeconds() + " s",
+          verdict);
     }
-    System.out.println("(seconds from just before the send to the first 200 ms poll that found the row; logs and"
-        + " lakehouses in " + o.workDir + ")");
+    System.out.println(
+        "(seconds from just before the send to the first 200 ms poll that found the row; logs and"
+            + " lakehouses in "
+            + o.workDir
+            + ")");
   }
 
-  // --- marker probe: Silver's and Gold's committed files --------------------------------------------
+  // --- marker probe: Silver's and Gold's committed files
+  // --------------------------------------------
 
   /** Looks for a movie id in the committed files of Silver views and of Gold trending_now_1h. */
   static final class MarkerProbe {
@@ -595,7 +826,9 @@ public final class FreshnessBenchmark {
     boolean silverHas(int movieId) {
       for (String file : silver.log().files()) {
         if (silverSeen.add(file)) {
-          silverFiles.forEachRecord(file, silver.toString(),
+          silverFiles.forEachRecord(
+              file,
+              silver.toString(),
               r -> {
                 int id = (Integer) r.get("movie_id");
                 if (id >= MARKER_BASE) {
@@ -621,8 +854,8 @@ public final class FreshnessBenchmark {
         try {
           // One whole version, even while a rewrite lands (a read by name can mix two).
           GoldTable.read(gold).forEach(row -> ids.add(row.movieId()));
-        } catch (java.io.IOException e) {
-          throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
         goldIds = ids;
         goldStamp = stamp;
@@ -631,12 +864,13 @@ public final class FreshnessBenchmark {
     }
 
     /**
-     * The committed files of a Gold table: its commit log ({@code _delta_log}, or
-     * {@code _spark_metadata} if a Parquet Gold table ever has one), else the Parquet table's single
-     * file, which each refresh renames atomically over the previous one.
+     * The committed files of a Gold table: its commit log ({@code _delta_log}, or {@code
+     * _spark_metadata} if a Parquet Gold table ever has one), else the Parquet table's single file,
+     * which each refresh renames atomically over the previous one.
      */
     static List<String> goldFiles(Table gold) {
-      if (gold.format() == StorageFormat.DELTA || Files.isDirectory(gold.path().resolve("_spark_metadata"))) {
+      if (gold.format() == StorageFormat.DELTA
+          || Files.isDirectory(gold.path().resolve("_spark_metadata"))) {
         return gold.log().files();
       }
       Path file = gold.path().resolve("part-00000.parquet");
@@ -646,7 +880,11 @@ public final class FreshnessBenchmark {
     private static Schema projection(String schemaName) {
       Schema full = Schemas.avro(schemaName);
       Schema.Field f = full.getField("movie_id");
-      return Schema.createRecord(full.getName(), full.getDoc(), full.getNamespace(), false,
+      return Schema.createRecord(
+          full.getName(),
+          full.getDoc(),
+          full.getNamespace(),
+          false,
           List.of(new Schema.Field(f.name(), f.schema(), f.doc(), f.defaultVal())));
     }
   }
@@ -657,22 +895,27 @@ public final class FreshnessBenchmark {
     final Map<Long, Double> seenAfter = new LinkedHashMap<>();
 
     void check(MarkerProbe probe) {
-      pending.values().removeIf(m -> {
-        if (probe.goldIds.contains((int) m.movieId())) {
-          seenAfter.put(m.movieId(), (System.currentTimeMillis() - m.producedAtMillis()) / 1000.0);
-          return true;
-        }
-        return false;
-      });
+      pending
+          .values()
+          .removeIf(
+              m -> {
+                if (probe.goldIds.contains((int) m.movieId())) {
+                  seenAfter.put(
+                      m.movieId(), (System.currentTimeMillis() - m.producedAtMillis()) / 1000.0);
+                  return true;
+                }
+                return false;
+              });
     }
   }
 
-  // --- commit times of the tables -------------------------------------------------------------------
+  // --- commit times of the tables
+  // -------------------------------------------------------------------
 
   /**
-   * Polls every 200 ms the time of each table's latest commit: the newest file of its log
-   * ({@code _delta_log/*.json}, {@code _spark_metadata/*}) or, for a Parquet Gold table, the time
-   * of its file; keeps each new value, so the cadence of commits can be read afterwards.
+   * Polls every 200 ms the time of each table's latest commit: the newest file of its log ({@code
+   * _delta_log/*.json}, {@code _spark_metadata/*}) or, for a Parquet Gold table, the time of its
+   * file; keeps each new value, so the cadence of commits can be read afterwards.
    */
   static final class CommitWatch {
     private final List<Table> tables;
@@ -688,22 +931,25 @@ public final class FreshnessBenchmark {
     }
 
     void start() {
-      thread = new Thread(() -> {
-        while (running) {
-          for (Table t : tables) {
-            long stamp = stamp(t);
-            List<Long> list = commits.get(t.dir());
-            if (stamp > 0 && (list.isEmpty() || list.get(list.size() - 1) != stamp)) {
-              list.add(stamp);
-            }
-          }
-          try {
-            Thread.sleep(POLL_MILLIS);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "commit-watch");
+      thread =
+          new Thread(
+              () -> {
+                while (running) {
+                  for (Table t : tables) {
+                    long stamp = stamp(t);
+                    List<Long> list = commits.get(t.dir());
+                    if (stamp > 0 && (list.isEmpty() || list.get(list.size() - 1) != stamp)) {
+                      list.add(stamp);
+                    }
+                  }
+                  try {
+                    Thread.sleep(POLL_MILLIS);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "commit-watch");
       thread.setDaemon(true);
       thread.start();
     }
@@ -725,10 +971,16 @@ public final class FreshnessBenchmark {
       try {
         if (Files.isDirectory(log)) {
           try (Stream<Path> files = Files.list(log)) {
-            return files.filter(p -> {
-              String n = p.getFileName().toString();
-              return !n.startsWith(".") && (t.format() != StorageFormat.DELTA || n.endsWith(".json"));
-            }).mapToLong(CommitWatch::mtime).max().orElse(0);
+            return files
+                .filter(
+                    p -> {
+                      String n = p.getFileName().toString();
+                      return !n.startsWith(".")
+                          && (t.format() != StorageFormat.DELTA || n.endsWith(".json"));
+                    })
+                .mapToLong(CommitWatch::mtime)
+                .max()
+                .orElse(0);
           }
         }
         Path file = dir.resolve("part-00000.parquet");
@@ -748,9 +1000,12 @@ public final class FreshnessBenchmark {
     }
   }
 
-  // --- child JVMs -----------------------------------------------------------------------------------
+  // --- child JVMs
+  // -----------------------------------------------------------------------------------
 
-  /** Builds the java command lines of scripts/lib/launch.sh, against the benchmark's build folder. */
+  /**
+   * Builds the java command lines of scripts/lib/launch.sh, against the benchmark's build folder.
+   */
   static final class Launcher {
     private final Options o;
     private final List<String> addOpens;
@@ -770,10 +1025,14 @@ public final class FreshnessBenchmark {
       Path product = o.buildDir.resolve("classes/log4j2.properties");
       if (Files.exists(product)) {
         log4j = base.resolve("log4j2-bench.properties");
-        Files.writeString(log4j, Files.readString(product)
-            + "\n# bench-freshness: one line per Spark streaming micro-batch\n"
-            + "logger.benchjobscheduler.name = org.apache.spark.streaming.scheduler.JobScheduler\n"
-            + "logger.benchjobscheduler.level = INFO\n");
+        Files.writeString(
+            log4j,
+            Files.readString(product)
+                + "\n"
+                + "# bench-freshness: one line per Spark streaming micro-batch\n"
+                + "logger.benchjobscheduler.name ="
+                + " org.apache.spark.streaming.scheduler.JobScheduler\n"
+                + "logger.benchjobscheduler.level = INFO\n");
       } else {
         log4j = null;
       }
@@ -782,22 +1041,27 @@ public final class FreshnessBenchmark {
     /**
      * {@code java $JAVA_OPTS --add-opens… -cp classes:<profile classpath> main [defaults] args}.
      *
-     * @param runnerDir {@code runners/<dir>/pipeline.options} to default from, or null (not a pipeline)
+     * @param runnerDir {@code runners/<dir>/pipeline.options} to default from, or null (not a
+     *     pipeline)
      */
-    List<String> command(String profile, String runnerDir, String mainClass, List<String> args, String heap)
+    List<String> command(
+        String profile, String runnerDir, String mainClass, List<String> args, String heap)
         throws IOException {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       String javaOpts = System.getenv("JAVA_OPTS");
-      cmd.addAll(Arrays.stream((javaOpts == null || javaOpts.isBlank() ? heap : javaOpts).trim().split("\\s+"))
-          .toList());
+      cmd.addAll(
+          Arrays.stream(
+                  (javaOpts == null || javaOpts.isBlank() ? heap : javaOpts).trim().split("\\s+"))
+              .toList());
       cmd.addAll(addOpens);
       if (log4j != null) {
         cmd.add("-Dlog4j2.configurationFile=" + log4j);
       }
       Path cpFile = o.buildDir.resolve("classpath-" + profile + ".txt");
       if (!Files.exists(cpFile)) {
-        throw new IllegalStateException("No " + cpFile + ": build it first (scripts/bench-freshness.sh does)");
+        throw new IllegalStateException(
+            "No " + cpFile + ": build it first (scripts/bench-freshness.sh does)");
       }
       cmd.add("-cp");
       cmd.add(o.buildDir.resolve("classes") + ":" + Files.readString(cpFile).trim());
@@ -835,7 +1099,8 @@ public final class FreshnessBenchmark {
       this.log = log;
     }
 
-    static Child start(String name, List<String> command, Map<String, String> env, Path log) throws IOException {
+    static Child start(String name, List<String> command, Map<String, String> env, Path log)
+        throws IOException {
       ProcessBuilder pb = new ProcessBuilder(command);
       pb.environment().putAll(env);
       pb.environment().remove("KAFKA_CLIENT_PROPERTIES"); // the bench broker is plaintext
@@ -895,7 +1160,8 @@ public final class FreshnessBenchmark {
     }
   }
 
-  // --- small things ---------------------------------------------------------------------------------
+  // --- small things
+  // ---------------------------------------------------------------------------------
 
   /** CPU time of each child JVM and of the whole machine over the measurement phase. */
   static final class CpuUse {
@@ -924,8 +1190,10 @@ public final class FreshnessBenchmark {
       }
       long[] machineEnd = machineTicks();
       if (machineStart != null && machineEnd != null && machineEnd[1] > machineStart[1]) {
-        machineCores = Runtime.getRuntime().availableProcessors()
-            * (double) (machineEnd[0] - machineStart[0]) / (machineEnd[1] - machineStart[1]);
+        machineCores =
+            Runtime.getRuntime().availableProcessors()
+                * (double) (machineEnd[0] - machineStart[0])
+                / (machineEnd[1] - machineStart[1]);
       }
     }
 
@@ -935,13 +1203,16 @@ public final class FreshnessBenchmark {
       }
       StringBuilder sb = new StringBuilder();
       cores.forEach((name, c) -> sb.append(name).append(String.format(Locale.ROOT, " %.2f, ", c)));
-      sb.append(String.format(Locale.ROOT, "whole machine %.2f (everything else included: broker, other work)",
-          machineCores));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "whole machine %.2f (everything else included: broker, other work)",
+              machineCores));
       return sb.toString();
     }
 
     private static long cpuNanos(Child c) {
-      return c.process.info().totalCpuDuration().map(java.time.Duration::toNanos).orElse(-1L);
+      return c.process.info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
     /** {busy, total} jiffies of all CPUs from /proc/stat, or null. */

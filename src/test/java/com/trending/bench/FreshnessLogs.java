@@ -18,10 +18,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * What the logs of the JVMs {@link FreshnessBenchmark} started say about where the time goes:
- * Kafka → Silver's micro-batches ({@code Batch N: M messages in X ms}), the Spark runner's
- * streaming micro-batches of Silver → Gold (Spark's {@code JobScheduler} line {@code Total delay: X s
- * for time T ms (execution: Y s)}, which the benchmark turns on), the generator's actual rate, and
+ * What the logs of the JVMs {@link FreshnessBenchmark} started say about where the time goes: Kafka
+ * → Silver's micro-batches ({@code Batch N: M messages in X ms}), the Spark runner's streaming
+ * micro-batches of Silver → Gold (Spark's {@code JobScheduler} line {@code Total delay: X s for
+ * time T ms (execution: Y s)}, which the benchmark turns on), the generator's actual rate, and
  * warnings and errors. Plus the small statistics the report prints.
  */
 final class FreshnessLogs {
@@ -33,12 +33,13 @@ final class FreshnessLogs {
   /** One Spark streaming micro-batch of the Gold job. */
   record SparkBatch(long batchTimeMillis, double totalDelaySeconds, double executionSeconds) {}
 
-  private static final Pattern SILVER_BATCH = Pattern.compile(
-      "^(\\d{2}:\\d{2}:\\d{2}) INFO\\s+\\S+ - Batch (\\d+): (\\d+) messages in (\\d+) ms");
-  private static final Pattern SPARK_BATCH = Pattern.compile(
-      "Total delay: ([0-9.]+) s for time (\\d+) ms \\(execution: ([0-9.]+) s\\)");
-  private static final Pattern GENERATOR_RATE = Pattern.compile(
-      "([0-9,]+) sent \\(([0-9,]+) msg/s now, ([0-9,]+) avg\\)");
+  private static final Pattern SILVER_BATCH =
+      Pattern.compile(
+          "^(\\d{2}:\\d{2}:\\d{2}) INFO\\s+\\S+ - Batch (\\d+): (\\d+) messages in (\\d+) ms");
+  private static final Pattern SPARK_BATCH =
+      Pattern.compile("Total delay: ([0-9.]+) s for time (\\d+) ms \\(execution: ([0-9.]+) s\\)");
+  private static final Pattern GENERATOR_RATE =
+      Pattern.compile("([0-9,]+) sent \\(([0-9,]+) msg/s now, ([0-9,]+) avg\\)");
   private static final Pattern TIME = Pattern.compile("^(\\d{2}:\\d{2}:\\d{2}) ");
   private static final Pattern LEVEL = Pattern.compile("^\\d{2}:\\d{2}:\\d{2} (WARN|ERROR)\\s");
 
@@ -61,8 +62,12 @@ final class FreshnessLogs {
     for (String line : lines(log)) {
       Matcher m = SILVER_BATCH.matcher(line);
       if (m.find()) {
-        out.add(new SilverBatch(timeOfDay(m.group(1), referenceMillis), Long.parseLong(m.group(2)),
-            Long.parseLong(m.group(3)), Long.parseLong(m.group(4))));
+        out.add(
+            new SilverBatch(
+                timeOfDay(m.group(1), referenceMillis),
+                Long.parseLong(m.group(2)),
+                Long.parseLong(m.group(3)),
+                Long.parseLong(m.group(4))));
       }
     }
     return out;
@@ -73,8 +78,11 @@ final class FreshnessLogs {
     for (String line : lines(log)) {
       Matcher m = SPARK_BATCH.matcher(line);
       if (m.find()) {
-        out.add(new SparkBatch(Long.parseLong(m.group(2)), Double.parseDouble(m.group(1)),
-            Double.parseDouble(m.group(3))));
+        out.add(
+            new SparkBatch(
+                Long.parseLong(m.group(2)),
+                Double.parseDouble(m.group(1)),
+                Double.parseDouble(m.group(3))));
       }
     }
     return out;
@@ -86,7 +94,13 @@ final class FreshnessLogs {
     for (String line : lines(log)) {
       Matcher m = GENERATOR_RATE.matcher(line);
       if (m.find()) {
-        last = m.group(1) + " sent, " + m.group(2) + " msg/s in the last interval, " + m.group(3) + " msg/s average";
+        last =
+            m.group(1)
+                + " sent, "
+                + m.group(2)
+                + " msg/s in the last interval, "
+                + m.group(3)
+                + " msg/s average";
       }
     }
     return last;
@@ -105,7 +119,8 @@ final class FreshnessLogs {
         break; // logged while stopping
       }
       Matcher m = LEVEL.matcher(line);
-      boolean exception = line.startsWith("Exception in thread") || line.startsWith("java.lang.OutOfMemoryError");
+      boolean exception =
+          line.startsWith("Exception in thread") || line.startsWith("java.lang.OutOfMemoryError");
       if (m.find() || exception) {
         String level = exception ? "ERROR" : m.group(1);
         counts.merge(level, 1, Integer::sum);
@@ -120,14 +135,18 @@ final class FreshnessLogs {
       return "no WARN/ERROR lines";
     }
     StringBuilder sb = new StringBuilder();
-    counts.forEach((level, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ').append(level));
+    counts.forEach(
+        (level, n) -> sb.append(sb.length() == 0 ? "" : ", ").append(n).append(' ').append(level));
     for (String d : distinct) {
       sb.append("\n        ").append(d);
     }
     return sb.toString();
   }
 
-  /** {@code HH:mm:ss} (the JVM's zone, as log4j wrote it) on the day that puts it nearest the reference. */
+  /**
+   * {@code HH:mm:ss} (the JVM's zone, as log4j wrote it) on the day that puts it nearest the
+   * reference.
+   */
   static long timeOfDay(String hhmmss, long referenceMillis) {
     ZoneId zone = ZoneId.systemDefault();
     LocalDate day = Instant.ofEpochMilli(referenceMillis).atZone(zone).toLocalDate();
@@ -173,7 +192,9 @@ final class FreshnessLogs {
     return values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN);
   }
 
-  /** Differences between consecutive values (sorted), in seconds when the values are milliseconds. */
+  /**
+   * Differences between consecutive values (sorted), in seconds when the values are milliseconds.
+   */
   static List<Double> intervalsSeconds(List<Long> millis) {
     List<Long> sorted = new ArrayList<>(millis);
     sorted.sort(null);
@@ -189,8 +210,14 @@ final class FreshnessLogs {
     if (seconds.isEmpty()) {
       return "n/a";
     }
-    return String.format(Locale.ROOT, "median %s s, min %s, p90 %s, max %s (n=%d)", s(median(seconds)),
-        s(min(seconds)), s(quantile(seconds, 0.9)), s(max(seconds)), seconds.size());
+    return String.format(
+        Locale.ROOT,
+        "median %s s, min %s, p90 %s, max %s (n=%d)",
+        s(median(seconds)),
+        s(min(seconds)),
+        s(quantile(seconds, 0.9)),
+        s(max(seconds)),
+        seconds.size());
   }
 
   static String s(double seconds) {

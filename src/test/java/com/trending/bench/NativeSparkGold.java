@@ -27,36 +27,53 @@ public final class NativeSparkGold {
   public record Result(double seconds, Set<TrendRow> oneHour, Set<TrendRow> twentyFourHours) {}
 
   /**
-   * Runs the job from Silver under {@code lakehouse} into {@code out}, Spark session included in the
-   * time (as the Beam Spark runner's context is), then stops the session.
+   * Runs the job from Silver under {@code lakehouse} into {@code out}, Spark session included in
+   * the time (as the Beam Spark runner's context is), then stops the session.
    */
   public static Result run(String lakehouse, String out, String master) {
     long start = System.nanoTime();
-    SparkSession spark = SparkSession.builder().master(master)
-        .appName("native-spark-gold")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "4")
-        .config("spark.sql.warehouse.dir", out + "/_warehouse")
-        .getOrCreate();
+    SparkSession spark =
+        SparkSession.builder()
+            .master(master)
+            .appName("native-spark-gold")
+            .config("spark.ui.enabled", "false")
+            .config("spark.sql.session.timeZone", "UTC")
+            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.warehouse.dir", out + "/_warehouse")
+            .getOrCreate();
     try {
-      Dataset<Row> views = spark.read().parquet(lakehouse + "/silver/events_views").select("event_ts", "movie_id");
-      Dataset<Row> clicks = spark.read().parquet(lakehouse + "/silver/events_clicks").select("event_ts", "movie_id");
+      Dataset<Row> views =
+          spark.read().parquet(lakehouse + "/silver/events_views").select("event_ts", "movie_id");
+      Dataset<Row> clicks =
+          spark.read().parquet(lakehouse + "/silver/events_clicks").select("event_ts", "movie_id");
       trending(views, clicks, window(col("event_ts"), "1 hour"))
-          .write().mode("overwrite").parquet(out + "/trending_now_1h");
+          .write()
+          .mode("overwrite")
+          .parquet(out + "/trending_now_1h");
       trending(views, clicks, window(col("event_ts"), "24 hours", "1 hour"))
-          .write().mode("overwrite").parquet(out + "/trending_now_24h");
+          .write()
+          .mode("overwrite")
+          .parquet(out + "/trending_now_24h");
       double seconds = (System.nanoTime() - start) / 1e9;
-      return new Result(seconds, rows(spark, out + "/trending_now_1h"), rows(spark, out + "/trending_now_24h"));
+      return new Result(
+          seconds, rows(spark, out + "/trending_now_1h"), rows(spark, out + "/trending_now_24h"));
     } finally {
       spark.stop();
     }
   }
 
   private static Dataset<Row> trending(Dataset<Row> views, Dataset<Row> clicks, Column window) {
-    Dataset<Row> v = views.groupBy(window.as("w"), col("movie_id")).count().withColumnRenamed("count", "views");
-    Dataset<Row> c = clicks.groupBy(window.as("w"), col("movie_id")).count().withColumnRenamed("count", "clicks");
-    return v.join(c, v.col("w").equalTo(c.col("w")).and(v.col("movie_id").equalTo(c.col("movie_id"))), "full_outer")
+    Dataset<Row> v =
+        views.groupBy(window.as("w"), col("movie_id")).count().withColumnRenamed("count", "views");
+    Dataset<Row> c =
+        clicks
+            .groupBy(window.as("w"), col("movie_id"))
+            .count()
+            .withColumnRenamed("count", "clicks");
+    return v.join(
+            c,
+            v.col("w").equalTo(c.col("w")).and(v.col("movie_id").equalTo(c.col("movie_id"))),
+            "full_outer")
         .select(
             coalesce(v.col("w.end"), c.col("w.end")).as("window_ts"),
             coalesce(v.col("movie_id"), c.col("movie_id")).as("movie_id"),

@@ -31,16 +31,20 @@ public class KafkaClientSettingsTest {
 
   @Test
   public void fileSettingsReachTheClientAndThePipelineKeepsItsOwn() throws IOException {
-    Path file = file(
-        "security.protocol=SASL_SSL",
-        "sasl.mechanism=SCRAM-SHA-512",
-        "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
-            + " username=\"u\" password=\"" + SECRET + "\";",
-        "ssl.truststore.password=" + SECRET,
-        "fetch.max.bytes=1048576",
-        "client.id=ingest-7");
+    Path file =
+        file(
+            "security.protocol=SASL_SSL",
+            "sasl.mechanism=SCRAM-SHA-512",
+            "sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required"
+                + " username=\"u\" password=\""
+                + SECRET
+                + "\";",
+            "ssl.truststore.password=" + SECRET,
+            "fetch.max.bytes=1048576",
+            "client.id=ingest-7");
     KafkaClientSettings settings = KafkaClientSettings.load("127.0.0.1:9092", file.toString());
-    Map<String, Object> config = settings.config(Map.of("client.id", "mine", "max.poll.records", 5000));
+    Map<String, Object> config =
+        settings.config(Map.of("client.id", "mine", "max.poll.records", 5000));
     assertEquals("127.0.0.1:9092", config.get("bootstrap.servers"));
     assertEquals("SASL_SSL", config.get("security.protocol"));
     assertEquals("1048576", config.get("fetch.max.bytes"));
@@ -52,13 +56,17 @@ public class KafkaClientSettingsTest {
 
   @Test
   public void secretsNeverShowInLogsOrInTheSerializedForm() throws IOException {
-    KafkaClientSettings settings = KafkaClientSettings.load("b:9092", file(
-        "security.protocol=SSL",
-        "ssl.keystore.password=" + SECRET,
-        "ssl.key.password=" + SECRET,
-        "ssl.keystore.key=" + SECRET,
-        "sasl.jaas.config=x password=\"" + SECRET + "\";",
-        "sasl.oauthbearer.token.endpoint.url=https://idp/token").toString());
+    KafkaClientSettings settings =
+        KafkaClientSettings.load(
+            "b:9092",
+            file(
+                    "security.protocol=SSL",
+                    "ssl.keystore.password=" + SECRET,
+                    "ssl.key.password=" + SECRET,
+                    "ssl.keystore.key=" + SECRET,
+                    "sasl.jaas.config=x password=\"" + SECRET + "\";",
+                    "sasl.oauthbearer.token.endpoint.url=https://idp/token")
+                .toString());
     String shown = settings.describe() + " " + settings;
     assertFalse(shown, shown.contains(SECRET));
     assertTrue(shown, shown.contains("ssl.keystore.password=[hidden]"));
@@ -81,18 +89,33 @@ public class KafkaClientSettingsTest {
 
   @Test
   public void badFilesFailWithWhatToDo() throws IOException {
-    IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
-        () -> KafkaClientSettings.load("b:9092", folder.getRoot() + "/nope.properties"));
-    assertTrue(missing.getMessage(), missing.getMessage().contains("nope.properties")
-        && missing.getMessage().contains("KAFKA_CLIENT_PROPERTIES"));
-    for (String reserved : new String[] {"bootstrap.servers=x:1", "isolation.level=read_uncommitted",
-        "enable.auto.commit=true", "group.id=g", "value.deserializer=x"}) {
-      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-          () -> KafkaClientSettings.load("b:9092", file(reserved).toString()));
-      assertTrue(e.getMessage(), e.getMessage().contains(reserved.substring(0, reserved.indexOf('='))));
+    IllegalArgumentException missing =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> KafkaClientSettings.load("b:9092", folder.getRoot() + "/nope.properties"));
+    assertTrue(
+        missing.getMessage(),
+        missing.getMessage().contains("nope.properties")
+            && missing.getMessage().contains("KAFKA_CLIENT_PROPERTIES"));
+    for (String reserved :
+        new String[] {
+          "bootstrap.servers=x:1",
+          "isolation.level=read_uncommitted",
+          "enable.auto.commit=true",
+          "group.id=g",
+          "value.deserializer=x"
+        }) {
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> KafkaClientSettings.load("b:9092", file(reserved).toString()));
+      assertTrue(
+          e.getMessage(), e.getMessage().contains(reserved.substring(0, reserved.indexOf('='))));
     }
     Path binary = folder.newFile().toPath();
     Files.write(binary, "a=\\u12".getBytes(StandardCharsets.UTF_8)); // a malformed \\u escape
-    assertThrows(IllegalArgumentException.class, () -> KafkaClientSettings.load("b:9092", binary.toString()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> KafkaClientSettings.load("b:9092", binary.toString()));
   }
 }

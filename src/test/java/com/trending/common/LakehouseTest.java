@@ -20,22 +20,53 @@ import org.junit.rules.TemporaryFolder;
 public class LakehouseTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
-  private static final List<String> HOSTILE = List.of(
-      "../../etc", "..", ".", "a/b", "/abs", "a\\b", "C:\\x", "C:", "", " ", "a b", "%", "%2E%2E",
-      ".hidden", "group.", "nul", "NUL.txt", "com1", "lpt9.log", "a:b", "a*b?", "[x]", "tab\tnew\nline",
-      "nul\0byte", "グループ", "emoji 🎬", "%25", "-", "_");
+  private static final List<String> HOSTILE =
+      List.of(
+          "../../etc",
+          "..",
+          ".",
+          "a/b",
+          "/abs",
+          "a\\b",
+          "C:\\x",
+          "C:",
+          "",
+          " ",
+          "a b",
+          "%",
+          "%2E%2E",
+          ".hidden",
+          "group.",
+          "nul",
+          "NUL.txt",
+          "com1",
+          "lpt9.log",
+          "a:b",
+          "a*b?",
+          "[x]",
+          "tab\tnew\nline",
+          "nul\0byte",
+          "グループ",
+          "emoji 🎬",
+          "%25",
+          "-",
+          "_");
 
   @Test
   public void ordinaryNamesKeepTheirFolder() {
     Lakehouse lakehouse = Lakehouse.at(tmp.getRoot().toString());
-    for (String name : List.of("kafka-to-silver", "my_group.v2", "MyGroup", "it-crash", "a.b.c", "x..y")) {
+    for (String name :
+        List.of("kafka-to-silver", "my_group.v2", "MyGroup", "it-crash", "a.b.c", "x..y")) {
       assertEquals(name, Lakehouse.folderName(name));
-      assertEquals(Path.of(lakehouse.checkpoints("kafka-to-silver")).resolve(name).toString(),
+      assertEquals(
+          Path.of(lakehouse.checkpoints("kafka-to-silver")).resolve(name).toString(),
           lakehouse.checkpoints("kafka-to-silver", name));
     }
   }
 
-  /** Each hostile name is one folder right under _checkpoints/<job>, and it can be created there. */
+  /**
+   * Each hostile name is one folder right under _checkpoints/<job>, and it can be created there.
+   */
   @Test
   public void everyNameIsOneFolderInsideTheLakehouse() throws Exception {
     Lakehouse lakehouse = Lakehouse.at(tmp.newFolder("lake").toString());
@@ -70,8 +101,10 @@ public class LakehouseTest {
     for (int i = 0; i < 20_000; i++) {
       StringBuilder name = new StringBuilder();
       for (int n = random.nextInt(6); n > 0; n--) {
-        name.appendCodePoint(alphabet.codePointAt(alphabet.offsetByCodePoints(0, random.nextInt(
-            alphabet.codePointCount(0, alphabet.length())))));
+        name.appendCodePoint(
+            alphabet.codePointAt(
+                alphabet.offsetByCodePoints(
+                    0, random.nextInt(alphabet.codePointCount(0, alphabet.length())))));
       }
       String other = byFolder.put(Lakehouse.folderName(name.toString()), name.toString());
       assertTrue(other + " and " + name, other == null || other.equals(name.toString()));
@@ -86,17 +119,30 @@ public class LakehouseTest {
   @Test
   public void dataFilesAreToldApartWhateverTheSeparator() {
     for (String sep : List.of("/", "\\")) {
-      String table = sep.equals("/") ? "/data/lake house/silver/events_views" : "C:\\data\\lake house\\silver\\events_views";
-      assertTrue(sep, Lakehouse.isDataFile(table, table + sep + "event_date=2025-01-01" + sep + "part-1.parquet"));
+      String table =
+          sep.equals("/")
+              ? "/data/lake house/silver/events_views"
+              : "C:\\data\\lake house\\silver\\events_views";
+      assertTrue(
+          sep,
+          Lakehouse.isDataFile(
+              table, table + sep + "event_date=2025-01-01" + sep + "part-1.parquet"));
       assertTrue(sep, Lakehouse.isDataFile(table + sep, table + sep + "part-1.parquet"));
-      assertFalse(sep, Lakehouse.isDataFile(table, table + sep + "event_date=2025-01-01" + sep + ".part-1.parquet"));
-      assertFalse(sep, Lakehouse.isDataFile(table, table + sep + "_temporary" + sep + "part-1.parquet"));
-      assertFalse(sep, Lakehouse.isDataFile(table, table + sep + ".temp-beam" + sep + "part-1.parquet"));
+      assertFalse(
+          sep,
+          Lakehouse.isDataFile(
+              table, table + sep + "event_date=2025-01-01" + sep + ".part-1.parquet"));
+      assertFalse(
+          sep, Lakehouse.isDataFile(table, table + sep + "_temporary" + sep + "part-1.parquet"));
+      assertFalse(
+          sep, Lakehouse.isDataFile(table, table + sep + ".temp-beam" + sep + "part-1.parquet"));
       assertFalse(sep, Lakehouse.isDataFile(table, table + sep + "part-1.parquet.tmp"));
       assertFalse(sep, Lakehouse.isDataFile(table, table + "2" + sep + "part-1.parquet"));
       assertFalse(sep, Lakehouse.isDataFile(table, table));
     }
     // Windows accepts both separators in one path.
-    assertTrue(Lakehouse.isDataFile("C:\\data\\lake\\silver\\t", "C:/data/lake/silver/t/event_date=2025-01-01/p.parquet"));
+    assertTrue(
+        Lakehouse.isDataFile(
+            "C:\\data\\lake\\silver\\t", "C:/data/lake/silver/t/event_date=2025-01-01/p.parquet"));
   }
 }

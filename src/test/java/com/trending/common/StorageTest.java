@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -36,24 +37,33 @@ public class StorageTest {
     assertEquals(Storage.Kind.LOCAL, Storage.kindOf("C:\\data\\lake"));
     assertEquals(Storage.Kind.HDFS, Storage.kindOf("hdfs://nn:8020/lake"));
     assertEquals(Storage.Kind.S3, Storage.kindOf("s3a://bucket/lake"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> Storage.kindOf("s3://bucket/lake")).getMessage(),
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> Storage.kindOf("s3://bucket/lake"))
+            .getMessage(),
         containsString("write s3a://bucket/lake"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> Storage.kindOf("gs://bucket/lake")).getMessage(),
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> Storage.kindOf("gs://bucket/lake"))
+            .getMessage(),
         containsString("the scheme 'gs' is not supported"));
-    assertThat(assertThrows(IllegalArgumentException.class, () -> Storage.normalize("s3a:///lake")).getMessage(),
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> Storage.normalize("s3a:///lake"))
+            .getMessage(),
         containsString("names no bucket"));
     assertEquals("hdfs://nn:8020/lake", Storage.normalize("hdfs://nn:8020/lake/"));
-    assertEquals(tmp.getRoot().toPath().resolve("a b").toString(),
+    assertEquals(
+        tmp.getRoot().toPath().resolve("a b").toString(),
         Storage.normalize(tmp.getRoot().toPath().resolve("a b").toUri().toString()));
   }
 
   @Test
-  public void s3SettingsComeFromTheAwsVariablesUnlessHadoopConfigurationSetsThem() throws Exception {
-    Map<String, String> env = Map.of(
-        "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
-        "AWS_SECRET_ACCESS_KEY", "very-secret",
-        "AWS_ENDPOINT_URL", "http://127.0.0.1:9090",
-        "AWS_REGION", "eu-west-1");
+  public void s3SettingsComeFromTheAwsVariablesUnlessHadoopConfigurationSetsThem()
+      throws Exception {
+    Map<String, String> env =
+        Map.of(
+            "AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+            "AWS_SECRET_ACCESS_KEY", "very-secret",
+            "AWS_ENDPOINT_URL", "http://127.0.0.1:9090",
+            "AWS_REGION", "eu-west-1");
     Map<String, String> settings = Storage.settingsFromEnvironment(Storage.Kind.S3, env);
     assertEquals("AKIDEXAMPLE", settings.get("fs.s3a.access.key"));
     assertEquals("very-secret", settings.get("fs.s3a.secret.key"));
@@ -65,11 +75,13 @@ public class StorageTest {
 
     // core-site.xml in HADOOP_CONF_DIR wins over the variables.
     Path conf = tmp.newFolder("conf").toPath();
-    Files.writeString(conf.resolve("core-site.xml"), "<configuration>"
-        + "<property><name>fs.s3a.access.key</name><value>FROMFILE</value></property>"
-        + "<property><name>fs.s3a.path.style.access</name><value>false</value></property>"
-        + "</configuration>");
-    Map<String, String> withFile = new java.util.HashMap<>(env);
+    Files.writeString(
+        conf.resolve("core-site.xml"),
+        "<configuration>"
+            + "<property><name>fs.s3a.access.key</name><value>FROMFILE</value></property>"
+            + "<property><name>fs.s3a.path.style.access</name><value>false</value></property>"
+            + "</configuration>");
+    Map<String, String> withFile = new HashMap<>(env);
     withFile.put("HADOOP_CONF_DIR", conf.toString());
     settings = Storage.settingsFromEnvironment(Storage.Kind.S3, withFile);
     assertEquals("FROMFILE", settings.get("fs.s3a.access.key"));
@@ -82,13 +94,16 @@ public class StorageTest {
 
   @Test
   public void theStoreNeverPrintsItsSettingsValues() {
-    Storage.useEnvironment(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "very-secret"));
+    Storage.useEnvironment(
+        Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "very-secret"));
     try {
       Storage s3 = Storage.forLocation("s3a://bucket/lake");
       assertThat(s3.toString(), containsString("fs.s3a.secret.key"));
       assertThat(s3.toString(), not(containsString("very-secret")));
       assertThat(s3.toString(), not(containsString("AKIDEXAMPLE")));
-      assertThat(Lakehouse.at("s3a://bucket/lake").silver(Lakehouse.VIEWS).toString(), not(containsString("very-secret")));
+      assertThat(
+          Lakehouse.at("s3a://bucket/lake").silver(Lakehouse.VIEWS).toString(),
+          not(containsString("very-secret")));
     } finally {
       Storage.useEnvironment(null);
     }
@@ -117,7 +132,9 @@ public class StorageTest {
     String text = new String(local.read(file), StandardCharsets.UTF_8);
     assertEquals(1, text.lines().distinct().count());
     assertEquals(10_000, text.lines().count());
-    assertEquals("no temporary files left", List.of("00000"),
+    assertEquals(
+        "no temporary files left",
+        List.of("00000"),
         local.list(tmp.getRoot().toString()).stream().map(Storage.Entry::name).toList());
   }
 

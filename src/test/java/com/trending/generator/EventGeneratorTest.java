@@ -9,16 +9,17 @@ import static org.junit.Assert.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.trending.generator.GeneratedMessage.Kind;
 import com.trending.common.DeadLetterReason;
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
+import com.trending.generator.GeneratedMessage.Kind;
 import com.trending.silver.EventValidator;
 import java.nio.ByteBuffer;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,9 +31,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.Test;
 
 /**
- * The generator's messages, made in memory (no broker) and checked with the pipeline's own
- * {@link EventValidator}: every message it calls valid is valid, every malformed one gets exactly
- * the dead-letter reason it claims, duplicates are byte-identical re-sends, and the summary counts
+ * The generator's messages, made in memory (no broker) and checked with the pipeline's own {@link
+ * EventValidator}: every message it calls valid is valid, every malformed one gets exactly the
+ * dead-letter reason it claims, duplicates are byte-identical re-sends, and the summary counts
  * match.
  */
 public class EventGeneratorTest {
@@ -44,7 +45,8 @@ public class EventGeneratorTest {
 
   public EventGeneratorTest() {
     for (String topic : Lakehouse.TOPICS) {
-      validators.put(topic,
+      validators.put(
+          topic,
           new EventValidator(topic, Schemas.jsonSchema(topic), Schemas.avro(topic), 0.5, 5.0));
     }
   }
@@ -64,9 +66,17 @@ public class EventGeneratorTest {
 
   @Test
   public void everyMessageGetsTheOutcomeTheGeneratorClaims() {
-    GeneratorOptions o = options("--events=6000", "--hours=48", "--movies=500", "--users=2000",
-        "--malformedRatio=0.02", "--invalidRatingRatio=0.04", "--duplicateRatio=0.05", "--lateRatio=0.05",
-        "--ratingRatio=0.2");
+    GeneratorOptions o =
+        options(
+            "--events=6000",
+            "--hours=48",
+            "--movies=500",
+            "--users=2000",
+            "--malformedRatio=0.02",
+            "--invalidRatingRatio=0.04",
+            "--duplicateRatio=0.05",
+            "--lateRatio=0.05",
+            "--ratingRatio=0.2");
     List<GeneratedMessage> messages = generate(o, 42);
     assertEquals(6000, messages.size());
 
@@ -81,36 +91,53 @@ public class EventGeneratorTest {
     for (GeneratedMessage m : messages) {
       summary.record(m);
       EventValidator.Result result = validators.get(m.topic()).validate(m.value());
-      String where = m.kind() + " " + m.reason() + " on " + m.topic() + ": "
-          + new String(m.value(), StandardCharsets.UTF_8) + " -> " + result;
+      String where =
+          m.kind()
+              + " "
+              + m.reason()
+              + " on "
+              + m.topic()
+              + ": "
+              + new String(m.value(), StandardCharsets.UTF_8)
+              + " -> "
+              + result;
       switch (m.kind()) {
-        case VALID: {
-          assertTrue(where, result.isValid());
-          assertEquals(where, m.eventTimeMillis(), result.row().get("event_ts"));
-          assertTrue("event_id unique: " + where,
-              eventIds.computeIfAbsent(m.topic(), t -> new HashSet<>())
-                  .add(result.row().get("event_id").toString()));
-          validBytes.computeIfAbsent(m.topic(), t -> new HashSet<>()).add(ByteBuffer.wrap(m.value()));
-          assertArrayEquals(String.valueOf(result.row().get("user_id")).getBytes(StandardCharsets.UTF_8), m.key());
-          if (m.late()) {
-            late++;
-          }
-          if (Lakehouse.RATINGS.equals(m.topic())) {
-            double rating = ((Float) result.row().get("rating")).doubleValue();
-            assertTrue(where, rating >= 0.5 && rating <= 5.0 && rating * 2 == Math.rint(rating * 2));
-            Object review = result.row().get("review_text");
-            if (review != null) {
-              withReview++;
-              if (!review.toString().chars().allMatch(c -> c < 128)) {
-                nonAsciiReviews++;
+        case VALID:
+          {
+            assertTrue(where, result.isValid());
+            assertEquals(where, m.eventTimeMillis(), result.row().get("event_ts"));
+            assertTrue(
+                "event_id unique: " + where,
+                eventIds
+                    .computeIfAbsent(m.topic(), t -> new HashSet<>())
+                    .add(result.row().get("event_id").toString()));
+            validBytes
+                .computeIfAbsent(m.topic(), t -> new HashSet<>())
+                .add(ByteBuffer.wrap(m.value()));
+            assertArrayEquals(
+                String.valueOf(result.row().get("user_id")).getBytes(StandardCharsets.UTF_8),
+                m.key());
+            if (m.late()) {
+              late++;
+            }
+            if (Lakehouse.RATINGS.equals(m.topic())) {
+              double rating = ((Float) result.row().get("rating")).doubleValue();
+              assertTrue(
+                  where, rating >= 0.5 && rating <= 5.0 && rating * 2 == Math.rint(rating * 2));
+              Object review = result.row().get("review_text");
+              if (review != null) {
+                withReview++;
+                if (!review.toString().chars().allMatch(c -> c < 128)) {
+                  nonAsciiReviews++;
+                }
               }
             }
+            break;
           }
-          break;
-        }
         case DUPLICATE:
           assertTrue(where, result.isValid());
-          assertTrue("a duplicate re-sends the bytes of an earlier valid message: " + where,
+          assertTrue(
+              "a duplicate re-sends the bytes of an earlier valid message: " + where,
               validBytes.getOrDefault(m.topic(), Set.of()).contains(ByteBuffer.wrap(m.value())));
           break;
         default:
@@ -127,10 +154,13 @@ public class EventGeneratorTest {
     }
 
     for (DeadLetterReason reason : DeadLetterReason.values()) {
-      assertTrue("some " + reason.code() + " faults: " + reasons, reasons.getOrDefault(reason, 0) > 20);
+      assertTrue(
+          "some " + reason.code() + " faults: " + reasons, reasons.getOrDefault(reason, 0) > 20);
     }
-    assertEquals("invalid_json comes in every shape: " + invalidJsonShapes,
-        Set.of("not-utf8", "not-object", "unparseable", "empty"), invalidJsonShapes);
+    assertEquals(
+        "invalid_json comes in every shape: " + invalidJsonShapes,
+        Set.of("not-utf8", "not-object", "unparseable", "empty"),
+        invalidJsonShapes);
     assertTrue(late > 100);
     assertTrue(withReview > 50);
     assertTrue(nonAsciiReviews > 10);
@@ -143,9 +173,11 @@ public class EventGeneratorTest {
     }
     long duplicates = messages.stream().filter(m -> m.kind() == Kind.DUPLICATE).count();
     assertTrue(duplicates > 200);
-    assertEquals(6000, valid + duplicates + reasons.values().stream().mapToInt(Integer::intValue).sum());
+    assertEquals(
+        6000, valid + duplicates + reasons.values().stream().mapToInt(Integer::intValue).sum());
     for (DeadLetterReason reason : DeadLetterReason.values()) {
-      assertEquals(reason.code(), (long) reasons.getOrDefault(reason, 0), summary.deadLetters(reason));
+      assertEquals(
+          reason.code(), (long) reasons.getOrDefault(reason, 0), summary.deadLetters(reason));
     }
     assertEquals(0, summary.deadLetters(Lakehouse.VIEWS, DeadLetterReason.INVALID_RATING_VALUE));
   }
@@ -157,8 +189,12 @@ public class EventGeneratorTest {
     }
     String text;
     try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value)).toString();
+      text =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(value))
+              .toString();
     } catch (Exception e) {
       return "not-utf8";
     }
@@ -194,7 +230,8 @@ public class EventGeneratorTest {
         byDate += n.asLong();
       }
       assertEquals(t.get("valid_unique").asLong(), byDate);
-      assertEquals(t.get("messages").asLong(),
+      assertEquals(
+          t.get("messages").asLong(),
           t.get("valid_unique").asLong() + t.get("duplicates").asLong() + dead);
       messages += t.get("messages").asLong();
       valid += t.get("valid_unique").asLong();
@@ -214,13 +251,18 @@ public class EventGeneratorTest {
       assertEquals(a.get(i).topic(), b.get(i).topic());
       assertArrayEquals(a.get(i).value(), b.get(i).value());
     }
-    assertFalse(java.util.Arrays.equals(a.get(0).value(), c.get(0).value()));
+    assertFalse(Arrays.equals(a.get(0).value(), c.get(0).value()));
   }
 
   @Test
   public void backfillSpansTheHoursWithAnEveningPeak() {
-    GeneratorOptions o = options("--events=20000", "--hours=48", "--lateRatio=0", "--duplicateRatio=0",
-        "--malformedRatio=0");
+    GeneratorOptions o =
+        options(
+            "--events=20000",
+            "--hours=48",
+            "--lateRatio=0",
+            "--duplicateRatio=0",
+            "--malformedRatio=0");
     List<GeneratedMessage> messages = generate(o, 11);
     long start = NOW.toEpochMilli() - 48 * HOUR;
     long evening = 0;
@@ -244,8 +286,15 @@ public class EventGeneratorTest {
 
   @Test
   public void lateEventsAreHoursBehind() {
-    GeneratorOptions o = options("--events=3000", "--lateRatio=0.2", "--lateMaxHours=6", "--malformedRatio=0",
-        "--duplicateRatio=0", "--live", "--rate=1000");
+    GeneratorOptions o =
+        options(
+            "--events=3000",
+            "--lateRatio=0.2",
+            "--lateMaxHours=6",
+            "--malformedRatio=0",
+            "--duplicateRatio=0",
+            "--live",
+            "--rate=1000");
     MessageSource source = new MessageSource(o, 5, NOW, () -> NOW.toEpochMilli());
     int late = 0;
     while (source.hasNext()) {
@@ -264,15 +313,24 @@ public class EventGeneratorTest {
   @Test
   public void popularityIsZipfWithABreakoutAroundNow() {
     GeneratorOptions o = options("--movies=5000", "--breakouts=3", "--breakoutShare=0.05");
-    TrafficModel model = new TrafficModel(o, new SplittableRandom(1), NOW.toEpochMilli() - 48 * HOUR,
-        NOW.toEpochMilli(), NOW.toEpochMilli());
+    TrafficModel model =
+        new TrafficModel(
+            o,
+            new SplittableRandom(1),
+            NOW.toEpochMilli() - 48 * HOUR,
+            NOW.toEpochMilli(),
+            NOW.toEpochMilli());
     int breakout = model.breakouts().get(0).movieId;
     SplittableRandom random = new SplittableRandom(2);
     Map<Integer, AtomicLong> atNow = new HashMap<>();
     Map<Integer, AtomicLong> before = new HashMap<>();
     for (int i = 0; i < 50_000; i++) {
-      atNow.computeIfAbsent(model.movie(NOW.toEpochMilli(), random), k -> new AtomicLong()).incrementAndGet();
-      before.computeIfAbsent(model.movie(NOW.toEpochMilli() - 30 * HOUR, random), k -> new AtomicLong())
+      atNow
+          .computeIfAbsent(model.movie(NOW.toEpochMilli(), random), k -> new AtomicLong())
+          .incrementAndGet();
+      before
+          .computeIfAbsent(
+              model.movie(NOW.toEpochMilli() - 30 * HOUR, random), k -> new AtomicLong())
           .incrementAndGet();
     }
     long top = atNow.get(model.movieAtRank(0)).get();
@@ -280,7 +338,9 @@ public class EventGeneratorTest {
     assertTrue("zipf: rank 1 about 10x rank 10: " + top + " vs " + tenth, top > 6 * tenth);
     long breakoutNow = atNow.get(breakout).get();
     long breakoutBefore = before.getOrDefault(breakout, new AtomicLong()).get();
-    assertTrue("breakout movie jumps: " + breakoutBefore + " -> " + breakoutNow, breakoutNow > 10 * (breakoutBefore + 1));
+    assertTrue(
+        "breakout movie jumps: " + breakoutBefore + " -> " + breakoutNow,
+        breakoutNow > 10 * (breakoutBefore + 1));
     assertTrue("breakout movie in the top 10 now", breakoutNow > tenth);
   }
 
@@ -291,8 +351,14 @@ public class EventGeneratorTest {
     assertEquals(0.01, o.invalidRatingRatio, 0);
     assertEquals(100_000, o.totalMessages());
     assertEquals(Long.MAX_VALUE, options("--live").totalMessages());
-    for (String[] bad : new String[][] {{"--nope=1"}, {"--events=x"}, {"--malformedRatio=0.2"},
-        {"--minRating=4", "--maxRating=3"}, {"positional"}}) {
+    for (String[] bad :
+        new String[][] {
+          {"--nope=1"},
+          {"--events=x"},
+          {"--malformedRatio=0.2"},
+          {"--minRating=4", "--maxRating=3"},
+          {"positional"}
+        }) {
       try {
         options(bad);
         fail("accepted " + String.join(" ", bad));
@@ -301,10 +367,20 @@ public class EventGeneratorTest {
       }
     }
   }
+
   @Test
   public void commandLineKeepsItsValueFormats() {
-    GeneratorOptions o = options("--events=1_000_000", "--live=TRUE", "--acks=ALL", "--compression=ZSTD",
-        "--now=2025-12-17T20:00:00Z", "--seed=-7", "--rate=50", "--rate=1e3", "--hours=010");
+    GeneratorOptions o =
+        options(
+            "--events=1_000_000",
+            "--live=TRUE",
+            "--acks=ALL",
+            "--compression=ZSTD",
+            "--now=2025-12-17T20:00:00Z",
+            "--seed=-7",
+            "--rate=50",
+            "--rate=1e3",
+            "--hours=010");
     assertEquals(1_000_000, o.events);
     assertTrue(o.live);
     assertEquals("all", o.acks);
@@ -314,19 +390,23 @@ public class EventGeneratorTest {
     assertEquals("the last of an option given twice", 1000, o.rate, 0);
     assertEquals(10, o.hours);
     assertFalse(options("--live", "--live=false").live);
-    assertEquals(0.03, options("--invalidRatingRatio=0.02", "--malformedRatio=0.03").invalidRatingRatio, 0);
+    assertEquals(
+        0.03, options("--invalidRatingRatio=0.02", "--malformedRatio=0.03").invalidRatingRatio, 0);
     GeneratorOptions defaults = options();
     assertEquals(0.0005, defaults.schemaViolationRatio, 0);
     assertEquals(0.01, defaults.duplicateRatio, 0);
     assertEquals(48, defaults.hours);
     assertFalse(defaults.live);
-    for (String[] bad : new String[][] {{"--live=yes"}, {"--hours=0x10"}, {"--now=yesterday"}, {"--acks=2"},
-        {"--summaryFile"}}) {
+    for (String[] bad :
+        new String[][] {
+          {"--live=yes"}, {"--hours=0x10"}, {"--now=yesterday"}, {"--acks=2"}, {"--summaryFile"}
+        }) {
       try {
         options(bad);
         fail("accepted " + String.join(" ", bad));
       } catch (IllegalArgumentException expected) {
-        assertTrue(expected.getMessage(), expected.getMessage().contains(bad[0].replaceAll("=.*", "")));
+        assertTrue(
+            expected.getMessage(), expected.getMessage().contains(bad[0].replaceAll("=.*", "")));
       }
     }
   }
@@ -334,14 +414,44 @@ public class EventGeneratorTest {
   @Test
   public void helpListsEveryOptionWithItsDefault() {
     String help = GeneratorOptions.commandLine(new GeneratorOptions()).getUsageMessage();
-    for (String option : new String[] {"--hours=N", "--live", "--rate=R", "--events=N", "--now=TIME", "--seed=N",
-        "--bootstrapServers=H:P", "--kafkaClientProperties=FILE", "--movies=N", "--users=N", "--zipfExponent=X",
-        "--breakouts=N", "--breakoutShare=R", "--clickRatio=R", "--ratingRatio=R", "--reviewRatio=R",
-        "--minRating=X", "--maxRating=X", "--duplicateRatio=R", "--lateRatio=R", "--lateMaxHours=H",
-        "--invalidJsonRatio=R", "--missingFieldRatio=R", "--invalidEventTypeRatio=R", "--schemaViolationRatio=R",
-        "--invalidTimestampRatio=R", "--invalidRatingRatio=R", "--malformedRatio=R", "--acks=all|1|0",
-        "--compression=TYPE", "--lingerMs=MS", "--batchSize=BYTES", "--summaryFile=PATH", "--progressSeconds=S",
-        "--help"}) {
+    for (String option :
+        new String[] {
+          "--hours=N",
+          "--live",
+          "--rate=R",
+          "--events=N",
+          "--now=TIME",
+          "--seed=N",
+          "--bootstrapServers=H:P",
+          "--kafkaClientProperties=FILE",
+          "--movies=N",
+          "--users=N",
+          "--zipfExponent=X",
+          "--breakouts=N",
+          "--breakoutShare=R",
+          "--clickRatio=R",
+          "--ratingRatio=R",
+          "--reviewRatio=R",
+          "--minRating=X",
+          "--maxRating=X",
+          "--duplicateRatio=R",
+          "--lateRatio=R",
+          "--lateMaxHours=H",
+          "--invalidJsonRatio=R",
+          "--missingFieldRatio=R",
+          "--invalidEventTypeRatio=R",
+          "--schemaViolationRatio=R",
+          "--invalidTimestampRatio=R",
+          "--invalidRatingRatio=R",
+          "--malformedRatio=R",
+          "--acks=all|1|0",
+          "--compression=TYPE",
+          "--lingerMs=MS",
+          "--batchSize=BYTES",
+          "--summaryFile=PATH",
+          "--progressSeconds=S",
+          "--help"
+        }) {
       assertTrue(option + " in\n" + help, help.contains(option));
     }
     assertTrue(help, help.contains("Default: 48"));

@@ -9,8 +9,8 @@ import org.apache.beam.sdk.testing.TestPipeline;
  * runner, embedded, in streaming mode.
  *
  * <p>Flink's TestStream cannot advance processing time ("not supported by the Flink Runner"), so
- * its refresh triggers follow the real clock: these cases assert the rows each table ends with,
- * not which pane held what, and the early-refresh case (only about processing time) is skipped. The
+ * its refresh triggers follow the real clock: these cases assert the rows each table ends with, not
+ * which pane held what, and the early-refresh case (only about processing time) is skipped. The
  * outage is an outage in event time only: the watermark stands still while data stops, then the
  * backlog arrives; the wall clock does not move five hours.
  *
@@ -25,8 +25,13 @@ import org.apache.beam.sdk.testing.TestPipeline;
 public class ComputeTrendingFlinkStreamingIT extends ComputeTrendingStreamingTest {
   @Override
   protected TestPipeline pipeline() {
-    return TestPipeline.fromOptions(PipelineOptionsFactory.fromArgs(
-        "--runner=TestFlinkRunner", "--streaming=true", "--parallelism=1", "--maxBundleSize=1").create());
+    return TestPipeline.fromOptions(
+        PipelineOptionsFactory.fromArgs(
+                "--runner=TestFlinkRunner",
+                "--streaming=true",
+                "--parallelism=1",
+                "--maxBundleSize=1")
+            .create());
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.greaterThan;
 
 import com.trending.gold.ReferenceModel.Event;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
@@ -17,7 +18,6 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.testing.TestStream;
 import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
-import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.joda.time.Duration;
@@ -35,16 +35,23 @@ import org.junit.runners.JUnit4;
 public class ComputeTrendingStreamingTest {
   private static final Duration PERIOD = Duration.standardSeconds(5);
   private static final long HOUR = ReferenceModel.HOUR;
+
   /** 10:00 on 2025-12-17; the hour under test is [10:00, 11:00). */
   private static final Instant T0 = Instant.parse("2025-12-17T10:00:00Z");
-  private static final IntervalWindow HOUR_10 = new IntervalWindow(T0, T0.plus(Duration.millis(HOUR)));
+
+  private static final IntervalWindow HOUR_10 =
+      new IntervalWindow(T0, T0.plus(Duration.millis(HOUR)));
+
   /** The 24 h window that ends with hour 10. */
   private static final IntervalWindow DAY_TO_11 =
       new IntervalWindow(T0.minus(Duration.millis(23 * HOUR)), T0.plus(Duration.millis(HOUR)));
 
   @Rule public final transient TestPipeline p = pipeline();
 
-  /** The runner the cases run on: the test default (Direct); see {@code ComputeTrendingFlinkStreamingIT}. */
+  /**
+   * The runner the cases run on: the test default (Direct); see {@code
+   * ComputeTrendingFlinkStreamingIT}.
+   */
   protected TestPipeline pipeline() {
     return TestPipeline.create();
   }
@@ -75,7 +82,8 @@ public class ComputeTrendingStreamingTest {
    * or after that stage's watermark passes the lateness bound.
    */
   private void assumeProcessingTimeControl() {
-    org.junit.Assume.assumeTrue("the case needs processing time under the test's control", controlsProcessingTime());
+    org.junit.Assume.assumeTrue(
+        "the case needs processing time under the test's control", controlsProcessingTime());
   }
 
   /** Lets every stage's processing-time trigger fire (three stages deep). */
@@ -100,7 +108,8 @@ public class ComputeTrendingStreamingTest {
     TestStream.Builder<Integer> v = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0);
     v = refresh(v.addElements(at(1, minutes(10)), at(1, minutes(20))));
     TestStream<Integer> views = v.addElements(at(1, minutes(30))).advanceWatermarkToInfinity();
-    TestStream<Integer> clicks = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
+    TestStream<Integer> clicks =
+        TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
     PCollectionTuple gold = apply(views, clicks);
     PAssert.that(gold.get(ComputeTrending.SHORT_TABLE))
         .inEarlyPane(HOUR_10)
@@ -149,8 +158,10 @@ public class ComputeTrendingStreamingTest {
             .advanceWatermarkTo(T0)
             .addElements(at(1, minutes(10)))
             .advanceWatermarkTo(T0.plus(Duration.millis(HOUR + minutes(90))));
-    TestStream<Integer> views = refresh(v.addElements(at(1, minutes(40)))).advanceWatermarkToInfinity();
-    TestStream<Integer> clicks = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
+    TestStream<Integer> views =
+        refresh(v.addElements(at(1, minutes(40)))).advanceWatermarkToInfinity();
+    TestStream<Integer> clicks =
+        TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
     PCollectionTuple gold = apply(views, clicks);
     PAssert.that(gold.get(ComputeTrending.SHORT_TABLE).apply("Latest1h", new LatestRows()))
         .containsInAnyOrder(new TrendRow(end(HOUR_10), 1, 2, 0));
@@ -185,7 +196,8 @@ public class ComputeTrendingStreamingTest {
             .advanceWatermarkTo(T0.plus(Duration.millis(4 * HOUR)));
     TestStream<Integer> views =
         refresh(v.addElements(at(1, minutes(40)), at(7, -72 * HOUR))).advanceWatermarkToInfinity();
-    TestStream<Integer> clicks = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
+    TestStream<Integer> clicks =
+        TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
     PCollectionTuple gold = apply(views, clicks);
     PAssert.that(gold.get(ComputeTrending.SHORT_TABLE).apply("Latest1h", new LatestRows()))
         .containsInAnyOrder(new TrendRow(end(HOUR_10), 1, 1, 0));
@@ -199,8 +211,11 @@ public class ComputeTrendingStreamingTest {
     result.waitUntilFinish();
     long dropped = 0;
     // The runners' own counter: "DroppedDueToLateness" (Direct), "droppedDueToLateness" (others).
-    for (MetricResult<Long> c : result.metrics().queryMetrics(MetricsFilter.builder().build()).getCounters()) {
-      if (c.getName().getName().equalsIgnoreCase(LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS)) {
+    for (MetricResult<Long> c :
+        result.metrics().queryMetrics(MetricsFilter.builder().build()).getCounters()) {
+      if (c.getName()
+          .getName()
+          .equalsIgnoreCase(LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS)) {
         dropped += c.getAttempted();
       }
     }
@@ -219,26 +234,34 @@ public class ComputeTrendingStreamingTest {
             .advanceWatermarkTo(T0)
             .addElements(at(1, minutes(10)))
             .advanceWatermarkTo(T0.plus(Duration.millis(minutes(10))));
-    for (int i = 0; i < 60 && controlsProcessingTime(); i++) { // five hours of refreshes, no data, a still watermark
+    for (int i = 0;
+        i < 60 && controlsProcessingTime();
+        i++) { // five hours of refreshes, no data, a still watermark
       v = v.advanceProcessingTime(Duration.standardMinutes(5));
     }
     TestStream<Integer> views =
         refresh(v.addElements(at(1, minutes(40)), at(2, minutes(50)), at(1, HOUR + minutes(5))))
             .advanceWatermarkTo(T0.plus(Duration.millis(HOUR + minutes(5))))
             .advanceWatermarkToInfinity();
-    TestStream<Integer> clicks = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
+    TestStream<Integer> clicks =
+        TestStream.create(VarIntCoder.of()).advanceWatermarkTo(T0).advanceWatermarkToInfinity();
     PCollectionTuple gold = apply(views, clicks);
-    IntervalWindow hour11 = new IntervalWindow(HOUR_10.end(), HOUR_10.end().plus(Duration.millis(HOUR)));
+    IntervalWindow hour11 =
+        new IntervalWindow(HOUR_10.end(), HOUR_10.end().plus(Duration.millis(HOUR)));
     PAssert.that(gold.get(ComputeTrending.SHORT_TABLE).apply("Latest1h", new LatestRows()))
         .containsInAnyOrder(
             new TrendRow(end(HOUR_10), 1, 2, 0),
             new TrendRow(end(HOUR_10), 2, 1, 0),
             new TrendRow(end(hour11), 1, 1, 0));
     PAssert.that(gold.get(ComputeTrending.LONG_TABLE).apply("Latest24h", new LatestRows()))
-        .containsInAnyOrder(ReferenceModel.twentyFourHours(
-            List.of(new Event(1, T0.getMillis() + minutes(10)), new Event(1, T0.getMillis() + minutes(40)),
-                new Event(2, T0.getMillis() + minutes(50)), new Event(1, T0.getMillis() + HOUR + minutes(5))),
-            List.of()));
+        .containsInAnyOrder(
+            ReferenceModel.twentyFourHours(
+                List.of(
+                    new Event(1, T0.getMillis() + minutes(10)),
+                    new Event(1, T0.getMillis() + minutes(40)),
+                    new Event(2, T0.getMillis() + minutes(50)),
+                    new Event(1, T0.getMillis() + HOUR + minutes(5))),
+                List.of()));
     PipelineResult result = p.run();
     result.waitUntilFinish();
   }
@@ -265,7 +288,8 @@ public class ComputeTrendingStreamingTest {
     List<Event> sorted = new ArrayList<>(events);
     sorted.sort(Comparator.comparingLong(e -> e.ts));
     Random random = new Random(sorted.size());
-    TestStream.Builder<Integer> s = TestStream.create(VarIntCoder.of()).advanceWatermarkTo(new Instant(start));
+    TestStream.Builder<Integer> s =
+        TestStream.create(VarIntCoder.of()).advanceWatermarkTo(new Instant(start));
     int i = 0;
     for (long t = start + HOUR; i < sorted.size(); t += HOUR) {
       List<TimestampedValue<Integer>> batch = new ArrayList<>();
@@ -273,9 +297,11 @@ public class ComputeTrendingStreamingTest {
         batch.add(TimestampedValue.of(sorted.get(i).movieId, new Instant(sorted.get(i).ts)));
         i++;
       }
-      java.util.Collections.shuffle(batch, random);
+      Collections.shuffle(batch, random);
       if (!batch.isEmpty()) {
-        s = s.addElements(batch.get(0), batch.subList(1, batch.size()).toArray(new TimestampedValue[0]));
+        s =
+            s.addElements(
+                batch.get(0), batch.subList(1, batch.size()).toArray(new TimestampedValue[0]));
       }
       if (controlsProcessingTime()) {
         s = s.advanceProcessingTime(PERIOD.plus(Duration.millis(1)));

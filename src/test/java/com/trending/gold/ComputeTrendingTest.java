@@ -52,11 +52,15 @@ public class ComputeTrendingTest {
             new Event(2, START + HOUR), // next hour, views only
             new Event(-5, START + 30 * HOUR)); // negative id, alone 6 h after the rest
     List<Event> clicks =
-        Arrays.asList(new Event(3, START + 10), new Event(1, START + 2 * HOUR + 5)); // clicks only for 3
+        Arrays.asList(
+            new Event(3, START + 10), new Event(1, START + 2 * HOUR + 5)); // clicks only for 3
     assertEqualsModel(new ComputeTrending(TrendWindows.contract(), null), views, clicks);
   }
 
-  private void assertEqualsModel(PTransform<PCollectionTuple, PCollectionTuple> transform, List<Event> views, List<Event> clicks) {
+  private void assertEqualsModel(
+      PTransform<PCollectionTuple, PCollectionTuple> transform,
+      List<Event> views,
+      List<Event> clicks) {
     PCollectionTuple gold =
         PCollectionTuple.of(ComputeTrending.VIEWS, create("Views", views))
             .and(ComputeTrending.CLICKS, create("Clicks", clicks))

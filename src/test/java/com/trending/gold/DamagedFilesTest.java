@@ -20,8 +20,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -51,14 +53,16 @@ public class DamagedFilesTest {
 
   /** What disk damage or a careless hand can do to a committed file. */
   enum Damage {
-    EMPTY, CUT_SHORT, GONE;
+    EMPTY,
+    CUT_SHORT,
+    GONE;
 
     void applyTo(Path file) throws Exception {
       switch (this) {
         case EMPTY -> Files.write(file, new byte[0]);
         case CUT_SHORT -> {
           byte[] bytes = Files.readAllBytes(file);
-          Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length / 2));
+          Files.write(file, Arrays.copyOf(bytes, bytes.length / 2));
         }
         case GONE -> Files.delete(file);
       }
@@ -88,20 +92,28 @@ public class DamagedFilesTest {
 
     /** The first committed views file of {@link #DAY}. */
     String committedFile() {
-      return table().log().files().stream().filter(f -> f.contains("/" + DAY + "/")).findFirst().orElseThrow();
+      return table().log().files().stream()
+          .filter(f -> f.contains("/" + DAY + "/"))
+          .findFirst()
+          .orElseThrow();
     }
 
     PipelineResult.State recomputeGold() throws Exception {
-      return TrendingToGold.run(PipelineOptionsFactory.fromArgs("--lakehousePath=" + root,
-              "--storageFormat=" + lakehouse.format().name().toLowerCase(java.util.Locale.ROOT),
-              "--streaming=false", "--runner=DirectRunner")
-          .as(TrendingToGoldOptions.class));
+      return TrendingToGold.run(
+          PipelineOptionsFactory.fromArgs(
+                  "--lakehousePath=" + root,
+                  "--storageFormat=" + lakehouse.format().name().toLowerCase(Locale.ROOT),
+                  "--streaming=false",
+                  "--runner=DirectRunner")
+              .as(TrendingToGoldOptions.class));
     }
 
     void assertGoldEqualsModel() throws Exception {
-      assertEquals(new HashSet<>(ReferenceModel.oneHour(views, clicks)),
+      assertEquals(
+          new HashSet<>(ReferenceModel.oneHour(views, clicks)),
           new HashSet<>(GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_1H))));
-      assertEquals(new HashSet<>(ReferenceModel.twentyFourHours(views, clicks)),
+      assertEquals(
+          new HashSet<>(ReferenceModel.twentyFourHours(views, clicks)),
           new HashSet<>(GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_24H))));
     }
   }
@@ -124,24 +136,39 @@ public class DamagedFilesTest {
     GenericRecord inSilver = firstRecord(committed);
     // Foreign files: empty, not Parquet, a copy of committed rows, and valid rows of a new event.
     Files.write(day.resolve("part-empty.snappy.parquet"), new byte[0]);
-    Files.write(day.resolve("part-garbage.parquet"), "not parquet".getBytes(StandardCharsets.UTF_8));
+    Files.write(
+        day.resolve("part-garbage.parquet"), "not parquet".getBytes(StandardCharsets.UTF_8));
     Files.write(table.path().resolve("part-at-the-root.parquet"), new byte[0]);
     Files.copy(CommittedFiles.localPath(committed), day.resolve("part-copy.snappy.parquet"));
-    String foreign = SilverFiles.writeUncommitted(table,
-        List.of(new Event(7, (Long) inSilver.get("event_ts"))), "dropped-by-hand", 10).get(0);
+    String foreign =
+        SilverFiles.writeUncommitted(
+                table,
+                List.of(new Event(7, (Long) inSilver.get("event_ts"))),
+                "dropped-by-hand",
+                10)
+            .get(0);
     GenericRecord notInSilver = firstRecord(foreign);
-    Files.write(Files.createDirectories(Path.of(silver.lakehouse.goldTable(Lakehouse.TRENDING_1H)))
-        .resolve("part-foreign.parquet"), new byte[0]);
+    Files.write(
+        Files.createDirectories(Path.of(silver.lakehouse.goldTable(Lakehouse.TRENDING_1H)))
+            .resolve("part-foreign.parquet"),
+        new byte[0]);
 
     assertEquals(PipelineResult.State.DONE, silver.recomputeGold());
     silver.assertGoldEqualsModel();
 
     // Deduplication knows the committed event and not the one only a foreign file holds.
-    deduplicate(silver.lakehouse, List.of(inSilver, notInSilver), notInSilver.get("event_id").toString());
+    deduplicate(
+        silver.lakehouse, List.of(inSilver, notInSilver), notInSilver.get("event_id").toString());
 
     String view = show(silver.lakehouse);
-    assertTrue(view, view.contains(String.format("silver/%-15s %,12d rows", Lakehouse.VIEWS, silver.views.size())));
-    assertTrue(view, view.contains(String.format("silver/%-15s %,12d rows", Lakehouse.CLICKS, silver.clicks.size())));
+    assertTrue(
+        view,
+        view.contains(
+            String.format("silver/%-15s %,12d rows", Lakehouse.VIEWS, silver.views.size())));
+    assertTrue(
+        view,
+        view.contains(
+            String.format("silver/%-15s %,12d rows", Lakehouse.CLICKS, silver.clicks.size())));
   }
 
   @Test
@@ -167,8 +194,11 @@ public class DamagedFilesTest {
         } catch (Exception e) {
           assertNamesFile(what + " dedup", e, file, table.dir());
         }
-        assertNamesFile(what + " viewer",
-            assertThrows(IllegalStateException.class, () -> show(silver.lakehouse)), file, table.dir());
+        assertNamesFile(
+            what + " viewer",
+            assertThrows(IllegalStateException.class, () -> show(silver.lakehouse)),
+            file,
+            table.dir());
       }
     }
   }
@@ -183,15 +213,22 @@ public class DamagedFilesTest {
       Silver silver = new Silver(tmp.newFolder().toPath(), format);
       assertEquals(PipelineResult.State.DONE, silver.recomputeGold());
       Table gold = silver.lakehouse.gold(Lakehouse.TRENDING_1H);
-      String file = format == StorageFormat.DELTA
-          ? gold.log().files().get(0)
-          : gold.path().resolve(GoldTable.FILE_NAME).toUri().toString();
+      String file =
+          format == StorageFormat.DELTA
+              ? gold.log().files().get(0)
+              : gold.path().resolve(GoldTable.FILE_NAME).toUri().toString();
       Damage.EMPTY.applyTo(CommittedFiles.localPath(file));
 
-      assertNamesFile(format + " read", assertThrows(IllegalStateException.class, () -> GoldTable.read(gold)),
-          file, gold.dir());
-      assertNamesFile(format + " viewer", assertThrows(IllegalStateException.class, () -> show(silver.lakehouse)),
-          file, gold.dir());
+      assertNamesFile(
+          format + " read",
+          assertThrows(IllegalStateException.class, () -> GoldTable.read(gold)),
+          file,
+          gold.dir());
+      assertNamesFile(
+          format + " viewer",
+          assertThrows(IllegalStateException.class, () -> show(silver.lakehouse)),
+          file,
+          gold.dir());
       assertEquals(PipelineResult.State.DONE, silver.recomputeGold());
       silver.assertGoldEqualsModel();
     }
@@ -201,9 +238,18 @@ public class DamagedFilesTest {
   private static void deduplicate(Lakehouse lakehouse, List<GenericRecord> events, String... kept) {
     Schema schema = Schemas.avro(Lakehouse.VIEWS);
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    PAssert.that(p.apply(Create.of(events).withCoder(AvroCoder.of(schema)))
-            .apply(new DeduplicateEvents(Lakehouse.VIEWS, schema, lakehouse.silver(Lakehouse.VIEWS).log().files(), lakehouse.storage(), 4))
-            .apply(MapElements.into(TypeDescriptors.strings()).via(r -> r.get("event_id").toString())))
+    PAssert.that(
+            p.apply(Create.of(events).withCoder(AvroCoder.of(schema)))
+                .apply(
+                    new DeduplicateEvents(
+                        Lakehouse.VIEWS,
+                        schema,
+                        lakehouse.silver(Lakehouse.VIEWS).log().files(),
+                        lakehouse.storage(),
+                        4))
+                .apply(
+                    MapElements.into(TypeDescriptors.strings())
+                        .via(r -> r.get("event_id").toString())))
         .containsInAnyOrder(kept);
     p.run().waitUntilFinish();
   }
@@ -223,16 +269,20 @@ public class DamagedFilesTest {
 
   private static GenericRecord firstRecord(String file) {
     List<GenericRecord> records = new ArrayList<>();
-    CommittedFiles.reader(Storage.local()).forEachRecord(file, "test", r -> {
-      if (records.isEmpty()) {
-        GenericRecord copy = new GenericData.Record(Schemas.avro(Lakehouse.VIEWS));
-        copy.put("event_id", r.get("event_id").toString());
-        copy.put("event_ts", r.get("event_ts"));
-        copy.put("user_id", r.get("user_id"));
-        copy.put("movie_id", r.get("movie_id"));
-        records.add(copy);
-      }
-    });
+    CommittedFiles.reader(Storage.local())
+        .forEachRecord(
+            file,
+            "test",
+            r -> {
+              if (records.isEmpty()) {
+                GenericRecord copy = new GenericData.Record(Schemas.avro(Lakehouse.VIEWS));
+                copy.put("event_id", r.get("event_id").toString());
+                copy.put("event_ts", r.get("event_ts"));
+                copy.put("user_id", r.get("user_id"));
+                copy.put("movie_id", r.get("movie_id"));
+                records.add(copy);
+              }
+            });
     return records.get(0);
   }
 
@@ -243,7 +293,9 @@ public class DamagedFilesTest {
   static void assertNamesFile(String what, Throwable e, String file, String tableDir) {
     String expected = "Cannot read " + CommittedFiles.localPath(file) + " committed to ";
     for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IllegalStateException && t.getMessage() != null && t.getMessage().startsWith(expected)) {
+      if (t instanceof IllegalStateException
+          && t.getMessage() != null
+          && t.getMessage().startsWith(expected)) {
         assertTrue(what + ": " + t.getMessage(), t.getMessage().contains(tableDir));
         System.out.println(what + ": " + t.getMessage());
         return;

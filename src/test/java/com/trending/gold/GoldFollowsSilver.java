@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * {@link StreamingHarness} for tests outside this package (the Flink cluster IT): a streaming
- * TrendingToGold started by the caller must catch up with the reference model, then again after
- * new Silver files land (and rolled-back ones come and go).
+ * TrendingToGold started by the caller must catch up with the reference model, then again after new
+ * Silver files land (and rolled-back ones come and go).
  */
 public final class GoldFollowsSilver {
   private GoldFollowsSilver() {}
@@ -29,24 +29,27 @@ public final class GoldFollowsSilver {
 
   /** Writes Silver under {@code root}, starts the job and checks Gold as it follows Silver. */
   public static void run(Path root, long timeoutMillis, Starter starter) throws Exception {
-    StreamingHarness.run(root, timeoutMillis, args -> {
-      Running running = starter.start(args);
-      return new StreamingHarness.Job() {
-        @Override
-        public boolean isAlive() {
-          return running.isAlive();
-        }
+    StreamingHarness.run(
+        root,
+        timeoutMillis,
+        args -> {
+          Running running = starter.start(args);
+          return new StreamingHarness.Job() {
+            @Override
+            public boolean isAlive() {
+              return running.isAlive();
+            }
 
-        @Override
-        public String describe() {
-          return running.describe();
-        }
+            @Override
+            public String describe() {
+              return running.describe();
+            }
 
-        @Override
-        public void stop() throws Exception {
-          running.stop();
-        }
-      };
-    });
+            @Override
+            public void stop() throws Exception {
+              running.stop();
+            }
+          };
+        });
   }
 }

@@ -68,14 +68,17 @@ public class HostileLakehousePathIT {
     Path root = tmp.getRoot().toPath().resolve(HOSTILE).resolve(formatName);
     Lakehouse lakehouse = Lakehouse.at(root.toString(), format);
     Random random = new Random(7);
-    List<Event> views = ReferenceModel.randomEvents(random, 1500, 20, ComputeTrendingTest.START, 30);
-    List<Event> clicks = ReferenceModel.randomEvents(random, 400, 20, ComputeTrendingTest.START, 30);
+    List<Event> views =
+        ReferenceModel.randomEvents(random, 1500, 20, ComputeTrendingTest.START, 30);
+    List<Event> clicks =
+        ReferenceModel.randomEvents(random, 400, 20, ComputeTrendingTest.START, 30);
     List<GenericRecord> viewRows = rows(Lakehouse.VIEWS, views);
     ingest(lakehouse, Lakehouse.VIEWS, viewRows.subList(0, 900), 1);
     ingest(lakehouse, Lakehouse.VIEWS, viewRows, 2); // 900 of them already in Silver
     ingest(lakehouse, Lakehouse.CLICKS, rows(Lakehouse.CLICKS, clicks), 1);
     Table viewsTable = lakehouse.silver(Lakehouse.VIEWS);
-    Path stray = viewsTable.path().resolve("event_date=2025-12-17").resolve("part-stray.snappy.parquet");
+    Path stray =
+        viewsTable.path().resolve("event_date=2025-12-17").resolve("part-stray.snappy.parquet");
     Files.copy(CommittedFiles.localPath(viewsTable.log().files().get(0)), stray);
 
     // Silver: the ids of every event once, read by Spark SQL (Parquet) or delta-spark.
@@ -83,34 +86,51 @@ public class HostileLakehousePathIT {
       List<GenericRecord> expected = topic.equals(Lakehouse.VIEWS) ? viewRows : rows(topic, clicks);
       Set<String> ids = new HashSet<>();
       expected.forEach(r -> ids.add(r.get("event_id").toString()));
-      List<String> read = SparkSql.read(lakehouse.silver(topic)).select("event_id").as(Encoders.STRING()).collectAsList();
+      List<String> read =
+          SparkSql.read(lakehouse.silver(topic))
+              .select("event_id")
+              .as(Encoders.STRING())
+              .collectAsList();
       assertEquals(format + " " + topic + " rows", expected.size(), read.size());
       assertEquals(format + " " + topic + " ids", ids, new HashSet<>(read));
     }
 
-    TrendingToGoldOptions options = PipelineOptionsFactory.fromArgs("--lakehousePath=" + root,
-            "--storageFormat=" + formatName, "--streaming=false", "--runner=DirectRunner")
-        .as(TrendingToGoldOptions.class);
+    TrendingToGoldOptions options =
+        PipelineOptionsFactory.fromArgs(
+                "--lakehousePath=" + root,
+                "--storageFormat=" + formatName,
+                "--streaming=false",
+                "--runner=DirectRunner")
+            .as(TrendingToGoldOptions.class);
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
     assertGold(lakehouse.gold(Lakehouse.TRENDING_1H), ReferenceModel.oneHour(views, clicks));
-    assertGold(lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
+    assertGold(
+        lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
     // The same recompute on the Spark runner (local, this JVM's Spark context).
-    List<String> onSpark = new ArrayList<>(List.of("--lakehousePath=" + root, "--storageFormat=" + formatName,
-        "--streaming=false"));
+    List<String> onSpark =
+        new ArrayList<>(
+            List.of(
+                "--lakehousePath=" + root, "--storageFormat=" + formatName, "--streaming=false"));
     onSpark.addAll(List.of(SparkSql.beamSparkRunnerArgs()));
-    assertEquals(PipelineResult.State.DONE, TrendingToGold.run(
-        PipelineOptionsFactory.fromArgs(onSpark.toArray(new String[0])).as(TrendingToGoldOptions.class)));
+    assertEquals(
+        PipelineResult.State.DONE,
+        TrendingToGold.run(
+            PipelineOptionsFactory.fromArgs(onSpark.toArray(new String[0]))
+                .as(TrendingToGoldOptions.class)));
     assertGold(lakehouse.gold(Lakehouse.TRENDING_1H), ReferenceModel.oneHour(views, clicks));
 
     String view = show(lakehouse);
-    assertTrue(view, view.contains(String.format("silver/%-15s %,12d rows", Lakehouse.VIEWS, views.size())));
+    assertTrue(
+        view,
+        view.contains(String.format("silver/%-15s %,12d rows", Lakehouse.VIEWS, views.size())));
     assertTrue(view, view.contains("trending_now_24h: window ending"));
     System.out.printf("%s lakehouse at '%s': Silver, Gold and the viewer exact%n", format, root);
   }
 
   /** Gold as the pipeline reads it and as Spark SQL (or delta-spark) does: the model's rows. */
   private static void assertGold(Table table, List<TrendRow> expected) throws Exception {
-    assertEquals(table + " read back", new HashSet<>(expected), new HashSet<>(GoldTable.read(table)));
+    assertEquals(
+        table + " read back", new HashSet<>(expected), new HashSet<>(GoldTable.read(table)));
     List<TrendRow> read = new ArrayList<>();
     for (Row r : SparkSql.read(table).collectAsList()) {
       read.add(SparkReader.toTrendRow(r));
@@ -125,7 +145,10 @@ public class HostileLakehousePathIT {
     List<GenericRecord> rows = new ArrayList<>();
     for (Event e : events) {
       GenericRecord r = new GenericData.Record(schema);
-      r.put("event_id", UUID.nameUUIDFromBytes((topic + rows.size()).getBytes(StandardCharsets.UTF_8)).toString());
+      r.put(
+          "event_id",
+          UUID.nameUUIDFromBytes((topic + rows.size()).getBytes(StandardCharsets.UTF_8))
+              .toString());
       r.put("event_ts", e.ts);
       r.put("user_id", 1);
       r.put("movie_id", e.movieId);
@@ -135,12 +158,13 @@ public class HostileLakehousePathIT {
   }
 
   /**
-   * One ingestion batch of {@code rows} into the Silver table of {@code topic}: deduplicated against
-   * the table's committed files and written by the ingestion's transforms, then its files found and
-   * committed as Kafka → Silver finds and commits them (run id prefix, data files only, URIs).
+   * One ingestion batch of {@code rows} into the Silver table of {@code topic}: deduplicated
+   * against the table's committed files and written by the ingestion's transforms, then its files
+   * found and committed as Kafka → Silver finds and commits them (run id prefix, data files only,
+   * URIs).
    */
-  private static void ingest(Lakehouse lakehouse, String topic, List<GenericRecord> rows, long batch)
-      throws Exception {
+  private static void ingest(
+      Lakehouse lakehouse, String topic, List<GenericRecord> rows, long batch) throws Exception {
     Schema schema = Schemas.avro(topic);
     Table table = lakehouse.silver(topic);
     table.log().create();
@@ -152,17 +176,21 @@ public class HostileLakehousePathIT {
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
     List<String> files;
     try (Stream<Path> all = Files.walk(table.path())) {
-      files = all.filter(f -> f.getFileName().toString().startsWith(WriteParquetTable.filePrefix(runId)))
-          .filter(f -> Lakehouse.isDataFile(table.dir(), f.toString()))
-          .map(f -> f.toUri().toString())
-          .sorted()
-          .toList();
+      files =
+          all.filter(
+                  f -> f.getFileName().toString().startsWith(WriteParquetTable.filePrefix(runId)))
+              .filter(f -> Lakehouse.isDataFile(table.dir(), f.toString()))
+              .map(f -> f.toUri().toString())
+              .sorted()
+              .toList();
     }
     assertTrue(table + ": batch " + batch + " wrote files", !files.isEmpty());
     assertTrue(table.log().append("kafka-to-silver/test", batch, files));
     try (Stream<Path> all = Files.walk(table.path())) {
-      List<Path> leftovers = all.filter(Files::isRegularFile)
-          .filter(f -> f.toString().contains(".temp-beam")).toList();
+      List<Path> leftovers =
+          all.filter(Files::isRegularFile)
+              .filter(f -> f.toString().contains(".temp-beam"))
+              .toList();
       assertEquals("Beam's temporary files are cleaned up", List.of(), leftovers);
     }
   }

@@ -18,8 +18,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
 
 /**
- * What the Gold table ends up holding: of every pane of every window, the latest row per
- * (window, movie). Tests compare it with the reference model.
+ * What the Gold table ends up holding: of every pane of every window, the latest row per (window,
+ * movie). Tests compare it with the reference model.
  */
 class LatestRows extends PTransform<PCollection<TrendRow>, PCollection<TrendRow>> {
   @Override

@@ -42,11 +42,13 @@ class NaiveTrending extends PTransform<PCollectionTuple, PCollectionTuple> {
   private static PCollection<TrendRow> table(
       PCollectionTuple input, String name, WindowFn<Object, IntervalWindow> windowFn) {
     PCollection<KV<Integer, Long>> views =
-        input.get(ComputeTrending.VIEWS)
+        input
+            .get(ComputeTrending.VIEWS)
             .apply(name + "WindowViews", Window.<Integer>into(windowFn))
             .apply(name + "CountViews", Count.perElement());
     PCollection<KV<Integer, Long>> clicks =
-        input.get(ComputeTrending.CLICKS)
+        input
+            .get(ComputeTrending.CLICKS)
             .apply(name + "WindowClicks", Window.<Integer>into(windowFn))
             .apply(name + "CountClicks", Count.perElement());
     return KeyedPCollectionTuple.of(ComputeTrending.COUNTED_VIEWS, views)
@@ -58,7 +60,8 @@ class NaiveTrending extends PTransform<PCollectionTuple, PCollectionTuple> {
 
   static class ToRowFn extends DoFn<KV<Integer, CoGbkResult>, TrendRow> {
     @ProcessElement
-    public void process(@Element KV<Integer, CoGbkResult> j, BoundedWindow w, OutputReceiver<TrendRow> out) {
+    public void process(
+        @Element KV<Integer, CoGbkResult> j, BoundedWindow w, OutputReceiver<TrendRow> out) {
       long views = 0;
       for (Long v : j.getValue().getAll(ComputeTrending.COUNTED_VIEWS)) {
         views += v;

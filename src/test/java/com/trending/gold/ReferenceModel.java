@@ -1,6 +1,7 @@
 package com.trending.gold;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -28,7 +29,8 @@ public final class ReferenceModel {
   private ReferenceModel() {}
 
   /** Rows of a table of windows of {@code size} starting every {@code slide} (fixed if equal). */
-  static List<TrendRow> table(Collection<Event> views, Collection<Event> clicks, long size, long slide) {
+  static List<TrendRow> table(
+      Collection<Event> views, Collection<Event> clicks, long size, long slide) {
     Map<Long, long[]> counts = new HashMap<>();
     Map<Long, long[]> keys = new HashMap<>();
     add(views, 0, size, slide, counts, keys);
@@ -50,7 +52,12 @@ public final class ReferenceModel {
   }
 
   private static void add(
-      Collection<Event> events, int side, long size, long slide, Map<Long, long[]> counts, Map<Long, long[]> keys) {
+      Collection<Event> events,
+      int side,
+      long size,
+      long slide,
+      Map<Long, long[]> counts,
+      Map<Long, long[]> keys) {
     for (Event e : events) {
       long lastStart = Math.floorDiv(e.ts, slide) * slide;
       for (long start = lastStart; start > e.ts - size; start -= slide) {
@@ -67,7 +74,8 @@ public final class ReferenceModel {
     double[] cdf = zipfCdf(movies, 1.1);
     List<Event> events = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      events.add(new Event(zipf(random, cdf) + 1, start + (long) (random.nextDouble() * hours * HOUR)));
+      events.add(
+          new Event(zipf(random, cdf) + 1, start + (long) (random.nextDouble() * hours * HOUR)));
     }
     return events;
   }
@@ -86,7 +94,7 @@ public final class ReferenceModel {
   }
 
   static int zipf(Random random, double[] cdf) {
-    int i = java.util.Arrays.binarySearch(cdf, random.nextDouble());
+    int i = Arrays.binarySearch(cdf, random.nextDouble());
     return Math.min(i < 0 ? -i - 1 : i, cdf.length - 1);
   }
 }

@@ -1,9 +1,10 @@
 package com.trending.gold;
 
-import com.trending.gold.ReferenceModel.Event;
 import com.trending.common.Schemas;
 import com.trending.common.Table;
+import com.trending.gold.ReferenceModel.Event;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -22,7 +24,9 @@ import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
-/** Writes Silver tables in the layout the Kafka to Silver pipeline uses, for tests and benchmarks. */
+/**
+ * Writes Silver tables in the layout the Kafka to Silver pipeline uses, for tests and benchmarks.
+ */
 final class SilverFiles {
   private SilverFiles() {}
 
@@ -30,14 +34,19 @@ final class SilverFiles {
    * Writes {@code events} into {@code table/event_date=YYYY-MM-DD/<prefix>-N.parquet}, at most
    * {@code perFile} rows per file, and commits them all to the table's log in one transaction.
    */
-  static void write(Table table, List<Event> events, String prefix, int perFile) throws IOException {
-    table.log().append("silver-files-" + prefix, COMMITS.incrementAndGet(),
-        writeUncommitted(table, events, prefix, perFile));
+  static void write(Table table, List<Event> events, String prefix, int perFile)
+      throws IOException {
+    table
+        .log()
+        .append(
+            "silver-files-" + prefix,
+            COMMITS.incrementAndGet(),
+            writeUncommitted(table, events, prefix, perFile));
   }
 
   /**
-   * Writes the files as {@link #write} does without committing them: what a batch that dies
-   * before its commit leaves in the table's folder. Returns them (URIs).
+   * Writes the files as {@link #write} does without committing them: what a batch that dies before
+   * its commit leaves in the table's folder. Returns them (URIs).
    */
   static List<String> writeUncommitted(Table table, List<Event> events, String prefix, int perFile)
       throws IOException {
@@ -55,14 +64,14 @@ final class SilverFiles {
       List<Event> rows = day.getValue();
       for (int from = 0, n = 0; from < rows.size(); from += perFile, n++) {
         Path temp = dir.resolve(".writing-" + UUID.randomUUID());
-        try (java.io.OutputStream out = Files.newOutputStream(temp);
+        try (OutputStream out = Files.newOutputStream(temp);
             ParquetWriter<GenericRecord> writer =
-            AvroParquetWriter.<GenericRecord>builder(new GoldTable.StreamOutputFile(out))
-                .withSchema(schema)
-                .withDataModel(GenericData.get())
-                .withConf(new Configuration(false))
-                .withCompressionCodec(CompressionCodecName.SNAPPY)
-                .build()) {
+                AvroParquetWriter.<GenericRecord>builder(new GoldTable.StreamOutputFile(out))
+                    .withSchema(schema)
+                    .withDataModel(GenericData.get())
+                    .withConf(new Configuration(false))
+                    .withCompressionCodec(CompressionCodecName.SNAPPY)
+                    .build()) {
           for (Event e : rows.subList(from, Math.min(rows.size(), from + perFile))) {
             GenericRecord r = new GenericData.Record(schema);
             r.put("event_id", UUID.randomUUID().toString());
@@ -80,5 +89,5 @@ final class SilverFiles {
     return written;
   }
 
-  private static final java.util.concurrent.atomic.AtomicLong COMMITS = new java.util.concurrent.atomic.AtomicLong();
+  private static final AtomicLong COMMITS = new AtomicLong();
 }

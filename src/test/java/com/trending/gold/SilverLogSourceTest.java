@@ -9,6 +9,8 @@ import com.trending.common.StorageFormat;
 import com.trending.common.Table;
 import com.trending.gold.ReferenceModel.Event;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
 import org.apache.beam.sdk.io.UnboundedSource.UnboundedReader;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -38,13 +40,17 @@ public class SilverLogSourceTest {
   private long future;
 
   private Table table(StorageFormat format) throws Exception {
-    Table table = Lakehouse.at(tmp.newFolder(format.name()).toString(), format).silver(Lakehouse.VIEWS);
+    Table table =
+        Lakehouse.at(tmp.newFolder(format.name()).toString(), format).silver(Lakehouse.VIEWS);
     table.log().create();
     return table;
   }
 
   private static SilverLogSource source(Table table) {
-    return new SilverLogSource(table, Duration.ZERO, Duration.standardDays(1),
+    return new SilverLogSource(
+        table,
+        Duration.ZERO,
+        Duration.standardDays(1),
         ReadSilver.projection(com.trending.common.Schemas.avro(Lakehouse.VIEWS)));
   }
 
@@ -56,7 +62,8 @@ public class SilverLogSourceTest {
    * Every event the reader has now, as "movie@offset-minutes", counting late (as EmitEventsFn does
    * for each table) and future events; each file's element timestamp is its earliest event.
    */
-  private List<String> drain(UnboundedReader<SilverLogSource.FileEvents> reader, boolean started) throws Exception {
+  private List<String> drain(UnboundedReader<SilverLogSource.FileEvents> reader, boolean started)
+      throws Exception {
     List<String> out = new ArrayList<>();
     boolean more = started ? reader.advance() : reader.start();
     while (more) {
@@ -66,12 +73,16 @@ public class SilverLogSourceTest {
       late24h += late[1];
       future += file.future;
       for (int i = 0; i < file.times.length; i++) {
-        assertTrue("no event before its file's timestamp", file.times[i] >= reader.getCurrentTimestamp().getMillis());
+        assertTrue(
+            "no event before its file's timestamp",
+            file.times[i] >= reader.getCurrentTimestamp().getMillis());
         out.add(file.movies[i] + "@" + (file.times[i] - T0.getMillis()) / MINUTE);
       }
       more = reader.advance();
     }
-    java.util.Collections.sort(out, java.util.Comparator.comparingInt((String e) -> Integer.parseInt(e.substring(e.indexOf('@') + 1))));
+    Collections.sort(
+        out,
+        Comparator.comparingInt((String e) -> Integer.parseInt(e.substring(e.indexOf('@') + 1))));
     return out;
   }
 
@@ -87,10 +98,12 @@ public class SilverLogSourceTest {
     late1h = late24h = future = 0;
     {
       SilverFiles.write(table, List.of(at(1, 0), at(2, 30 * MINUTE)), "a", 100);
-      UnboundedReader<SilverLogSource.FileEvents> reader = source(table).createReader(PipelineOptionsFactory.create(), null);
+      UnboundedReader<SilverLogSource.FileEvents> reader =
+          source(table).createReader(PipelineOptionsFactory.create(), null);
       assertEquals(BoundedWindow.TIMESTAMP_MIN_VALUE, reader.getWatermark());
       assertEquals(List.of("1@0", "2@30"), drain(reader, false));
-      assertEquals("the latest event read", T0.plus(Duration.standardMinutes(30)), reader.getWatermark());
+      assertEquals(
+          "the latest event read", T0.plus(Duration.standardMinutes(30)), reader.getWatermark());
 
       // 3 h 10 min behind the latest event: too late for the 1 h table (window end + 2 h), not for
       // the 24 h table; counted, and still emitted (the windows drop it).
@@ -132,20 +145,27 @@ public class SilverLogSourceTest {
     Table table = table(StorageFormat.DELTA);
     SilverFiles.write(table, List.of(at(1, 0), at(2, MINUTE)), "a", 100);
     SilverLogSource source = source(table);
-    UnboundedReader<SilverLogSource.FileEvents> first = source.createReader(PipelineOptionsFactory.create(), null);
+    UnboundedReader<SilverLogSource.FileEvents> first =
+        source.createReader(PipelineOptionsFactory.create(), null);
     assertTrue(first.start());
     assertEquals(2, first.getCurrent().times.length);
-    SilverLogSource.Mark mark = CoderUtils.clone(source.getCheckpointMarkCoder(), (SilverLogSource.Mark) first.getCheckpointMark());
+    SilverLogSource.Mark mark =
+        CoderUtils.clone(
+            source.getCheckpointMarkCoder(), (SilverLogSource.Mark) first.getCheckpointMark());
     SilverFiles.write(table, List.of(at(3, 2 * MINUTE)), "b", 100);
     first.close();
 
-    UnboundedReader<SilverLogSource.FileEvents> resumed = source.createReader(PipelineOptionsFactory.create(), mark);
+    UnboundedReader<SilverLogSource.FileEvents> resumed =
+        source.createReader(PipelineOptionsFactory.create(), mark);
     assertEquals(List.of("3@2"), drain(resumed, false));
     SilverFiles.write(table, List.of(at(4, 3 * MINUTE)), "c", 100);
     assertEquals(List.of("4@3"), drain(resumed, true));
 
-    SilverLogSource.Mark end = CoderUtils.clone(source.getCheckpointMarkCoder(), (SilverLogSource.Mark) resumed.getCheckpointMark());
-    UnboundedReader<SilverLogSource.FileEvents> again = source.createReader(PipelineOptionsFactory.create(), end);
+    SilverLogSource.Mark end =
+        CoderUtils.clone(
+            source.getCheckpointMarkCoder(), (SilverLogSource.Mark) resumed.getCheckpointMark());
+    UnboundedReader<SilverLogSource.FileEvents> again =
+        source.createReader(PipelineOptionsFactory.create(), end);
     assertEquals("nothing twice", List.of(), drain(again, false));
     assertEquals(resumed.getWatermark(), again.getWatermark());
     assertEquals(T0.plus(Duration.standardMinutes(3)), again.getWatermark());

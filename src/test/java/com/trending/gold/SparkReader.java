@@ -18,15 +18,17 @@ public final class SparkReader {
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.sql.warehouse.dir", "target/spark-warehouse")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config(
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         .getOrCreate();
   }
 
   /** All rows of the table in file order, read as its format's readers do. */
   static List<Row> rows(SparkSession spark, com.trending.common.Table table) {
     return (table.format() == com.trending.common.StorageFormat.DELTA
-        ? spark.read().format("delta").load(table.dir())
-        : spark.read().parquet(table.dir())).collectAsList();
+            ? spark.read().format("delta").load(table.dir())
+            : spark.read().parquet(table.dir()))
+        .collectAsList();
   }
 
   /** All rows of the table in file order. */

@@ -2,15 +2,19 @@ package com.trending.gold;
 
 import static org.junit.Assert.assertEquals;
 
-import com.trending.gold.ReferenceModel.Event;
 import com.trending.common.Lakehouse;
 import com.trending.common.StorageFormat;
+import com.trending.gold.ReferenceModel.Event;
+import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -45,37 +49,43 @@ final class StreamingHarness {
   }
 
   /** As above, with tables in {@code format}. */
-  static void run(Path root, StorageFormat format, long timeoutMillis, String... runnerArgs) throws Exception {
-    run(root, format, timeoutMillis, args -> {
-      List<String> all = new ArrayList<>(List.of(runnerArgs));
-      all.addAll(args);
-      TrendingToGoldOptions options =
-          PipelineOptionsFactory.fromArgs(all.toArray(new String[0])).as(TrendingToGoldOptions.class);
-      Pipeline pipeline = Pipeline.create(options);
-      TrendingToGold.buildPipeline(pipeline, options);
-      PipelineResult result = pipeline.run();
-      return new Job() {
-        @Override
-        public boolean isAlive() {
-          return !result.getState().isTerminal();
-        }
+  static void run(Path root, StorageFormat format, long timeoutMillis, String... runnerArgs)
+      throws Exception {
+    run(
+        root,
+        format,
+        timeoutMillis,
+        args -> {
+          List<String> all = new ArrayList<>(List.of(runnerArgs));
+          all.addAll(args);
+          TrendingToGoldOptions options =
+              PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))
+                  .as(TrendingToGoldOptions.class);
+          Pipeline pipeline = Pipeline.create(options);
+          TrendingToGold.buildPipeline(pipeline, options);
+          PipelineResult result = pipeline.run();
+          return new Job() {
+            @Override
+            public boolean isAlive() {
+              return !result.getState().isTerminal();
+            }
 
-        @Override
-        public String describe() {
-          return "pipeline state " + result.getState();
-        }
+            @Override
+            public String describe() {
+              return "pipeline state " + result.getState();
+            }
 
-        @Override
-        public void stop() throws Exception {
-          result.cancel();
-          try {
-            result.waitUntilFinish(Duration.standardSeconds(30));
-          } catch (IllegalStateException e) {
-            // embedded Flink, detached: its mini cluster shuts down with the cancelled job
-          }
-        }
-      };
-    });
+            @Override
+            public void stop() throws Exception {
+              result.cancel();
+              try {
+                result.waitUntilFinish(Duration.standardSeconds(30));
+              } catch (IllegalStateException e) {
+                // embedded Flink, detached: its mini cluster shuts down with the cancelled job
+              }
+            }
+          };
+        });
   }
 
   static void run(Path root, long timeoutMillis, Launcher launcher) throws Exception {
@@ -83,11 +93,16 @@ final class StreamingHarness {
   }
 
   /** As above, with tables in {@code format}. */
-  static void run(Path root, StorageFormat format, long timeoutMillis, Launcher launcher) throws Exception {
+  static void run(Path root, StorageFormat format, long timeoutMillis, Launcher launcher)
+      throws Exception {
     Lakehouse lakehouse = Lakehouse.at(root.toString(), format);
-    List<String> args = List.of(
-        "--lakehousePath=" + root, "--storageFormat=" + format.name().toLowerCase(java.util.Locale.ROOT),
-        "--streaming=true", "--triggerPeriodSeconds=2", "--silverPollSeconds=1");
+    List<String> args =
+        List.of(
+            "--lakehousePath=" + root,
+            "--storageFormat=" + format.name().toLowerCase(Locale.ROOT),
+            "--streaming=true",
+            "--triggerPeriodSeconds=2",
+            "--silverPollSeconds=1");
 
     // Recent events (the streaming watermark follows the clock): from 100 minutes ago, so rows
     // fall in closed windows still within the 2 h lateness and in the open hour.
@@ -105,14 +120,20 @@ final class StreamingHarness {
       // More files arrive while it runs: first as an ingestion batch that dies before its commit
       // and is rolled back (its files appear in the folders, then go); then committed, as the
       // restart writes them again. Gold counts them once.
-      List<Event> moreViews = ReferenceModel.randomEvents(random, 700, 30, now - ReferenceModel.HOUR, 1);
-      List<Event> moreClicks = ReferenceModel.randomEvents(random, 300, 30, now - ReferenceModel.HOUR, 1);
+      List<Event> moreViews =
+          ReferenceModel.randomEvents(random, 700, 30, now - ReferenceModel.HOUR, 1);
+      List<Event> moreClicks =
+          ReferenceModel.randomEvents(random, 300, 30, now - ReferenceModel.HOUR, 1);
       List<String> rolledBack = new ArrayList<>();
-      rolledBack.addAll(SilverFiles.writeUncommitted(lakehouse.silver(Lakehouse.VIEWS), moreViews, "crashed", 400));
-      rolledBack.addAll(SilverFiles.writeUncommitted(lakehouse.silver(Lakehouse.CLICKS), moreClicks, "crashed", 400));
+      rolledBack.addAll(
+          SilverFiles.writeUncommitted(
+              lakehouse.silver(Lakehouse.VIEWS), moreViews, "crashed", 400));
+      rolledBack.addAll(
+          SilverFiles.writeUncommitted(
+              lakehouse.silver(Lakehouse.CLICKS), moreClicks, "crashed", 400));
       Thread.sleep(4_000); // several polls of the tables' logs
       for (String file : rolledBack) {
-        java.nio.file.Files.delete(Path.of(java.net.URI.create(file)));
+        Files.delete(Path.of(URI.create(file)));
       }
       SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), moreViews, "b", 400);
       SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), moreClicks, "b", 400);
@@ -158,7 +179,10 @@ final class StreamingHarness {
       if (++polls % 20 == 0) {
         System.err.printf(
             "Waiting for Gold: 1h %d/%d rows equal, 24h %d/%d%n",
-            intersection(expected1h, actual1h), expected1h.size(), intersection(expected24h, actual24h), expected24h.size());
+            intersection(expected1h, actual1h),
+            expected1h.size(),
+            intersection(expected24h, actual24h),
+            expected24h.size());
       }
       Thread.sleep(500);
     }
@@ -178,8 +202,13 @@ final class StreamingHarness {
     missing.removeAll(actual);
     Set<TrendRow> extra = new HashSet<>(actual);
     extra.removeAll(expected);
-    return "expected " + expected.size() + " rows, got " + actual.size() + "; missing e.g. "
-        + missing.stream().limit(3).collect(java.util.stream.Collectors.toList()) + ", unexpected e.g. "
-        + extra.stream().limit(3).collect(java.util.stream.Collectors.toList());
+    return "expected "
+        + expected.size()
+        + " rows, got "
+        + actual.size()
+        + "; missing e.g. "
+        + missing.stream().limit(3).collect(Collectors.toList())
+        + ", unexpected e.g. "
+        + extra.stream().limit(3).collect(Collectors.toList());
   }
 }

@@ -9,6 +9,7 @@ import com.trending.common.StorageFormat;
 import com.trending.common.Table;
 import com.trending.gold.ReferenceModel.Event;
 import com.trending.testing.SparkSql;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,8 +21,8 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * The two table logs read back by the readers users have: Spark SQL's Parquet reader (which
- * honours {@code _spark_metadata}) and delta-spark.
+ * The two table logs read back by the readers users have: Spark SQL's Parquet reader (which honours
+ * {@code _spark_metadata}) and delta-spark.
  */
 public class TableLogIT {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
@@ -39,28 +40,38 @@ public class TableLogIT {
     for (int i = 0; i < 25; i++) {
       SilverFiles.write(table, events(3, ComputeTrendingTest.START + i * DAY / 10), "c" + i, 100);
     }
-    Path uncommitted = Files.createDirectories(table.path().resolve("event_date=2030-01-01"))
-        .resolve("part-uncommitted.parquet");
-    Files.copy(Path.of(java.net.URI.create(table.log().files().get(0))), uncommitted);
+    Path uncommitted =
+        Files.createDirectories(table.path().resolve("event_date=2030-01-01"))
+            .resolve("part-uncommitted.parquet");
+    Files.copy(Path.of(URI.create(table.log().files().get(0))), uncommitted);
 
     assertEquals(75, SparkSql.read(table).count());
     assertEquals(0, SparkSql.read(table).where("event_date = DATE'2030-01-01'").count());
-    assertEquals(SparkSql.read(table).select("event_date").distinct().count(),
-        SparkSql.read(table).where("to_date(event_ts) = event_date").select("event_date").distinct().count());
+    assertEquals(
+        SparkSql.read(table).select("event_date").distinct().count(),
+        SparkSql.read(table)
+            .where("to_date(event_ts) = event_date")
+            .select("event_date")
+            .distinct()
+            .count());
 
     List<String> committed = table.log().files();
     assertEquals(25, committed.size());
-    assertFalse("a commit is applied once", table.log().append("again", 1, List.of(committed.get(3))));
+    assertFalse(
+        "a commit is applied once", table.log().append("again", 1, List.of(committed.get(3))));
     assertEquals(75, SparkSql.read(table).count());
     try (Stream<Path> log = Files.list(table.path().resolve("_spark_metadata"))) {
       List<String> names = log.map(p -> p.getFileName().toString()).sorted().toList();
       assertTrue(names.toString(), names.contains("19.compact") && names.contains("24"));
-      assertFalse("batches before the previous compaction are gone: " + names,
+      assertFalse(
+          "batches before the previous compaction are gone: " + names,
           names.contains("5") || names.contains("9.compact"));
     }
   }
 
-  /** Delta: a transaction id commits once; delta-spark sees the rows once, with their partitions. */
+  /**
+   * Delta: a transaction id commits once; delta-spark sees the rows once, with their partitions.
+   */
   @Test
   public void deltaTransactionIdCommitsABatchOnce() throws Exception {
     Lakehouse lakehouse = Lakehouse.at(tmp.newFolder("delta-txn").toString(), StorageFormat.DELTA);
@@ -79,10 +90,11 @@ public class TableLogIT {
   }
 
   /**
-   * 200 small commits: Kernel writes a checkpoint every 10, so a reader of the latest version
-   * needs the checkpoint and the commits after it only. Proved by hiding every older commit file:
+   * 200 small commits: Kernel writes a checkpoint every 10, so a reader of the latest version needs
+   * the checkpoint and the commits after it only. Proved by hiding every older commit file:
    * delta-spark still reads every row. Prints how long loading the log takes at the first and the
-   * 200th version, for delta-spark (the files of the snapshot) and Kernel (figures, not assertions).
+   * 200th version, for delta-spark (the files of the snapshot) and Kernel (figures, not
+   * assertions).
    */
   @Test
   public void deltaLogOf200CommitsReadsThroughItsCheckpoint() throws Exception {
@@ -94,18 +106,33 @@ public class TableLogIT {
       SilverFiles.write(table, events(1, ComputeTrendingTest.START + i * 60_000L), "c" + i, 10);
     }
     long[] last = timeLoad(table, 200);
-    System.out.printf("Delta log load, version 0 vs version 199: delta-spark %d ms vs %d ms (%.2fx),"
+    System.out.printf(
+        "Delta log load, version 0 vs version 199: delta-spark %d ms vs %d ms (%.2fx),"
             + " Kernel %d ms vs %d ms (%.2fx)%n",
-        first[0], last[0], (double) last[0] / first[0], first[1], last[1], (double) last[1] / first[1]);
+        first[0],
+        last[0],
+        (double) last[0] / first[0],
+        first[1],
+        last[1],
+        (double) last[1] / first[1]);
 
     Path log = table.path().resolve("_delta_log");
-    long checkpoint = new com.fasterxml.jackson.databind.ObjectMapper()
-        .readTree(log.resolve("_last_checkpoint").toFile()).get("version").asLong();
+    long checkpoint =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(log.resolve("_last_checkpoint").toFile())
+            .get("version")
+            .asLong();
     assertEquals("a checkpoint every 10 versions", 190, checkpoint);
     Path hidden = Files.createDirectories(tmp.newFolder("hidden").toPath());
     try (Stream<Path> entries = Files.list(log)) {
-      for (Path f : entries.filter(f -> f.getFileName().toString().endsWith(".json")
-          && Long.parseLong(f.getFileName().toString().substring(0, 20)) <= checkpoint).toList()) {
+      for (Path f :
+          entries
+              .filter(
+                  f ->
+                      f.getFileName().toString().endsWith(".json")
+                          && Long.parseLong(f.getFileName().toString().substring(0, 20))
+                              <= checkpoint)
+              .toList()) {
         Files.move(f, hidden.resolve(f.getFileName())); // not needed: the checkpoint holds them
       }
     }
@@ -118,18 +145,27 @@ public class TableLogIT {
   public void deltaGoldRefreshIsOneVersionAndTimeTravelReachesThePrevious() throws Exception {
     Lakehouse lakehouse = Lakehouse.at(tmp.newFolder("delta-gold").toString(), StorageFormat.DELTA);
     Table gold = lakehouse.gold(Lakehouse.TRENDING_1H);
-    List<TrendRow> before = List.of(new TrendRow(ReferenceModel.HOUR, 1, 3, 1), new TrendRow(ReferenceModel.HOUR, 2, 1, 0));
+    List<TrendRow> before =
+        List.of(
+            new TrendRow(ReferenceModel.HOUR, 1, 3, 1), new TrendRow(ReferenceModel.HOUR, 2, 1, 0));
     List<TrendRow> after = List.of(new TrendRow(ReferenceModel.HOUR, 1, 4, 1));
     gold.log().create();
     GoldTable.rewrite(gold, before);
     GoldTable.rewrite(gold, after);
-    List<Row> history = SparkSql.session().sql("DESCRIBE HISTORY delta.`" + gold.dir() + "`").collectAsList();
+    List<Row> history =
+        SparkSql.session().sql("DESCRIBE HISTORY delta.`" + gold.dir() + "`").collectAsList();
     assertEquals("create + two refreshes", 3, history.size());
-    long latest = history.stream().mapToLong(r -> r.getLong(r.fieldIndex("version"))).max().getAsLong();
+    long latest =
+        history.stream().mapToLong(r -> r.getLong(r.fieldIndex("version"))).max().getAsLong();
 
     assertEquals(after, trendRows(SparkSql.read(gold).collectAsList()));
-    List<Row> previous = SparkSql.session().read().format("delta").option("versionAsOf", latest - 1)
-        .load(gold.dir()).collectAsList();
+    List<Row> previous =
+        SparkSql.session()
+            .read()
+            .format("delta")
+            .option("versionAsOf", latest - 1)
+            .load(gold.dir())
+            .collectAsList();
     assertEquals(before, trendRows(previous));
     assertEquals(1, SparkSql.read(gold).where("rank = 1").count());
   }

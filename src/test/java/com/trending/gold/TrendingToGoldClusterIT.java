@@ -25,28 +25,37 @@ public class TrendingToGoldClusterIT {
   public void goldFollowsGrowingSilverOnTheCluster() throws Exception {
     Path root = tmp.getRoot().toPath().resolve("lakehouse");
     Path log = tmp.getRoot().toPath().resolve("trending-to-gold.log");
-    StreamingHarness.run(root, 420_000, args -> {
-      List<String> options = new ArrayList<>(args);
-      options.add("--batchIntervalMillis=15000"); // each micro-batch takes ~12 s here, whatever its data
-      LocalSparkCluster.Job job = SPARK.submit(
-          "trending-to-gold", Map.of("LAKEHOUSE_PATH", root.toString()), log, options.toArray(new String[0]));
-      return new StreamingHarness.Job() {
-        @Override
-        public boolean isAlive() {
-          return job.isAlive();
-        }
+    StreamingHarness.run(
+        root,
+        420_000,
+        args -> {
+          List<String> options = new ArrayList<>(args);
+          options.add(
+              "--batchIntervalMillis=15000"); // each micro-batch takes ~12 s here, whatever its
+          // data
+          LocalSparkCluster.Job job =
+              SPARK.submit(
+                  "trending-to-gold",
+                  Map.of("LAKEHOUSE_PATH", root.toString()),
+                  log,
+                  options.toArray(new String[0]));
+          return new StreamingHarness.Job() {
+            @Override
+            public boolean isAlive() {
+              return job.isAlive();
+            }
 
-        @Override
-        public String describe() {
-          return "driver log:\n" + job.tail();
-        }
+            @Override
+            public String describe() {
+              return "driver log:\n" + job.tail();
+            }
 
-        @Override
-        public void stop() throws Exception {
-          job.terminate();
-          job.awaitExit(180);
-        }
-      };
-    });
+            @Override
+            public void stop() throws Exception {
+              job.terminate();
+              job.awaitExit(180);
+            }
+          };
+        });
   }
 }

@@ -3,15 +3,18 @@ package com.trending.gold;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import com.trending.gold.ReferenceModel.Event;
 import com.trending.common.Lakehouse;
 import com.trending.common.StorageFormat;
+import com.trending.gold.ReferenceModel.Event;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -40,8 +43,10 @@ public class TrendingToGoldIT {
     silverRoot = TMP.newFolder("silver-source").toPath();
     Lakehouse lakehouse = Lakehouse.at(silverRoot.toString());
     Random random = new Random(11);
-    List<Event> views = ReferenceModel.randomEvents(random, 30_000, 300, ComputeTrendingTest.START, 60);
-    List<Event> clicks = ReferenceModel.randomEvents(random, 8_000, 300, ComputeTrendingTest.START, 60);
+    List<Event> views =
+        ReferenceModel.randomEvents(random, 30_000, 300, ComputeTrendingTest.START, 60);
+    List<Event> clicks =
+        ReferenceModel.randomEvents(random, 8_000, 300, ComputeTrendingTest.START, 60);
     SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), views, "part", 2_000);
     SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), clicks, "part", 2_000);
     deltaRoot = TMP.newFolder("delta-source").toPath();
@@ -91,10 +96,11 @@ public class TrendingToGoldIT {
     Path root = format == StorageFormat.DELTA ? deltaRoot : silverRoot;
     List<String> args = new ArrayList<>(List.of(runnerArgs));
     args.add("--lakehousePath=" + root);
-    args.add("--storageFormat=" + format.name().toLowerCase(java.util.Locale.ROOT));
+    args.add("--storageFormat=" + format.name().toLowerCase(Locale.ROOT));
     args.add("--streaming=false");
     TrendingToGoldOptions options =
-        PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(TrendingToGoldOptions.class);
+        PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+            .as(TrendingToGoldOptions.class);
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
 
     Lakehouse lakehouse = Lakehouse.at(root.toString(), format);
@@ -127,16 +133,17 @@ public class TrendingToGoldIT {
   @Test
   public void goldStaysWholeWhileRewritten() throws Exception {
     com.trending.common.Table table =
-        com.trending.common.Lakehouse.at(TMP.newFolder("rewritten").toString()).gold("trending_now_24h");
+        com.trending.common.Lakehouse.at(TMP.newFolder("rewritten").toString())
+            .gold("trending_now_24h");
     // Two versions of a table that grows, as in streaming (the larger has 30% more rows).
     List<TrendRow> large = expected24h;
     List<TrendRow> small = large.subList(0, large.size() * 10 / 13);
     GoldTable.rewrite(table, small);
     AtomicBoolean done = new AtomicBoolean();
-    java.util.concurrent.atomic.AtomicInteger rewrites = new java.util.concurrent.atomic.AtomicInteger();
+    AtomicInteger rewrites = new AtomicInteger();
     // The writer slows down while reads keep straddling its renames (a loaded machine makes each
     // Spark read slower than the pause), so that some reads end and are checked.
-    java.util.concurrent.atomic.AtomicLong pause = new java.util.concurrent.atomic.AtomicLong(REWRITE_PAUSE_MS);
+    AtomicLong pause = new AtomicLong(REWRITE_PAUSE_MS);
     int failures = 0;
     AtomicReference<Throwable> writerError = new AtomicReference<>();
     Thread writer =
@@ -158,11 +165,14 @@ public class TrendingToGoldIT {
     try {
       long deadline = System.currentTimeMillis() + 20_000;
       long giveUp = System.currentTimeMillis() + 120_000;
-      while (System.currentTimeMillis() < deadline || (reads < 5 && System.currentTimeMillis() < giveUp)) {
+      while (System.currentTimeMillis() < deadline
+          || (reads < 5 && System.currentTimeMillis() < giveUp)) {
         Row agg;
         try {
           Dataset<Row> df = spark.read().parquet(table.dir());
-          agg = df.selectExpr("count(*)", "count(distinct window_ts, movie_id)", "sum(views)").first();
+          agg =
+              df.selectExpr("count(*)", "count(distinct window_ts, movie_id)", "sum(views)")
+                  .first();
         } catch (Exception e) {
           failures++;
           pause.set(Math.min(8_000, pause.get() * 2));
@@ -180,13 +190,22 @@ public class TrendingToGoldIT {
       writer.join();
       spark.stop();
     }
-    System.err.println("reads=" + reads + " failures=" + failures + " rewrites=" + rewrites.get()
-        + " final pause=" + pause.get() + " ms");
+    System.err.println(
+        "reads="
+            + reads
+            + " failures="
+            + failures
+            + " rewrites="
+            + rewrites.get()
+            + " final pause="
+            + pause.get()
+            + " ms");
     assertEquals(null, writerError.get());
     assertTrue("several whole reads, got " + reads, reads >= 5);
     // Known limit (see GoldTable): a Spark task that straddles a rename fails; it never reads a
     // partial or doubled table, which is what the loop above asserts on every read that ends.
-    assertTrue("reads that failed: " + failures + " of " + (reads + failures), failures * 4 <= reads);
+    assertTrue(
+        "reads that failed: " + failures + " of " + (reads + failures), failures * 4 <= reads);
   }
 
   private static final long REWRITE_PAUSE_MS = Long.getLong("rewritePauseMs", 500);

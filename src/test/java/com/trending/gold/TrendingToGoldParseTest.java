@@ -22,9 +22,12 @@ public class TrendingToGoldParseTest {
     assertFalse(defaults.isEnforceImmutability());
     assertFalse(defaults.isEnforceEncodability());
 
-    DirectOptions given = TrendingToGold.parse(new String[] {
-        "--runner=DirectRunner", "--enforceImmutability=true", "--enforceEncodability"})
-        .as(DirectOptions.class);
+    DirectOptions given =
+        TrendingToGold.parse(
+                new String[] {
+                  "--runner=DirectRunner", "--enforceImmutability=true", "--enforceEncodability"
+                })
+            .as(DirectOptions.class);
     assertTrue(given.isEnforceImmutability());
     assertTrue(given.isEnforceEncodability());
   }
@@ -32,20 +35,29 @@ public class TrendingToGoldParseTest {
   @Test
   public void sparkRunnerBatchesFollowTheRefreshPeriodAndCheckpointInTheLakehouse() {
     String root = tmp.getRoot().toPath().resolve("lakehouse").toString();
-    SparkPipelineOptions defaults = TrendingToGold.parse(new String[] {
-        "--runner=SparkRunner", "--lakehousePath=" + root}).as(SparkPipelineOptions.class);
+    SparkPipelineOptions defaults =
+        TrendingToGold.parse(new String[] {"--runner=SparkRunner", "--lakehousePath=" + root})
+            .as(SparkPipelineOptions.class);
     assertEquals(TrendingToGold.MIN_SPARK_BATCH_MILLIS, (long) defaults.getBatchIntervalMillis());
-    assertEquals(
-        Lakehouse.at(root).checkpoints(TrendingToGold.JOB), defaults.getCheckpointDir());
+    assertEquals(Lakehouse.at(root).checkpoints(TrendingToGold.JOB), defaults.getCheckpointDir());
 
-    SparkPipelineOptions slow = TrendingToGold.parse(new String[] {
-        "--runner=SparkRunner", "--lakehousePath=" + root, "--triggerPeriodSeconds=45"})
-        .as(SparkPipelineOptions.class);
+    SparkPipelineOptions slow =
+        TrendingToGold.parse(
+                new String[] {
+                  "--runner=SparkRunner", "--lakehousePath=" + root, "--triggerPeriodSeconds=45"
+                })
+            .as(SparkPipelineOptions.class);
     assertEquals(45_000L, (long) slow.getBatchIntervalMillis());
 
-    SparkPipelineOptions given = TrendingToGold.parse(new String[] {
-        "--runner=SparkRunner", "--lakehousePath=" + root, "--batchIntervalMillis=2000",
-        "--checkpointDir=" + root + "/cp"}).as(SparkPipelineOptions.class);
+    SparkPipelineOptions given =
+        TrendingToGold.parse(
+                new String[] {
+                  "--runner=SparkRunner",
+                  "--lakehousePath=" + root,
+                  "--batchIntervalMillis=2000",
+                  "--checkpointDir=" + root + "/cp"
+                })
+            .as(SparkPipelineOptions.class);
     assertEquals(2000L, (long) given.getBatchIntervalMillis());
     assertEquals(root + "/cp", given.getCheckpointDir());
   }

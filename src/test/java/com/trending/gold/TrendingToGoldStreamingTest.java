@@ -11,13 +11,21 @@ public class TrendingToGoldStreamingTest {
 
   @Test(timeout = 240_000)
   public void goldFollowsGrowingSilverOnDirectRunner() throws Exception {
-    StreamingHarness.run(tmp.getRoot().toPath().resolve("lakehouse"), 90_000, "--runner=DirectRunner", "--blockOnRun=false");
+    StreamingHarness.run(
+        tmp.getRoot().toPath().resolve("lakehouse"),
+        90_000,
+        "--runner=DirectRunner",
+        "--blockOnRun=false");
   }
 
   /** The same on Delta tables: Silver read from their logs, each Gold refresh one Delta commit. */
   @Test(timeout = 240_000)
   public void deltaGoldFollowsGrowingSilverOnDirectRunner() throws Exception {
-    StreamingHarness.run(tmp.getRoot().toPath().resolve("delta"), StorageFormat.DELTA, 90_000,
-        "--runner=DirectRunner", "--blockOnRun=false");
+    StreamingHarness.run(
+        tmp.getRoot().toPath().resolve("delta"),
+        StorageFormat.DELTA,
+        90_000,
+        "--runner=DirectRunner",
+        "--blockOnRun=false");
   }
 }

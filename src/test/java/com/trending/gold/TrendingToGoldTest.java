@@ -3,15 +3,19 @@ package com.trending.gold;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import com.trending.gold.ReferenceModel.Event;
 import com.trending.common.Lakehouse;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
+import com.trending.gold.ReferenceModel.Event;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Rule;
@@ -27,8 +31,10 @@ public class TrendingToGoldTest {
     Path root = tmp.getRoot().toPath().resolve("lakehouse");
     Lakehouse lakehouse = Lakehouse.at(root.toString());
     Random random = new Random(3);
-    List<Event> views = ReferenceModel.randomEvents(random, 4000, 50, ComputeTrendingTest.START, 40);
-    List<Event> clicks = ReferenceModel.randomEvents(random, 1000, 50, ComputeTrendingTest.START, 40);
+    List<Event> views =
+        ReferenceModel.randomEvents(random, 4000, 50, ComputeTrendingTest.START, 40);
+    List<Event> clicks =
+        ReferenceModel.randomEvents(random, 1000, 50, ComputeTrendingTest.START, 40);
     SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), views, "part", 700);
     SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), clicks, "part", 700);
     // Writers' leftovers that must be ignored: hidden and temporary names, non-Parquet files.
@@ -39,44 +45,49 @@ public class TrendingToGoldTest {
     Files.write(day.resolve("part-9.parquet.tmp"), new byte[] {1, 2, 3});
 
     TrendingToGoldOptions options =
-        PipelineOptionsFactory.fromArgs("--lakehousePath=" + root, "--streaming=false", "--runner=DirectRunner")
+        PipelineOptionsFactory.fromArgs(
+                "--lakehousePath=" + root, "--streaming=false", "--runner=DirectRunner")
             .as(TrendingToGoldOptions.class);
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
 
     assertTable(lakehouse.gold(Lakehouse.TRENDING_1H), ReferenceModel.oneHour(views, clicks));
-    assertTable(lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
+    assertTable(
+        lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
 
     // A second recompute replaces the table rather than adding to it.
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
-    assertTable(lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
+    assertTable(
+        lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
   }
 
   /**
    * The Parquet Gold table read (by the viewer, by streaming's merge, by tests) while another
-   * process renames new versions over it: every read is one whole version. Reading the length,
-   * then opening by name, failed here now and then with "not a Parquet file" (old length, new file).
+   * process renames new versions over it: every read is one whole version. Reading the length, then
+   * opening by name, failed here now and then with "not a Parquet file" (old length, new file).
    */
   @Test
   public void parquetGoldReadsOneWholeVersionWhileRewritten() throws Exception {
     Table dir = Lakehouse.at(tmp.newFolder("rewritten").toString()).gold(Lakehouse.TRENDING_1H);
-    List<TrendRow> large = new java.util.ArrayList<>();
+    List<TrendRow> large = new ArrayList<>();
     for (int i = 0; i < 3000; i++) {
       large.add(new TrendRow(3_600_000L * (1 + i % 24), i, i % 7 + 1, i % 3));
     }
     List<TrendRow> small = large.subList(0, 1000);
     GoldTable.rewrite(dir, small);
-    java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-    java.util.concurrent.atomic.AtomicInteger rewrites = new java.util.concurrent.atomic.AtomicInteger();
-    Thread writer = new Thread(() -> {
-      try {
-        for (int i = 0; !done.get(); i++) {
-          GoldTable.rewrite(dir, i % 2 == 0 ? large : small);
-          rewrites.incrementAndGet();
-        }
-      } catch (Exception e) {
-        throw new IllegalStateException(e);
-      }
-    });
+    AtomicBoolean done = new AtomicBoolean();
+    AtomicInteger rewrites = new AtomicInteger();
+    Thread writer =
+        new Thread(
+            () -> {
+              try {
+                for (int i = 0; !done.get(); i++) {
+                  GoldTable.rewrite(dir, i % 2 == 0 ? large : small);
+                  rewrites.incrementAndGet();
+                }
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
     writer.start();
     int reads = 0;
     try {
@@ -98,9 +109,11 @@ public class TrendingToGoldTest {
   public void emptySilverGivesEmptyTables() throws Exception {
     Path root = tmp.getRoot().toPath().resolve("empty");
     Lakehouse lakehouse = Lakehouse.at(root.toString());
-    GoldTable.rewrite(lakehouse.gold(Lakehouse.TRENDING_1H), List.of(new TrendRow(3_600_000L, 1, 1, 0)));
+    GoldTable.rewrite(
+        lakehouse.gold(Lakehouse.TRENDING_1H), List.of(new TrendRow(3_600_000L, 1, 1, 0)));
     TrendingToGoldOptions options =
-        PipelineOptionsFactory.fromArgs("--lakehousePath=" + root, "--streaming=false", "--runner=DirectRunner")
+        PipelineOptionsFactory.fromArgs(
+                "--lakehousePath=" + root, "--streaming=false", "--runner=DirectRunner")
             .as(TrendingToGoldOptions.class);
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
     assertTable(lakehouse.gold(Lakehouse.TRENDING_1H), List.of());
@@ -116,18 +129,27 @@ public class TrendingToGoldTest {
     Path root = tmp.getRoot().toPath().resolve("delta");
     Lakehouse lakehouse = Lakehouse.at(root.toString(), StorageFormat.DELTA);
     Random random = new Random(5);
-    List<Event> views = new java.util.ArrayList<>(ReferenceModel.randomEvents(random, 3000, 40, ComputeTrendingTest.START, 30));
-    List<Event> clicks = ReferenceModel.randomEvents(random, 800, 40, ComputeTrendingTest.START, 30);
+    List<Event> views =
+        new ArrayList<>(
+            ReferenceModel.randomEvents(random, 3000, 40, ComputeTrendingTest.START, 30));
+    List<Event> clicks =
+        ReferenceModel.randomEvents(random, 800, 40, ComputeTrendingTest.START, 30);
     SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), views, "part", 700);
     SilverFiles.write(lakehouse.silver(Lakehouse.CLICKS), clicks, "part", 700);
     TrendingToGoldOptions options =
-        PipelineOptionsFactory.fromArgs("--lakehousePath=" + root, "--storageFormat=delta",
-                "--streaming=false", "--runner=DirectRunner")
+        PipelineOptionsFactory.fromArgs(
+                "--lakehousePath=" + root,
+                "--storageFormat=delta",
+                "--streaming=false",
+                "--runner=DirectRunner")
             .as(TrendingToGoldOptions.class);
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
     Table hourly = lakehouse.gold(Lakehouse.TRENDING_1H);
-    assertEquals(new HashSet<>(ReferenceModel.oneHour(views, clicks)), new HashSet<>(GoldTable.read(hourly)));
-    assertEquals(new HashSet<>(ReferenceModel.twentyFourHours(views, clicks)),
+    assertEquals(
+        new HashSet<>(ReferenceModel.oneHour(views, clicks)),
+        new HashSet<>(GoldTable.read(hourly)));
+    assertEquals(
+        new HashSet<>(ReferenceModel.twentyFourHours(views, clicks)),
         new HashSet<>(GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_24H))));
     List<String> first = hourly.log().files();
     assertEquals("one live file", 1, first.size());
@@ -139,9 +161,12 @@ public class TrendingToGoldTest {
     List<String> second = hourly.log().files();
     assertEquals("one live file", 1, second.size());
     assertTrue("replaced", !first.equals(second));
-    assertEquals(new HashSet<>(ReferenceModel.oneHour(views, clicks)), new HashSet<>(GoldTable.read(hourly)));
-    assertTrue("the replaced version's file is kept for time travel",
-        Files.exists(Path.of(java.net.URI.create(first.get(0)))));
+    assertEquals(
+        new HashSet<>(ReferenceModel.oneHour(views, clicks)),
+        new HashSet<>(GoldTable.read(hourly)));
+    assertTrue(
+        "the replaced version's file is kept for time travel",
+        Files.exists(Path.of(URI.create(first.get(0)))));
   }
 
   @Test
@@ -151,7 +176,8 @@ public class TrendingToGoldTest {
                 "--lakehousePath=" + tmp.getRoot(), "--storageFormat=iceberg", "--streaming=false")
             .as(TrendingToGoldOptions.class);
     IllegalArgumentException e =
-        org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> TrendingToGold.run(options));
+        org.junit.Assert.assertThrows(
+            IllegalArgumentException.class, () -> TrendingToGold.run(options));
     assertTrue(e.getMessage(), e.getMessage().contains("'parquet' or 'delta'"));
   }
 
@@ -161,11 +187,15 @@ public class TrendingToGoldTest {
     Path root = tmp.getRoot().toPath().resolve("locked");
     try (var held = Lakehouse.at(root.toString()).lock(TrendingToGold.JOB)) {
       TrendingToGoldOptions options =
-          PipelineOptionsFactory.fromArgs("--lakehousePath=" + root, "--streaming=false", "--runner=DirectRunner")
+          PipelineOptionsFactory.fromArgs(
+                  "--lakehousePath=" + root, "--streaming=false", "--runner=DirectRunner")
               .as(TrendingToGoldOptions.class);
       IllegalArgumentException e =
-          org.junit.Assert.assertThrows(IllegalArgumentException.class, () -> TrendingToGold.run(options));
-      assertTrue(e.getMessage(), e.getMessage().contains("Another trending-to-gold job is already writing"));
+          org.junit.Assert.assertThrows(
+              IllegalArgumentException.class, () -> TrendingToGold.run(options));
+      assertTrue(
+          e.getMessage(),
+          e.getMessage().contains("Another trending-to-gold job is already writing"));
     }
   }
 
@@ -181,11 +211,15 @@ public class TrendingToGoldTest {
       assertEquals(
           "one data file (Spark skips names starting with '.' or '_')",
           1,
-          files.map(f -> f.getFileName().toString()).filter(n -> !n.startsWith(".") && !n.startsWith("_")).count());
+          files
+              .map(f -> f.getFileName().toString())
+              .filter(n -> !n.startsWith(".") && !n.startsWith("_"))
+              .count());
     }
     assertTrue("schema summary", Files.exists(dir.resolve(GoldTable.SCHEMA_FILE_NAME)));
     try (var files = Files.list(dir)) {
-      assertEquals("no leftovers", 0, files.filter(f -> f.getFileName().toString().startsWith(".")).count());
+      assertEquals(
+          "no leftovers", 0, files.filter(f -> f.getFileName().toString().startsWith(".")).count());
     }
   }
 }

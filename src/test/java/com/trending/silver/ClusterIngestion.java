@@ -26,29 +26,36 @@ final class ClusterIngestion {
 
   /** A thread that sends {@code corpus} in {@code slices} parts, one every {@code pauseMillis}. */
   static Thread trickle(LocalKafkaBroker kafka, IngestCorpus corpus, int slices, long pauseMillis) {
-    return new Thread(() -> {
-      for (int slice = 0; slice < slices; slice++) {
-        for (Map.Entry<String, IngestCorpus.Topic> topic : corpus.topics.entrySet()) {
-          List<byte[]> all = topic.getValue().messages;
-          int from = all.size() * slice / slices;
-          int to = all.size() * (slice + 1) / slices;
-          kafka.produce(topic.getKey(), all.subList(from, to));
-        }
-        try {
-          Thread.sleep(pauseMillis);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "trickle-producer");
+    return new Thread(
+        () -> {
+          for (int slice = 0; slice < slices; slice++) {
+            for (Map.Entry<String, IngestCorpus.Topic> topic : corpus.topics.entrySet()) {
+              List<byte[]> all = topic.getValue().messages;
+              int from = all.size() * slice / slices;
+              int to = all.size() * (slice + 1) / slices;
+              kafka.produce(topic.getKey(), all.subList(from, to));
+            }
+            try {
+              Thread.sleep(pauseMillis);
+            } catch (InterruptedException e) {
+              return;
+            }
+          }
+        },
+        "trickle-producer");
   }
 
   /**
    * Waits up to {@code timeoutSeconds}, while {@code job} runs, until the ledger file exists and
    * its batch number satisfies {@code condition}; returns that batch number.
    */
-  static long awaitLedger(LocalRunnerCluster.Job job, Path checkpoint, String file,
-      LongPredicate condition, long timeoutSeconds) throws Exception {
+  static long awaitLedger(
+      LocalRunnerCluster.Job job,
+      Path checkpoint,
+      String file,
+      LongPredicate condition,
+      long timeoutSeconds)
+      throws Exception {
     long deadline = System.currentTimeMillis() + timeoutSeconds * 1000;
     while (System.currentTimeMillis() < deadline) {
       assertTrue("the job died:\n" + job.tail(), job.isAlive());

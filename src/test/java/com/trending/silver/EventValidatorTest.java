@@ -9,6 +9,7 @@ import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.generic.GenericRecord;
@@ -82,7 +83,8 @@ public class EventValidatorTest {
   public void timestampsWithOffsetsAreConvertedToUtc() {
     EventValidator.Result result =
         check(views, VIEW.replace("2025-12-17T13:30:00.000Z", "2025-12-18T01:30:00+02:00"));
-    assertEquals(Instant.parse("2025-12-17T23:30:00Z").toEpochMilli(), result.row().get("event_ts"));
+    assertEquals(
+        Instant.parse("2025-12-17T23:30:00Z").toEpochMilli(), result.row().get("event_ts"));
   }
 
   @Test
@@ -95,17 +97,20 @@ public class EventValidatorTest {
     assertReason(DeadLetterReason.INVALID_JSON, check(views, ""));
     assertReason(DeadLetterReason.INVALID_JSON, views.validate(null));
     assertReason(
-        DeadLetterReason.INVALID_JSON, views.validate(new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}));
+        DeadLetterReason.INVALID_JSON,
+        views.validate(new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}));
   }
 
   @Test
   public void missingRequiredField() {
-    for (String field : new String[] {"event_id", "event_type", "event_ts", "user_id", "movie_id"}) {
+    for (String field :
+        new String[] {"event_id", "event_type", "event_ts", "user_id", "movie_id"}) {
       String json = VIEW.replaceFirst("\"" + field + "\":(\"[^\"]*\"|[0-9]+),", "");
       assertReason(DeadLetterReason.MISSING_REQUIRED_FIELD, check(views, json));
     }
     assertReason(
-        DeadLetterReason.MISSING_REQUIRED_FIELD, check(ratings, RATING.replace("\"rating\":4.5,", "")));
+        DeadLetterReason.MISSING_REQUIRED_FIELD,
+        check(ratings, RATING.replace("\"rating\":4.5,", "")));
     assertReason(
         DeadLetterReason.MISSING_REQUIRED_FIELD,
         check(views, VIEW.replace("\"movie_id\":67890", "\"movie_id\":null")));
@@ -148,10 +153,17 @@ public class EventValidatorTest {
   @Test
   public void invalidTimestamp() {
     for (String ts :
-        new String[] {"yesterday", "2025-12-17 13:30:00", "2025-13-17T13:30:00Z", "2025-02-30T10:00:00Z",
-            "2025-12-17T13:30:00", "1702819800"}) {
+        new String[] {
+          "yesterday",
+          "2025-12-17 13:30:00",
+          "2025-13-17T13:30:00Z",
+          "2025-02-30T10:00:00Z",
+          "2025-12-17T13:30:00",
+          "1702819800"
+        }) {
       assertReason(
-          DeadLetterReason.INVALID_TIMESTAMP, check(views, VIEW.replace("2025-12-17T13:30:00.000Z", ts)));
+          DeadLetterReason.INVALID_TIMESTAMP,
+          check(views, VIEW.replace("2025-12-17T13:30:00.000Z", ts)));
     }
   }
 
@@ -163,22 +175,30 @@ public class EventValidatorTest {
           check(ratings, RATING.replace("\"rating\":4.5", "\"rating\":" + rating)));
     }
     for (String rating : new String[] {"0.5", "5", "5.0", "3"}) {
-      assertTrue(rating, check(ratings, RATING.replace("\"rating\":4.5", "\"rating\":" + rating)).isValid());
+      assertTrue(
+          rating,
+          check(ratings, RATING.replace("\"rating\":4.5", "\"rating\":" + rating)).isValid());
     }
   }
 
   @Test
   public void ratingBoundsComeFromOptions() {
     EventValidator strict =
-        new EventValidator(Lakehouse.RATINGS, Schemas.jsonSchema(Lakehouse.RATINGS),
-            Schemas.avro(Lakehouse.RATINGS), 1.0, 4.0);
+        new EventValidator(
+            Lakehouse.RATINGS,
+            Schemas.jsonSchema(Lakehouse.RATINGS),
+            Schemas.avro(Lakehouse.RATINGS),
+            1.0,
+            4.0);
     assertReason(DeadLetterReason.INVALID_RATING_VALUE, check(strict, RATING));
     assertTrue(check(strict, RATING.replace("\"rating\":4.5", "\"rating\":4.0")).isValid());
   }
 
   @Test
   public void missingFieldWinsOverOtherErrors() {
-    String json = VIEW.replace("\"user_id\":12345,", "").replace("\"event_type\":\"view\"", "\"event_type\":\"x\"");
+    String json =
+        VIEW.replace("\"user_id\":12345,", "")
+            .replace("\"event_type\":\"view\"", "\"event_type\":\"x\"");
     assertReason(DeadLetterReason.MISSING_REQUIRED_FIELD, check(views, json));
   }
 
@@ -192,10 +212,18 @@ public class EventValidatorTest {
     for (Map.Entry<EventValidator, String> topic : everyTopic()) {
       String ts = topic.getValue().replaceAll(".*\"event_ts\":\"([^\"]+)\".*", "$1");
       for (String outside :
-          new String[] {"0001-01-01T00:00:00Z", "1582-10-04T00:00:00Z", "1899-12-31T23:59:59.999Z",
-              "1900-01-01T00:30:00+01:00", "2100-01-01T00:00:00Z", "2099-12-31T20:00:00-05:00",
-              "9999-12-31T23:59:59Z"}) {
-        assertReason(DeadLetterReason.INVALID_TIMESTAMP, check(topic.getKey(), topic.getValue().replace(ts, outside)));
+          new String[] {
+            "0001-01-01T00:00:00Z",
+            "1582-10-04T00:00:00Z",
+            "1899-12-31T23:59:59.999Z",
+            "1900-01-01T00:30:00+01:00",
+            "2100-01-01T00:00:00Z",
+            "2099-12-31T20:00:00-05:00",
+            "9999-12-31T23:59:59Z"
+          }) {
+        assertReason(
+            DeadLetterReason.INVALID_TIMESTAMP,
+            check(topic.getKey(), topic.getValue().replace(ts, outside)));
       }
       for (String inside : new String[] {"1900-01-01T00:00:00Z", "2099-12-31T23:59:59.999Z"}) {
         EventValidator.Result result = check(topic.getKey(), topic.getValue().replace(ts, inside));
@@ -232,13 +260,16 @@ public class EventValidatorTest {
   @Test
   public void aNullRequiredFieldIsMissingWhateverRuleItBreaks() {
     for (Map.Entry<EventValidator, String> topic : everyTopic()) {
-      List<String> required = new java.util.ArrayList<>(
-          List.of("event_id", "event_type", "event_ts", "user_id", "movie_id"));
+      List<String> required =
+          new ArrayList<>(List.of("event_id", "event_type", "event_ts", "user_id", "movie_id"));
       if (topic.getKey() == ratings) {
         required.add("rating");
       }
       for (String field : required) {
-        String json = topic.getValue().replaceFirst("\"" + field + "\":(\"[^\"]*\"|[0-9.]+)", "\"" + field + "\":null");
+        String json =
+            topic
+                .getValue()
+                .replaceFirst("\"" + field + "\":(\"[^\"]*\"|[0-9.]+)", "\"" + field + "\":null");
         assertTrue(json, json.contains("\"" + field + "\":null"));
         assertReason(DeadLetterReason.MISSING_REQUIRED_FIELD, check(topic.getKey(), json));
       }
@@ -247,12 +278,15 @@ public class EventValidatorTest {
 
   @Test
   public void ratingsAreExactHalfSteps() {
-    for (String off : new String[] {"4.9999999999", "4.5000000001", "0.4999999999", "1.0000001", "2.25"}) {
+    for (String off :
+        new String[] {"4.9999999999", "4.5000000001", "0.4999999999", "1.0000001", "2.25"}) {
       assertReason(
-          DeadLetterReason.INVALID_RATING_VALUE, check(ratings, RATING.replace("\"rating\":4.5", "\"rating\":" + off)));
+          DeadLetterReason.INVALID_RATING_VALUE,
+          check(ratings, RATING.replace("\"rating\":4.5", "\"rating\":" + off)));
     }
     for (String exact : new String[] {"45e-1", "4.50", "0.5", "5E0"}) {
-      EventValidator.Result result = check(ratings, RATING.replace("\"rating\":4.5", "\"rating\":" + exact));
+      EventValidator.Result result =
+          check(ratings, RATING.replace("\"rating\":4.5", "\"rating\":" + exact));
       assertTrue(exact + ": " + result, result.isValid());
       assertEquals(Float.parseFloat(exact), (float) result.row().get("rating"), 0f);
     }
@@ -266,7 +300,8 @@ public class EventValidatorTest {
     assertReason(
         DeadLetterReason.SCHEMA_VALIDATION_FAILED,
         check(ratings, RATING.replace("Great movie!", "Great \\udfac movie!")));
-    EventValidator.Result paired = check(ratings, RATING.replace("Great movie!", "Great \\ud83c\\udfac movie!"));
+    EventValidator.Result paired =
+        check(ratings, RATING.replace("Great movie!", "Great \\ud83c\\udfac movie!"));
     assertTrue(paired.toString(), paired.isValid());
     assertEquals("Great \ud83c\udfac movie! Très bien 🎬", paired.row().get("review_text"));
   }

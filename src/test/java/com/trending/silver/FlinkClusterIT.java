@@ -45,7 +45,8 @@ public class FlinkClusterIT {
     Path checkpoint = lakehouse.resolve("_checkpoints").resolve("kafka-to-silver");
     Path log = lakehouse.resolve("kafka-to-silver.log");
     String[] streaming = {
-        "--streaming=true", "--checkpointDir=" + checkpoint, "--maxMessagesPerBatch=1000"};
+      "--streaming=true", "--checkpointDir=" + checkpoint, "--maxMessagesPerBatch=1000"
+    };
     Thread producer = trickle(kafka, corpus, 30, 2_000); // about 60 s of traffic
     AtomicReference<Throwable> producerFailure = new AtomicReference<>();
     producer.setUncaughtExceptionHandler((t, e) -> producerFailure.set(e));
@@ -60,8 +61,13 @@ public class FlinkClusterIT {
       Thread.sleep(500); // its tasks deployed and working
       long pid = FLINK.killTaskManager();
       boolean midBatch = Files.exists(checkpoint.resolve("pending.json"));
-      System.out.println("Killed TaskManager " + pid + " while Flink job " + running + " ran"
-          + (midBatch ? " (batch pending)" : ""));
+      System.out.println(
+          "Killed TaskManager "
+              + pid
+              + " while Flink job "
+              + running
+              + " ran"
+              + (midBatch ? " (batch pending)" : ""));
       assertTrue("events still arriving when killed", producer.isAlive());
 
       // 2. Flink restarts the job, which waits for slots; a new TaskManager brings them.
@@ -72,16 +78,26 @@ public class FlinkClusterIT {
       producer.join();
       assertEquals("producer", null, producerFailure.get());
       long sent = corpus.totalMessages();
-      awaitLedger(job, checkpoint, "offsets.json",
-          batch -> committedMessages(checkpoint) == sent, LEDGER_TIMEOUT_SECONDS);
+      awaitLedger(
+          job,
+          checkpoint,
+          "offsets.json",
+          batch -> committedMessages(checkpoint) == sent,
+          LEDGER_TIMEOUT_SECONDS);
       job.terminate();
       job.awaitExit(180);
       assertThat(job.log(), containsString("Kafka → Silver stopped"));
-      assertFalse("a stopped job leaves no batch half-written", Files.exists(checkpoint.resolve("pending.json")));
-      assertThat("the kill hit a running job, which Flink restarted",
-          FLINK.jobManagerLog(), containsString("(" + running + ") switched from state RUNNING to RESTARTING"));
-      job.log().lines() // what happened, for the build log
-          .filter(l -> l.contains("Batch ") || l.contains("Rolled back") || l.contains("Starting from"))
+      assertFalse(
+          "a stopped job leaves no batch half-written",
+          Files.exists(checkpoint.resolve("pending.json")));
+      assertThat(
+          "the kill hit a running job, which Flink restarted",
+          FLINK.jobManagerLog(),
+          containsString("(" + running + ") switched from state RUNNING to RESTARTING"));
+      job.log()
+          .lines() // what happened, for the build log
+          .filter(
+              l -> l.contains("Batch ") || l.contains("Rolled back") || l.contains("Starting from"))
           .forEach(l -> System.out.println("[client] " + l));
     } finally {
       producer.interrupt();
@@ -94,30 +110,38 @@ public class FlinkClusterIT {
   public void goldStreamingOnTheClusterFollowsNewSilverFiles() throws Exception {
     Path root = tmp.getRoot().toPath().resolve("lakehouse");
     Path log = tmp.getRoot().toPath().resolve("trending-to-gold.log");
-    GoldFollowsSilver.run(root, 240_000, args -> {
-      LocalFlinkCluster.Job job = FLINK.submit(
-          "trending-to-gold", Map.of("LAKEHOUSE_PATH", root.toString()), log, args.toArray(new String[0]));
-      return new GoldFollowsSilver.Running() {
-        @Override
-        public boolean isAlive() {
-          return job.isAlive();
-        }
+    GoldFollowsSilver.run(
+        root,
+        240_000,
+        args -> {
+          LocalFlinkCluster.Job job =
+              FLINK.submit(
+                  "trending-to-gold",
+                  Map.of("LAKEHOUSE_PATH", root.toString()),
+                  log,
+                  args.toArray(new String[0]));
+          return new GoldFollowsSilver.Running() {
+            @Override
+            public boolean isAlive() {
+              return job.isAlive();
+            }
 
-        @Override
-        public String describe() {
-          return "client log:\n" + job.tail();
-        }
+            @Override
+            public String describe() {
+              return "client log:\n" + job.tail();
+            }
 
-        @Override
-        public void stop() throws Exception {
-          // The client waits for the unbounded job; stopping the client leaves the job running on
-          // the cluster, as with `flink run`: cancel it there.
-          job.terminate();
-          job.awaitExit(120);
-          assertEquals("the Gold job still ran on the cluster", 1, FLINK.cancelRunningJobs());
-        }
-      };
-    });
+            @Override
+            public void stop() throws Exception {
+              // The client waits for the unbounded job; stopping the client leaves the job running
+              // on
+              // the cluster, as with `flink run`: cancel it there.
+              job.terminate();
+              job.awaitExit(120);
+              assertEquals("the Gold job still ran on the cluster", 1, FLINK.cancelRunningJobs());
+            }
+          };
+        });
   }
 
   private Map<String, String> env(Path lakehouse) {

@@ -12,6 +12,7 @@ import com.trending.testing.LocalKafkaBroker;
 import com.trending.testing.SparkSql;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -23,6 +24,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Matcher;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.ClassRule;
@@ -67,8 +69,13 @@ public class HostileInputIT {
 
     for (StorageFormat format : StorageFormat.values()) {
       Path root = tmp.newFolder("fuzz-" + format).toPath();
-      KafkaToSilverOptions options = IngestCorpus.options(KAFKA.bootstrapServers(), root, "fuzz-" + format,
-          RANDOM_MESSAGES + MUTATED_MESSAGES, "--storageFormat=" + format);
+      KafkaToSilverOptions options =
+          IngestCorpus.options(
+              KAFKA.bootstrapServers(),
+              root,
+              "fuzz-" + format,
+              RANDOM_MESSAGES + MUTATED_MESSAGES,
+              "--storageFormat=" + format);
       IngestSummary summary = KafkaToSilver.run(options);
       System.out.println("Fuzz on " + format + ":\n" + summary.describe());
       assertEachMessageInExactlyOnePlace(Lakehouse.at(root.toString(), format), sent);
@@ -81,10 +88,16 @@ public class HostileInputIT {
    * every other message, once, with its exact bytes; no message is in both or in neither. Reading
    * every column of every row makes Spark decode each timestamp with its default settings.
    */
-  private static void assertEachMessageInExactlyOnePlace(Lakehouse lakehouse, Map<String, List<byte[]>> sent) {
+  private static void assertEachMessageInExactlyOnePlace(
+      Lakehouse lakehouse, Map<String, List<byte[]>> sent) {
     for (Map.Entry<String, List<byte[]>> topic : sent.entrySet()) {
-      EventValidator rules = new EventValidator(topic.getKey(), Schemas.jsonSchema(topic.getKey()),
-          Schemas.avro(topic.getKey()), 0.5, 5.0);
+      EventValidator rules =
+          new EventValidator(
+              topic.getKey(),
+              Schemas.jsonSchema(topic.getKey()),
+              Schemas.avro(topic.getKey()),
+              0.5,
+              5.0);
       Set<String> validIds = new HashSet<>();
       Map<String, Integer> invalid = new HashMap<>(); // base64 of the bytes -> copies sent
       int duplicates = 0;
@@ -93,7 +106,10 @@ public class HostileInputIT {
         if (result.isValid()) {
           duplicates += validIds.add(result.row().get("event_id").toString()) ? 0 : 1;
         } else {
-          invalid.merge(Base64.getEncoder().encodeToString(message == null ? new byte[0] : message), 1, Integer::sum);
+          invalid.merge(
+              Base64.getEncoder().encodeToString(message == null ? new byte[0] : message),
+              1,
+              Integer::sum);
         }
       }
 
@@ -102,8 +118,10 @@ public class HostileInputIT {
       Set<String> silverIds = new HashSet<>();
       for (Row row : silverRows) {
         assertTrue("event_id once in " + silver, silverIds.add(row.getAs("event_id")));
-        Instant ts = row.<java.sql.Timestamp>getAs("event_ts").toInstant();
-        assertTrue(ts + " in range", !ts.isBefore(EventValidator.MIN_EVENT_TS) && ts.isBefore(EventValidator.MAX_EVENT_TS));
+        Instant ts = row.<Timestamp>getAs("event_ts").toInstant();
+        assertTrue(
+            ts + " in range",
+            !ts.isBefore(EventValidator.MIN_EVENT_TS) && ts.isBefore(EventValidator.MAX_EVENT_TS));
       }
       assertEquals(topic.getKey() + ": Silver holds the valid events", validIds, silverIds);
 
@@ -116,15 +134,27 @@ public class HostileInputIT {
       }
       for (Row row : dead.collectAsList()) {
         deadLetters.merge(row.getAs("raw_payload_base64"), 1, Integer::sum);
-        assertTrue("one dead letter per offset",
-            offsets.add(row.<Integer>getAs("kafka_partition") + "/" + row.<Long>getAs("kafka_offset")));
-        assertTrue(row.getAs("error_reason") + " in the vocabulary", vocabulary.contains(row.<String>getAs("error_reason")));
+        assertTrue(
+            "one dead letter per offset",
+            offsets.add(
+                row.<Integer>getAs("kafka_partition") + "/" + row.<Long>getAs("kafka_offset")));
+        assertTrue(
+            row.getAs("error_reason") + " in the vocabulary",
+            vocabulary.contains(row.<String>getAs("error_reason")));
       }
-      assertEquals(topic.getKey() + ": the dead-letter table holds every other message", invalid, deadLetters);
+      assertEquals(
+          topic.getKey() + ": the dead-letter table holds every other message",
+          invalid,
+          deadLetters);
       int total = topic.getValue().size();
-      assertEquals(topic.getKey() + ": every message in exactly one place",
-          total, silverRows.size() + duplicates + deadLetters.values().stream().mapToInt(Integer::intValue).sum());
-      System.out.printf("%s (%s): %,d messages -> %,d Silver rows + %,d redelivered ids + %,d dead letters%n",
+      assertEquals(
+          topic.getKey() + ": every message in exactly one place",
+          total,
+          silverRows.size()
+              + duplicates
+              + deadLetters.values().stream().mapToInt(Integer::intValue).sum());
+      System.out.printf(
+          "%s (%s): %,d messages -> %,d Silver rows + %,d redelivered ids + %,d dead letters%n",
           topic.getKey(), lakehouse.format(), total, silverRows.size(), duplicates, dead.count());
     }
   }
@@ -150,33 +180,88 @@ public class HostileInputIT {
   }
 
   private static String validEvent(Random random, String type) {
-    StringBuilder json = new StringBuilder("{\"event_id\":\"").append(new UUID(random.nextLong(), random.nextLong()))
-        .append("\",\"event_type\":\"").append(type)
-        .append("\",\"event_ts\":\"").append(Instant.parse("2025-12-15T00:00:00Z").plusSeconds(random.nextInt(259_200)))
-        .append("\",\"user_id\":").append(random.nextInt(100_000))
-        .append(",\"movie_id\":").append(random.nextInt(500));
+    StringBuilder json =
+        new StringBuilder("{\"event_id\":\"")
+            .append(new UUID(random.nextLong(), random.nextLong()))
+            .append("\",\"event_type\":\"")
+            .append(type)
+            .append("\",\"event_ts\":\"")
+            .append(Instant.parse("2025-12-15T00:00:00Z").plusSeconds(random.nextInt(259_200)))
+            .append("\",\"user_id\":")
+            .append(random.nextInt(100_000))
+            .append(",\"movie_id\":")
+            .append(random.nextInt(500));
     switch (type) {
-      case "view" -> json.append(",\"session_id\":\"").append(new UUID(random.nextLong(), random.nextLong()))
-          .append("\",\"device_type\":\"tv\",\"page_url\":\"/m/1\"");
-      case "click" -> json.append(",\"click_type\":\"poster\",\"referrer\":\"https://example.com/\"");
-      default -> json.append(",\"rating\":").append((1 + random.nextInt(10)) / 2.0).append(",\"review_text\":\"ok\"");
+      case "view" ->
+          json.append(",\"session_id\":\"")
+              .append(new UUID(random.nextLong(), random.nextLong()))
+              .append("\",\"device_type\":\"tv\",\"page_url\":\"/m/1\"");
+      case "click" ->
+          json.append(",\"click_type\":\"poster\",\"referrer\":\"https://example.com/\"");
+      default ->
+          json.append(",\"rating\":")
+              .append((1 + random.nextInt(10)) / 2.0)
+              .append(",\"review_text\":\"ok\"");
     }
     return json.append('}').toString();
   }
 
   private static final String[] FIELDS = {
-    "event_id", "event_type", "event_ts", "user_id", "movie_id", "session_id", "device_type", "page_url",
-    "click_type", "referrer", "rating", "review_text", "extra"
+    "event_id",
+    "event_type",
+    "event_ts",
+    "user_id",
+    "movie_id",
+    "session_id",
+    "device_type",
+    "page_url",
+    "click_type",
+    "referrer",
+    "rating",
+    "review_text",
+    "extra"
   };
 
   private static final String[] ODD_VALUES = {
-    "null", "true", "false", "0", "-0", "1.5", "1e400", "-1e400", "12345678901234567890123", "2147483648",
-    "-2147483649", "\"\"", "\"12\"", "[]", "{}", "[null]", "{\"a\":{\"b\":[1,{}]}}", "\"\\u0000\"",
-    "\"\\ud800\"", "\"\\udfff\\ud800\"", "\"\\ud83c\\udfac\"", "\"\u202e\u200b\ufeff\"", "4.9999999999",
-    "5.000000000000001", "0.25", "1E1", "\"0001-01-01T00:00:00Z\"", "\"1899-12-31T23:59:59.999Z\"",
-    "\"2100-01-01T00:00:00Z\"", "\"9999-12-31T23:59:59Z\"", "\"+999999999-12-31T23:59:59Z\"",
-    "\"2025-12-17T13:30:00.123456789+14:00\"", "\"2025-12-17T13:30:00-18:00\"", "\"2025-02-29T00:00:00Z\"",
-    "\"view\"", "\"click\"", "\"rating\"", "\"VIEW\"", "\"550e8400-e29b-41d4-a716-446655440000\""
+    "null",
+    "true",
+    "false",
+    "0",
+    "-0",
+    "1.5",
+    "1e400",
+    "-1e400",
+    "12345678901234567890123",
+    "2147483648",
+    "-2147483649",
+    "\"\"",
+    "\"12\"",
+    "[]",
+    "{}",
+    "[null]",
+    "{\"a\":{\"b\":[1,{}]}}",
+    "\"\\u0000\"",
+    "\"\\ud800\"",
+    "\"\\udfff\\ud800\"",
+    "\"\\ud83c\\udfac\"",
+    "\"\u202e\u200b\ufeff\"",
+    "4.9999999999",
+    "5.000000000000001",
+    "0.25",
+    "1E1",
+    "\"0001-01-01T00:00:00Z\"",
+    "\"1899-12-31T23:59:59.999Z\"",
+    "\"2100-01-01T00:00:00Z\"",
+    "\"9999-12-31T23:59:59Z\"",
+    "\"+999999999-12-31T23:59:59Z\"",
+    "\"2025-12-17T13:30:00.123456789+14:00\"",
+    "\"2025-12-17T13:30:00-18:00\"",
+    "\"2025-02-29T00:00:00Z\"",
+    "\"view\"",
+    "\"click\"",
+    "\"rating\"",
+    "\"VIEW\"",
+    "\"550e8400-e29b-41d4-a716-446655440000\""
   };
 
   /** A valid event broken in one or two random ways. */
@@ -187,11 +272,16 @@ public class HostileInputIT {
       String field = FIELDS[random.nextInt(FIELDS.length)];
       switch (random.nextInt(10)) {
         case 0 -> json = json.substring(0, random.nextInt(json.length() + 1)); // truncated
-        case 1, 2, 3 -> json = setField(json, field, ODD_VALUES[random.nextInt(ODD_VALUES.length)]); // retyped
-        case 4 -> json = setField(json, field, "\"" + "x".repeat(random.nextInt(12_000)) + "\""); // huge
-        case 5 -> json = json.replaceFirst("\"" + field + "\":(\"[^\"]*\"|[^,}]*),?", ""); // removed
-        case 6 -> json = json.replaceFirst("}$", ",\"" + field + "\":1}"); // duplicated key (or extra)
-        case 7 -> json = setField(json, "extra", "[".repeat(2_000) + "]".repeat(2_000)); // deep nesting
+        case 1, 2, 3 ->
+            json = setField(json, field, ODD_VALUES[random.nextInt(ODD_VALUES.length)]); // retyped
+        case 4 ->
+            json = setField(json, field, "\"" + "x".repeat(random.nextInt(12_000)) + "\""); // huge
+        case 5 ->
+            json = json.replaceFirst("\"" + field + "\":(\"[^\"]*\"|[^,}]*),?", ""); // removed
+        case 6 ->
+            json = json.replaceFirst("}$", ",\"" + field + "\":1}"); // duplicated key (or extra)
+        case 7 ->
+            json = setField(json, "extra", "[".repeat(2_000) + "]".repeat(2_000)); // deep nesting
         case 8 -> json = "\ufeff" + json.replace(",", " ,\n\t"); // byte order mark, odd whitespace
         default -> { // invalid UTF-8 bytes in the middle
           byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
@@ -207,10 +297,12 @@ public class HostileInputIT {
 
   /** Sets {@code field} to the JSON {@code value}, replacing its value or adding it. */
   private static String setField(String json, String field, String value) {
-    String replaced = json.replaceFirst("\"" + field + "\":(\"[^\"]*\"|[^,}]*)",
-        java.util.regex.Matcher.quoteReplacement("\"" + field + "\":" + value));
+    String replaced =
+        json.replaceFirst(
+            "\"" + field + "\":(\"[^\"]*\"|[^,}]*)",
+            Matcher.quoteReplacement("\"" + field + "\":" + value));
     return !replaced.equals(json) || json.contains("\"" + field + "\":")
         ? replaced
-        : json.replaceFirst("}$", java.util.regex.Matcher.quoteReplacement(",\"" + field + "\":" + value + "}"));
+        : json.replaceFirst("}$", Matcher.quoteReplacement(",\"" + field + "\":" + value + "}"));
   }
 }

@@ -47,13 +47,22 @@ public class HostileLakehousePathKafkaIT {
     for (StorageFormat format : StorageFormat.values()) {
       String name = format.name().toLowerCase(Locale.ROOT);
       Path root = tmp.getRoot().toPath().resolve("lake house [1] *? {a,b} %20 #x").resolve(name);
-      KafkaToSilver.run(IngestCorpus.options(KAFKA.bootstrapServers(), root, "hostile-" + name,
-          CORPUS.totalMessages(), "--storageFormat=" + name));
+      KafkaToSilver.run(
+          IngestCorpus.options(
+              KAFKA.bootstrapServers(),
+              root,
+              "hostile-" + name,
+              CORPUS.totalMessages(),
+              "--storageFormat=" + name));
       CORPUS.assertHeldBy(root, format);
 
-      TrendingToGoldOptions options = PipelineOptionsFactory.fromArgs("--lakehousePath=" + root,
-              "--storageFormat=" + name, "--streaming=false", "--runner=DirectRunner")
-          .as(TrendingToGoldOptions.class);
+      TrendingToGoldOptions options =
+          PipelineOptionsFactory.fromArgs(
+                  "--lakehousePath=" + root,
+                  "--storageFormat=" + name,
+                  "--streaming=false",
+                  "--runner=DirectRunner")
+              .as(TrendingToGoldOptions.class);
       assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
       Lakehouse lakehouse = Lakehouse.at(root.toString(), format);
       long views = CORPUS.topics.get(Lakehouse.VIEWS).silver.size();
@@ -72,8 +81,12 @@ public class HostileLakehousePathKafkaIT {
     assertEquals(table + " clicks", clicks, rows.stream().mapToLong(TrendRow::clicks).sum());
     HashSet<TrendRow> spark = new HashSet<>();
     for (Row r : SparkSql.read(table).collectAsList()) {
-      spark.add(new TrendRow(r.getTimestamp(r.fieldIndex("window_ts")).getTime(), r.getInt(r.fieldIndex("movie_id")),
-          r.getLong(r.fieldIndex("views")), r.getLong(r.fieldIndex("clicks"))));
+      spark.add(
+          new TrendRow(
+              r.getTimestamp(r.fieldIndex("window_ts")).getTime(),
+              r.getInt(r.fieldIndex("movie_id")),
+              r.getLong(r.fieldIndex("views")),
+              r.getLong(r.fieldIndex("clicks"))));
     }
     assertEquals(table + " read by Spark", new HashSet<>(rows), spark);
   }

@@ -7,12 +7,15 @@ import static org.junit.Assert.assertTrue;
 import com.trending.common.Lakehouse;
 import com.trending.common.StorageFormat;
 import com.trending.testing.SparkSql;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -21,6 +24,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataType;
@@ -37,10 +41,13 @@ final class IngestCorpus {
   /** What was sent to one topic, and what its tables must contain. */
   static final class Topic {
     final List<byte[]> messages = new ArrayList<>();
+
     /** Unique valid events: event_id → event_date. */
     final Map<String, LocalDate> silver = new LinkedHashMap<>();
+
     /** Unique valid events: event_id → (movie_id, event_ts in epoch milliseconds). */
     final Map<String, long[]> movieAndTime = new LinkedHashMap<>();
+
     /** Malformed payloads (base64 of the exact bytes) → expected error_reason. */
     final Map<String, String> deadLetters = new HashMap<>();
 
@@ -89,45 +96,77 @@ final class IngestCorpus {
   }
 
   private static String event(Random random, String type, String id, Instant ts, int movie) {
-    StringBuilder json = new StringBuilder("{\"event_id\":\"").append(id)
-        .append("\",\"event_type\":\"").append(type)
-        .append("\",\"event_ts\":\"").append(ts)
-        .append("\",\"user_id\":").append(1 + random.nextInt(100_000))
-        .append(",\"movie_id\":").append(movie);
+    StringBuilder json =
+        new StringBuilder("{\"event_id\":\"")
+            .append(id)
+            .append("\",\"event_type\":\"")
+            .append(type)
+            .append("\",\"event_ts\":\"")
+            .append(ts)
+            .append("\",\"user_id\":")
+            .append(1 + random.nextInt(100_000))
+            .append(",\"movie_id\":")
+            .append(movie);
     switch (type) {
       case "view":
-        json.append(",\"session_id\":\"").append(UUID.randomUUID()).append("\",\"device_type\":\"tv\"");
+        json.append(",\"session_id\":\"")
+            .append(UUID.randomUUID())
+            .append("\",\"device_type\":\"tv\"");
         break;
       case "click":
         json.append(",\"click_type\":\"trailer\",\"referrer\":\"https://example.com/a\"");
         break;
       default:
-        json.append(",\"rating\":").append((1 + random.nextInt(10)) / 2.0)
+        json.append(",\"rating\":")
+            .append((1 + random.nextInt(10)) / 2.0)
             .append(random.nextBoolean() ? ",\"review_text\":\"Très bon film 🎬\"" : "");
     }
     return json.append('}').toString();
   }
 
   private static void malformed(Random random, String topicName, Topic topic) {
-    String type = topicName.equals(Lakehouse.VIEWS) ? "view"
-        : topicName.equals(Lakehouse.CLICKS) ? "click" : "rating";
+    String type =
+        topicName.equals(Lakehouse.VIEWS)
+            ? "view"
+            : topicName.equals(Lakehouse.CLICKS) ? "click" : "rating";
     String other = type.equals("view") ? "click" : "view";
-    String good = event(random, type, UUID.randomUUID().toString(), Instant.parse("2025-12-16T10:00:00Z"), 7);
+    String good =
+        event(random, type, UUID.randomUUID().toString(), Instant.parse("2025-12-16T10:00:00Z"), 7);
     add(topic, "{\"event_id\": \"broken", "invalid_json");
     add(topic, "[1,2,3]", "invalid_json");
     add(topic, "", "invalid_json");
     add(topic, new byte[] {'{', (byte) 0xff, (byte) 0xfe, '}'}, "invalid_json");
     add(topic, good.replaceFirst("\"event_id\":\"[^\"]*\",", "\"x\":1,"), "missing_required_field");
-    add(topic, good.replaceFirst("\"movie_id\":[0-9]+", "\"movie_id\":null"), "missing_required_field");
-    add(topic, good.replace("\"event_type\":\"" + type + "\"", "\"event_type\":\"" + other + "\""),
+    add(
+        topic,
+        good.replaceFirst("\"movie_id\":[0-9]+", "\"movie_id\":null"),
+        "missing_required_field");
+    add(
+        topic,
+        good.replace("\"event_type\":\"" + type + "\"", "\"event_type\":\"" + other + "\""),
         "invalid_event_type");
-    add(topic, good.replaceFirst("\"user_id\":[0-9]+", "\"user_id\":\"abc\""), "schema_validation_failed");
-    add(topic, good.replaceFirst("\"movie_id\":[0-9]+", "\"movie_id\":99999999999"), "schema_validation_failed");
-    add(topic, good.replaceFirst("\"event_ts\":\"[^\"]*\"", "\"event_ts\":\"2025-12-16 10:00\""), "invalid_timestamp");
-    add(topic, good.replaceFirst("\"event_ts\":\"[^\"]*\"", "\"event_ts\":\"2025-02-30T10:00:00Z\""), "invalid_timestamp");
+    add(
+        topic,
+        good.replaceFirst("\"user_id\":[0-9]+", "\"user_id\":\"abc\""),
+        "schema_validation_failed");
+    add(
+        topic,
+        good.replaceFirst("\"movie_id\":[0-9]+", "\"movie_id\":99999999999"),
+        "schema_validation_failed");
+    add(
+        topic,
+        good.replaceFirst("\"event_ts\":\"[^\"]*\"", "\"event_ts\":\"2025-12-16 10:00\""),
+        "invalid_timestamp");
+    add(
+        topic,
+        good.replaceFirst("\"event_ts\":\"[^\"]*\"", "\"event_ts\":\"2025-02-30T10:00:00Z\""),
+        "invalid_timestamp");
     if (type.equals("rating")) {
       add(topic, good.replaceFirst("\"rating\":[0-9.]+", "\"rating\":7.5"), "invalid_rating_value");
-      add(topic, good.replaceFirst("\"rating\":[0-9.]+", "\"rating\":2.25"), "invalid_rating_value");
+      add(
+          topic,
+          good.replaceFirst("\"rating\":[0-9.]+", "\"rating\":2.25"),
+          "invalid_rating_value");
     }
   }
 
@@ -137,7 +176,7 @@ final class IngestCorpus {
 
   private static void add(Topic topic, byte[] payload, String reason) {
     topic.messages.add(payload);
-    topic.deadLetters.put(java.util.Base64.getEncoder().encodeToString(payload), reason);
+    topic.deadLetters.put(Base64.getEncoder().encodeToString(payload), reason);
   }
 
   /**
@@ -154,7 +193,10 @@ final class IngestCorpus {
     assertHeldBy(lakehouse.toString(), format);
   }
 
-  /** As {@link #assertHeldBy(Path)}, for a lakehouse anywhere (a local folder, {@code hdfs://}, {@code s3a://}). */
+  /**
+   * As {@link #assertHeldBy(Path)}, for a lakehouse anywhere (a local folder, {@code hdfs://},
+   * {@code s3a://}).
+   */
   void assertHeldBy(String lakehouse, StorageFormat format) {
     Lakehouse layout = Lakehouse.at(lakehouse, format);
     for (Map.Entry<String, IngestCorpus.Topic> entry : topics.entrySet()) {
@@ -179,7 +221,8 @@ final class IngestCorpus {
       }
       assertEquals(topic + " rows per event_date", expected.rowsPerDate(), perDate);
 
-      List<String> ids = silver.select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+      List<String> ids =
+          silver.select("event_id").as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
       assertEquals(topic + " event_id unique", ids.size(), new HashSet<>(ids).size());
       assertEquals(topic + " event ids", expected.silver.keySet(), new HashSet<>(ids));
 
@@ -191,26 +234,30 @@ final class IngestCorpus {
       assertEquals(DataTypes.StringType, deadTypes.get("raw_payload"));
       assertEquals(DataTypes.TimestampType, deadTypes.get("error_ts"));
       Map<String, String> reasons = new HashMap<>();
-      for (Row row : dead.select("raw_payload_base64", "error_reason", "topic", "kafka_offset", "error_detail")
-          .collectAsList()) {
+      for (Row row :
+          dead.select("raw_payload_base64", "error_reason", "topic", "kafka_offset", "error_detail")
+              .collectAsList()) {
         assertEquals(topic, row.getString(2));
         assertTrue(row.getLong(3) >= 0);
         assertFalse(row.getString(4).isBlank());
-        assertEquals("one dead letter per malformed message", null, reasons.put(row.getString(0), row.getString(1)));
+        assertEquals(
+            "one dead letter per malformed message",
+            null,
+            reasons.put(row.getString(0), row.getString(1)));
       }
       assertEquals(topic + " dead letters and reasons", expected.deadLetters, reasons);
     }
   }
 
   /**
-   * Every table as Spark SQL reads it holds exactly the rows of the files its log commits, and
-   * none of any other data file in its folder.
+   * Every table as Spark SQL reads it holds exactly the rows of the files its log commits, and none
+   * of any other data file in its folder.
    */
-  static void assertReadersSeeOnlyCommittedFiles(Lakehouse lakehouse) throws java.io.IOException {
+  static void assertReadersSeeOnlyCommittedFiles(Lakehouse lakehouse) throws IOException {
     long readTotal = 0;
     long onDiskTotal = 0;
     for (com.trending.common.Table table : MicroBatches.tables(lakehouse)) {
-      if (!java.nio.file.Files.isDirectory(table.path())) {
+      if (!Files.isDirectory(table.path())) {
         continue;
       }
       List<String> committed = table.log().files();
@@ -221,14 +268,16 @@ final class IngestCorpus {
       long read = committed.isEmpty() ? 0 : SparkSql.read(table).count();
       assertEquals(table + ": Spark SQL reads the committed rows only", committedRows, read);
       readTotal += read;
-      try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.walk(table.path())) {
-        for (java.nio.file.Path f : files.filter(f -> Lakehouse.isDataFile(table.dir(), f.toString())).toList()) {
+      try (Stream<Path> files = Files.walk(table.path())) {
+        for (Path f : files.filter(f -> Lakehouse.isDataFile(table.dir(), f.toString())).toList()) {
           onDiskTotal += rowCount(f.toUri().toString());
         }
       }
     }
-    System.out.printf("After the crash (%s): Spark SQL reads %,d rows = the committed files'; the data files"
-        + " on disk hold %,d%n", lakehouse.format(), readTotal, onDiskTotal);
+    System.out.printf(
+        "After the crash (%s): Spark SQL reads %,d rows = the committed files'; the data files"
+            + " on disk hold %,d%n",
+        lakehouse.format(), readTotal, onDiskTotal);
   }
 
   private static long rowCount(String file) {
@@ -248,14 +297,16 @@ final class IngestCorpus {
   /** As above, for a lakehouse anywhere (a local folder, {@code hdfs://}, {@code s3a://}). */
   static KafkaToSilverOptions options(
       String bootstrap, String lakehouse, String group, long maxRecords, String... extra) {
-    List<String> args = new ArrayList<>(List.of(
-        "--lakehousePath=" + lakehouse,
-        "--kafkaBootstrapServers=" + bootstrap,
-        "--kafkaStartingOffsets=earliest",
-        "--consumerGroup=" + group,
-        "--maxRecords=" + maxRecords,
-        "--minRating=0.5",
-        "--maxRating=5.0"));
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "--lakehousePath=" + lakehouse,
+                "--kafkaBootstrapServers=" + bootstrap,
+                "--kafkaStartingOffsets=earliest",
+                "--consumerGroup=" + group,
+                "--maxRecords=" + maxRecords,
+                "--minRating=0.5",
+                "--maxRating=5.0"));
     args.addAll(List.of(extra));
     if (args.stream().noneMatch(a -> a.startsWith("--storageFormat="))) {
       args.add("--storageFormat=parquet");

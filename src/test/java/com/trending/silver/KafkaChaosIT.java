@@ -41,7 +41,9 @@ public class KafkaChaosIT {
 
   private int nextId;
 
-  /** A broker that stops for 30 s while the job runs continuously: nothing lost, nothing doubled. */
+  /**
+   * A broker that stops for 30 s while the job runs continuously: nothing lost, nothing doubled.
+   */
   @Test
   public void brokerStoppedFor30SecondsUnderAContinuousRunLosesNothing() throws Exception {
     Path root = tmp.newFolder("outage").toPath();
@@ -58,7 +60,9 @@ public class KafkaChaosIT {
     Thread.sleep(30_000);
     assertTrue("the job survives the outage", !job.isDone());
     kafka.restart();
-    System.out.printf("Broker down for %.1f s under a continuous run%n", (System.currentTimeMillis() - down) / 1000.0);
+    System.out.printf(
+        "Broker down for %.1f s under a continuous run%n",
+        (System.currentTimeMillis() - down) / 1000.0);
     sent.addAll(produceViews(2, 50));
     awaitSilver(silver, sent.size());
 
@@ -78,7 +82,10 @@ public class KafkaChaosIT {
     CompletableFuture<IngestSummary> job = continuous(root, "grow", stop);
     awaitSilver(silver, sent.size());
 
-    kafka.admin().createPartitions(Map.of(Lakehouse.VIEWS, NewPartitions.increaseTo(5))).all()
+    kafka
+        .admin()
+        .createPartitions(Map.of(Lakehouse.VIEWS, NewPartitions.increaseTo(5)))
+        .all()
         .get(30, TimeUnit.SECONDS);
     sent.addAll(produceViews(4, 7));
     sent.addAll(produceViews(3, 5));
@@ -97,8 +104,12 @@ public class KafkaChaosIT {
     KafkaToSilver.run(IngestCorpus.options(kafka.bootstrapServers(), root, "expired", 5));
 
     // Retention removes offsets 0..11: 5..11 were never read.
-    kafka.admin().deleteRecords(Map.of(new TopicPartition(Lakehouse.VIEWS, 0), RecordsToDelete.beforeOffset(12)))
-        .all().get(30, TimeUnit.SECONDS);
+    kafka
+        .admin()
+        .deleteRecords(
+            Map.of(new TopicPartition(Lakehouse.VIEWS, 0), RecordsToDelete.beforeOffset(12)))
+        .all()
+        .get(30, TimeUnit.SECONDS);
     KafkaToSilverOptions rest = IngestCorpus.options(kafka.bootstrapServers(), root, "expired", 1);
     rest.setMaxRecords(null);
     rest.setAvailableNow(true);
@@ -107,7 +118,9 @@ public class KafkaChaosIT {
     assertEquals(7, summary.expired());
     Set<String> expected = new HashSet<>(ids.subList(0, 5));
     expected.addAll(ids.subList(12, 30));
-    assertEquals(expected, silverIds(Lakehouse.at(root.toString(), StorageFormat.PARQUET).silver(Lakehouse.VIEWS)));
+    assertEquals(
+        expected,
+        silverIds(Lakehouse.at(root.toString(), StorageFormat.PARQUET).silver(Lakehouse.VIEWS)));
     assertTrue(summary.describe(), summary.describe().contains("7 messages expired from Kafka"));
   }
 
@@ -119,7 +132,8 @@ public class KafkaChaosIT {
   public void offsetsBeyondAPartitionsEndStopTheJob() throws Exception {
     Path root = tmp.newFolder("recreated").toPath();
     produceViews(0, 10);
-    KafkaToSilverOptions first = IngestCorpus.options(kafka.bootstrapServers(), root, "recreated", 10);
+    KafkaToSilverOptions first =
+        IngestCorpus.options(kafka.bootstrapServers(), root, "recreated", 10);
     assertEquals(10, KafkaToSilver.run(first).silverRows(Lakehouse.VIEWS));
 
     kafka.admin().deleteTopics(List.of(Lakehouse.VIEWS)).all().get(30, TimeUnit.SECONDS);
@@ -130,15 +144,23 @@ public class KafkaChaosIT {
     awaitRecreated(deadline);
     produceViews(0, 2);
 
-    KafkaToSilverOptions again = IngestCorpus.options(kafka.bootstrapServers(), root, "recreated", 1);
+    KafkaToSilverOptions again =
+        IngestCorpus.options(kafka.bootstrapServers(), root, "recreated", 1);
     again.setMaxRecords(null);
     again.setAvailableNow(true);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaToSilver.run(again));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> KafkaToSilver.run(again));
     System.out.println("Recreated topic: " + e.getMessage());
-    assertTrue(e.getMessage(), e.getMessage().contains("events_views-0")
-        && e.getMessage().contains("offset 10") && e.getMessage().contains("ends at 2")
-        && e.getMessage().contains("recreated"));
-    assertEquals(10, silverIds(Lakehouse.at(root.toString(), StorageFormat.PARQUET).silver(Lakehouse.VIEWS)).size());
+    assertTrue(
+        e.getMessage(),
+        e.getMessage().contains("events_views-0")
+            && e.getMessage().contains("offset 10")
+            && e.getMessage().contains("ends at 2")
+            && e.getMessage().contains("recreated"));
+    assertEquals(
+        10,
+        silverIds(Lakehouse.at(root.toString(), StorageFormat.PARQUET).silver(Lakehouse.VIEWS))
+            .size());
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -161,7 +183,8 @@ public class KafkaChaosIT {
     KafkaToSilverOptions options = IngestCorpus.options(kafka.bootstrapServers(), root, group, 1);
     options.setMaxRecords(null);
     options.setPollIntervalMillis(200L);
-    CompletableFuture<IngestSummary> job = CompletableFuture.supplyAsync(() -> KafkaToSilver.run(options, stop::get));
+    CompletableFuture<IngestSummary> job =
+        CompletableFuture.supplyAsync(() -> KafkaToSilver.run(options, stop::get));
     Path offsets = root.resolve("_checkpoints/kafka-to-silver/" + group + "/offsets.json");
     long deadline = System.currentTimeMillis() + 60_000;
     while (!Files.exists(offsets) && !job.isDone() && System.currentTimeMillis() < deadline) {
@@ -177,9 +200,16 @@ public class KafkaChaosIT {
     for (int i = 0; i < count; i++) {
       String id = String.format("00000000-0000-4000-8000-%012d", nextId++);
       ids.add(id);
-      String json = "{\"event_id\":\"" + id + "\",\"event_type\":\"view\",\"event_ts\":\"2025-12-20T08:00:00Z\","
-          + "\"user_id\":7,\"movie_id\":" + (i % 5) + "}";
-      records.add(new ProducerRecord<>(Lakehouse.VIEWS, partition, null, json.getBytes(StandardCharsets.UTF_8)));
+      String json =
+          "{\"event_id\":\""
+              + id
+              + "\",\"event_type\":\"view\",\"event_ts\":\"2025-12-20T08:00:00Z\","
+              + "\"user_id\":7,\"movie_id\":"
+              + (i % 5)
+              + "}";
+      records.add(
+          new ProducerRecord<>(
+              Lakehouse.VIEWS, partition, null, json.getBytes(StandardCharsets.UTF_8)));
     }
     kafka.produceRecords(records);
     return ids;
@@ -197,7 +227,8 @@ public class KafkaChaosIT {
   }
 
   private static Set<String> silverIds(Table silver) {
-    List<String> ids = SparkSql.read(silver).select("event_id").as(Encoders.STRING()).collectAsList();
+    List<String> ids =
+        SparkSql.read(silver).select("event_id").as(Encoders.STRING()).collectAsList();
     Set<String> unique = new HashSet<>(ids);
     assertEquals("each event once", ids.size(), unique.size());
     return unique;

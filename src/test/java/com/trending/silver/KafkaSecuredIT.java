@@ -1,6 +1,5 @@
 package com.trending.silver;
 
-import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertThrows;
 import static org.junit.Assert.assertTrue;
@@ -59,13 +58,17 @@ public class KafkaSecuredIT {
   @Test
   public void aWrongPasswordFailsAtOnceAndSaysWhy() throws Exception {
     Path wrong = tmp.newFile("wrong.properties").toPath();
-    Files.writeString(wrong, Files.readString(KAFKA.clientPropertiesFile())
-        .replace("password=\"" + password() + "\"", "password=\"not-the-password\""));
+    Files.writeString(
+        wrong,
+        Files.readString(KAFKA.clientPropertiesFile())
+            .replace("password=\"" + password() + "\"", "password=\"not-the-password\""));
     KafkaToSilverOptions options = secured(tmp.newFolder("wrong").toPath(), "secured-wrong");
     options.setKafkaClientProperties(wrong.toString());
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaToSilver.run(options));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> KafkaToSilver.run(options));
     System.out.println("Wrong password: " + e.getMessage());
-    assertTrue(e.getMessage(), e.getMessage().contains("refused") && e.getMessage().contains("[hidden]"));
+    assertTrue(
+        e.getMessage(), e.getMessage().contains("refused") && e.getMessage().contains("[hidden]"));
     assertFalse(e.getMessage(), e.getMessage().contains("not-the-password"));
   }
 
@@ -73,9 +76,12 @@ public class KafkaSecuredIT {
   public void noSecuritySettingsCannotReachTheSecuredListener() throws Exception {
     KafkaToSilverOptions options = secured(tmp.newFolder("plain").toPath(), "secured-plain");
     options.setKafkaClientProperties(null);
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaToSilver.run(options));
-    assertTrue(e.getMessage(), e.getMessage().contains("Cannot reach Kafka")
-        && e.getMessage().contains("KAFKA_CLIENT_PROPERTIES"));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> KafkaToSilver.run(options));
+    assertTrue(
+        e.getMessage(),
+        e.getMessage().contains("Cannot reach Kafka")
+            && e.getMessage().contains("KAFKA_CLIENT_PROPERTIES"));
 
     options.setKafkaClientProperties(tmp.getRoot() + "/missing.properties");
     e = assertThrows(IllegalArgumentException.class, () -> KafkaToSilver.run(options));
@@ -85,14 +91,19 @@ public class KafkaSecuredIT {
   private static KafkaToSilverOptions secured(Path lakehouse, String group, String... extra) {
     List<String> args = new ArrayList<>(List.of(extra));
     args.add("--kafkaClientProperties=" + KAFKA.clientPropertiesFile());
-    return IngestCorpus.options(KAFKA.bootstrapServers(), lakehouse, group, CORPUS.totalMessages(),
+    return IngestCorpus.options(
+        KAFKA.bootstrapServers(),
+        lakehouse,
+        group,
+        CORPUS.totalMessages(),
         args.toArray(new String[0]));
   }
 
   /** The SCRAM password the start script made, from the client settings it wrote. */
   private static String password() {
     Properties props = KAFKA.clientProperties();
-    Matcher m = Pattern.compile("password=\"([^\"]+)\"").matcher(props.getProperty("sasl.jaas.config"));
+    Matcher m =
+        Pattern.compile("password=\"([^\"]+)\"").matcher(props.getProperty("sasl.jaas.config"));
     assertTrue(m.find());
     return m.group(1);
   }

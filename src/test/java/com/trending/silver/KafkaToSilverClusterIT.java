@@ -27,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -40,10 +41,10 @@ import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
 
 /**
- * Both pipelines on a real Spark standalone cluster (master, worker and executors as separate
- * JVMs on 127.0.0.1), submitted with {@code runners/spark/submit.sh} and the shaded jar, against a
- * real Kafka broker: batch output equal to the Direct runner's, and streaming ingestion that is
- * stopped, killed and restarted while events arrive without losing or duplicating any.
+ * Both pipelines on a real Spark standalone cluster (master, worker and executors as separate JVMs
+ * on 127.0.0.1), submitted with {@code runners/spark/submit.sh} and the shaded jar, against a real
+ * Kafka broker: batch output equal to the Direct runner's, and streaming ingestion that is stopped,
+ * killed and restarted while events arrive without losing or duplicating any.
  */
 public class KafkaToSilverClusterIT {
   private static final long LEDGER_TIMEOUT_SECONDS = 480;
@@ -62,19 +63,32 @@ public class KafkaToSilverClusterIT {
     Path onCluster = tmp.newFolder("cluster").toPath();
     Path direct = tmp.newFolder("direct").toPath();
 
-    Map<String, String> delta = new java.util.HashMap<>(env(onCluster));
+    Map<String, String> delta = new HashMap<>(env(onCluster));
     delta.put("STORAGE_FORMAT", "delta");
-    SPARK.submit("kafka-to-silver", delta, onCluster.resolve("silver.log"), "--streaming=false")
+    SPARK
+        .submit("kafka-to-silver", delta, onCluster.resolve("silver.log"), "--streaming=false")
         .assertSucceeds(600);
-    SPARK.submit("trending-to-gold", delta, onCluster.resolve("gold.log"), "--streaming=false")
+    SPARK
+        .submit("trending-to-gold", delta, onCluster.resolve("gold.log"), "--streaming=false")
         .assertSucceeds(600);
 
-    KafkaToSilver.run(KafkaToSilver.parse(new String[] {
-        "--runner=DirectRunner", "--lakehousePath=" + direct, "--streaming=false", "--storageFormat=delta",
-        "--kafkaBootstrapServers=" + kafka.bootstrapServers(), "--kafkaStartingOffsets=earliest"}));
-    TrendingToGold.run(PipelineOptionsFactory.fromArgs(
-        "--runner=DirectRunner", "--lakehousePath=" + direct, "--streaming=false", "--storageFormat=delta")
-        .as(TrendingToGoldOptions.class));
+    KafkaToSilver.run(
+        KafkaToSilver.parse(
+            new String[] {
+              "--runner=DirectRunner",
+              "--lakehousePath=" + direct,
+              "--streaming=false",
+              "--storageFormat=delta",
+              "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+              "--kafkaStartingOffsets=earliest"
+            }));
+    TrendingToGold.run(
+        PipelineOptionsFactory.fromArgs(
+                "--runner=DirectRunner",
+                "--lakehousePath=" + direct,
+                "--streaming=false",
+                "--storageFormat=delta")
+            .as(TrendingToGoldOptions.class));
 
     corpus.assertHeldBy(onCluster, StorageFormat.DELTA);
     corpus.assertHeldBy(direct, StorageFormat.DELTA);
@@ -97,7 +111,8 @@ public class KafkaToSilverClusterIT {
     Path checkpoint = lakehouse.resolve("_checkpoints").resolve("kafka-to-silver");
     Path log = lakehouse.resolve("kafka-to-silver.log");
     String[] streaming = {
-        "--streaming=true", "--checkpointDir=" + checkpoint, "--maxMessagesPerBatch=1500"};
+      "--streaming=true", "--checkpointDir=" + checkpoint, "--maxMessagesPerBatch=1500"
+    };
     Thread producer = trickle(kafka, corpus, 60, 3_000); // about 180 s of traffic
     AtomicReference<Throwable> producerFailure = new AtomicReference<>();
     producer.setUncaughtExceptionHandler((t, e) -> producerFailure.set(e));
@@ -108,26 +123,37 @@ public class KafkaToSilverClusterIT {
       LocalSparkCluster.Job first = SPARK.submit("kafka-to-silver", env(lakehouse), log, streaming);
       producer.start();
       long running =
-          awaitLedger(first, checkpoint, "pending.json", batch -> batch >= 3, LEDGER_TIMEOUT_SECONDS);
+          awaitLedger(
+              first, checkpoint, "pending.json", batch -> batch >= 3, LEDGER_TIMEOUT_SECONDS);
       first.terminate();
       first.awaitExit(300);
       assertThat(first.log(), containsString("Kafka → Silver stopped"));
-      assertFalse("a stopped job leaves no batch half-written", Files.exists(checkpoint.resolve("pending.json")));
+      assertFalse(
+          "a stopped job leaves no batch half-written",
+          Files.exists(checkpoint.resolve("pending.json")));
       long stoppedAt = committedBatch(checkpoint);
       assertTrue("the batch running at SIGTERM was committed", stoppedAt >= running);
 
       // 2. Restart, and kill -9 the driver in the middle of a batch: once its first Silver files
       //    are in place if the test catches that moment (they are then rolled back), else as soon
       //    as it has started.
-      LocalSparkCluster.Job second = SPARK.submit("kafka-to-silver", env(lakehouse), log, streaming);
+      LocalSparkCluster.Job second =
+          SPARK.submit("kafka-to-silver", env(lakehouse), log, streaming);
       awaitLedger(
-          second, checkpoint, "pending.json", batch -> batch > stoppedAt + 1, LEDGER_TIMEOUT_SECONDS);
+          second,
+          checkpoint,
+          "pending.json",
+          batch -> batch > stoppedAt + 1,
+          LEDGER_TIMEOUT_SECONDS);
       boolean filesWritten = awaitFilesOfPendingBatch(second, lakehouse, checkpoint, 60_000);
       second.kill();
       // Rarely, the batch commits between the files being seen and the kill landing.
       boolean midBatch = Files.exists(checkpoint.resolve("pending.json"));
-      System.out.println("Killed the driver " + (midBatch ? "mid-batch, " : "just after a batch, ")
-          + (filesWritten ? "after" : "before") + " the batch's first Silver files were in place");
+      System.out.println(
+          "Killed the driver "
+              + (midBatch ? "mid-batch, " : "just after a batch, ")
+              + (filesWritten ? "after" : "before")
+              + " the batch's first Silver files were in place");
       assertTrue("events still arriving when killed", producer.isAlive());
       // Before the restart, a reader sees the committed batches only.
       IngestCorpus.assertReadersSeeOnlyCommittedFiles(Lakehouse.at(lakehouse.toString()));
@@ -138,8 +164,12 @@ public class KafkaToSilverClusterIT {
       producer.join();
       assertEquals("producer", null, producerFailure.get());
       long sent = corpus.totalMessages();
-      awaitLedger(third, checkpoint, "offsets.json",
-          batch -> committedMessages(checkpoint) == sent, LEDGER_TIMEOUT_SECONDS);
+      awaitLedger(
+          third,
+          checkpoint,
+          "offsets.json",
+          batch -> committedMessages(checkpoint) == sent,
+          LEDGER_TIMEOUT_SECONDS);
       third.terminate();
       third.awaitExit(300);
       if (midBatch) {
@@ -148,8 +178,11 @@ public class KafkaToSilverClusterIT {
           assertThat(third.log(), not(containsString("removed 0 files")));
         }
       }
-      first.log().lines() // what happened, for the build log
-          .filter(l -> l.contains("Batch ") || l.contains("Rolled back") || l.contains("Starting from"))
+      first
+          .log()
+          .lines() // what happened, for the build log
+          .filter(
+              l -> l.contains("Batch ") || l.contains("Rolled back") || l.contains("Starting from"))
           .forEach(l -> System.out.println("[driver] " + l));
     } finally {
       producer.interrupt();

@@ -5,10 +5,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
 
+import com.trending.common.Lakehouse;
 import java.io.File;
 import java.net.ServerSocket;
 import java.nio.file.Path;
-import com.trending.common.Lakehouse;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Rule;
 import org.junit.Test;
@@ -20,12 +22,13 @@ public class KafkaToSilverConfigTest {
   @Rule public final TemporaryFolder tmp = new TemporaryFolder();
 
   private KafkaToSilverOptions options(String... args) throws Exception {
-    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(args));
+    List<String> all = new ArrayList<>(List.of(args));
     if (all.stream().noneMatch(a -> a.startsWith("--lakehousePath="))) {
       all.add("--lakehousePath=" + tmp.getRoot());
     }
     all.add("--kafkaBootstrapServers=127.0.0.1:" + closedPort());
-    return PipelineOptionsFactory.fromArgs(all.toArray(new String[0])).as(KafkaToSilverOptions.class);
+    return PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))
+        .as(KafkaToSilverOptions.class);
   }
 
   private static int closedPort() throws Exception {
@@ -35,7 +38,8 @@ public class KafkaToSilverConfigTest {
   }
 
   private void assertFails(String expected, KafkaToSilverOptions options) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> KafkaToSilver.run(options));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> KafkaToSilver.run(options));
     assertThat(e.getMessage(), containsString(expected));
   }
 
@@ -46,12 +50,16 @@ public class KafkaToSilverConfigTest {
 
   @Test
   public void minRatingAboveMaxRating() throws Exception {
-    assertFails("MIN_RATING (4.0) is greater than MAX_RATING (2.0)", options("--minRating=4", "--maxRating=2"));
+    assertFails(
+        "MIN_RATING (4.0) is greater than MAX_RATING (2.0)",
+        options("--minRating=4", "--maxRating=2"));
   }
 
   @Test
   public void unknownStartingOffsets() throws Exception {
-    assertFails("KAFKA_STARTING_OFFSETS must be 'earliest' or 'latest'", options("--kafkaStartingOffsets=beginning"));
+    assertFails(
+        "KAFKA_STARTING_OFFSETS must be 'earliest' or 'latest'",
+        options("--kafkaStartingOffsets=beginning"));
   }
 
   @Test
@@ -68,8 +76,10 @@ public class KafkaToSilverConfigTest {
   @Test
   public void streamingFalseTakesWhatIsThereAndExits() {
     assertEquals(true, KafkaToSilver.parse(new String[] {"--streaming=false"}).getAvailableNow());
-    assertEquals(false,
-        KafkaToSilver.parse(new String[] {"--streaming=false", "--maxRecords=5"}).getAvailableNow());
+    assertEquals(
+        false,
+        KafkaToSilver.parse(new String[] {"--streaming=false", "--maxRecords=5"})
+            .getAvailableNow());
     assertEquals(false, KafkaToSilver.parse(new String[] {"--streaming=true"}).getAvailableNow());
     assertEquals(false, KafkaToSilver.parse(new String[] {}).getAvailableNow());
   }
@@ -78,20 +88,32 @@ public class KafkaToSilverConfigTest {
   public void checkpointDirDefaultsToTheLakehouseOnEveryRunner() {
     Path root = tmp.getRoot().toPath();
     for (String runner : new String[] {"DirectRunner", "SparkRunner"}) {
-      KafkaToSilverOptions options = KafkaToSilver.parse(new String[] {
-          "--runner=" + runner, "--lakehousePath=" + root, "--consumerGroup=g1"});
-      assertEquals(runner, root.resolve("_checkpoints/kafka-to-silver/g1").toString(),
+      KafkaToSilverOptions options =
+          KafkaToSilver.parse(
+              new String[] {"--runner=" + runner, "--lakehousePath=" + root, "--consumerGroup=g1"});
+      assertEquals(
+          runner,
+          root.resolve("_checkpoints/kafka-to-silver/g1").toString(),
           KafkaToSilver.checkpointDir(options, Lakehouse.at(root.toString())));
     }
-    KafkaToSilverOptions given = KafkaToSilver.parse(new String[] {
-        "--runner=SparkRunner", "--lakehousePath=" + root, "--checkpointDir=" + root.resolve("cp")});
-    assertEquals(root.resolve("cp").toString(), KafkaToSilver.checkpointDir(given, Lakehouse.at(root.toString())));
+    KafkaToSilverOptions given =
+        KafkaToSilver.parse(
+            new String[] {
+              "--runner=SparkRunner",
+              "--lakehousePath=" + root,
+              "--checkpointDir=" + root.resolve("cp")
+            });
+    assertEquals(
+        root.resolve("cp").toString(),
+        KafkaToSilver.checkpointDir(given, Lakehouse.at(root.toString())));
   }
 
   @Test
   public void checkpointDirWithoutAFolderIsRefused() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-        () -> KafkaToSilver.parse(new String[] {"--checkpointDir", "/x"}));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> KafkaToSilver.parse(new String[] {"--checkpointDir", "/x"}));
     assertThat(e.getMessage(), containsString("--checkpointDir needs a folder"));
   }
 

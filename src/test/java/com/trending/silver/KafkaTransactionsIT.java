@@ -6,6 +6,7 @@ import com.trending.common.Lakehouse;
 import com.trending.testing.LocalKafkaBroker;
 import com.trending.testing.SparkSql;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,7 +54,8 @@ public class KafkaTransactionsIT {
         for (int part = 0; part < 3; part++) {
           committing.beginTransaction();
           aborting.beginTransaction();
-          for (byte[] m : messages.subList(messages.size() * part / 3, messages.size() * (part + 1) / 3)) {
+          for (byte[] m :
+              messages.subList(messages.size() * part / 3, messages.size() * (part + 1) / 3)) {
             committing.send(new ProducerRecord<>(topic.getKey(), m));
             if (aborted % 3 == 0) {
               aborting.send(new ProducerRecord<>(topic.getKey(), validEvent(topic.getKey())));
@@ -65,17 +67,28 @@ public class KafkaTransactionsIT {
         }
       }
     }
-    for (String[] runner : new String[][] {{"--runner=DirectRunner"}, SparkSql.beamSparkRunnerArgs()}) {
+    for (String[] runner :
+        new String[][] {{"--runner=DirectRunner"}, SparkSql.beamSparkRunnerArgs()}) {
       Path lakehouse = tmp.newFolder().toPath();
       List<String> args = new ArrayList<>(List.of(runner));
-      args.addAll(List.of("--lakehousePath=" + lakehouse, "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
-          "--kafkaStartingOffsets=earliest", "--consumerGroup=tx-" + runner[0].substring(9),
-          "--availableNow=true", "--maxMessagesPerBatch=700"));
-      IngestSummary summary = KafkaToSilver.run(
-          PipelineOptionsFactory.fromArgs(args.toArray(new String[0])).as(KafkaToSilverOptions.class));
+      args.addAll(
+          List.of(
+              "--lakehousePath=" + lakehouse,
+              "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+              "--kafkaStartingOffsets=earliest",
+              "--consumerGroup=tx-" + runner[0].substring(9),
+              "--availableNow=true",
+              "--maxMessagesPerBatch=700"));
+      IngestSummary summary =
+          KafkaToSilver.run(
+              PipelineOptionsFactory.fromArgs(args.toArray(new String[0]))
+                  .as(KafkaToSilverOptions.class));
       corpus.assertHeldBy(lakehouse);
       for (String topic : Lakehouse.TOPICS) {
-        assertEquals(topic + ": records read", corpus.topics.get(topic).messages.size(), summary.read(topic));
+        assertEquals(
+            topic + ": records read",
+            corpus.topics.get(topic).messages.size(),
+            summary.read(topic));
       }
     }
   }
@@ -90,21 +103,27 @@ public class KafkaTransactionsIT {
     IngestCorpus corpus = IngestCorpus.create(9, 600, 200, 100);
     Path lakehouse = tmp.newFolder().toPath();
     String group = "reset-from-outside";
-    KafkaToSilverOptions options = PipelineOptionsFactory.fromArgs(
-        "--lakehousePath=" + lakehouse, "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
-        "--kafkaStartingOffsets=latest", "--consumerGroup=" + group, "--pollIntervalMillis=200")
-        .as(KafkaToSilverOptions.class);
+    KafkaToSilverOptions options =
+        PipelineOptionsFactory.fromArgs(
+                "--lakehousePath=" + lakehouse,
+                "--kafkaBootstrapServers=" + kafka.bootstrapServers(),
+                "--kafkaStartingOffsets=latest",
+                "--consumerGroup=" + group,
+                "--pollIntervalMillis=200")
+            .as(KafkaToSilverOptions.class);
     AtomicBoolean stop = new AtomicBoolean();
-    CompletableFuture<IngestSummary> job = CompletableFuture.supplyAsync(() -> KafkaToSilver.run(options, stop::get));
+    CompletableFuture<IngestSummary> job =
+        CompletableFuture.supplyAsync(() -> KafkaToSilver.run(options, stop::get));
     Path offsets = lakehouse.resolve("_checkpoints/kafka-to-silver/" + group + "/offsets.json");
     long deadline = System.currentTimeMillis() + 120_000;
-    while (!java.nio.file.Files.exists(offsets) && System.currentTimeMillis() < deadline) {
+    while (!Files.exists(offsets) && System.currentTimeMillis() < deadline) {
       Thread.sleep(100); // the job has fixed its start offsets
     }
     for (int slice = 0; slice < 4; slice++) {
       for (Map.Entry<String, IngestCorpus.Topic> topic : corpus.topics.entrySet()) {
         List<byte[]> all = topic.getValue().messages;
-        kafka.produce(topic.getKey(), all.subList(all.size() * slice / 4, all.size() * (slice + 1) / 4));
+        kafka.produce(
+            topic.getKey(), all.subList(all.size() * slice / 4, all.size() * (slice + 1) / 4));
       }
       Thread.sleep(3_000);
       resetGroupToZero(group);
@@ -119,13 +138,17 @@ public class KafkaTransactionsIT {
   }
 
   private static long committedMessages(Path offsets) throws Exception {
-    if (!java.nio.file.Files.exists(offsets)) {
+    if (!Files.exists(offsets)) {
       return 0;
     }
     long sum = 0;
-    var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(offsets.toFile()).get("offsets");
-    for (var topic : (Iterable<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>) root::fields) {
-      for (var p : (Iterable<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>) topic.getValue()::fields) {
+    var root =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(offsets.toFile()).get("offsets");
+    for (var topic :
+        (Iterable<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>) root::fields) {
+      for (var p :
+          (Iterable<Map.Entry<String, com.fasterxml.jackson.databind.JsonNode>>)
+              topic.getValue()::fields) {
         sum += p.getValue().asLong();
       }
     }
@@ -153,9 +176,15 @@ public class KafkaTransactionsIT {
 
   private static byte[] validEvent(String topic) {
     String type = topic.substring("events_".length(), topic.length() - 1);
-    String json = "{\"event_id\":\"" + UUID.randomUUID() + "\",\"event_type\":\"" + type + "\","
-        + "\"event_ts\":\"2025-12-16T10:00:00Z\",\"user_id\":1,\"movie_id\":2"
-        + (type.equals("rating") ? ",\"rating\":3.5" : "") + "}";
+    String json =
+        "{\"event_id\":\""
+            + UUID.randomUUID()
+            + "\",\"event_type\":\""
+            + type
+            + "\","
+            + "\"event_ts\":\"2025-12-16T10:00:00Z\",\"user_id\":1,\"movie_id\":2"
+            + (type.equals("rating") ? ",\"rating\":3.5" : "")
+            + "}";
     return json.getBytes(StandardCharsets.UTF_8);
   }
 }

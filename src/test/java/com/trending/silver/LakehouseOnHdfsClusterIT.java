@@ -56,8 +56,13 @@ public class LakehouseOnHdfsClusterIT {
     long start = System.nanoTime();
     List<LocalSparkCluster.Job> silver = new ArrayList<>();
     for (StorageFormat format : formats) {
-      silver.add(SPARK.submit("kafka-to-silver", env(format), log(format, "silver"),
-          "--maxRecords=" + CORPUS.totalMessages(), "--consumerGroup=hdfs-cluster-" + name(format)));
+      silver.add(
+          SPARK.submit(
+              "kafka-to-silver",
+              env(format),
+              log(format, "silver"),
+              "--maxRecords=" + CORPUS.totalMessages(),
+              "--consumerGroup=hdfs-cluster-" + name(format)));
     }
     for (LocalSparkCluster.Job job : silver) {
       job.assertSucceeds(300);
@@ -66,13 +71,18 @@ public class LakehouseOnHdfsClusterIT {
     long ingested = System.nanoTime();
     List<LocalSparkCluster.Job> gold = new ArrayList<>();
     for (StorageFormat format : formats) {
-      gold.add(SPARK.submit("trending-to-gold", env(format), log(format, "gold"), "--streaming=false"));
+      gold.add(
+          SPARK.submit("trending-to-gold", env(format), log(format, "gold"), "--streaming=false"));
     }
     for (LocalSparkCluster.Job job : gold) {
       job.assertSucceeds(300);
     }
-    System.out.printf("On the cluster, lakehouses on %s: %,d messages ingested in %d s, Gold recomputed in %d s%n",
-        HDFS.lakehousePath(), CORPUS.totalMessages(), (ingested - start) / 1_000_000_000L,
+    System.out.printf(
+        "On the cluster, lakehouses on %s: %,d messages ingested in %d s, Gold recomputed in %d"
+            + " s%n",
+        HDFS.lakehousePath(),
+        CORPUS.totalMessages(),
+        (ingested - start) / 1_000_000_000L,
         (System.nanoTime() - ingested) / 1_000_000_000L);
 
     List<ReferenceModel.Event> views = events(Lakehouse.VIEWS);
@@ -81,7 +91,8 @@ public class LakehouseOnHdfsClusterIT {
       CORPUS.assertHeldBy(root(format), format);
       Lakehouse lakehouse = Lakehouse.at(root(format), format);
       assertGold(lakehouse.gold(Lakehouse.TRENDING_1H), ReferenceModel.oneHour(views, clicks));
-      assertGold(lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
+      assertGold(
+          lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
     }
   }
 
@@ -93,15 +104,24 @@ public class LakehouseOnHdfsClusterIT {
     return HDFS.lakehousePath() + "/cluster-" + name(format);
   }
 
-  /** The environment a user sets for submit.sh: the lakehouse on HDFS, the broker, the contract's rating bounds. */
+  /**
+   * The environment a user sets for submit.sh: the lakehouse on HDFS, the broker, the contract's
+   * rating bounds.
+   */
   private static Map<String, String> env(StorageFormat format) {
     return Map.of(
-        "LAKEHOUSE_PATH", root(format),
-        "STORAGE_FORMAT", name(format),
-        "KAFKA_BOOTSTRAP_SERVERS", KAFKA.bootstrapServers(),
-        "KAFKA_STARTING_OFFSETS", "earliest",
-        "MIN_RATING", "0.5",
-        "MAX_RATING", "5.0");
+        "LAKEHOUSE_PATH",
+        root(format),
+        "STORAGE_FORMAT",
+        name(format),
+        "KAFKA_BOOTSTRAP_SERVERS",
+        KAFKA.bootstrapServers(),
+        "KAFKA_STARTING_OFFSETS",
+        "earliest",
+        "MIN_RATING",
+        "0.5",
+        "MAX_RATING",
+        "5.0");
   }
 
   private Path log(StorageFormat format, String job) {
@@ -110,7 +130,11 @@ public class LakehouseOnHdfsClusterIT {
 
   private static List<ReferenceModel.Event> events(String topic) {
     List<ReferenceModel.Event> events = new ArrayList<>();
-    CORPUS.topics.get(topic).movieAndTime.values()
+    CORPUS
+        .topics
+        .get(topic)
+        .movieAndTime
+        .values()
         .forEach(e -> events.add(new ReferenceModel.Event((int) e[0], e[1])));
     return events;
   }
@@ -124,6 +148,9 @@ public class LakehouseOnHdfsClusterIT {
     assertFalse(table + " has rows", expected.isEmpty());
     assertEquals(table + " row count (Spark SQL)", expected.size(), read.size());
     assertEquals(table + " rows (Spark SQL)", new HashSet<>(expected), new HashSet<>(read));
-    assertEquals(table + " rows (GoldTable.read)", new HashSet<>(expected), new HashSet<>(GoldTable.read(table)));
+    assertEquals(
+        table + " rows (GoldTable.read)",
+        new HashSet<>(expected),
+        new HashSet<>(GoldTable.read(table)));
   }
 }

@@ -15,6 +15,7 @@ import com.trending.gold.TrendingToGold;
 import com.trending.gold.TrendingToGoldOptions;
 import com.trending.testing.LocalKafkaBroker;
 import com.trending.testing.SparkSql;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -28,11 +29,11 @@ import org.junit.ClassRule;
 import org.junit.Test;
 
 /**
- * The whole lakehouse on a store other than the local disk (HDFS, S3): the corpus through
- * ingestion and a Gold recompute, on the Direct runner (Parquet) and the Spark runner (Delta),
- * every table read back with Spark SQL from its {@code hdfs://} or {@code s3a://} path: Silver and
- * dead letters exactly the corpus, Gold exactly the reference model of the corpus's events. Then a
- * second ingestion job on the same lakehouse is refused while the first holds its lease.
+ * The whole lakehouse on a store other than the local disk (HDFS, S3): the corpus through ingestion
+ * and a Gold recompute, on the Direct runner (Parquet) and the Spark runner (Delta), every table
+ * read back with Spark SQL from its {@code hdfs://} or {@code s3a://} path: Silver and dead letters
+ * exactly the corpus, Gold exactly the reference model of the corpus's events. Then a second
+ * ingestion job on the same lakehouse is refused while the first holds its lease.
  */
 public abstract class LakehouseOnStoreIT {
 
@@ -41,7 +42,10 @@ public abstract class LakehouseOnStoreIT {
   private static final IngestCorpus CORPUS = IngestCorpus.create(7, 600, 250, 120);
   private static boolean produced;
 
-  /** A fresh, empty lakehouse location on the store, e.g. {@code hdfs://127.0.0.1:PORT/lakehouse/name}. */
+  /**
+   * A fresh, empty lakehouse location on the store, e.g. {@code
+   * hdfs://127.0.0.1:PORT/lakehouse/name}.
+   */
   protected abstract String lakehouse(String name);
 
   /** The environment a user of the store sets (AWS_*), empty for HDFS. */
@@ -82,28 +86,40 @@ public abstract class LakehouseOnStoreIT {
     String formatArg = "--storageFormat=" + format.name().toLowerCase(Locale.ROOT);
     List<String> ingest = new ArrayList<>(List.of(runner));
     ingest.add(formatArg);
-    IngestSummary summary = KafkaToSilver.run(IngestCorpus.options(KAFKA.bootstrapServers(),
-        root, "store-" + name, CORPUS.totalMessages(), ingest.toArray(new String[0])));
-    assertEquals(CORPUS.totalMessages(),
-        Lakehouse.TOPICS.stream().mapToLong(summary::read).sum());
+    IngestSummary summary =
+        KafkaToSilver.run(
+            IngestCorpus.options(
+                KAFKA.bootstrapServers(),
+                root,
+                "store-" + name,
+                CORPUS.totalMessages(),
+                ingest.toArray(new String[0])));
+    assertEquals(CORPUS.totalMessages(), Lakehouse.TOPICS.stream().mapToLong(summary::read).sum());
     CORPUS.assertHeldBy(root, format);
 
     List<String> gold = new ArrayList<>(List.of(runner));
     gold.addAll(List.of("--lakehousePath=" + root, formatArg, "--streaming=false"));
     TrendingToGoldOptions options =
-        PipelineOptionsFactory.fromArgs(gold.toArray(new String[0])).as(TrendingToGoldOptions.class);
+        PipelineOptionsFactory.fromArgs(gold.toArray(new String[0]))
+            .as(TrendingToGoldOptions.class);
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
 
     Lakehouse lakehouse = Lakehouse.at(root, format);
     List<ReferenceModel.Event> views = events(Lakehouse.VIEWS);
     List<ReferenceModel.Event> clicks = events(Lakehouse.CLICKS);
     assertGold(lakehouse.gold(Lakehouse.TRENDING_1H), ReferenceModel.oneHour(views, clicks));
-    assertGold(lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
+    assertGold(
+        lakehouse.gold(Lakehouse.TRENDING_24H), ReferenceModel.twentyFourHours(views, clicks));
   }
 
   private static List<ReferenceModel.Event> events(String topic) {
     List<ReferenceModel.Event> events = new ArrayList<>();
-    CORPUS.topics.get(topic).movieAndTime.values().forEach(e -> events.add(new ReferenceModel.Event((int) e[0], e[1])));
+    CORPUS
+        .topics
+        .get(topic)
+        .movieAndTime
+        .values()
+        .forEach(e -> events.add(new ReferenceModel.Event((int) e[0], e[1])));
     return events;
   }
 
@@ -116,12 +132,15 @@ public abstract class LakehouseOnStoreIT {
     assertTrue(table + " has rows", !expected.isEmpty());
     assertEquals(table + " row count (Spark SQL)", expected.size(), read.size());
     assertEquals(table + " rows (Spark SQL)", new HashSet<>(expected), new HashSet<>(read));
-    assertEquals(table + " rows (GoldTable.read)", new HashSet<>(expected), new HashSet<>(GoldTable.read(table)));
+    assertEquals(
+        table + " rows (GoldTable.read)",
+        new HashSet<>(expected),
+        new HashSet<>(GoldTable.read(table)));
   }
 
   /**
-   * The lease that stands for a lock on HDFS and S3: a second job is refused while the first
-   * renews it, gets it at once when the first ends, and takes over one whose holder died.
+   * The lease that stands for a lock on HDFS and S3: a second job is refused while the first renews
+   * it, gets it at once when the first ends, and takes over one whose holder died.
    */
   @Test
   public void oneJobPerLakehouseThroughTheLease() throws Exception {
@@ -129,9 +148,12 @@ public abstract class LakehouseOnStoreIT {
     Lakehouse lakehouse = Lakehouse.at(lakehouse("lease"));
     long start = System.nanoTime();
     try (var first = lakehouse.lock("kafka-to-silver")) {
-      IllegalArgumentException refused = org.junit.Assert.assertThrows(IllegalArgumentException.class,
-          () -> lakehouse.lock("kafka-to-silver"));
-      assertTrue(refused.getMessage(), refused.getMessage().contains("Another kafka-to-silver job is already writing"));
+      IllegalArgumentException refused =
+          org.junit.Assert.assertThrows(
+              IllegalArgumentException.class, () -> lakehouse.lock("kafka-to-silver"));
+      assertTrue(
+          refused.getMessage(),
+          refused.getMessage().contains("Another kafka-to-silver job is already writing"));
       try (var other = lakehouse.lock("trending-to-gold")) {
         // another job kind has its own lock
       }
@@ -139,15 +161,24 @@ public abstract class LakehouseOnStoreIT {
     try (var again = lakehouse.lock("kafka-to-silver")) {
       // released: taken at once
     }
-    String lock = lakehouse.storage().child(lakehouse.storage().parent(lakehouse.checkpoints("x")), "kafka-to-silver.lock");
-    assertTrue(lakehouse.storage().createIfAbsent(lock, "process 1@dead-host since 2020-01-01T00:00:00Z\nrenewal 3"
-        .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    String lock =
+        lakehouse
+            .storage()
+            .child(lakehouse.storage().parent(lakehouse.checkpoints("x")), "kafka-to-silver.lock");
+    assertTrue(
+        lakehouse
+            .storage()
+            .createIfAbsent(
+                lock,
+                "process 1@dead-host since 2020-01-01T00:00:00Z\nrenewal 3"
+                    .getBytes(StandardCharsets.UTF_8)));
     long before = System.nanoTime();
     try (var takenOver = lakehouse.lock("kafka-to-silver")) {
       long waited = (System.nanoTime() - before) / 1_000_000_000L;
       assertTrue("waited " + waited + " s for the dead holder's lease", waited >= 15);
     }
-    System.out.printf("lease on %s: refused, released, taken over in %d s%n", lakehouse.storage(),
-        (System.nanoTime() - start) / 1_000_000_000L);
+    System.out.printf(
+        "lease on %s: refused, released, taken over in %d s%n",
+        lakehouse.storage(), (System.nanoTime() - start) / 1_000_000_000L);
   }
 }

@@ -40,9 +40,12 @@ public class OffsetLedgerTest {
     assertNull("no manifest while writing", pending.files());
 
     // Table folders are absolute paths: keys, never JSON Pointers.
-    Map<String, List<String>> manifest = Map.of(
-        "/lake/silver/events_views", List.of("file:/lake/silver/events_views/event_date=2025-12-17/part-b000001-x-0.parquet"),
-        "/lake/silver/_deadletter/events_views", List.of());
+    Map<String, List<String>> manifest =
+        Map.of(
+            "/lake/silver/events_views",
+                List.of(
+                    "file:/lake/silver/events_views/event_date=2025-12-17/part-b000001-x-0.parquet"),
+            "/lake/silver/_deadletter/events_views", List.of());
     ledger.written(plan, manifest);
     assertEquals(manifest, ledger.pending().files());
 
@@ -56,8 +59,10 @@ public class OffsetLedgerTest {
     assertEquals(Map.of(V0, 10L, V1, 4L, C0, 7L), ledger.offsets());
     assertEquals(2, OffsetLedger.open(tmp.getRoot().getPath()).lastBatch());
     assertEquals("the id stays", ledger.id(), OffsetLedger.open(tmp.getRoot().getPath()).id());
-    org.junit.Assert.assertNotEquals("a new ledger has a new id",
-        ledger.id(), OffsetLedger.open(tmp.newFolder("other").getPath()).id());
+    org.junit.Assert.assertNotEquals(
+        "a new ledger has a new id",
+        ledger.id(),
+        OffsetLedger.open(tmp.newFolder("other").getPath()).id());
   }
 
   @Test
@@ -68,9 +73,15 @@ public class OffsetLedgerTest {
 
     BatchPlan plan = BatchPlan.of(5, "run", partitions, positions, ends, 60);
     assertEquals(60, plan.total());
-    assertEquals("all of the small partition, the rest from the other", Map.of(V0, 157L, V1, 3L, C0, 50L), plan.to());
-    assertEquals(List.of(new ReadKafkaRanges.Range("events_views", 0, 100, 157),
-        new ReadKafkaRanges.Range("events_views", 1, 0, 3)), plan.rangesFor("events_views"));
+    assertEquals(
+        "all of the small partition, the rest from the other",
+        Map.of(V0, 157L, V1, 3L, C0, 50L),
+        plan.to());
+    assertEquals(
+        List.of(
+            new ReadKafkaRanges.Range("events_views", 0, 100, 157),
+            new ReadKafkaRanges.Range("events_views", 1, 0, 3)),
+        plan.rangesFor("events_views"));
     assertEquals(List.of(), plan.rangesFor("events_clicks"));
 
     BatchPlan all = BatchPlan.of(6, "run", partitions, positions, ends, Long.MAX_VALUE);
@@ -81,15 +92,20 @@ public class OffsetLedgerTest {
   @Test
   public void deletingARunsFilesTakesThemAndBeamsTemporaryFoldersOnly() throws Exception {
     Path dir = tmp.newFolder("events_views").toPath();
-    Path ours = touch(dir.resolve("event_date=2025-12-17/part-b000003-x-00000-of-00001.snappy.parquet"));
-    Path committed = touch(dir.resolve("event_date=2025-12-17/part-b000002-w-00000-of-00001.snappy.parquet"));
+    Path ours =
+        touch(dir.resolve("event_date=2025-12-17/part-b000003-x-00000-of-00001.snappy.parquet"));
+    Path committed =
+        touch(dir.resolve("event_date=2025-12-17/part-b000002-w-00000-of-00001.snappy.parquet"));
     Path log = touch(dir.resolve("_spark_metadata/2"));
     touch(dir.resolve(".temp-beam-1a2b/part-b000003-x-00000"));
     touch(dir.resolve("event_date=2025-12-17/.temp-beam-3c4d/shard/part-b000001-v-00000"));
-    Table table = new Table(dir.toString(), StorageFormat.PARQUET, "events_views", true, Storage.local());
+    Table table =
+        new Table(dir.toString(), StorageFormat.PARQUET, "events_views", true, Storage.local());
 
-    assertEquals("files of the run (Beam's temporary files not counted)",
-        1, OffsetLedger.deleteRunFiles("b000003-x", List.of(table)));
+    assertEquals(
+        "files of the run (Beam's temporary files not counted)",
+        1,
+        OffsetLedger.deleteRunFiles("b000003-x", List.of(table)));
     assertFalse(Files.exists(ours));
     assertFalse(Files.exists(dir.resolve(".temp-beam-1a2b")));
     assertFalse(Files.exists(dir.resolve("event_date=2025-12-17/.temp-beam-3c4d")));
@@ -99,16 +115,27 @@ public class OffsetLedgerTest {
 
   @Test
   public void aBeamTemporaryFolderEndsWithTheNameThatHoldsTheMarker() {
-    assertEquals("/lake/t/.temp-beam-1a2b", OffsetLedger.beamTempFolder("/lake/t", "/lake/t/.temp-beam-1a2b/x/part-0"));
-    assertEquals("/lake/t/event_date=2025-12-17/.temp-beam-1a2b",
-        OffsetLedger.beamTempFolder("/lake/t", "/lake/t/event_date=2025-12-17/.temp-beam-1a2b/part-0"));
-    assertEquals("the file's own name", "/lake/t/p/x.temp-beam-1a2b",
+    assertEquals(
+        "/lake/t/.temp-beam-1a2b",
+        OffsetLedger.beamTempFolder("/lake/t", "/lake/t/.temp-beam-1a2b/x/part-0"));
+    assertEquals(
+        "/lake/t/event_date=2025-12-17/.temp-beam-1a2b",
+        OffsetLedger.beamTempFolder(
+            "/lake/t", "/lake/t/event_date=2025-12-17/.temp-beam-1a2b/part-0"));
+    assertEquals(
+        "the file's own name",
+        "/lake/t/p/x.temp-beam-1a2b",
         OffsetLedger.beamTempFolder("/lake/t", "/lake/t/p/x.temp-beam-1a2b"));
-    assertEquals("Windows paths", "C:\\lake\\t\\.temp-beam-1a2b",
+    assertEquals(
+        "Windows paths",
+        "C:\\lake\\t\\.temp-beam-1a2b",
         OffsetLedger.beamTempFolder("C:\\lake\\t", "C:\\lake\\t\\.temp-beam-1a2b\\part-0"));
-    assertNull(OffsetLedger.beamTempFolder("/lake/t", "/lake/t/event_date=2025-12-17/part-0.parquet"));
-    assertNull("only what lies below the table counts",
-        OffsetLedger.beamTempFolder("/lake/.temp-beam-1a2b/t", "/lake/.temp-beam-1a2b/t/part-0.parquet"));
+    assertNull(
+        OffsetLedger.beamTempFolder("/lake/t", "/lake/t/event_date=2025-12-17/part-0.parquet"));
+    assertNull(
+        "only what lies below the table counts",
+        OffsetLedger.beamTempFolder(
+            "/lake/.temp-beam-1a2b/t", "/lake/.temp-beam-1a2b/t/part-0.parquet"));
   }
 
   private static Path touch(Path file) throws Exception {

@@ -6,17 +6,16 @@ import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.StreamSupport;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.KafkaRecordCoder;
 import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
-import org.apache.beam.sdk.coders.ByteArrayCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
@@ -42,7 +41,10 @@ public class ParseAndDeduplicateTest {
   private static final Schema VIEW = Schemas.avro(Lakehouse.VIEWS);
 
   private static String view(String id, String ts) {
-    return "{\"event_id\":\"" + id + "\",\"event_type\":\"view\",\"event_ts\":\"" + ts
+    return "{\"event_id\":\""
+        + id
+        + "\",\"event_type\":\"view\",\"event_ts\":\""
+        + ts
         + "\",\"user_id\":1,\"movie_id\":2}";
   }
 
@@ -51,50 +53,74 @@ public class ParseAndDeduplicateTest {
   private static final String C = "00000000-0000-0000-0000-00000000000c";
 
   private static KafkaRecord<byte[], byte[]> record(long offset, String payload) {
-    return new KafkaRecord<>(Lakehouse.VIEWS, 1, offset, 0L, KafkaTimestampType.CREATE_TIME, null,
+    return new KafkaRecord<>(
+        Lakehouse.VIEWS,
+        1,
+        offset,
+        0L,
+        KafkaTimestampType.CREATE_TIME,
+        null,
         KV.of(null, payload.getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test
   public void validEventsAreStampedWithEventTimeAndBadOnesKeepTheirOrigin() {
-    PCollectionTuple parsed = p
-        .apply(Create.of(
-                record(0, view(A, "2025-12-17T13:30:00.000Z")),
-                record(1, "{oops"),
-                record(2, view(B, "2025-12-17T14:00:00Z").replace("\"view\"", "\"click\"")))
-            .withCoder(KafkaRecordCoder.of(NullableCoder.of(ByteArrayCoder.of()), ByteArrayCoder.of())))
-        .apply(ParDo.of(new ParseEventsFn(Lakehouse.VIEWS, VIEW, 0.5, 5.0))
-            .withOutputTags(ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
+    PCollectionTuple parsed =
+        p.apply(
+                Create.of(
+                        record(0, view(A, "2025-12-17T13:30:00.000Z")),
+                        record(1, "{oops"),
+                        record(2, view(B, "2025-12-17T14:00:00Z").replace("\"view\"", "\"click\"")))
+                    .withCoder(
+                        KafkaRecordCoder.of(
+                            NullableCoder.of(ByteArrayCoder.of()), ByteArrayCoder.of())))
+            .apply(
+                ParDo.of(new ParseEventsFn(Lakehouse.VIEWS, VIEW, 0.5, 5.0))
+                    .withOutputTags(
+                        ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
     PCollection<GenericRecord> valid = parsed.get(ParseEventsFn.VALID).setCoder(AvroCoder.of(VIEW));
-    PCollection<GenericRecord> dead = parsed.get(ParseEventsFn.DEAD_LETTER).setCoder(AvroCoder.of(DeadLetters.SCHEMA));
+    PCollection<GenericRecord> dead =
+        parsed.get(ParseEventsFn.DEAD_LETTER).setCoder(AvroCoder.of(DeadLetters.SCHEMA));
 
-    PAssert.that(valid.apply("Stamp", ParDo.of(new TimestampedIdFn()))).containsInAnyOrder(
-        A + "@" + java.time.Instant.parse("2025-12-17T13:30:00Z").toEpochMilli());
-    PAssert.that(dead.apply("Describe", ParDo.of(new DescribeDeadLetterFn()))).containsInAnyOrder(
-        "events_views/1/1 invalid_json {oops",
-        "events_views/1/2 invalid_event_type " + view(B, "2025-12-17T14:00:00Z").replace("\"view\"", "\"click\""));
+    PAssert.that(valid.apply("Stamp", ParDo.of(new TimestampedIdFn())))
+        .containsInAnyOrder(A + "@" + Instant.parse("2025-12-17T13:30:00Z").toEpochMilli());
+    PAssert.that(dead.apply("Describe", ParDo.of(new DescribeDeadLetterFn())))
+        .containsInAnyOrder(
+            "events_views/1/1 invalid_json {oops",
+            "events_views/1/2 invalid_event_type "
+                + view(B, "2025-12-17T14:00:00Z").replace("\"view\"", "\"click\""));
     p.run();
   }
 
   /**
-   * Silver's files of the batch's event_date partitions are read for ids; a file of another date
-   * is not opened (a copy of an event has the event's event_ts, so it cannot be there).
+   * Silver's files of the batch's event_date partitions are read for ids; a file of another date is
+   * not opened (a copy of an event has the event's event_ts, so it cannot be there).
    */
   @Test
   public void keepsOneCopyPerEventIdAndNothingSilverAlreadyHas() throws Exception {
     String sameDay = silverFile("event_date=1970-01-01", row(C, 1_000L));
     String otherDay = silverFile("event_date=2025-01-01", row(B, 1_735_689_600_000L));
 
-    PCollection<GenericRecord> unique = p
-        .apply(Create.of(row(A, 1_000L), row(A, 1_000L), row(B, 2_000L), row(C, 1_000L)).withCoder(AvroCoder.of(VIEW)))
-        .apply(new DeduplicateEvents(Lakehouse.VIEWS, VIEW, List.of(sameDay, otherDay), com.trending.common.Storage.local(), 4));
+    PCollection<GenericRecord> unique =
+        p.apply(
+                Create.of(row(A, 1_000L), row(A, 1_000L), row(B, 2_000L), row(C, 1_000L))
+                    .withCoder(AvroCoder.of(VIEW)))
+            .apply(
+                new DeduplicateEvents(
+                    Lakehouse.VIEWS,
+                    VIEW,
+                    List.of(sameDay, otherDay),
+                    com.trending.common.Storage.local(),
+                    4));
 
-    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn()))).containsInAnyOrder(A + "@1000", B + "@2000");
+    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn())))
+        .containsInAnyOrder(A + "@1000", B + "@2000");
     var result = p.run();
     result.waitUntilFinish();
     IngestSummary summary = new IngestSummary();
     summary.add(result, 1);
-    assertEquals("one redelivered copy and one already in Silver", 2, summary.duplicates(Lakehouse.VIEWS));
+    assertEquals(
+        "one redelivered copy and one already in Silver", 2, summary.duplicates(Lakehouse.VIEWS));
     assertEquals("files of other dates are not read", 1, counter(result, "dedup_files_skipped"));
     assertEquals(1, counter(result, "dedup_files_read"));
   }
@@ -103,18 +129,28 @@ public class ParseAndDeduplicateTest {
     File dir = new File(tmp.getRoot(), partition);
     dir.mkdirs();
     File file = new File(dir, "part-0.parquet");
-    try (ParquetWriter<GenericRecord> writer = AvroParquetWriter.<GenericRecord>builder(
-            HadoopOutputFile.fromPath(new org.apache.hadoop.fs.Path(file.toURI()), new Configuration()))
-        .withSchema(VIEW).build()) {
+    try (ParquetWriter<GenericRecord> writer =
+        AvroParquetWriter.<GenericRecord>builder(
+                HadoopOutputFile.fromPath(
+                    new org.apache.hadoop.fs.Path(file.toURI()), new Configuration()))
+            .withSchema(VIEW)
+            .build()) {
       writer.write(row);
     }
     return file.toURI().toString();
   }
 
   private static long counter(org.apache.beam.sdk.PipelineResult result, String name) {
-    var counters = result.metrics().queryMetrics(org.apache.beam.sdk.metrics.MetricsFilter.builder()
-        .addNameFilter(org.apache.beam.sdk.metrics.MetricNameFilter.named(IngestMetrics.NAMESPACE, name))
-        .build()).getCounters();
+    var counters =
+        result
+            .metrics()
+            .queryMetrics(
+                org.apache.beam.sdk.metrics.MetricsFilter.builder()
+                    .addNameFilter(
+                        org.apache.beam.sdk.metrics.MetricNameFilter.named(
+                            IngestMetrics.NAMESPACE, name))
+                    .build())
+            .getCounters();
     long sum = 0;
     for (var c : counters) {
       sum += c.getAttempted();
@@ -134,17 +170,29 @@ public class ParseAndDeduplicateTest {
   /** {@code event_id@elementTimestampMillis}. */
   static class TimestampedIdFn extends org.apache.beam.sdk.transforms.DoFn<GenericRecord, String> {
     @ProcessElement
-    public void process(@Element GenericRecord row, @Timestamp org.joda.time.Instant ts, OutputReceiver<String> out) {
+    public void process(
+        @Element GenericRecord row,
+        @Timestamp org.joda.time.Instant ts,
+        OutputReceiver<String> out) {
       out.output(row.get("event_id") + "@" + ts.getMillis());
     }
   }
 
   /** {@code topic/partition/offset reason payload}. */
-  static class DescribeDeadLetterFn extends org.apache.beam.sdk.transforms.DoFn<GenericRecord, String> {
+  static class DescribeDeadLetterFn
+      extends org.apache.beam.sdk.transforms.DoFn<GenericRecord, String> {
     @ProcessElement
     public void process(@Element GenericRecord row, OutputReceiver<String> out) {
-      out.output(row.get("topic") + "/" + row.get("kafka_partition") + "/" + row.get("kafka_offset") + " "
-          + row.get("error_reason") + " " + row.get("raw_payload"));
+      out.output(
+          row.get("topic")
+              + "/"
+              + row.get("kafka_partition")
+              + "/"
+              + row.get("kafka_offset")
+              + " "
+              + row.get("error_reason")
+              + " "
+              + row.get("raw_payload"));
     }
   }
 }

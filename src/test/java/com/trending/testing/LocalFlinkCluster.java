@@ -29,7 +29,8 @@ import java.util.regex.Pattern;
 public class LocalFlinkCluster extends LocalRunnerCluster {
   private static final List<String> ENDED = List.of("FINISHED", "CANCELED", "FAILED");
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private int restPort;
 
   public LocalFlinkCluster() {
@@ -66,26 +67,35 @@ public class LocalFlinkCluster extends LocalRunnerCluster {
   /** SIGKILL to the TaskManager JVM: every task on it dies mid-work. Returns its pid. */
   public long killTaskManager() throws Exception {
     long pid = Long.parseLong(Files.readString(stateDir().resolve("taskmanager.pid")).trim());
-    ProcessHandle tm = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no TaskManager " + pid));
+    ProcessHandle tm =
+        ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException("no TaskManager " + pid));
     tm.destroyForcibly();
     tm.onExit().get(30, TimeUnit.SECONDS);
     return pid;
   }
 
-  /** Starts a TaskManager again (cluster-start.sh keeps the running JobManager), until registered. */
+  /**
+   * Starts a TaskManager again (cluster-start.sh keeps the running JobManager), until registered.
+   */
   public void restartTaskManager() throws Exception {
     runScript("cluster-start.sh", 120);
   }
 
   /** The jobs the JobManager knows, as (name, state) pairs; over its REST API. */
   public List<String[]> jobsOverview() throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(
-        HttpRequest.newBuilder(URI.create("http://" + master() + "/jobs/overview"))
-            .timeout(Duration.ofSeconds(10)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://" + master() + "/jobs/overview"))
+                .timeout(Duration.ofSeconds(10))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     List<String[]> jobs = new ArrayList<>();
-    Matcher m = Pattern.compile("\"jid\":\"([0-9a-f]+)\",\"name\":\"([^\"]*)\",\"start-time\":[0-9-]+,"
-        + "\"end-time\":[0-9-]+,\"duration\":[0-9-]+,\"state\":\"([A-Z_]+)\"").matcher(response.body());
+    Matcher m =
+        Pattern.compile(
+                "\"jid\":\"([0-9a-f]+)\",\"name\":\"([^\"]*)\",\"start-time\":[0-9-]+,"
+                    + "\"end-time\":[0-9-]+,\"duration\":[0-9-]+,\"state\":\"([A-Z_]+)\"")
+            .matcher(response.body());
     while (m.find()) {
       jobs.add(new String[] {m.group(1), m.group(2), m.group(3)});
     }
@@ -100,14 +110,19 @@ public class LocalFlinkCluster extends LocalRunnerCluster {
     List<String> cancelled = new ArrayList<>();
     for (String[] job : jobsOverview()) {
       if (!ENDED.contains(job[2])) {
-        http.send(HttpRequest.newBuilder(URI.create("http://" + master() + "/jobs/" + job[0] + "?mode=cancel"))
-                .timeout(Duration.ofSeconds(10)).method("PATCH", HttpRequest.BodyPublishers.noBody()).build(),
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("http://" + master() + "/jobs/" + job[0] + "?mode=cancel"))
+                .timeout(Duration.ofSeconds(10))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                .build(),
             HttpResponse.BodyHandlers.ofString());
         cancelled.add(job[0]);
       }
     }
     long deadline = System.currentTimeMillis() + 60_000;
-    while (jobsOverview().stream().anyMatch(j -> cancelled.contains(j[0]) && !ENDED.contains(j[2]))) {
+    while (jobsOverview().stream()
+        .anyMatch(j -> cancelled.contains(j[0]) && !ENDED.contains(j[2]))) {
       if (System.currentTimeMillis() > deadline) {
         throw new IllegalStateException("jobs " + cancelled + " still not cancelled after 60 s");
       }

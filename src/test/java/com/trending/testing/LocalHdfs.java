@@ -8,8 +8,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * A real single-node HDFS (NameNode + DataNode, Hadoop 3.3.4) for tests, started with the very
- * same script developers use ({@code scripts/hdfs-start.sh}), in its own JVM.
+ * A real single-node HDFS (NameNode + DataNode, Hadoop 3.3.4) for tests, started with the very same
+ * script developers use ({@code scripts/hdfs-start.sh}), in its own JVM.
  *
  * <pre>
  * &#64;ClassRule public static final LocalHdfs HDFS = new LocalHdfs();
@@ -23,12 +23,11 @@ import org.apache.hadoop.fs.FileSystem;
  * HDFS_STATE_DIR=target/hdfs-clusters/<...>}; the script returns once the NameNode is out of safe
  * mode, {@code /lakehouse} exists and a write works. {@link #after()} runs {@code
  * scripts/hdfs-stop.sh --purge} with the same environment, so the file system goes away. A JVM
- * shutdown hook stops it too if the test JVM exits without {@code after()} (the lifecycle is
- * {@link LocalServer}'s).
+ * shutdown hook stops it too if the test JVM exits without {@code after()} (the lifecycle is {@link
+ * LocalServer}'s).
  *
  * <p>Permissions are off: any user may write anywhere. {@link #stopKeepingData()} and {@link
- * #restart()} stop the HDFS process and start it again on the same ports with the same file
- * system.
+ * #restart()} stop the HDFS process and start it again on the same ports with the same file system.
  *
  * <p>The first run ever copies the Hadoop jars from Maven into {@code .local/hdfs/lib} (~85 MB,
  * needs Maven Central or a warm ~/.m2). Afterwards a start takes ~5-8 s on 2 cores.
@@ -36,7 +35,13 @@ import org.apache.hadoop.fs.FileSystem;
 public class LocalHdfs extends LocalServer {
 
   public LocalHdfs() {
-    super("LocalHdfs", "hdfs", "hdfs-clusters", "hdfs", "HDFS", "HDFS not started",
+    super(
+        "LocalHdfs",
+        "hdfs",
+        "hdfs-clusters",
+        "hdfs",
+        "HDFS",
+        "HDFS not started",
         2); // NameNode RPC and HTTP
   }
 
@@ -60,8 +65,8 @@ public class LocalHdfs extends LocalServer {
   }
 
   /**
-   * A client configuration for this HDFS: the defaults plus {@code fs.defaultFS} (an hdfs://
-   * path with host and port needs nothing else). A new object each call.
+   * A client configuration for this HDFS: the defaults plus {@code fs.defaultFS} (an hdfs:// path
+   * with host and port needs nothing else). A new object each call.
    */
   public Configuration hadoopConfiguration() {
     Configuration conf = new Configuration();
@@ -97,8 +102,11 @@ public class LocalHdfs extends LocalServer {
   @Override
   public String toString() {
     boolean started = isStarted();
-    return "LocalHdfs{" + (started ? "hdfs://127.0.0.1:" + port() : "stopped")
+    return "LocalHdfs{"
+        + (started ? "hdfs://127.0.0.1:" + port() : "stopped")
         + (started && !isRunning() ? " (stopped, data kept)" : "")
-        + ", state=" + stateDir() + "}";
+        + ", state="
+        + stateDir()
+        + "}";
   }
 }

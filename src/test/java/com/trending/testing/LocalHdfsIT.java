@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -45,7 +46,9 @@ public class LocalHdfsIT {
     assertEquals("HDFS_NAMENODE=" + HDFS.uri(), lines.get(lines.size() - 2));
     assertEquals("LAKEHOUSE_PATH=" + HDFS.lakehousePath(), lines.get(lines.size() - 1));
     try (FileSystem fs = HDFS.fileSystem()) {
-      assertTrue("/lakehouse made by the start script", fs.getFileStatus(new Path("/lakehouse")).isDirectory());
+      assertTrue(
+          "/lakehouse made by the start script",
+          fs.getFileStatus(new Path("/lakehouse")).isDirectory());
     }
   }
 
@@ -58,15 +61,17 @@ public class LocalHdfsIT {
       write(fs, new Path(base, "dir/sub/b.txt"), "world!");
 
       // Listed right after the write.
-      Set<String> names = Arrays.stream(fs.listStatus(new Path(base, "dir")))
-          .map(s -> s.getPath().getName() + (s.isDirectory() ? "/" : ""))
-          .collect(Collectors.toCollection(TreeSet::new));
+      Set<String> names =
+          Arrays.stream(fs.listStatus(new Path(base, "dir")))
+              .map(s -> s.getPath().getName() + (s.isDirectory() ? "/" : ""))
+              .collect(Collectors.toCollection(TreeSet::new));
       assertEquals(Set.of("a.txt", "sub/"), names);
       assertEquals(List.of("dir/a.txt", "dir/sub/b.txt"), listFiles(fs, base));
       assertEquals("hello", read(fs, new Path(base, "dir/a.txt")));
 
       // create(overwrite=false) on an existing file fails: the NameNode decides atomically.
-      assertThrows(FileAlreadyExistsException.class,
+      assertThrows(
+          FileAlreadyExistsException.class,
           () -> fs.create(new Path(base, "dir/a.txt"), false).close());
       assertEquals("hello", read(fs, new Path(base, "dir/a.txt")));
 
@@ -91,7 +96,7 @@ public class LocalHdfsIT {
   public void aBiggerFileSpansSeveralBlocks() throws IOException {
     Path file = new Path(HDFS.lakehousePath() + "/big.bin");
     byte[] data = new byte[3 * 1024 * 1024 + 17];
-    new java.util.Random(7).nextBytes(data);
+    new Random(7).nextBytes(data);
     try (FileSystem fs = HDFS.fileSystem()) {
       // 1 MB blocks: the file has 4 of them, all on the one DataNode.
       try (OutputStream out = fs.create(file, true, 4096, (short) 1, 1024 * 1024)) {
@@ -124,8 +129,8 @@ public class LocalHdfsIT {
   public void sparkWritesAndReadsParquetOnHdfs() {
     SparkSession spark = SparkSql.session();
     String table = HDFS.lakehousePath() + "/spark/events";
-    Dataset<Row> df = spark.sql(
-        "SELECT id, CONCAT('event-', id) AS name, id % 3 AS bucket FROM range(0, 1000)");
+    Dataset<Row> df =
+        spark.sql("SELECT id, CONCAT('event-', id) AS name, id % 3 AS bucket FROM range(0, 1000)");
     df.write().mode("overwrite").partitionBy("bucket").parquet(table);
 
     Dataset<Row> back = spark.read().parquet(table);

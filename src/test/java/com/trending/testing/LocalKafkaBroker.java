@@ -38,8 +38,8 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
- * A real single-node Kafka 3.9.1 broker for tests, started with the very same script developers
- * use ({@code scripts/kafka-start.sh}), in its own JVM.
+ * A real single-node Kafka 3.9.1 broker for tests, started with the very same script developers use
+ * ({@code scripts/kafka-start.sh}), in its own JVM.
  *
  * <pre>
  * &#64;ClassRule public static final LocalKafkaBroker KAFKA = new LocalKafkaBroker();
@@ -51,10 +51,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>{@link #before()} picks two free ports on 127.0.0.1 (listener and KRaft controller), runs the
  * start script with {@code KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:<port>}, {@code
  * KAFKA_CONTROLLER_PORT=<port2>} and {@code KAFKA_STATE_DIR=target/kafka-brokers/<...>}; the script
- * returns once the broker answers and the three contract topics exist. {@link #after()} runs
- * {@code scripts/kafka-stop.sh --purge} with the same environment, so the state folder goes away.
- * A JVM shutdown hook stops the broker too if the test JVM exits without {@code after()} (the
- * lifecycle is {@link LocalServer}'s).
+ * returns once the broker answers and the three contract topics exist. {@link #after()} runs {@code
+ * scripts/kafka-stop.sh --purge} with the same environment, so the state folder goes away. A JVM
+ * shutdown hook stops the broker too if the test JVM exits without {@code after()} (the lifecycle
+ * is {@link LocalServer}'s).
  *
  * <p>{@link #saslSsl()} makes a broker whose listener is SASL_SSL ({@code KAFKA_SECURITY=sasl_ssl}:
  * TLS with a self-signed certificate, SCRAM-SHA-512 user {@code trending}); the script writes the
@@ -62,12 +62,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * {@link #clientProperties()} use them.
  *
  * <p>{@link #stopKeepingData()} and {@link #restart()} stop the broker process and start it again
- * on the same ports with the same state folder (topics, data, credentials), e.g. to take the
- * broker away from a running job for a while.
+ * on the same ports with the same state folder (topics, data, credentials), e.g. to take the broker
+ * away from a running job for a while.
  *
  * <p>The first run ever copies the broker jars from Maven into {@code .local/kafka/lib} (a few
- * seconds, needs Maven Central or a warm ~/.m2). Afterwards a start takes ~3-5 s (sasl_ssl:
- * ~8-10 s, a certificate is made for each new state folder).
+ * seconds, needs Maven Central or a warm ~/.m2). Afterwards a start takes ~3-5 s (sasl_ssl: ~8-10
+ * s, a certificate is made for each new state folder).
  */
 public class LocalKafkaBroker extends LocalServer {
 
@@ -98,12 +98,20 @@ public class LocalKafkaBroker extends LocalServer {
   }
 
   public LocalKafkaBroker(Security security) {
-    super("LocalKafkaBroker", "kafka", "kafka-brokers", "broker", "the broker",
-        "broker not started", 2); // listener and KRaft controller
+    super(
+        "LocalKafkaBroker",
+        "kafka",
+        "kafka-brokers",
+        "broker",
+        "the broker",
+        "broker not started",
+        2); // listener and KRaft controller
     this.security = security;
   }
 
-  /** A broker whose client listener is SASL_SSL with SCRAM (see {@link #clientPropertiesFile()}). */
+  /**
+   * A broker whose client listener is SASL_SSL with SCRAM (see {@link #clientPropertiesFile()}).
+   */
   public static LocalKafkaBroker saslSsl() {
     return new LocalKafkaBroker(Security.SASL_SSL);
   }
@@ -136,8 +144,8 @@ public class LocalKafkaBroker extends LocalServer {
   // Accessors
 
   /**
-   * {@code 127.0.0.1:<port>}, for KafkaIO / clients; also while stopped by
-   * {@link #stopKeepingData()} (the broker comes back on that address).
+   * {@code 127.0.0.1:<port>}, for KafkaIO / clients; also while stopped by {@link
+   * #stopKeepingData()} (the broker comes back on that address).
    */
   public String bootstrapServers() {
     requireStarted();
@@ -162,8 +170,8 @@ public class LocalKafkaBroker extends LocalServer {
   }
 
   /**
-   * Settings every client of this broker needs: bootstrap.servers, plus the contents of
-   * {@link #clientPropertiesFile()} in SASL_SSL mode. A new object each call.
+   * Settings every client of this broker needs: bootstrap.servers, plus the contents of {@link
+   * #clientPropertiesFile()} in SASL_SSL mode. A new object each call.
    */
   public Properties clientProperties() {
     Properties props = new Properties();
@@ -178,7 +186,9 @@ public class LocalKafkaBroker extends LocalServer {
     return props;
   }
 
-  /** The Admin client of this broker (closed by {@link #after()} and {@link #stopKeepingData()}). */
+  /**
+   * The Admin client of this broker (closed by {@link #after()} and {@link #stopKeepingData()}).
+   */
   public synchronized Admin admin() {
     if (admin == null) {
       Properties props = clientProperties();
@@ -225,8 +235,8 @@ public class LocalKafkaBroker extends LocalServer {
   /** Topic configs that are set on the topic itself (not broker defaults), e.g. retention.ms. */
   public Map<String, String> topicConfig(String topic) {
     ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-    Config config = get(admin().describeConfigs(List.of(resource)).all(), "describe " + topic)
-        .get(resource);
+    Config config =
+        get(admin().describeConfigs(List.of(resource)).all(), "describe " + topic).get(resource);
     Map<String, String> result = new TreeMap<>();
     for (ConfigEntry entry : config.entries()) {
       if (entry.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG) {
@@ -239,7 +249,8 @@ public class LocalKafkaBroker extends LocalServer {
   /** Latest offset (= number of records ever written) of each partition, by partition number. */
   public Map<Integer, Long> endOffsets(String topic) {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-    describe(topic).partitions()
+    describe(topic)
+        .partitions()
         .forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
     Map<Integer, Long> result = new TreeMap<>();
     get(admin().listOffsets(request).all(), "end offsets of " + topic)
@@ -276,16 +287,19 @@ public class LocalKafkaBroker extends LocalServer {
 
   /** Writes key/value records; a null key is allowed. */
   public void produceKeyed(String topic, List<KV<byte[], byte[]>> records) {
-    produceRecords(records.stream()
-        .map(kv -> new ProducerRecord<>(topic, kv.getKey(), kv.getValue()))
-        .collect(Collectors.toList()));
+    produceRecords(
+        records.stream()
+            .map(kv -> new ProducerRecord<>(topic, kv.getKey(), kv.getValue()))
+            .collect(Collectors.toList()));
   }
 
   /** Writes UTF-8 key/value records; a null key is allowed. */
   public void produceKeyedStrings(String topic, List<KV<String, String>> records) {
-    produceKeyed(topic, records.stream()
-        .map(kv -> KV.of(kv.getKey() == null ? null : utf8(kv.getKey()), utf8(kv.getValue())))
-        .collect(Collectors.toList()));
+    produceKeyed(
+        topic,
+        records.stream()
+            .map(kv -> KV.of(kv.getKey() == null ? null : utf8(kv.getKey()), utf8(kv.getValue())))
+            .collect(Collectors.toList()));
   }
 
   /**
@@ -351,21 +365,33 @@ public class LocalKafkaBroker extends LocalServer {
   @Override
   protected Map<String, String> scriptEnvironment() {
     return Map.of(
-        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + port(),
-        "KAFKA_CONTROLLER_PORT", Integer.toString(port(1)),
-        "KAFKA_STATE_DIR", stateDir().toString(),
-        "KAFKA_SECURITY", security.scriptValue,
-        // Not the developer's shell settings: the script's defaults (user trending, random password).
-        "KAFKA_SASL_USER", "",
-        "KAFKA_SASL_PASSWORD", "");
+        "KAFKA_BOOTSTRAP_SERVERS",
+        "127.0.0.1:" + port(),
+        "KAFKA_CONTROLLER_PORT",
+        Integer.toString(port(1)),
+        "KAFKA_STATE_DIR",
+        stateDir().toString(),
+        "KAFKA_SECURITY",
+        security.scriptValue,
+        // Not the developer's shell settings: the script's defaults (user trending, random
+        // password).
+        "KAFKA_SASL_USER",
+        "",
+        "KAFKA_SASL_PASSWORD",
+        "");
   }
 
   /** For log messages. */
   @Override
   public String toString() {
     boolean started = isStarted();
-    return "LocalKafkaBroker{" + (started ? "127.0.0.1:" + port() : "stopped")
+    return "LocalKafkaBroker{"
+        + (started ? "127.0.0.1:" + port() : "stopped")
         + (started && !isRunning() ? " (stopped, data kept)" : "")
-        + ", " + security + ", state=" + stateDir() + "}";
+        + ", "
+        + security
+        + ", state="
+        + stateDir()
+        + "}";
   }
 }

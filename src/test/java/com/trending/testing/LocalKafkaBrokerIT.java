@@ -90,7 +90,8 @@ public class LocalKafkaBrokerIT {
     Properties props = KAFKA.producerProperties();
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 2_000);
     try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props)) {
-      Future<RecordMetadata> ack = producer.send(new ProducerRecord<>("events_typo", new byte[] {1}));
+      Future<RecordMetadata> ack =
+          producer.send(new ProducerRecord<>("events_typo", new byte[] {1}));
       ExecutionException e = assertThrows(ExecutionException.class, ack::get);
       assertThat(e.getCause().getMessage(), containsString("events_typo"));
     }
@@ -98,10 +99,10 @@ public class LocalKafkaBrokerIT {
   }
 
   /**
-   * KAFKA_SECURITY=sasl_ssl: the script's last lines and client.properties are what a client
-   * needs; the helpers produce over SASL_SSL; a consumer made from the file alone reads exactly
-   * what was written; a wrong password fails fast with an authentication error; a restart keeps
-   * the data and the credentials.
+   * KAFKA_SECURITY=sasl_ssl: the script's last lines and client.properties are what a client needs;
+   * the helpers produce over SASL_SSL; a consumer made from the file alone reads exactly what was
+   * written; a wrong password fails fast with an authentication error; a restart keeps the data and
+   * the credentials.
    */
   @Test
   public void saslSslBrokerAuthenticatesClientsFromTheClientPropertiesFile() throws Exception {
@@ -110,8 +111,8 @@ public class LocalKafkaBrokerIT {
     try {
       Path file = secured.clientPropertiesFile();
       List<String> lines = secured.startScriptOutput().strip().lines().collect(Collectors.toList());
-      assertEquals("KAFKA_BOOTSTRAP_SERVERS=" + secured.bootstrapServers(),
-          lines.get(lines.size() - 2));
+      assertEquals(
+          "KAFKA_BOOTSTRAP_SERVERS=" + secured.bootstrapServers(), lines.get(lines.size() - 2));
       assertEquals("KAFKA_CLIENT_PROPERTIES=" + file.toAbsolutePath(), lines.get(lines.size() - 1));
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
 
@@ -121,8 +122,11 @@ public class LocalKafkaBrokerIT {
       assertEquals("PKCS12", fromFile.getProperty("ssl.truststore.type"));
       assertEquals("https", fromFile.getProperty("ssl.endpoint.identification.algorithm"));
       assertThat(fromFile.getProperty("sasl.jaas.config"), containsString("username=\"trending\""));
-      assertFalse("no password is printed",
-          secured.startScriptOutput().contains(passwordIn(fromFile.getProperty("sasl.jaas.config"))));
+      assertFalse(
+          "no password is printed",
+          secured
+              .startScriptOutput()
+              .contains(passwordIn(fromFile.getProperty("sasl.jaas.config"))));
 
       List<String> values = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
@@ -130,18 +134,20 @@ public class LocalKafkaBrokerIT {
       }
       secured.produceStrings("events_views", values);
       assertEquals(10L, secured.endOffsetSum("events_views"));
-      assertEquals(sorted(values),
+      assertEquals(
+          sorted(values),
           sorted(readAll(secured.bootstrapServers(), fromFile, "events_views", values.size())));
 
       Properties wrongPassword = new Properties();
       wrongPassword.putAll(fromFile);
       String jaas = fromFile.getProperty("sasl.jaas.config");
-      wrongPassword.setProperty("sasl.jaas.config",
-          jaas.replace(passwordIn(jaas), "not-the-password"));
+      wrongPassword.setProperty(
+          "sasl.jaas.config", jaas.replace(passwordIn(jaas), "not-the-password"));
       long started = System.nanoTime();
       try (KafkaConsumer<String, String> consumer =
           new KafkaConsumer<>(consumerProperties(secured.bootstrapServers(), wrongPassword))) {
-        assertThrows(SaslAuthenticationException.class,
+        assertThrows(
+            SaslAuthenticationException.class,
             () -> consumer.partitionsFor("events_views", Duration.ofSeconds(30)));
       }
       long seconds = Duration.ofNanos(System.nanoTime() - started).toSeconds();
@@ -151,7 +157,8 @@ public class LocalKafkaBrokerIT {
       secured.stopKeepingData();
       secured.restart();
       assertEquals(fromFile, load(file));
-      assertEquals(sorted(values),
+      assertEquals(
+          sorted(values),
           sorted(readAll(secured.bootstrapServers(), fromFile, "events_views", values.size())));
     } finally {
       secured.stop();
@@ -185,7 +192,9 @@ public class LocalKafkaBrokerIT {
       assertEquals(stateDir, broker.stateDir());
       assertEquals("127.0.0.1:" + port, broker.bootstrapServers());
       assertEquals(before, broker.endOffsets("events_ratings"));
-      assertEquals("7 days", String.valueOf(7L * 24 * 3600 * 1000),
+      assertEquals(
+          "7 days",
+          String.valueOf(7L * 24 * 3600 * 1000),
           broker.topicConfig("events_views").get("retention.ms"));
 
       broker.produceStrings("events_ratings", List.of("{\"after\":1}"));
@@ -222,17 +231,18 @@ public class LocalKafkaBrokerIT {
   }
 
   /**
-   * Reads a topic from the beginning (assigned partitions, no group) until {@code expected}
-   * records arrived or 60 s passed, then one more second to catch extra records.
+   * Reads a topic from the beginning (assigned partitions, no group) until {@code expected} records
+   * arrived or 60 s passed, then one more second to catch extra records.
    */
-  private static List<String> readAll(String bootstrapServers, Properties security, String topic,
-      int expected) {
+  private static List<String> readAll(
+      String bootstrapServers, Properties security, String topic, int expected) {
     List<String> values = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer =
         new KafkaConsumer<>(consumerProperties(bootstrapServers, security))) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30))
-          .stream().map(p -> new TopicPartition(topic, p.partition()))
-          .collect(Collectors.toList());
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+              .map(p -> new TopicPartition(topic, p.partition()))
+              .collect(Collectors.toList());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -14,18 +14,20 @@ import org.junit.rules.ExternalResource;
 
 /**
  * A runner's cluster for tests, run with the scripts users run from {@code runners/<runner>/}:
- * {@link #before()} builds the shaded jar ({@code submit.sh build}) and starts the cluster
- * ({@code cluster-start.sh}, with the settings the subclass puts into {@link #env}, such as free
- * ports); {@link #submit} runs a pipeline with {@code submit.sh} as a JVM of its own; {@link
- * #after()} kills the jobs still running and stops the cluster ({@code cluster-stop.sh --purge}),
- * as does a shutdown hook if the test JVM is killed first.
+ * {@link #before()} builds the shaded jar ({@code submit.sh build}) and starts the cluster ({@code
+ * cluster-start.sh}, with the settings the subclass puts into {@link #env}, such as free ports);
+ * {@link #submit} runs a pipeline with {@code submit.sh} as a JVM of its own; {@link #after()}
+ * kills the jobs still running and stops the cluster ({@code cluster-stop.sh --purge}), as does a
+ * shutdown hook if the test JVM is killed first.
  */
 public abstract class LocalRunnerCluster extends ExternalResource {
   private static final long START_TIMEOUT_SECONDS = 900; // a first jar download and build included
 
   protected final Path repoRoot = Scripts.repoRoot();
+
   /** The scripts' environment (and the jobs'): what {@link #configure()} puts in. */
   protected final Map<String, String> env = new HashMap<>();
+
   private final String name;
   private final String runner;
   private final List<Job> jobs = new CopyOnWriteArrayList<>(); // the shutdown hook reads it too
@@ -82,7 +84,9 @@ public abstract class LocalRunnerCluster extends ExternalResource {
     }
   }
 
-  /** Runs {@code runners/<runner>/<script> args} with {@link #env}; fails if it exits with an error. */
+  /**
+   * Runs {@code runners/<runner>/<script> args} with {@link #env}; fails if it exits with an error.
+   */
   protected void runScript(String script, long timeoutSeconds, String... args)
       throws IOException, InterruptedException {
     Scripts.Result result = Scripts.run(name, script(script), env, timeoutSeconds, args);
@@ -102,13 +106,15 @@ public abstract class LocalRunnerCluster extends ExternalResource {
    */
   public Job submit(String pipeline, Map<String, String> jobEnv, Path log, String... options)
       throws IOException {
-    List<String> command = new ArrayList<>(List.of(
-        "bash", repoRoot.resolve(script("submit.sh")).toString(), pipeline));
+    List<String> command =
+        new ArrayList<>(
+            List.of("bash", repoRoot.resolve(script("submit.sh")).toString(), pipeline));
     command.addAll(List.of(options));
-    ProcessBuilder pb = new ProcessBuilder(command)
-        .directory(repoRoot.toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(command)
+            .directory(repoRoot.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().putAll(env);
     pb.environment().putAll(jobEnv);
     Job job = new Job(pipeline, pb.start(), log);
@@ -135,7 +141,8 @@ public abstract class LocalRunnerCluster extends ExternalResource {
     public int awaitExit(long timeoutSeconds) throws InterruptedException {
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         kill();
-        throw new AssertionError(name + " still running after " + timeoutSeconds + " s; log:\n" + tail());
+        throw new AssertionError(
+            name + " still running after " + timeoutSeconds + " s; log:\n" + tail());
       }
       return process.exitValue();
     }

@@ -31,8 +31,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * A real S3-compatible server (S3Proxy 4.1.0, filesystem backend) for tests, started with the
- * very same script developers use ({@code scripts/s3-start.sh}), in its own JVM.
+ * A real S3-compatible server (S3Proxy 4.1.0, filesystem backend) for tests, started with the very
+ * same script developers use ({@code scripts/s3-start.sh}), in its own JVM.
  *
  * <pre>
  * &#64;ClassRule public static final LocalS3 S3 = new LocalS3();
@@ -174,7 +174,8 @@ public class LocalS3 extends LocalServer {
     settings.put(prefix + "endpoint.region", region());
     settings.put(prefix + "path.style.access", "true");
     settings.put(prefix + "connection.ssl.enabled", "false");
-    settings.put(prefix + "aws.credentials.provider",
+    settings.put(
+        prefix + "aws.credentials.provider",
         "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     settings.put(prefix + "access.key", accessKey());
     settings.put(prefix + "secret.key", secretKey());
@@ -245,23 +246,29 @@ public class LocalS3 extends LocalServer {
    * bucket itself), with query parameters, body (null: none) and extra headers (signed too, e.g.
    * {@code If-None-Match}).
    */
-  public Response request(String method, String key, Map<String, String> query, byte[] body,
+  public Response request(
+      String method,
+      String key,
+      Map<String, String> query,
+      byte[] body,
       Map<String, String> headers) {
     requireStarted();
     byte[] payload = body == null ? new byte[0] : body;
     String path = "/" + bucket + (key.isEmpty() ? "" : "/" + encodePath(key));
     StringBuilder canonicalQuery = new StringBuilder();
-    new TreeMap<>(query).forEach((name, value) -> {
-      if (canonicalQuery.length() > 0) {
-        canonicalQuery.append('&');
-      }
-      canonicalQuery.append(encode(name)).append('=').append(encode(value));
-    });
+    new TreeMap<>(query)
+        .forEach(
+            (name, value) -> {
+              if (canonicalQuery.length() > 0) {
+                canonicalQuery.append('&');
+              }
+              canonicalQuery.append(encode(name)).append('=').append(encode(value));
+            });
     String amzDate = ZonedDateTime.now(ZoneOffset.UTC).format(AMZ_DATE);
     String date = amzDate.substring(0, 8);
     String payloadHash = body == null ? EMPTY_SHA256 : hex(sha256(payload));
-    URI target = URI.create(endpoint() + path
-        + (canonicalQuery.length() == 0 ? "" : "?" + canonicalQuery));
+    URI target =
+        URI.create(endpoint() + path + (canonicalQuery.length() == 0 ? "" : "?" + canonicalQuery));
 
     TreeMap<String, String> signed = new TreeMap<>();
     signed.put("host", target.getHost() + ":" + target.getPort());
@@ -269,31 +276,59 @@ public class LocalS3 extends LocalServer {
     signed.put("x-amz-date", amzDate);
     headers.forEach((name, value) -> signed.put(name.toLowerCase(Locale.ROOT), value.trim()));
     StringBuilder canonicalHeaders = new StringBuilder();
-    signed.forEach((name, value) -> canonicalHeaders.append(name).append(':').append(value).append('\n'));
+    signed.forEach(
+        (name, value) -> canonicalHeaders.append(name).append(':').append(value).append('\n'));
     String signedHeaders = String.join(";", signed.keySet());
-    String canonicalRequest = method + "\n" + path + "\n" + canonicalQuery + "\n"
-        + canonicalHeaders + "\n" + signedHeaders + "\n" + payloadHash;
+    String canonicalRequest =
+        method
+            + "\n"
+            + path
+            + "\n"
+            + canonicalQuery
+            + "\n"
+            + canonicalHeaders
+            + "\n"
+            + signedHeaders
+            + "\n"
+            + payloadHash;
     String scope = date + "/" + region() + "/s3/aws4_request";
-    String stringToSign = "AWS4-HMAC-SHA256\n" + amzDate + "\n" + scope + "\n"
-        + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
+    String stringToSign =
+        "AWS4-HMAC-SHA256\n"
+            + amzDate
+            + "\n"
+            + scope
+            + "\n"
+            + hex(sha256(canonicalRequest.getBytes(StandardCharsets.UTF_8)));
     byte[] signingKey = hmac(("AWS4" + secretKey()).getBytes(StandardCharsets.UTF_8), date);
     signingKey = hmac(signingKey, region());
     signingKey = hmac(signingKey, "s3");
     signingKey = hmac(signingKey, "aws4_request");
     String signature = hex(hmac(signingKey, stringToSign));
 
-    HttpRequest.Builder builder = HttpRequest.newBuilder(target)
-        .timeout(Duration.ofSeconds(30))
-        .method(method, body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(payload))
-        .header("Authorization", "AWS4-HMAC-SHA256 Credential=" + accessKey() + "/" + scope
-            + ", SignedHeaders=" + signedHeaders + ", Signature=" + signature);
-    signed.forEach((name, value) -> {
-      if (!name.equals("host")) {
-        builder.header(name, value);
-      }
-    });
+    HttpRequest.Builder builder =
+        HttpRequest.newBuilder(target)
+            .timeout(Duration.ofSeconds(30))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(payload))
+            .header(
+                "Authorization",
+                "AWS4-HMAC-SHA256 Credential="
+                    + accessKey()
+                    + "/"
+                    + scope
+                    + ", SignedHeaders="
+                    + signedHeaders
+                    + ", Signature="
+                    + signature);
+    signed.forEach(
+        (name, value) -> {
+          if (!name.equals("host")) {
+            builder.header(name, value);
+          }
+        });
     if (body != null && !signed.containsKey("content-type")) {
       builder.header("Content-Type", "application/octet-stream");
     }
@@ -350,15 +385,21 @@ public class LocalS3 extends LocalServer {
 
   /** Keys under a prefix (ListObjectsV2, up to 1000). */
   public List<String> listKeys(String prefix) {
-    Response response = request("GET", "", Map.of("list-type", "2", "prefix", prefix), null, Map.of());
+    Response response =
+        request("GET", "", Map.of("list-type", "2", "prefix", prefix), null, Map.of());
     if (response.status != 200) {
       throw new IllegalStateException("LIST " + prefix + ": " + response);
     }
     List<String> keys = new ArrayList<>();
     Matcher m = Pattern.compile("<Key>([^<]*)</Key>").matcher(response.bodyText());
     while (m.find()) {
-      keys.add(m.group(1).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">")
-          .replace("&quot;", "\"").replace("&apos;", "'"));
+      keys.add(
+          m.group(1)
+              .replace("&amp;", "&")
+              .replace("&lt;", "<")
+              .replace("&gt;", ">")
+              .replace("&quot;", "\"")
+              .replace("&apos;", "'"));
     }
     return keys;
   }
@@ -368,7 +409,8 @@ public class LocalS3 extends LocalServer {
 
   private Map<String, String> readClientEnv() throws IOException {
     Properties props = new Properties();
-    try (Reader in = Files.newBufferedReader(stateDir().resolve("client.env"), StandardCharsets.UTF_8)) {
+    try (Reader in =
+        Files.newBufferedReader(stateDir().resolve("client.env"), StandardCharsets.UTF_8)) {
       props.load(in);
     }
     Map<String, String> env = new LinkedHashMap<>();
@@ -382,12 +424,17 @@ public class LocalS3 extends LocalServer {
   @Override
   protected Map<String, String> scriptEnvironment() {
     return Map.of(
-        "S3_PORT", Integer.toString(port()),
-        "S3_BUCKET", bucket,
-        "S3_STATE_DIR", stateDir().toString(),
+        "S3_PORT",
+        Integer.toString(port()),
+        "S3_BUCKET",
+        bucket,
+        "S3_STATE_DIR",
+        stateDir().toString(),
         // Not the developer's shell settings: the script's own random credentials.
-        "S3_ACCESS_KEY", "",
-        "S3_SECRET_KEY", "");
+        "S3_ACCESS_KEY",
+        "",
+        "S3_SECRET_KEY",
+        "");
   }
 
   /** URI-encodes each segment of an object key (AWS style: space %20, '/' kept, '~' kept). */
@@ -401,7 +448,9 @@ public class LocalS3 extends LocalServer {
 
   private static String encode(String s) {
     return URLEncoder.encode(s, StandardCharsets.UTF_8)
-        .replace("+", "%20").replace("*", "%2A").replace("%7E", "~");
+        .replace("+", "%20")
+        .replace("*", "%2A")
+        .replace("%7E", "~");
   }
 
   private static byte[] sha256(byte[] data) {
@@ -434,8 +483,13 @@ public class LocalS3 extends LocalServer {
   @Override
   public String toString() {
     Map<String, String> env = clientEnv;
-    return "LocalS3{" + (env == null ? "stopped" : env.get("S3_ENDPOINT"))
+    return "LocalS3{"
+        + (env == null ? "stopped" : env.get("S3_ENDPOINT"))
         + (env != null && !isRunning() ? " (stopped, data kept)" : "")
-        + ", bucket=" + bucket + ", state=" + stateDir() + "}";
+        + ", bucket="
+        + bucket
+        + ", state="
+        + stateDir()
+        + "}";
   }
 }

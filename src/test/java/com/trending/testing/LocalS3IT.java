@@ -28,7 +28,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -77,23 +76,30 @@ public class LocalS3IT {
     assertThat(S3.accessKey(), matchesPattern("LOCAL[0-9A-F]{15}"));
     assertThat(S3.secretKey(), matchesPattern("[0-9a-f]{40}"));
     List<String> lines = Arrays.asList(S3.startScriptOutput().strip().split("\n"));
-    assertEquals(List.of(
-        "S3_ENDPOINT=" + S3.endpoint(),
-        "S3_BUCKET=lakehouse",
-        "AWS_ENDPOINT_URL=" + S3.endpoint(),
-        "AWS_REGION=us-east-1",
-        "AWS_ACCESS_KEY_ID=" + S3.accessKey(),
-        "AWS_SECRET_ACCESS_KEY=" + S3.secretKey(),
-        "LAKEHOUSE_PATH=s3a://lakehouse/lakehouse"), lines.subList(lines.size() - 7, lines.size()));
+    assertEquals(
+        List.of(
+            "S3_ENDPOINT=" + S3.endpoint(),
+            "S3_BUCKET=lakehouse",
+            "AWS_ENDPOINT_URL=" + S3.endpoint(),
+            "AWS_REGION=us-east-1",
+            "AWS_ACCESS_KEY_ID=" + S3.accessKey(),
+            "AWS_SECRET_ACCESS_KEY=" + S3.secretKey(),
+            "LAKEHOUSE_PATH=s3a://lakehouse/lakehouse"),
+        lines.subList(lines.size() - 7, lines.size()));
     // Files holding the secret are private.
-    for (String file : List.of("secrets/secret-key", "secrets/access-key", "s3proxy.properties", "client.env")) {
-      assertEquals(file, "rw-------",
-          PosixFilePermissions.toString(Files.getPosixFilePermissions(S3.stateDir().resolve(file))));
+    for (String file :
+        List.of("secrets/secret-key", "secrets/access-key", "s3proxy.properties", "client.env")) {
+      assertEquals(
+          file,
+          "rw-------",
+          PosixFilePermissions.toString(
+              Files.getPosixFilePermissions(S3.stateDir().resolve(file))));
     }
     // The bucket is a folder of the filesystem backend, not readable by others.
     java.nio.file.Path bucketDir = S3.stateDir().resolve("data").resolve("lakehouse");
     assertTrue(Files.isDirectory(bucketDir));
-    assertFalse(PosixFilePermissions.toString(Files.getPosixFilePermissions(bucketDir)).charAt(6) == 'r');
+    assertFalse(
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(bucketDir)).charAt(6) == 'r');
   }
 
   /** (A wrong secret key is refused too: the start script checks that at every start.) */
@@ -101,28 +107,35 @@ public class LocalS3IT {
   public void requestsWithoutASignatureAreRefused() throws Exception {
     S3.putObject("private/object.txt", utf8("secret"));
     HttpClient http = HttpClient.newHttpClient();
-    for (String path : List.of("/", "/lakehouse", "/lakehouse?list-type=2", "/lakehouse/private/object.txt")) {
-      HttpResponse<String> anonymous = http.send(
-          HttpRequest.newBuilder(URI.create(S3.endpoint() + path)).build(),
-          HttpResponse.BodyHandlers.ofString());
+    for (String path :
+        List.of("/", "/lakehouse", "/lakehouse?list-type=2", "/lakehouse/private/object.txt")) {
+      HttpResponse<String> anonymous =
+          http.send(
+              HttpRequest.newBuilder(URI.create(S3.endpoint() + path)).build(),
+              HttpResponse.BodyHandlers.ofString());
       assertEquals("anonymous GET " + path, 403, anonymous.statusCode());
       assertThat(anonymous.body(), not(containsString("secret")));
     }
     // Odd but harmless: S3Proxy answers an anonymous GET of a missing key with 404, not 403.
-    HttpResponse<String> missing = http.send(
-        HttpRequest.newBuilder(URI.create(S3.endpoint() + "/lakehouse/no/such/key")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> missing =
+        http.send(
+            HttpRequest.newBuilder(URI.create(S3.endpoint() + "/lakehouse/no/such/key")).build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(404, missing.statusCode());
-    HttpResponse<String> anonymousPut = http.send(
-        HttpRequest.newBuilder(URI.create(S3.endpoint() + "/lakehouse/anon"))
-            .PUT(HttpRequest.BodyPublishers.ofString("x")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> anonymousPut =
+        http.send(
+            HttpRequest.newBuilder(URI.create(S3.endpoint() + "/lakehouse/anon"))
+                .PUT(HttpRequest.BodyPublishers.ofString("x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(403, anonymousPut.statusCode());
     assertNull(S3.getObject("anon"));
-    HttpResponse<String> anonymousDelete = http.send(
-        HttpRequest.newBuilder(URI.create(S3.endpoint() + "/lakehouse/private/object.txt"))
-            .DELETE().build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> anonymousDelete =
+        http.send(
+            HttpRequest.newBuilder(URI.create(S3.endpoint() + "/lakehouse/private/object.txt"))
+                .DELETE()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     assertEquals(403, anonymousDelete.statusCode());
     assertEquals("secret", text(S3.getObject("private/object.txt")));
     S3.deleteObject("private/object.txt");
@@ -153,10 +166,12 @@ public class LocalS3IT {
         List<Future<Integer>> writers = new ArrayList<>();
         for (int w = 0; w < 8; w++) {
           byte[] body = utf8("writer-" + w);
-          writers.add(pool.submit(() -> {
-            go.await();
-            return S3.putIfAbsent(key, body);
-          }));
+          writers.add(
+              pool.submit(
+                  () -> {
+                    go.await();
+                    return S3.putIfAbsent(key, body);
+                  }));
         }
         go.countDown();
         int winners = 0;
@@ -218,7 +233,8 @@ public class LocalS3IT {
       assertThat(S3.listKeys("lakehouse/roundtrip/"), hasItem("lakehouse/roundtrip/dir/sub/b.txt"));
 
       // create(overwrite=false): S3A checks with a HEAD first; not atomic, but it does refuse.
-      assertThrows(FileAlreadyExistsException.class,
+      assertThrows(
+          FileAlreadyExistsException.class,
           () -> fs.create(new Path(base, "dir/a.txt"), false).close());
 
       // rename = copy + delete of every object (not atomic on S3).
@@ -238,7 +254,8 @@ public class LocalS3IT {
         try (OutputStream out = multipart.create(new Path(base, "big.bin"))) {
           out.write(big);
         }
-        try (org.apache.hadoop.fs.FSDataInputStream in = multipart.open(new Path(base, "big.bin"))) {
+        try (org.apache.hadoop.fs.FSDataInputStream in =
+            multipart.open(new Path(base, "big.bin"))) {
           byte[] part = new byte[100];
           in.readFully(6_000_000, part);
           assertArrayEquals(Arrays.copyOfRange(big, 6_000_000, 6_000_100), part);
@@ -258,8 +275,8 @@ public class LocalS3IT {
     SparkSession spark = SparkSql.session();
     S3.applyTo(spark.sparkContext().hadoopConfiguration());
     String table = S3.lakehousePath() + "/spark/events";
-    Dataset<Row> df = spark.sql(
-        "SELECT id, CONCAT('event-', id) AS name, id % 3 AS bucket FROM range(0, 1000)");
+    Dataset<Row> df =
+        spark.sql("SELECT id, CONCAT('event-', id) AS name, id % 3 AS bucket FROM range(0, 1000)");
     df.write().mode("overwrite").partitionBy("bucket").parquet(table);
 
     Dataset<Row> back = spark.read().parquet(table);

@@ -14,14 +14,14 @@ import org.junit.rules.ExternalResource;
  *
  * <p>{@link #before()} picks free ports on 127.0.0.1 and a new state folder under {@code
  * target/<stateParent>/}, and runs the start script; {@link #after()} runs the stop script with
- * {@code --purge}, so the state goes away. A JVM shutdown hook stops the server too if the test
- * JVM exits without {@code after()}: a server outlives the JVM that started it (it runs in its own
+ * {@code --purge}, so the state goes away. A JVM shutdown hook stops the server too if the test JVM
+ * exits without {@code after()}: a server outlives the JVM that started it (it runs in its own
  * session), and a forgotten one would hold its ports and memory until someone kills it.
  *
  * <p>The ports are free when picked but nothing holds them until the server binds them, so a
- * parallel test (or anything else) may take one first: the start scripts then fail with "already
- * in use", and the start is tried again with new ports and a new state folder (a restart, which
- * must keep its ports, waits a little and tries the same ones again).
+ * parallel test (or anything else) may take one first: the start scripts then fail with "already in
+ * use", and the start is tried again with new ports and a new state folder (a restart, which must
+ * keep its ports, waits a little and tries the same ones again).
  *
  * <p>{@link #stopKeepingData()} and {@link #restart()} stop the server process and start it again
  * on the same ports with the same state folder. Subclasses add the server's settings and client
@@ -50,14 +50,22 @@ public abstract class LocalServer extends ExternalResource {
   /**
    * @param tag in front of the scripts' echoed output and of messages, e.g. {@code LocalHdfs}
    * @param scriptName {@code hdfs} for {@code scripts/hdfs-start.sh} and {@code hdfs-stop.sh}
-   * @param stateParent folder under {@code target/} for the state folders, e.g. {@code hdfs-clusters}
-   * @param stateDirPrefix start of a state folder's name (the first port follows), e.g. {@code hdfs}
+   * @param stateParent folder under {@code target/} for the state folders, e.g. {@code
+   *     hdfs-clusters}
+   * @param stateDirPrefix start of a state folder's name (the first port follows), e.g. {@code
+   *     hdfs}
    * @param serverName the server in messages, e.g. {@code HDFS} ("could not stop HDFS")
    * @param notStartedMessage what the accessors throw before a start, e.g. "HDFS not started"
    * @param portCount how many ports the server needs; {@link #port(int)} has them
    */
-  protected LocalServer(String tag, String scriptName, String stateParent, String stateDirPrefix,
-      String serverName, String notStartedMessage, int portCount) {
+  protected LocalServer(
+      String tag,
+      String scriptName,
+      String stateParent,
+      String stateDirPrefix,
+      String serverName,
+      String notStartedMessage,
+      int portCount) {
     this.tag = tag;
     this.scriptName = scriptName;
     this.stateParent = stateParent;
@@ -72,9 +80,9 @@ public abstract class LocalServer extends ExternalResource {
   // What a subclass provides
 
   /**
-   * The environment of both scripts: ports ({@link #port(int)}), state folder ({@link
-   * #stateDir()}) and the server's settings. Also the place to blank out settings a developer's
-   * shell may have exported, so that tests get the scripts' defaults.
+   * The environment of both scripts: ports ({@link #port(int)}), state folder ({@link #stateDir()})
+   * and the server's settings. Also the place to blank out settings a developer's shell may have
+   * exported, so that tests get the scripts' defaults.
    */
   protected abstract Map<String, String> scriptEnvironment();
 
@@ -87,7 +95,9 @@ public abstract class LocalServer extends ExternalResource {
   /** Called before the stop script runs (with or without --purge), e.g. to close clients. */
   protected void stopping() {}
 
-  /** Called when the server and its state are gone (after {@link #stop()}), e.g. to drop clients. */
+  /**
+   * Called when the server and its state are gone (after {@link #stop()}), e.g. to drop clients.
+   */
   protected void stopped() {}
 
   // ---------------------------------------------------------------------------------------------
@@ -139,9 +149,9 @@ public abstract class LocalServer extends ExternalResource {
   }
 
   /**
-   * Stops the server process (SIGTERM, the stop script without {@code --purge}) and keeps its
-   * state folder and ports for {@link #restart()}; the address stays valid (the server comes back
-   * on it). Does nothing if the server is already stopped this way.
+   * Stops the server process (SIGTERM, the stop script without {@code --purge}) and keeps its state
+   * folder and ports for {@link #restart()}; the address stays valid (the server comes back on it).
+   * Does nothing if the server is already stopped this way.
    */
   public synchronized void stopKeepingData() throws IOException, InterruptedException {
     requireStarted();
@@ -181,8 +191,13 @@ public abstract class LocalServer extends ExternalResource {
       }
       Thread.sleep(2_000);
     }
-    throw new IllegalStateException("scripts/" + scriptName + "-start.sh failed to restart "
-        + serverName + "; its output:\n" + result.output);
+    throw new IllegalStateException(
+        "scripts/"
+            + scriptName
+            + "-start.sh failed to restart "
+            + serverName
+            + "; its output:\n"
+            + result.output);
   }
 
   /** True between a start (or restart) and a stop. */
@@ -226,8 +241,8 @@ public abstract class LocalServer extends ExternalResource {
   }
 
   /**
-   * True between a start and {@link #stop()}, also while stopped by {@link #stopKeepingData()}:
-   * the address and state folder are valid then.
+   * True between a start and {@link #stop()}, also while stopped by {@link #stopKeepingData()}: the
+   * address and state folder are valid then.
    */
   protected synchronized boolean isStarted() {
     return started;

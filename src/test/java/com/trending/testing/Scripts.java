@@ -36,36 +36,42 @@ public final class Scripts {
   }
 
   /**
-   * Runs {@code bash <repo>/<script> args} with extra environment, echoing its output with
-   * {@code [tag]} in front, and waits for it (killing it after {@code timeoutSeconds}). For
-   * scripts that start daemons: they must send the daemons' output to files, so that the
-   * script's own output ends when it exits.
+   * Runs {@code bash <repo>/<script> args} with extra environment, echoing its output with {@code
+   * [tag]} in front, and waits for it (killing it after {@code timeoutSeconds}). For scripts that
+   * start daemons: they must send the daemons' output to files, so that the script's own output
+   * ends when it exits.
    */
-  public static Result run(String tag, String script, Map<String, String> env, long timeoutSeconds,
-      String... args) throws IOException, InterruptedException {
+  public static Result run(
+      String tag, String script, Map<String, String> env, long timeoutSeconds, String... args)
+      throws IOException, InterruptedException {
     List<String> command = new ArrayList<>();
     command.add("bash");
     command.add(repoRoot().resolve(script).toString());
     command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(repoRoot().toFile()).redirectErrorStream(true);
+    ProcessBuilder pb =
+        new ProcessBuilder(command).directory(repoRoot().toFile()).redirectErrorStream(true);
     pb.environment().putAll(env);
     Process process = pb.start();
     process.getOutputStream().close();
     StringBuilder output = new StringBuilder();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader in = new BufferedReader(
-          new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          System.out.println("[" + tag + "] " + line);
-          synchronized (output) {
-            output.append(line).append('\n');
-          }
-        }
-      } catch (IOException e) {
-        // process killed; output is incomplete
-      }
-    }, tag + "-output");
+    Thread reader =
+        new Thread(
+            () -> {
+              try (BufferedReader in =
+                  new BufferedReader(
+                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  System.out.println("[" + tag + "] " + line);
+                  synchronized (output) {
+                    output.append(line).append('\n');
+                  }
+                }
+              } catch (IOException e) {
+                // process killed; output is incomplete
+              }
+            },
+            tag + "-output");
     reader.setDaemon(true);
     reader.start();
     if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
@@ -83,8 +89,8 @@ public final class Scripts {
   }
 
   /**
-   * Removes a fixture's JVM shutdown hook once the fixture has stopped normally; does nothing
-   * when the JVM is already shutting down (then the hook itself is running, or about to).
+   * Removes a fixture's JVM shutdown hook once the fixture has stopped normally; does nothing when
+   * the JVM is already shutting down (then the hook itself is running, or about to).
    */
   public static void removeShutdownHook(Thread hook) {
     if (hook == null) {

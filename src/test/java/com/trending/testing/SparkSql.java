@@ -18,22 +18,27 @@ public final class SparkSql {
 
   public static synchronized SparkSession session() {
     if (session == null) {
-      session = SparkSession.builder()
-          .master("local[2]")
-          .appName("lakehouse-tests")
-          .config("spark.ui.enabled", "false")
-          .config("spark.sql.shuffle.partitions", "2")
-          .config("spark.sql.session.timeZone", "UTC")
-          .config("spark.sql.warehouse.dir", "target/spark-warehouse")
-          .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-          .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-          .getOrCreate();
+      session =
+          SparkSession.builder()
+              .master("local[2]")
+              .appName("lakehouse-tests")
+              .config("spark.ui.enabled", "false")
+              .config("spark.sql.shuffle.partitions", "2")
+              .config("spark.sql.session.timeZone", "UTC")
+              .config("spark.sql.warehouse.dir", "target/spark-warehouse")
+              .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+              .config(
+                  "spark.sql.catalog.spark_catalog",
+                  "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+              .getOrCreate();
       SparkContextFactory.setProvidedSparkContext(new JavaSparkContext(session.sparkContext()));
     }
     return session;
   }
 
-  /** A lakehouse table as a reader of its format loads it: Spark's Parquet or delta-spark's reader. */
+  /**
+   * A lakehouse table as a reader of its format loads it: Spark's Parquet or delta-spark's reader.
+   */
   public static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> read(Table table) {
     return table.format() == StorageFormat.DELTA
         ? session().read().format("delta").load(table.dir())
@@ -41,15 +46,16 @@ public final class SparkSql {
   }
 
   /**
-   * The path a Spark reader gives for {@code table}, as the README tells users. Spark takes
-   * {@code * ? [ ] { } \} in a Parquet folder's path for a glob pattern when it lists the folder,
-   * that is when the folder has no {@code _spark_metadata} log (a Gold table): there each of them
-   * is escaped with a backslash. A folder with the log (Silver, dead letters) and a Delta table are
+   * The path a Spark reader gives for {@code table}, as the README tells users. Spark takes {@code
+   * * ? [ ] { } \} in a Parquet folder's path for a glob pattern when it lists the folder, that is
+   * when the folder has no {@code _spark_metadata} log (a Gold table): there each of them is
+   * escaped with a backslash. A folder with the log (Silver, dead letters) and a Delta table are
    * given as they are: Spark looks for their logs under the literal path.
    */
   public static String readerPath(Table table) {
-    boolean listed = table.format() == StorageFormat.PARQUET
-        && !table.storage().exists(table.child("_spark_metadata"));
+    boolean listed =
+        table.format() == StorageFormat.PARQUET
+            && !table.storage().exists(table.child("_spark_metadata"));
     return listed ? table.dir().replaceAll("[\\\\*?\\[\\]{}]", "\\\\$0") : table.dir();
   }
 

@@ -27,8 +27,17 @@ public class ShowTrendingTest {
   public void showsALakehouseWithEveryOption() throws Exception {
     Path root = tmp.newFolder("lakehouse").toPath();
     Path chart = root.resolve("chart.png");
-    assertEquals(err.toString(), 0, run("--lakehousePath=" + root, "--storageFormat=delta",
-        "--top=3", "--top=5", "--chart", chart.toString(), "--current"));
+    assertEquals(
+        err.toString(),
+        0,
+        run(
+            "--lakehousePath=" + root,
+            "--storageFormat=delta",
+            "--top=3",
+            "--top=5",
+            "--chart",
+            chart.toString(),
+            "--current"));
     assertEquals(err.toString(), 0, run("--lakehousePath=" + root, "--chart=" + chart));
   }
 
@@ -47,8 +56,15 @@ public class ShowTrendingTest {
   @Test
   public void helpListsEveryOption() {
     String help = ShowTrending.commandLine().getUsageMessage();
-    for (String option : new String[] {"--lakehousePath=DIR", "--storageFormat=parquet|delta",
-        "--top=N", "--chart=FILE.png", "--current", "--help"}) {
+    for (String option :
+        new String[] {
+          "--lakehousePath=DIR",
+          "--storageFormat=parquet|delta",
+          "--top=N",
+          "--chart=FILE.png",
+          "--current",
+          "--help"
+        }) {
       assertTrue(option + " in\n" + help, help.contains(option));
     }
     assertTrue(help, help.contains("(default 10)"));

@@ -68,6 +68,15 @@ public class ComputeTrendingStreamingTest {
     return w.end().getMillis();
   }
 
+  /** The rows of movie {@code movie} with {@code views} views in all 24 windows holding hour 10. */
+  private static List<TrendRow> everyWindowContainingHour10(int movie, long views) {
+    List<TrendRow> rows = new ArrayList<>();
+    for (int i = 0; i < 24; i++) {
+      rows.add(new TrendRow(end(HOUR_10) + i * HOUR, movie, views, 0));
+    }
+    return rows;
+  }
+
   /**
    * Whether the runner's TestStream moves processing time (Direct: yes; Flink: no, its
    * processing-time triggers follow the real clock, see {@code ComputeTrendingFlinkStreamingIT}).
@@ -165,10 +174,7 @@ public class ComputeTrendingStreamingTest {
     PCollectionTuple gold = apply(views, clicks);
     PAssert.that(gold.get(ComputeTrending.SHORT_TABLE).apply("Latest1h", new LatestRows()))
         .containsInAnyOrder(new TrendRow(end(HOUR_10), 1, 2, 0));
-    List<TrendRow> day = new ArrayList<>();
-    for (int i = 0; i < 24; i++) {
-      day.add(new TrendRow(end(HOUR_10) + i * HOUR, 1, 2, 0));
-    }
+    List<TrendRow> day = everyWindowContainingHour10(1, 2);
     PAssert.that(gold.get(ComputeTrending.LONG_TABLE).apply("Latest24h", new LatestRows()))
         .containsInAnyOrder(day);
     if (controlsProcessingTime()) { // which pane holds what depends on when refreshes fire
@@ -201,10 +207,7 @@ public class ComputeTrendingStreamingTest {
     PCollectionTuple gold = apply(views, clicks);
     PAssert.that(gold.get(ComputeTrending.SHORT_TABLE).apply("Latest1h", new LatestRows()))
         .containsInAnyOrder(new TrendRow(end(HOUR_10), 1, 1, 0));
-    List<TrendRow> day = new ArrayList<>();
-    for (int i = 0; i < 24; i++) {
-      day.add(new TrendRow(end(HOUR_10) + i * HOUR, 1, 2, 0)); // both views, in all 24 windows
-    }
+    List<TrendRow> day = everyWindowContainingHour10(1, 2); // both views
     PAssert.that(gold.get(ComputeTrending.LONG_TABLE).apply("Latest24h", new LatestRows()))
         .containsInAnyOrder(day);
     PipelineResult result = p.run();

@@ -21,7 +21,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
-import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
 import org.apache.beam.sdk.transforms.windowing.AfterWatermark;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.FixedWindows;
@@ -45,13 +44,13 @@ import org.joda.time.Duration;
  * window costs 24 slices per movie rather than 24 copies of every event; the 1-hour table's rows
  * are its slices.
  *
- * <p>With a refresh period (streaming) every window fires early and late panes about every period,
- * accumulating; a row's counts only grow, so downstream takes the maximum per slice and per row,
- * which also makes repeated panes harmless. Without one (batch) each window fires once. Allowed
- * lateness: each table drops data that arrives later than its own lateness after its window's end;
- * the slices keep state long enough for the latest window that contains them. Lateness is enforced
- * where events are first grouped, so in streaming the 1-hour table counts its own slices (two
- * counts per event instead of 24); in batch both tables share them.
+ * <p>Streaming, every window fires early and late panes as its {@link Refresh} says, accumulating;
+ * a row's counts only grow, so downstream takes the maximum per slice and per row, which also makes
+ * repeated panes harmless. Without one (batch) each window fires once. Allowed lateness: each table
+ * drops data that arrives later than its own lateness after its window's end; the slices keep state
+ * long enough for the latest window that contains them. Lateness is enforced where events are first
+ * grouped, so in streaming the 1-hour table counts its own slices (two counts per event instead of
+ * 24); in batch both tables share them.
  */
 public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTuple> {
 
@@ -61,16 +60,15 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
   public static final TupleTag<TrendRow> LONG_TABLE = new TupleTag<TrendRow>() {};
 
   private final TrendWindows windows;
-  private final Duration refreshPeriod;
+  private final Refresh refresh;
 
   /**
    * @param windows both tables' window sizes and lateness, and the slide
-   * @param refreshPeriod early/late firing period in streaming, or {@code null} for batch (each
-   *     window fires once, when the input is done)
+   * @param refresh when windows fire: once (batch), or early and late as they change (streaming)
    */
-  public ComputeTrending(TrendWindows windows, Duration refreshPeriod) {
+  public ComputeTrending(TrendWindows windows, Refresh refresh) {
     this.windows = windows;
-    this.refreshPeriod = refreshPeriod;
+    this.refresh = refresh;
   }
 
   @Override
@@ -85,15 +83,14 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
     Duration longSliceLateness = longTable.horizon().minus(slide);
     Duration shortSliceLateness = shortTable.horizon().minus(slide);
     PCollection<KV<Integer, TrendRow>> longSlices =
-        input.apply("CountHourlySlices", new CountSlices(slide, longSliceLateness, refreshPeriod));
+        input.apply("CountHourlySlices", new CountSlices(slide, longSliceLateness, refresh));
     PCollection<KV<Integer, TrendRow>> shortSlices =
-        refreshPeriod == null || shortSliceLateness.equals(longSliceLateness)
+        !refresh.isStreaming() || shortSliceLateness.equals(longSliceLateness)
             ? longSlices
             : input.apply(
-                "CountHourlySlicesFor1h",
-                new CountSlices(slide, shortSliceLateness, refreshPeriod));
+                "CountHourlySlicesFor1h", new CountSlices(slide, shortSliceLateness, refresh));
     // A short window of one slice is the slice itself: no roll-up, so in streaming a new event
-    // reaches the 1-hour table one refresh period sooner.
+    // reaches the 1-hour table one refresh sooner.
     PCollection<TrendRow> shortRows =
         shortTable.size().equals(slide)
             ? shortSlices
@@ -102,33 +99,28 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
             : shortSlices.apply(
                 "RollUpShortWindows",
                 new RollUpSlices(
-                    FixedWindows.of(shortTable.size()),
-                    shortTable.allowedLateness(),
-                    refreshPeriod));
+                    FixedWindows.of(shortTable.size()), shortTable.allowedLateness(), refresh));
     PCollection<TrendRow> longRows =
         longSlices.apply(
             "RollUpLongWindows",
             new RollUpSlices(
                 SlidingWindows.of(longTable.size()).every(slide),
                 longTable.allowedLateness(),
-                refreshPeriod));
+                refresh));
     return PCollectionTuple.of(SHORT_TABLE, shortRows).and(LONG_TABLE, longRows);
   }
 
   /** Applies a window function with the trigger of the mode: once (batch) or refreshing. */
-  static <T> Window<T> window(
-      WindowFn<? super T, ?> windowFn, Duration lateness, Duration refreshPeriod) {
+  static <T> Window<T> window(WindowFn<? super T, ?> windowFn, Duration lateness, Refresh refresh) {
     Window<T> window = Window.<T>into(windowFn).withAllowedLateness(lateness);
-    if (refreshPeriod == null) {
+    if (!refresh.isStreaming()) {
       return window.discardingFiredPanes(); // default trigger: one pane per window
     }
     return window
         .triggering(
             AfterWatermark.pastEndOfWindow()
-                .withEarlyFirings(
-                    AfterProcessingTime.pastFirstElementInPane().plusDelayOf(refreshPeriod))
-                .withLateFirings(
-                    AfterProcessingTime.pastFirstElementInPane().plusDelayOf(refreshPeriod)))
+                .withEarlyFirings(refresh.firing())
+                .withLateFirings(refresh.firing()))
         .accumulatingFiredPanes();
   }
 
@@ -140,12 +132,12 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
       extends PTransform<PCollectionTuple, PCollection<KV<Integer, TrendRow>>> {
     private final Duration slide;
     private final Duration lateness;
-    private final Duration refreshPeriod;
+    private final Refresh refresh;
 
-    public CountSlices(Duration slide, Duration lateness, Duration refreshPeriod) {
+    public CountSlices(Duration slide, Duration lateness, Refresh refresh) {
       this.slide = slide;
       this.lateness = lateness;
-      this.refreshPeriod = refreshPeriod;
+      this.refresh = refresh;
     }
 
     @Override
@@ -155,14 +147,14 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
               .get(VIEWS)
               .apply(
                   "WindowViews",
-                  ComputeTrending.<Integer>window(FixedWindows.of(slide), lateness, refreshPeriod))
+                  ComputeTrending.<Integer>window(FixedWindows.of(slide), lateness, refresh))
               .apply("CountViews", Count.perElement());
       PCollection<KV<Integer, Long>> clicks =
           input
               .get(CLICKS)
               .apply(
                   "WindowClicks",
-                  ComputeTrending.<Integer>window(FixedWindows.of(slide), lateness, refreshPeriod))
+                  ComputeTrending.<Integer>window(FixedWindows.of(slide), lateness, refresh))
               .apply("CountClicks", Count.perElement());
       return KeyedPCollectionTuple.of(COUNTED_VIEWS, views)
           .and(COUNTED_CLICKS, clicks)
@@ -200,21 +192,20 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
       extends PTransform<PCollection<KV<Integer, TrendRow>>, PCollection<TrendRow>> {
     private final WindowFn<Object, IntervalWindow> windowFn;
     private final Duration lateness;
-    private final Duration refreshPeriod;
+    private final Refresh refresh;
 
     public RollUpSlices(
-        WindowFn<Object, IntervalWindow> windowFn, Duration lateness, Duration refreshPeriod) {
+        WindowFn<Object, IntervalWindow> windowFn, Duration lateness, Refresh refresh) {
       this.windowFn = windowFn;
       this.lateness = lateness;
-      this.refreshPeriod = refreshPeriod;
+      this.refresh = refresh;
     }
 
     @Override
     public PCollection<TrendRow> expand(PCollection<KV<Integer, TrendRow>> slices) {
       return slices
           .apply(
-              "Window",
-              ComputeTrending.<KV<Integer, TrendRow>>window(windowFn, lateness, refreshPeriod))
+              "Window", ComputeTrending.<KV<Integer, TrendRow>>window(windowFn, lateness, refresh))
           .apply("SumSlices", Combine.perKey(new SumLatestSlicesFn()))
           .apply("ToRows", ParDo.of(new StampWindowEndFn()))
           .setCoder(TrendRowCoder.of());

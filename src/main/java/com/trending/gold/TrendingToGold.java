@@ -218,13 +218,21 @@ public class TrendingToGold {
 
   /** The windows, lateness and refresh period of the options. */
   static ComputeTrending computeTrending(TrendingToGoldOptions options) {
-    return new ComputeTrending(TrendWindows.of(options), refreshPeriod(options));
+    return new ComputeTrending(TrendWindows.of(options), refresh(options));
   }
 
-  static Duration refreshPeriod(TrendingToGoldOptions options) {
-    return options.isStreaming()
-        ? Duration.standardSeconds(options.getTriggerPeriodSeconds())
-        : null;
+  /**
+   * Batch: once. Streaming: every {@code --triggerPeriodSeconds}, except on the Spark runner, whose
+   * micro-batch is the refresh (see {@link Refresh}; its interval follows the trigger period).
+   */
+  static Refresh refresh(TrendingToGoldOptions options) {
+    if (!options.isStreaming()) {
+      return Refresh.once();
+    }
+    if (options.getRunner().getSimpleName().startsWith("Spark")) {
+      return Refresh.perMicroBatch();
+    }
+    return Refresh.every(Duration.standardSeconds(options.getTriggerPeriodSeconds()));
   }
 
   /** The pipeline with another computation in the middle (the benchmark's naive variant). */
@@ -234,7 +242,7 @@ public class TrendingToGold {
       PTransform<PCollectionTuple, PCollectionTuple> compute) {
     Lakehouse lakehouse =
         Lakehouse.at(options.getLakehousePath(), StorageFormat.parse(options.getStorageFormat()));
-    Duration refresh = refreshPeriod(options);
+    Refresh refresh = refresh(options);
     Duration poll =
         options.isStreaming() ? Duration.standardSeconds(options.getSilverPollSeconds()) : null;
 

@@ -18,13 +18,14 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * Gold rows in (any windows, any panes); the Gold table folder rewritten whole, atomically, with
@@ -32,59 +33,89 @@ import org.joda.time.Duration;
  * by each rewrite.
  *
  * <p>Batch: one rewrite with everything, replacing the previous table. Streaming: the changed rows
- * are collected for about {@code refreshPeriod}, merged into the current table (kept in memory,
- * reloaded from the file when another worker wrote it) and the table is rewritten. Merging takes
- * the maximum counts per row, so repeated or reordered panes do not change the result.
+ * are collected until the {@link Refresh} fires (a period, or a micro-batch), merged into the
+ * current table (kept in memory, reloaded from the file when another worker wrote it) and the table
+ * is rewritten. Merging takes the maximum counts per row, so repeated or reordered panes do not
+ * change the result.
  */
 public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollection<Long>> {
   private final Table table;
-  private final Duration refreshPeriod;
+  private final Refresh refresh;
 
   /**
-   * @param refreshPeriod rewrite period in streaming, or {@code null} for one rewrite (batch)
+   * @param refresh when the table is rewritten: once (batch), or as rows change (streaming)
    */
-  public WriteGoldTable(Table table, Duration refreshPeriod) {
+  public WriteGoldTable(Table table, Refresh refresh) {
     this.table = table;
-    this.refreshPeriod = refreshPeriod;
+    this.refresh = refresh;
   }
 
   @Override
   public PCollection<Long> expand(PCollection<TrendRow> rows) {
     Window<TrendRow> global = Window.<TrendRow>into(new GlobalWindows());
-    if (refreshPeriod != null) {
+    if (refresh.isStreaming()) {
       global =
           global
-              .triggering(
-                  Repeatedly.forever(
-                      AfterProcessingTime.pastFirstElementInPane().plusDelayOf(refreshPeriod)))
+              .triggering(Repeatedly.forever(refresh.firing()))
               .withAllowedLateness(Duration.ZERO)
               .discardingFiredPanes();
     }
     // Two levels: rows are first gathered into a few shards (deduplicated there), and only the
     // shards' blocks meet under the single table key. One key holding every row would make the
-    // Direct runner copy an ever-growing state for every incoming bundle.
+    // Direct runner copy an ever-growing state for every incoming bundle. Rows enter the shards
+    // as one block per shard and bundle: the Spark runner re-encodes a key's whole buffer for
+    // every element added to it, so a buffer of single rows costs the square of their number.
     return rows.apply("GlobalWindow", global)
-        .apply("KeyByShard", ParDo.of(new KeyByShardFn()))
-        .setCoder(KvCoder.of(VarIntCoder.of(), TrendRowCoder.of()))
+        .apply("BlockByShard", ParDo.of(new BlockByShardFn()))
+        .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(TrendRowCoder.of())))
         .apply("CollectShards", GroupByKey.create())
         .apply("MergeShard", ParDo.of(new MergeShardFn(table.dir())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(TrendRowCoder.of())))
         .apply("CollectTable", GroupByKey.create())
-        .apply("RewriteTable", ParDo.of(new RewriteTableFn(table, refreshPeriod != null)));
+        .apply("RewriteTable", ParDo.of(new RewriteTableFn(table, refresh.isStreaming())));
   }
 
   static final int SHARDS = 32;
 
-  static class KeyByShardFn extends DoFn<TrendRow, KV<Integer, TrendRow>> {
+  /**
+   * A bundle's rows (in the global window) as one block per shard, one row per (window, movie),
+   * emitted when the bundle ends with the bundle's earliest timestamp.
+   */
+  static class BlockByShardFn extends DoFn<TrendRow, KV<Integer, List<TrendRow>>> {
+    private transient Map<Integer, Map<Long, TrendRow>> blocks;
+    private transient Instant earliest;
+
+    @StartBundle
+    public void start() {
+      blocks = new HashMap<>();
+      earliest = null;
+    }
+
     @ProcessElement
-    public void process(@Element TrendRow row, OutputReceiver<KV<Integer, TrendRow>> out) {
-      out.output(KV.of(Math.floorMod(row.movieId(), SHARDS), row));
+    public void process(@Element TrendRow row, @Timestamp Instant timestamp) {
+      blocks
+          .computeIfAbsent(Math.floorMod(row.movieId(), SHARDS), shard -> new HashMap<>())
+          .merge(row.key(), row, TrendRow::latest);
+      if (earliest == null || timestamp.isBefore(earliest)) {
+        earliest = timestamp;
+      }
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext context) {
+      for (Map.Entry<Integer, Map<Long, TrendRow>> block : blocks.entrySet()) {
+        context.output(
+            KV.of(block.getKey(), new ArrayList<>(block.getValue().values())),
+            earliest,
+            GlobalWindow.INSTANCE);
+      }
+      blocks = null;
     }
   }
 
   /** One block per shard and pane, one row per (window, movie), keyed by the table folder. */
   static class MergeShardFn
-      extends DoFn<KV<Integer, Iterable<TrendRow>>, KV<String, List<TrendRow>>> {
+      extends DoFn<KV<Integer, Iterable<List<TrendRow>>>, KV<String, List<TrendRow>>> {
     private final String table;
 
     MergeShardFn(String table) {
@@ -93,11 +124,13 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
 
     @ProcessElement
     public void process(
-        @Element KV<Integer, Iterable<TrendRow>> shard,
+        @Element KV<Integer, Iterable<List<TrendRow>>> shard,
         OutputReceiver<KV<String, List<TrendRow>>> out) {
       Map<Long, TrendRow> rows = new HashMap<>();
-      for (TrendRow row : shard.getValue()) {
-        rows.merge(row.key(), row, TrendRow::latest);
+      for (List<TrendRow> block : shard.getValue()) {
+        for (TrendRow row : block) {
+          rows.merge(row.key(), row, TrendRow::latest);
+        }
       }
       out.output(KV.of(table, new ArrayList<>(rows.values())));
     }

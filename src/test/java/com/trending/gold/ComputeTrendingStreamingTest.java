@@ -77,6 +77,11 @@ public class ComputeTrendingStreamingTest {
     return rows;
   }
 
+  /** When the windows fire: every 5 s of processing time here. */
+  protected Refresh refreshUnderTest() {
+    return Refresh.every(PERIOD);
+  }
+
   /**
    * Whether the runner's TestStream moves processing time (Direct: yes; Flink: no, its
    * processing-time triggers follow the real clock, see {@code ComputeTrendingFlinkStreamingIT}).
@@ -108,7 +113,7 @@ public class ComputeTrendingStreamingTest {
   private PCollectionTuple apply(TestStream<Integer> views, TestStream<Integer> clicks) {
     return PCollectionTuple.of(ComputeTrending.VIEWS, p.apply("Views", views))
         .and(ComputeTrending.CLICKS, p.apply("Clicks", clicks))
-        .apply(new ComputeTrending(TrendWindows.contract(), PERIOD));
+        .apply(new ComputeTrending(TrendWindows.contract(), refreshUnderTest()));
   }
 
   @Test

@@ -32,7 +32,7 @@ public class ComputeTrendingTest {
     Random random = new Random(42);
     List<Event> views = ReferenceModel.randomEvents(random, 3000, 40, START, 50);
     List<Event> clicks = ReferenceModel.randomEvents(random, 800, 60, START, 50);
-    assertEqualsModel(new ComputeTrending(TrendWindows.contract(), null), views, clicks);
+    assertEqualsModel(new ComputeTrending(TrendWindows.contract(), Refresh.once()), views, clicks);
   }
 
   @Test
@@ -54,7 +54,7 @@ public class ComputeTrendingTest {
     List<Event> clicks =
         Arrays.asList(
             new Event(3, START + 10), new Event(1, START + 2 * HOUR + 5)); // clicks only for 3
-    assertEqualsModel(new ComputeTrending(TrendWindows.contract(), null), views, clicks);
+    assertEqualsModel(new ComputeTrending(TrendWindows.contract(), Refresh.once()), views, clicks);
   }
 
   private void assertEqualsModel(

@@ -1,0 +1,61 @@
+package com.trending.gold;
+
+import java.io.Serializable;
+import org.apache.beam.sdk.transforms.windowing.AfterPane;
+import org.apache.beam.sdk.transforms.windowing.AfterProcessingTime;
+import org.apache.beam.sdk.transforms.windowing.Trigger.OnceTrigger;
+import org.joda.time.Duration;
+
+/**
+ * When Gold's windows fire and Gold is rewritten: once when the input is done (batch), about every
+ * period of processing time, or on every micro-batch that brings new data (the Spark runner).
+ *
+ * <p>Why the Spark runner gets its own: it evaluates a processing-time trigger only at a
+ * micro-batch boundary, so each grouping step with a refresh delay holds a pane until the next
+ * micro-batch, and Silver → Gold has four of them (count, join, collect, rewrite). A trigger on
+ * data fires in the micro-batch the data arrives in, where every step downstream sees it too: the
+ * micro-batch itself is the refresh.
+ */
+public final class Refresh implements Serializable {
+  private final Duration period; // null: once, or per micro-batch
+  private final boolean perMicroBatch;
+
+  private Refresh(Duration period, boolean perMicroBatch) {
+    this.period = period;
+    this.perMicroBatch = perMicroBatch;
+  }
+
+  /** Batch: each window fires once, when the input is done; Gold is written once. */
+  public static Refresh once() {
+    return new Refresh(null, false);
+  }
+
+  /** Streaming: windows fire early and late, and Gold is rewritten, about every {@code period}. */
+  public static Refresh every(Duration period) {
+    return new Refresh(period, false);
+  }
+
+  /** Streaming on micro-batches: whatever a micro-batch brings fires and reaches Gold in it. */
+  public static Refresh perMicroBatch() {
+    return new Refresh(null, true);
+  }
+
+  public boolean isStreaming() {
+    return period != null || perMicroBatch;
+  }
+
+  /** The early and late firings of a window, and the rewrite trigger of a table (streaming). */
+  OnceTrigger firing() {
+    if (!isStreaming()) {
+      throw new IllegalStateException("A batch refresh fires once, at the end of its input.");
+    }
+    return perMicroBatch
+        ? AfterPane.elementCountAtLeast(1)
+        : AfterProcessingTime.pastFirstElementInPane().plusDelayOf(period);
+  }
+
+  @Override
+  public String toString() {
+    return perMicroBatch ? "every micro-batch" : period == null ? "once" : "every " + period;
+  }
+}

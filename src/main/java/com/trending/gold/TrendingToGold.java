@@ -1,17 +1,20 @@
 package com.trending.gold;
 
+import static com.trending.common.RunnerDefaults.DIRECT_OPTIONS;
+import static com.trending.common.RunnerDefaults.SPARK_OPTIONS;
+import static com.trending.common.RunnerDefaults.setUnlessGiven;
+
 import com.trending.common.Lakehouse;
 import com.trending.common.LakehouseLock;
+import com.trending.common.RunnerDefaults;
 import com.trending.common.StorageFormat;
 import java.io.IOException;
-import java.lang.reflect.Method;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
@@ -36,12 +39,7 @@ public class TrendingToGold {
       List.of(Lakehouse.TRENDING_1H, Lakehouse.TRENDING_24H);
 
   /** Default shortest micro-batch on the Spark runner (see {@link #parse}). */
-  static final long MIN_SPARK_BATCH_MILLIS = 30_000;
-
-  /** The runners' own options interfaces, named: each is on the classpath only with its runner. */
-  private static final String DIRECT_OPTIONS = "org.apache.beam.runners.direct.DirectOptions";
-
-  private static final String SPARK_OPTIONS = "org.apache.beam.runners.spark.SparkPipelineOptions";
+  static final long MIN_SPARK_BATCH_MILLIS = 10_000;
 
   public static void main(String[] args) throws IOException {
     TrendingToGoldOptions options = parse(args);
@@ -68,18 +66,18 @@ public class TrendingToGold {
   static TrendingToGoldOptions parse(String[] args) {
     TrendingToGoldOptions options =
         PipelineOptionsFactory.fromArgs(args).withValidation().as(TrendingToGoldOptions.class);
-    if (options.getRunner().getSimpleName().equals("DirectRunner")) {
+    if (RunnerDefaults.isDirect(options)) {
       // The Direct runner's per-element immutability and encodability checks cost about a
       // quarter of a batch recompute; tests keep them on.
       setUnlessGiven(options, args, DIRECT_OPTIONS, "enforceImmutability", false);
       setUnlessGiven(options, args, DIRECT_OPTIONS, "enforceEncodability", false);
       return options;
     }
-    if (!options.getRunner().getSimpleName().startsWith("Spark")) {
+    if (!RunnerDefaults.isSpark(options)) {
       return options;
     }
-    // Gold is refreshed once per micro-batch, and each one costs a fixed ~12-14 s on the 2-core
-    // local cluster (the Spark runner rescans all window state per batch): shorter batches would
+    // Gold is refreshed once per micro-batch, and each one costs ~4-8 s on 2 local cores at
+    // 1,000 events/s (the Spark runner rescans all window state per batch): shorter batches would
     // queue up without end.
     setUnlessGiven(
         options,
@@ -102,37 +100,6 @@ public class TrendingToGold {
               }
             });
     return options;
-  }
-
-  /**
-   * Sets {@code --property} of the runner's options interface to {@code value} unless the command
-   * line gives it. The interface is named, not imported: it is on the classpath only with its
-   * runner (the runner's Maven profile).
-   */
-  private static void setUnlessGiven(
-      PipelineOptions options,
-      String[] args,
-      String optionsInterface,
-      String property,
-      Object value) {
-    if (Arrays.stream(args).anyMatch(a -> a.startsWith("--" + property))) {
-      return;
-    }
-    String setter = "set" + Character.toUpperCase(property.charAt(0)) + property.substring(1);
-    try {
-      Class<? extends PipelineOptions> type =
-          Class.forName(optionsInterface, true, options.getRunner().getClassLoader())
-              .asSubclass(PipelineOptions.class);
-      for (Method method : type.getMethods()) {
-        if (method.getName().equals(setter) && method.getParameterCount() == 1) {
-          method.invoke(options.as(type), value);
-          return;
-        }
-      }
-      throw new NoSuchMethodException(optionsInterface + "." + setter);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("Cannot set --" + property + " of " + optionsInterface, e);
-    }
   }
 
   /** Validates the options, runs the pipeline and waits for it to end. */
@@ -229,7 +196,7 @@ public class TrendingToGold {
     if (!options.isStreaming()) {
       return Refresh.once();
     }
-    if (options.getRunner().getSimpleName().startsWith("Spark")) {
+    if (RunnerDefaults.isSpark(options)) {
       return Refresh.perMicroBatch();
     }
     return Refresh.every(Duration.standardSeconds(options.getTriggerPeriodSeconds()));

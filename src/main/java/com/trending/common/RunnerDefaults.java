@@ -1,0 +1,58 @@
+package com.trending.common;
+
+import java.lang.reflect.Method;
+import java.util.Arrays;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * Sets a runner's own option to the jobs' default unless the command line gives it. The runners'
+ * option interfaces are named, not imported: each is on the classpath only with its runner (the
+ * runner's Maven profile). Defaults set here hold however a job is started: by the launch scripts,
+ * by {@code spark-submit}, or in the JVM of a test or benchmark.
+ */
+public final class RunnerDefaults {
+  public static final String DIRECT_OPTIONS = "org.apache.beam.runners.direct.DirectOptions";
+  public static final String SPARK_OPTIONS = "org.apache.beam.runners.spark.SparkPipelineOptions";
+
+  private RunnerDefaults() {}
+
+  public static boolean isDirect(PipelineOptions options) {
+    return options.getRunner().getSimpleName().equals("DirectRunner");
+  }
+
+  /** The Spark runner, or one of its variants (the test runner, the structured streaming one). */
+  public static boolean isSpark(PipelineOptions options) {
+    return options.getRunner().getSimpleName().startsWith("Spark")
+        || options.getRunner().getSimpleName().equals("TestSparkRunner");
+  }
+
+  /**
+   * Sets {@code --property} of {@code optionsInterface} to {@code value} unless {@code args} give
+   * it.
+   */
+  public static void setUnlessGiven(
+      PipelineOptions options,
+      String[] args,
+      String optionsInterface,
+      String property,
+      Object value) {
+    if (Arrays.stream(args).anyMatch(a -> a.startsWith("--" + property))) {
+      return;
+    }
+    String setter = "set" + Character.toUpperCase(property.charAt(0)) + property.substring(1);
+    try {
+      Class<? extends PipelineOptions> type =
+          Class.forName(optionsInterface, true, options.getRunner().getClassLoader())
+              .asSubclass(PipelineOptions.class);
+      for (Method method : type.getMethods()) {
+        if (method.getName().equals(setter) && method.getParameterCount() == 1) {
+          method.invoke(options.as(type), value);
+          return;
+        }
+      }
+      throw new NoSuchMethodException(optionsInterface + "." + setter);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Cannot set --" + property + " of " + optionsInterface, e);
+    }
+  }
+}

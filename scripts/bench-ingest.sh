@@ -156,11 +156,11 @@ log "building (first use only) ..."
   || fail_with_log "build failed" "$LOG_DIR/build-direct.log"
 if [[ ",$RUNNERS," == *",spark,"* ]]; then
   "$SCRIPT_DIR/lib/launch.sh" com.trending.generator.EventGenerator --runner=SparkRunner > "$LOG_DIR/build-spark.log" 2>&1 || true
-  grep -q "Unknown option --runner" "$LOG_DIR/build-spark.log" || fail_with_log "Spark build failed" "$LOG_DIR/build-spark.log"
+  grep -qE "Unknown option:? .?--runner" "$LOG_DIR/build-spark.log" || fail_with_log "Spark build failed" "$LOG_DIR/build-spark.log"
 fi
 if [[ ",$RUNNERS," == *",flink,"* ]]; then
   "$SCRIPT_DIR/lib/launch.sh" com.trending.generator.EventGenerator --runner=FlinkRunner > "$LOG_DIR/build-flink.log" 2>&1 || true
-  grep -q "Unknown option --runner" "$LOG_DIR/build-flink.log" || fail_with_log "Flink build failed" "$LOG_DIR/build-flink.log"
+  grep -qE "Unknown option:? .?--runner" "$LOG_DIR/build-flink.log" || fail_with_log "Flink build failed" "$LOG_DIR/build-flink.log"
 fi
 
 if [[ ",$RUNNERS," == *",native,"* ]]; then

@@ -61,4 +61,19 @@ public class TrendingToGoldParseTest {
     assertEquals(2000L, (long) given.getBatchIntervalMillis());
     assertEquals(root + "/cp", given.getCheckpointDir());
   }
+
+  @Test
+  public void sparkRefreshesPerMicroBatchOtherRunnersEveryTriggerPeriod() {
+    assertEquals(
+        "every micro-batch",
+        TrendingToGold.refresh(
+                TrendingToGold.parse(new String[] {"--runner=SparkRunner", "--streaming=true"}))
+            .toString());
+    TrendingToGoldOptions direct =
+        TrendingToGold.parse(new String[] {"--runner=DirectRunner", "--triggerPeriodSeconds=3"});
+    direct.setStreaming(true);
+    assertEquals("every PT3S", TrendingToGold.refresh(direct).toString());
+    direct.setStreaming(false);
+    assertFalse(TrendingToGold.refresh(direct).isStreaming());
+  }
 }

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Rule;
 import org.junit.Test;
@@ -82,6 +83,20 @@ public class KafkaToSilverConfigTest {
             .getAvailableNow());
     assertEquals(false, KafkaToSilver.parse(new String[] {"--streaming=true"}).getAvailableNow());
     assertEquals(false, KafkaToSilver.parse(new String[] {}).getAvailableNow());
+  }
+
+  @Test
+  public void sparkCachesSerializedUnlessTold() {
+    assertEquals(
+        "MEMORY_ONLY_SER",
+        KafkaToSilver.parse(new String[] {"--runner=SparkRunner"})
+            .as(SparkPipelineOptions.class)
+            .getStorageLevel());
+    assertEquals(
+        "MEMORY_AND_DISK",
+        KafkaToSilver.parse(new String[] {"--runner=SparkRunner", "--storageLevel=MEMORY_AND_DISK"})
+            .as(SparkPipelineOptions.class)
+            .getStorageLevel());
   }
 
   @Test

@@ -20,10 +20,9 @@ public final class RunnerDefaults {
     return options.getRunner().getSimpleName().equals("DirectRunner");
   }
 
-  /** The Spark runner, or one of its variants (the test runner, the structured streaming one). */
+  /** The Spark runner (or its structured streaming variant). */
   public static boolean isSpark(PipelineOptions options) {
-    return options.getRunner().getSimpleName().startsWith("Spark")
-        || options.getRunner().getSimpleName().equals("TestSparkRunner");
+    return options.getRunner().getSimpleName().startsWith("Spark");
   }
 
   /**

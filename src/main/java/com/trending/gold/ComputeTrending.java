@@ -46,9 +46,9 @@ import org.joda.time.Duration;
  *
  * <p>Streaming, every window fires early and late panes as its {@link Refresh} says, accumulating;
  * a row's counts only grow, so downstream takes the maximum per slice and per row, which also makes
- * repeated panes harmless. Without one (batch) each window fires once. Allowed lateness: each table
- * drops data that arrives later than its own lateness after its window's end; the slices keep state
- * long enough for the latest window that contains them. Lateness is enforced where events are first
+ * repeated panes harmless. In batch each window fires once. Allowed lateness: each table drops data
+ * that arrives later than its own lateness after its window's end; the slices keep state long
+ * enough for the latest window that contains them. Lateness is enforced where events are first
  * grouped, so in streaming the 1-hour table counts its own slices (two counts per event instead of
  * 24); in batch both tables share them.
  */

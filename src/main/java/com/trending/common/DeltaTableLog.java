@@ -38,9 +38,11 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -60,8 +62,9 @@ import org.apache.avro.Schema;
  *   <li>{@link #append} carries Delta's transaction identifier {@code (appId, version)}: Kernel
  *       refuses a second commit of the same or an older version, so a batch re-committed after a
  *       crash is never in the table twice.
- *   <li>{@link #replace} removes every live file and adds the new ones in one commit. Kernel 3.3
- *       has no public API for remove actions; they are built with its internal action classes.
+ *   <li>{@link #replace} removes the live files that are not in the new set and adds the new set's
+ *       files that are not live, in one commit: files it keeps are not rewritten in the log. Kernel
+ *       3.3 has no public API for remove actions; they are built with its internal action classes.
  *   <li>Every {@value #CHECKPOINT_INTERVAL} versions (Delta's default interval, which Kernel
  *       reports) a checkpoint is written, so a reader loads the latest checkpoint plus at most nine
  *       commits however long the table has lived. Kernel's own log cleanup keeps 30 days (Delta's
@@ -126,12 +129,19 @@ final class DeltaTableLog implements TableLog {
     Snapshot snapshot = snapshot();
     Transaction txn = transaction(snapshot).build(engine);
     List<Row> actions = new ArrayList<>();
+    Set<String> kept = new HashSet<>();
     if (snapshot != null) {
+      Set<String> wanted = new HashSet<>(files);
       long now = System.currentTimeMillis();
       forEachLiveFile(
           snapshot,
           scanFile -> {
             Row add = scanFile.getStruct(InternalScanFileUtils.ADD_FILE_ORDINAL);
+            String file = fileUri(InternalScanFileUtils.getAddFileStatus(scanFile).getPath());
+            if (wanted.contains(file)) {
+              kept.add(file);
+              return;
+            }
             actions.add(
                 removeAction(
                     add.getString(add.getSchema().indexOf("path")),
@@ -141,7 +151,8 @@ final class DeltaTableLog implements TableLog {
           });
     }
     Row state = txn.getTransactionState(engine);
-    byPartition(files)
+    List<String> added = files.stream().filter(f -> !kept.contains(f)).toList();
+    byPartition(added)
         .forEach((partition, inPartition) -> addActions(state, partition, inPartition, actions));
     commit(txn, actions);
   }

@@ -10,9 +10,9 @@ import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.TreeSet;
 
 /**
@@ -30,8 +30,9 @@ import java.util.TreeSet;
  * local disk, a rename without overwrite on HDFS, a conditional PUT on S3): two writers cannot both
  * commit one batch id.
  *
- * <p>The log only adds: {@link #replace} is not available (Gold's Parquet tables are replaced by an
- * atomic rename instead, see {@code GoldTable}).
+ * <p>A table's log either only adds (Silver: {@link #append}) or only replaces (Gold: {@link
+ * #replace}, each commit a compaction listing the whole table); a log written both ways is refused
+ * as incomplete by the next reader.
  */
 final class SparkFileSinkLog implements TableLog {
   static final String DIR = "_spark_metadata";
@@ -51,8 +52,7 @@ final class SparkFileSinkLog implements TableLog {
 
   @Override
   public List<String> files() {
-    long latest = latestBatch();
-    return latest < 0 ? List.of() : List.copyOf(new TreeSet<>(filesUpTo(latest)));
+    return List.copyOf(new TreeSet<>(entries(latestBatch()).keySet()));
   }
 
   @Override
@@ -60,41 +60,77 @@ final class SparkFileSinkLog implements TableLog {
     if (files.isEmpty()) {
       return true;
     }
-    long latest = latestBatch();
-    Set<String> committed = latest < 0 ? Set.of() : filesUpTo(latest);
+    Batch latest = latestBatch();
+    Map<String, String> committed = entries(latest);
     // Run ids are unique, so a file already in the log means this very commit already happened.
-    if (files.stream().anyMatch(committed::contains)) {
+    if (files.stream().anyMatch(committed::containsKey)) {
       return false;
     }
-    long batch = latest + 1;
+    long batch = latest == null ? 0 : latest.id() + 1;
     List<String> entries = new ArrayList<>();
     if (isCompaction(batch)) {
-      committed.forEach(f -> entries.add(entry(f)));
+      entries.addAll(committed.values());
     }
     files.forEach(f -> entries.add(entry(f)));
-    write(batch, entries);
+    write(new Batch(batch, isCompaction(batch)), entries);
     if (isCompaction(batch)) {
       deleteBatchesBefore(batch - COMPACT_INTERVAL + 1);
     }
     return true;
   }
 
+  /**
+   * Commits {@code files} as the whole table: the next batch is a compaction listing exactly them
+   * (the entries of files already committed are carried over, not looked up again). Spark derives
+   * the compaction interval from the two latest compactions, one apart here, and so reads only the
+   * latest batch. The {@value #COMPACT_INTERVAL} latest batches are kept for readers that listed
+   * the log just before this commit.
+   */
   @Override
   public void replace(List<String> files) {
-    throw new UnsupportedOperationException("A Parquet commit log only adds files");
+    Batch latest = latestBatch();
+    Map<String, String> committed = entries(latest);
+    List<String> entries = new ArrayList<>();
+    for (String f : new TreeSet<>(files)) {
+      String carried = committed.get(f);
+      entries.add(carried != null ? carried : entry(f));
+    }
+    long batch = latest == null ? 0 : latest.id() + 1;
+    write(new Batch(batch, true), entries);
+    deleteBatchesBefore(batch - COMPACT_INTERVAL + 1);
   }
 
-  /** The highest batch id in the log, -1 when there is none. */
-  private long latestBatch() {
-    return storage.list(log).stream().mapToLong(e -> batchId(e.name())).max().orElse(-1);
+  /** A commit of the log: its batch id, and whether it is a compaction ({@code <id>.compact}). */
+  private record Batch(long id, boolean compact) {}
+
+  /** The latest batch of the log, null when there is none. */
+  private Batch latestBatch() {
+    Batch latest = null;
+    for (Storage.Entry e : storage.list(log)) {
+      long id = batchId(e.name());
+      if (id >= 0 && (latest == null || id > latest.id())) {
+        latest = new Batch(id, e.name().endsWith(COMPACT));
+      }
+    }
+    return latest;
   }
 
-  /** Every file committed in batches 0..latest: the last compaction, then the batches after it. */
-  private Set<String> filesUpTo(long latest) {
-    long start = Math.max(0, (latest + 1) / COMPACT_INTERVAL * COMPACT_INTERVAL - 1);
-    Set<String> files = new LinkedHashSet<>();
-    for (long batch = start; batch <= latest; batch++) {
-      String file = batchFile(batch);
+  /**
+   * Every file committed up to {@code latest}, in commit order, with its log entry: the latest
+   * compaction (the latest batch itself, when it is one), then the batches after it.
+   */
+  private Map<String, String> entries(Batch latest) {
+    Map<String, String> entries = new LinkedHashMap<>();
+    if (latest == null) {
+      return entries;
+    }
+    long start =
+        latest.compact()
+            ? latest.id()
+            : Math.max(0, (latest.id() + 1) / COMPACT_INTERVAL * COMPACT_INTERVAL - 1);
+    for (long batch = start; batch <= latest.id(); batch++) {
+      String file =
+          batchFile(batch == latest.id() ? latest : new Batch(batch, isCompaction(batch)));
       try (BufferedReader in =
           new BufferedReader(
               new StringReader(new String(storage.read(file), StandardCharsets.UTF_8)))) {
@@ -106,7 +142,7 @@ final class SparkFileSinkLog implements TableLog {
           if (!line.isBlank()) {
             JsonNode node = JSON.readTree(line);
             if ("add".equals(node.path("action").asText("add"))) {
-              files.add(node.get("path").asText());
+              entries.put(node.get("path").asText(), line);
             }
           }
         }
@@ -119,14 +155,14 @@ final class SparkFileSinkLog implements TableLog {
                 + " (batches "
                 + start
                 + ".."
-                + latest
+                + latest.id()
                 + " are needed)",
             e);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
     }
-    return files;
+    return entries;
   }
 
   private String entry(String file) {
@@ -146,7 +182,7 @@ final class SparkFileSinkLog implements TableLog {
     return node.toString();
   }
 
-  private void write(long batch, List<String> entries) {
+  private void write(Batch batch, List<String> entries) {
     String target = batchFile(batch);
     StringBuilder text = new StringBuilder("v1");
     entries.forEach(e -> text.append('\n').append(e));
@@ -165,8 +201,8 @@ final class SparkFileSinkLog implements TableLog {
     }
   }
 
-  private String batchFile(long batch) {
-    return storage.child(log, isCompaction(batch) ? batch + COMPACT : Long.toString(batch));
+  private String batchFile(Batch batch) {
+    return storage.child(log, batch.compact() ? batch.id() + COMPACT : Long.toString(batch.id()));
   }
 
   private static boolean isCompaction(long batch) {

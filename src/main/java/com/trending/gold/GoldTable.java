@@ -5,16 +5,28 @@ import com.trending.common.Schemas;
 import com.trending.common.Storage;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
+import com.trending.common.TableLog;
 import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -26,32 +38,30 @@ import org.apache.parquet.io.OutputFile;
 import org.apache.parquet.io.PositionOutputStream;
 
 /**
- * One Gold table, rows ordered by window then trend_score descending, ranked within each window,
- * replaced whole by each refresh, on any store (see {@link Storage}).
+ * One Gold table: one Parquet file per day of window ends, rows ordered by window then trend_score
+ * descending, ranked within each window, on any store (see {@link Storage}), committed through the
+ * table's log ({@link TableLog}) so that readers see one whole version of the table at a time.
  *
- * <p>Delta: each refresh writes a new Parquet file and commits one Delta transaction that adds it
- * and removes the previous one, so readers see the old or the new version and time travel ({@code
- * versionAsOf}) reaches earlier ones. Files removed more than {@link #DELTA_FILE_RETENTION} ago are
- * deleted (as Delta's VACUUM would), so time travel reaches that far back.
+ * <p>A streaming refresh ({@link #merge}) rewrites only the days its changed rows fall in and
+ * leaves the files of the other days in place, in one commit that swaps the days' files: a refresh
+ * costs the days it touches (today, and yesterday for late events), not the table's age. A batch
+ * recompute ({@link #rewrite}) replaces every file. Readers still see one table, replaced whole on
+ * each update (the contract's "complete" output): {@code spark.read.format("delta")} through the
+ * Delta log (each refresh one transaction that removes the days' old files and adds the new ones),
+ * {@code spark.read.parquet} through {@code _spark_metadata} (each refresh a compaction of Spark's
+ * file-sink log listing the table's files, which Spark then reads instead of listing the folder).
  *
- * <p>Parquet: a folder holding a single Parquet file, {@value #FILE_NAME}, replaced with {@link
- * Storage#replace}: a hidden temporary file renamed over it on the local disk and HDFS, one PUT on
- * S3. Either way a reader opens the old or the new table, never a partial, missing or doubled one;
- * a reader that has the old file open keeps reading the old contents (local disk, HDFS). Spark SQL
- * lists the folder, takes the schema from {@value #SCHEMA_FILE_NAME}, then opens the data file
- * afresh. Limit: a Spark task that read the footer of one version and reopens the file for its row
- * groups a few milliseconds later, just as a rewrite lands, fails (and Spark retries the task); it
- * never returns rows of two versions.
+ * <p>Data files are never changed once written: a reader that listed an older version reads it
+ * whole. Files no longer in the table are deleted {@link #FILE_RETENTION} after they were written
+ * (as Delta's VACUUM would), so time travel ({@code versionAsOf}) and slow readers reach that far
+ * back; so are files that a crash left behind uncommitted.
  */
 public final class GoldTable {
-  public static final String FILE_NAME = "part-00000.parquet";
-
   /**
-   * A Parquet summary file with the schema and no rows, written once and never changed. Spark SQL
-   * infers the schema from it instead of from the data file, so that its schema step never reads a
-   * data file whose length changed since Spark listed the folder.
+   * The single file of a Parquet Gold table written before Gold had a commit log: read while the
+   * log is empty, replaced by the first refresh.
    */
-  public static final String SCHEMA_FILE_NAME = "_common_metadata";
+  public static final String LEGACY_FILE_NAME = "part-00000.parquet";
 
   /** Window ascending, then trend_score descending, then movie_id ascending. */
   public static final Comparator<TrendRow> ORDER =
@@ -59,99 +69,201 @@ public final class GoldTable {
           .thenComparing(Comparator.comparingDouble(TrendRow::trendScore).reversed())
           .thenComparingInt(TrendRow::movieId);
 
-  /** How long a Delta Gold table keeps the files of replaced versions, for time travel. */
-  public static final Duration DELTA_FILE_RETENTION = Duration.ofHours(1);
+  /** How long files of replaced versions are kept, for time travel and slow readers. */
+  public static final Duration FILE_RETENTION = Duration.ofHours(1);
+
+  /**
+   * The day a table without rows is filed under: one empty file keeps the schema for readers that
+   * infer it from the data files ({@code spark.read.parquet}).
+   */
+  private static final String NO_DAY = "empty";
+
+  /** {@code part-<day>-<unique>.snappy.parquet}, the day {@code yyyy-MM-dd} or {@value #NO_DAY}. */
+  private static final Pattern DAY_FILE =
+      Pattern.compile("part-(\\d{4}-\\d{2}-\\d{2}|" + NO_DAY + ")-[^/]*\\.parquet");
 
   private GoldTable() {}
 
   /** Replaces {@code table} with {@code rows}, atomically for readers. */
   public static void rewrite(Table table, Collection<TrendRow> rows) throws IOException {
-    Storage storage = table.storage();
-    storage.mkdirs(table.dir());
-    if (table.format() == StorageFormat.PARQUET) {
-      String schemaFile = table.child(SCHEMA_FILE_NAME);
-      if (!storage.exists(schemaFile)) {
-        try (OutputStream out = storage.replace(schemaFile)) {
-          write(out, List.of());
-        }
-      }
-      try (OutputStream out = storage.replace(table.child(FILE_NAME))) {
-        write(out, ranked(rows));
-      }
-      return;
+    Map<String, Map<Long, TrendRow>> days = byDay(rows);
+    List<String> files = new ArrayList<>();
+    for (Map.Entry<String, Map<Long, TrendRow>> day : days.entrySet()) {
+      files.add(writeDay(table, day.getKey(), day.getValue().values()));
     }
-    // Invisible until the commit names it; a crash before that leaves a file the sweep removes.
-    String file = table.child("part-" + UUID.randomUUID() + ".snappy.parquet");
-    try (OutputStream out = storage.create(file)) {
-      write(out, ranked(rows));
+    if (files.isEmpty()) {
+      files.add(writeDay(table, NO_DAY, List.of()));
     }
-    table.log().replace(List.of(storage.uri(file)));
-    deleteExpiredFiles(table, file);
+    commit(table, files);
   }
 
   /**
-   * The rows of {@code table}, empty if it has not been written yet. A Parquet table's file is read
-   * whole, in one read of one open file (one GET on S3), so a rewrite meanwhile leaves this read on
-   * the version it opened. (A reader that takes the length, then opens by name, can get the old
-   * length and the new file.) A file that cannot be read fails with an error naming it and the
-   * table (see {@link CommittedFiles}): a streaming refresh merges into the table it reads, so
-   * reading it as empty would drop every closed window.
+   * Merges changed rows into {@code table} (each row's latest counts win, see {@link
+   * TrendRow#latest}): the days they fall in are rewritten, the other days' files stay, one commit.
+   * {@code cache} holds the rows of the files the previous merge wrote, so that the day being
+   * refreshed is not read back each time; this call replaces its content. Returns the number of
+   * rows written.
+   */
+  public static long merge(
+      Table table, Collection<TrendRow> changes, Map<String, Map<Long, TrendRow>> cache)
+      throws IOException {
+    List<String> live = table.log().files();
+    boolean laidOutByDay =
+        live.stream().allMatch(f -> day(f) != null)
+            && !(live.isEmpty() && table.storage().exists(table.child(LEGACY_FILE_NAME)));
+    if (!laidOutByDay) {
+      // Written by an earlier release, as one file: laid out by day, once.
+      Map<Long, TrendRow> all = new HashMap<>();
+      read(table).forEach(row -> all.put(row.key(), row));
+      changes.forEach(row -> all.merge(row.key(), row, TrendRow::latest));
+      rewrite(table, all.values());
+      cache.clear();
+      return all.size();
+    }
+    Map<String, String> fileOfDay = new HashMap<>();
+    live.forEach(file -> fileOfDay.put(day(file), file));
+    List<String> next = new ArrayList<>(live);
+    Map<String, Map<Long, TrendRow>> written = new HashMap<>();
+    long rows = 0;
+    for (Map.Entry<String, Map<Long, TrendRow>> day : byDay(changes).entrySet()) {
+      String old = fileOfDay.get(day.getKey());
+      Map<Long, TrendRow> merged = new HashMap<>();
+      if (old != null) {
+        Map<Long, TrendRow> cached = cache.get(name(old));
+        if (cached != null) {
+          merged.putAll(cached);
+        } else {
+          readFile(table, old, row -> merged.put(row.key(), row));
+        }
+        next.remove(old);
+      }
+      day.getValue().values().forEach(row -> merged.merge(row.key(), row, TrendRow::latest));
+      String file = writeDay(table, day.getKey(), merged.values());
+      next.add(file);
+      written.put(name(file), merged);
+      rows += merged.size();
+    }
+    if (written.isEmpty()) {
+      return 0;
+    }
+    String empty = fileOfDay.get(NO_DAY);
+    if (empty != null) {
+      next.remove(empty);
+    }
+    commit(table, next);
+    cache.clear();
+    cache.putAll(written);
+    return rows;
+  }
+
+  /**
+   * The rows of {@code table} in table order, empty if it has not been written yet. A file that
+   * cannot be read fails with an error naming it and the table (see {@link CommittedFiles}): a
+   * streaming refresh merges into the table it reads, so reading it as empty would drop every
+   * closed window.
    */
   public static List<TrendRow> read(Table table) throws IOException {
     List<TrendRow> rows = new ArrayList<>();
-    CommittedFiles.Reader files = CommittedFiles.reader(table.storage());
-    if (table.format() == StorageFormat.DELTA) {
-      for (String file : table.log().files()) {
-        files.forEachRecord(file, table.toString(), r -> rows.add(row(r)));
-      }
-      return rows;
+    List<String> files = table.log().files();
+    if (files.isEmpty() && table.format() == StorageFormat.PARQUET) {
+      readLegacyFile(table, rows::add);
     }
-    String file = table.child(FILE_NAME);
+    for (String file : files) {
+      readFile(table, file, rows::add);
+    }
+    return rows;
+  }
+
+  /** Changes whenever the table is replaced: its committed files. */
+  public static String version(Table table) {
+    List<String> files = table.log().files();
+    if (files.isEmpty() && table.format() == StorageFormat.PARQUET) {
+      Storage.Entry file = table.storage().stat(table.child(LEGACY_FILE_NAME));
+      return file == null ? "" : file.modifiedMillis() + "/" + file.size();
+    }
+    return String.join(",", files);
+  }
+
+  /** The UTC day of a window end: the file a row is kept in. */
+  static String day(long windowEnd) {
+    return LocalDate.ofInstant(Instant.ofEpochMilli(windowEnd), ZoneOffset.UTC).toString();
+  }
+
+  /** The day a data file holds, null for a file not laid out by day. */
+  private static String day(String file) {
+    Matcher m = DAY_FILE.matcher(name(file));
+    return m.matches() ? m.group(1) : null;
+  }
+
+  /** A file's name, the last segment of its URI (the same whichever form of URI names it). */
+  static String name(String file) {
+    return file.substring(file.lastIndexOf('/') + 1);
+  }
+
+  private static Map<String, Map<Long, TrendRow>> byDay(Collection<TrendRow> rows) {
+    Map<String, Map<Long, TrendRow>> days = new TreeMap<>();
+    for (TrendRow row : rows) {
+      days.computeIfAbsent(day(row.windowEnd()), d -> new HashMap<>())
+          .merge(row.key(), row, TrendRow::latest);
+    }
+    return days;
+  }
+
+  /** Writes one day's rows to a new file, invisible until a commit names it; returns its URI. */
+  private static String writeDay(Table table, String day, Collection<TrendRow> rows)
+      throws IOException {
+    Storage storage = table.storage();
+    storage.mkdirs(table.dir());
+    String file = table.child("part-" + day + "-" + UUID.randomUUID() + ".snappy.parquet");
+    try (OutputStream out = storage.create(file)) {
+      write(out, ranked(rows));
+    }
+    return storage.uri(file);
+  }
+
+  /** Makes {@code files} the table in one commit, then deletes expired files. */
+  private static void commit(Table table, List<String> files) {
+    table.log().replace(files);
+    Set<String> live = new HashSet<>();
+    files.forEach(f -> live.add(name(f)));
+    long cutoff = System.currentTimeMillis() - FILE_RETENTION.toMillis();
+    for (Storage.Entry f : table.storage().list(table.dir())) {
+      if (!f.isDirectory()
+          && f.name().startsWith("part-")
+          && f.name().endsWith(".parquet")
+          && !live.contains(f.name())
+          && f.modifiedMillis() < cutoff) {
+        table.storage().delete(f.location());
+      }
+    }
+  }
+
+  private static void readFile(Table table, String file, Consumer<TrendRow> rows) {
+    CommittedFiles.reader(table.storage())
+        .forEachRecord(file, table.toString(), r -> rows.accept(row(r)));
+  }
+
+  /**
+   * The single file of a Parquet table written before Gold had a log, read whole in one read (one
+   * GET on S3): that release replaced it in place.
+   */
+  private static void readLegacyFile(Table table, Consumer<TrendRow> rows) throws IOException {
+    String file = table.child(LEGACY_FILE_NAME);
     byte[] bytes;
     try {
       bytes = table.storage().read(file);
     } catch (FileNotFoundException e) {
-      return rows;
+      return;
     }
     String uri = table.storage().uri(file);
     try {
-      files.forEachRecord(bytes, uri, table.toString(), r -> rows.add(row(r)));
+      CommittedFiles.reader(table.storage())
+          .forEachRecord(bytes, uri, table.toString(), r -> rows.accept(row(r)));
     } catch (RuntimeException e) {
       // A record that is not a Gold row (a Parquet file of another schema): unreadable as well.
       throw e instanceof IllegalStateException
           ? e
           : CommittedFiles.unreadable(uri, table.toString(), e);
-    }
-    return rows;
-  }
-
-  /**
-   * Changes whenever the table is replaced: its committed file (Delta) or its file's time and size
-   * (Parquet).
-   */
-  public static String version(Table table) {
-    if (table.format() == StorageFormat.DELTA) {
-      return String.join(",", table.log().files());
-    }
-    Storage.Entry file = table.storage().stat(table.child(FILE_NAME));
-    return file == null ? "" : file.modifiedMillis() + "/" + file.size();
-  }
-
-  /**
-   * Deletes the data files other than {@code live} (the one just committed) older than the
-   * retention.
-   */
-  private static void deleteExpiredFiles(Table table, String live) {
-    long cutoff = System.currentTimeMillis() - DELTA_FILE_RETENTION.toMillis();
-    String liveName = live.substring(Math.max(live.lastIndexOf('/'), live.lastIndexOf('\\')) + 1);
-    for (Storage.Entry f : table.storage().list(table.dir())) {
-      if (!f.isDirectory()
-          && f.name().startsWith("part-")
-          && f.name().endsWith(".parquet")
-          && !f.name().equals(liveName)
-          && f.modifiedMillis() < cutoff) {
-        table.storage().delete(f.location());
-      }
     }
   }
 

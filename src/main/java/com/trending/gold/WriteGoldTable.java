@@ -28,15 +28,15 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Gold rows in (any windows, any panes); the Gold table folder rewritten whole, atomically, with
- * exactly one row per (window, movie) holding its latest counts. Emits the number of rows written
- * by each rewrite.
+ * Gold rows in (any windows, any panes); the Gold table replaced, atomically for readers, with
+ * exactly one row per (window, movie) holding its latest counts (see {@link GoldTable}). Emits the
+ * number of rows written by each refresh.
  *
  * <p>Batch: one rewrite with everything, replacing the previous table. Streaming: the changed rows
- * are collected until the {@link Refresh} fires (a period, or a micro-batch), merged into the
- * current table (kept in memory, reloaded from the file when another worker wrote it) and the table
- * is rewritten. Merging takes the maximum counts per row, so repeated or reordered panes do not
- * change the result.
+ * are collected until the {@link Refresh} fires (a period, or a micro-batch) and merged into the
+ * table: only the days they fall in are rewritten, from the rows this worker wrote last (read back
+ * from the table when another worker wrote them). Merging takes the maximum counts per row, so
+ * repeated or reordered panes do not change the result.
  */
 public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollection<Long>> {
   private final Table table;
@@ -136,52 +136,48 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     }
   }
 
-  /** Merges a batch of changed rows into the table and rewrites it. */
+  /**
+   * Batch: replaces the table with the rows. Streaming: merges a refresh's changed rows into the
+   * table, rewriting only the days they fall in.
+   */
   static class RewriteTableFn extends DoFn<KV<String, Iterable<List<TrendRow>>>, Long> {
     private final Table goldTable;
     private final boolean mergeWithExisting;
     private final Counter rewrites = Metrics.counter(WriteGoldTable.class, "goldRewrites");
     private final Distribution rowsPerRewrite =
         Metrics.distribution(WriteGoldTable.class, "goldRowsPerRewrite");
-    private transient Map<Long, TrendRow> cached;
-    private transient String cachedVersion;
+    private transient Map<String, Map<Long, TrendRow>> lastWritten;
 
     RewriteTableFn(Table goldTable, boolean mergeWithExisting) {
       this.goldTable = goldTable;
       this.mergeWithExisting = mergeWithExisting;
     }
 
+    @Setup
+    public void setup() {
+      lastWritten = new HashMap<>();
+    }
+
     @ProcessElement
     public void process(
         @Element KV<String, Iterable<List<TrendRow>>> changes, OutputReceiver<Long> out)
         throws IOException {
-      Map<Long, TrendRow> table = mergeWithExisting ? current() : new HashMap<>();
+      Map<Long, TrendRow> rows = new HashMap<>();
       for (List<TrendRow> block : changes.getValue()) {
         for (TrendRow row : block) {
-          table.merge(row.key(), row, TrendRow::latest);
+          rows.merge(row.key(), row, TrendRow::latest);
         }
       }
-      GoldTable.rewrite(goldTable, table.values());
-      rewrites.inc();
-      rowsPerRewrite.update(table.size());
+      long written;
       if (mergeWithExisting) {
-        cached = table;
-        cachedVersion = GoldTable.version(goldTable);
+        written = GoldTable.merge(goldTable, rows.values(), lastWritten);
+      } else {
+        GoldTable.rewrite(goldTable, rows.values());
+        written = rows.size();
       }
-      out.output((long) table.size());
-    }
-
-    /** The table as committed: the rows this worker wrote last, unless another one wrote since. */
-    private Map<Long, TrendRow> current() throws IOException {
-      String version = GoldTable.version(goldTable);
-      if (cached != null && version.equals(cachedVersion)) {
-        return cached;
-      }
-      Map<Long, TrendRow> table = new HashMap<>();
-      for (TrendRow row : GoldTable.read(goldTable)) {
-        table.put(row.key(), row);
-      }
-      return table;
+      rewrites.inc();
+      rowsPerRewrite.update(written);
+      out.output(written);
     }
   }
 }

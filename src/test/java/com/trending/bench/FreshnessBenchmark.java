@@ -863,18 +863,9 @@ public final class FreshnessBenchmark {
       return goldIds.contains(movieId) ? goldStamp : 0;
     }
 
-    /**
-     * The committed files of a Gold table: its commit log ({@code _delta_log}, or {@code
-     * _spark_metadata} if a Parquet Gold table ever has one), else the Parquet table's single file,
-     * which each refresh renames atomically over the previous one.
-     */
+    /** The committed files of a Gold table, from its commit log. */
     static List<String> goldFiles(Table gold) {
-      if (gold.format() == StorageFormat.DELTA
-          || Files.isDirectory(gold.path().resolve("_spark_metadata"))) {
-        return gold.log().files();
-      }
-      Path file = gold.path().resolve("part-00000.parquet");
-      return Files.exists(file) ? List.of(file.toUri().toString()) : List.of();
+      return gold.log().files();
     }
 
     private static Schema projection(String schemaName) {
@@ -983,8 +974,7 @@ public final class FreshnessBenchmark {
                 .orElse(0);
           }
         }
-        Path file = dir.resolve("part-00000.parquet");
-        return Files.exists(file) ? mtime(file) : 0;
+        return 0;
       } catch (IOException | UncheckedIOException e) {
         return 0; // a log file deleted between listing and reading its time: next poll
       }

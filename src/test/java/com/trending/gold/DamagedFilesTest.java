@@ -213,10 +213,7 @@ public class DamagedFilesTest {
       Silver silver = new Silver(tmp.newFolder().toPath(), format);
       assertEquals(PipelineResult.State.DONE, silver.recomputeGold());
       Table gold = silver.lakehouse.gold(Lakehouse.TRENDING_1H);
-      String file =
-          format == StorageFormat.DELTA
-              ? gold.log().files().get(0)
-              : gold.path().resolve(GoldTable.FILE_NAME).toUri().toString();
+      String file = gold.log().files().get(0);
       Damage.EMPTY.applyTo(CommittedFiles.localPath(file));
 
       assertNamesFile(

@@ -170,6 +170,62 @@ public class TableLogIT {
     assertEquals(1, SparkSql.read(gold).where("rank = 1").count());
   }
 
+  /**
+   * A streaming refresh that touches one day of a three-day Gold table: Spark SQL's Parquet reader
+   * and delta-spark read the whole new table, ranked within each window; the other days' files are
+   * the same files; an unlogged data file in the folder is not read; Delta's previous version is
+   * the table before the refresh.
+   */
+  @Test
+  public void sparkReadsTheWholeGoldTableAfterARefreshOfOneDay() throws Exception {
+    for (StorageFormat format : StorageFormat.values()) {
+      Lakehouse lakehouse = Lakehouse.at(tmp.newFolder().toString(), format);
+      Table gold = lakehouse.gold(Lakehouse.TRENDING_1H);
+      gold.log().create();
+      long midnight = ReferenceModel.HOUR * 24 * 20_439; // 2025-12-17T00:00Z
+      List<TrendRow> before = new ArrayList<>();
+      for (int day = 0; day < 3; day++) {
+        for (int movie = 1; movie <= 3; movie++) {
+          before.add(new TrendRow(midnight + day * DAY + ReferenceModel.HOUR, movie, movie, 0));
+        }
+      }
+      GoldTable.rewrite(gold, before);
+      List<String> filesBefore = gold.log().files();
+      Path stray = gold.path().resolve("part-2025-12-17-stray.snappy.parquet");
+      Files.copy(Path.of(URI.create(filesBefore.get(0))), stray);
+
+      TrendRow overtakes = new TrendRow(midnight + 2 * DAY + ReferenceModel.HOUR, 1, 2, 1);
+      GoldTable.merge(gold, List.of(overtakes), new java.util.HashMap<>());
+
+      List<TrendRow> after = new ArrayList<>(before);
+      after.set(6, overtakes);
+      after.sort(GoldTable.ORDER);
+      assertEquals(format + " rows", after, trendRows(SparkSql.read(gold).collectAsList()));
+      assertEquals(
+          format + " the untouched days' files",
+          filesBefore.subList(0, 2),
+          gold.log().files().subList(0, 2));
+      assertEquals(
+          format + " movie 1 ranks first on the refreshed day",
+          1,
+          SparkSql.read(gold)
+              .where("rank = 1 AND movie_id = 1 AND window_ts > timestamp'2025-12-19 00:00:00Z'")
+              .count());
+      if (format == StorageFormat.DELTA) {
+        List<Row> previous =
+            SparkSql.session()
+                .read()
+                .format("delta")
+                .option("versionAsOf", 1)
+                .load(gold.dir())
+                .collectAsList();
+        List<TrendRow> expected = new ArrayList<>(before);
+        expected.sort(GoldTable.ORDER);
+        assertEquals(expected, trendRows(previous));
+      }
+    }
+  }
+
   private static List<TrendRow> trendRows(List<Row> rows) {
     List<TrendRow> out = new ArrayList<>();
     for (Row r : rows) {

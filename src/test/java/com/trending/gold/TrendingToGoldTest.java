@@ -3,6 +3,7 @@ package com.trending.gold;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import com.trending.common.CommittedFiles;
 import com.trending.common.Lakehouse;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
@@ -14,6 +15,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.beam.sdk.PipelineResult;
@@ -152,15 +155,15 @@ public class TrendingToGoldTest {
         new HashSet<>(ReferenceModel.twentyFourHours(views, clicks)),
         new HashSet<>(GoldTable.read(lakehouse.gold(Lakehouse.TRENDING_24H))));
     List<String> first = hourly.log().files();
-    assertEquals("one live file", 1, first.size());
+    assertEquals("one live file per day", days(GoldTable.read(hourly)), first.size());
 
     List<Event> more = ReferenceModel.randomEvents(random, 500, 40, ComputeTrendingTest.START, 30);
     SilverFiles.write(lakehouse.silver(Lakehouse.VIEWS), more, "more", 700);
     views.addAll(more);
     assertEquals(PipelineResult.State.DONE, TrendingToGold.run(options));
     List<String> second = hourly.log().files();
-    assertEquals("one live file", 1, second.size());
-    assertTrue("replaced", !first.equals(second));
+    assertEquals("one live file per day", days(GoldTable.read(hourly)), second.size());
+    assertTrue("every file replaced", second.stream().noneMatch(first::contains));
     assertEquals(
         new HashSet<>(ReferenceModel.oneHour(views, clicks)),
         new HashSet<>(GoldTable.read(hourly)));
@@ -199,6 +202,12 @@ public class TrendingToGoldTest {
     }
   }
 
+  private static int days(List<TrendRow> rows) {
+    Set<String> days = new TreeSet<>();
+    rows.forEach(row -> days.add(GoldTable.day(row.windowEnd())));
+    return days.size();
+  }
+
   static void assertTable(Table table, List<TrendRow> expected) throws Exception {
     Path dir = table.path();
     List<TrendRow> actual = GoldTable.read(table);
@@ -207,16 +216,14 @@ public class TrendingToGoldTest {
     for (int i = 1; i < actual.size(); i++) {
       assertTrue("table order", GoldTable.ORDER.compare(actual.get(i - 1), actual.get(i)) < 0);
     }
-    try (var files = Files.list(dir)) {
-      assertEquals(
-          "one data file (Spark skips names starting with '.' or '_')",
-          1,
-          files
-              .map(f -> f.getFileName().toString())
-              .filter(n -> !n.startsWith(".") && !n.startsWith("_"))
-              .count());
+    Set<String> days = new TreeSet<>();
+    expected.forEach(row -> days.add(GoldTable.day(row.windowEnd())));
+    List<String> committed = table.log().files();
+    assertEquals(
+        "one data file per day of window ends", Math.max(1, days.size()), committed.size());
+    for (String file : committed) {
+      assertTrue(file, Files.exists(CommittedFiles.localPath(file)));
     }
-    assertTrue("schema summary", Files.exists(dir.resolve(GoldTable.SCHEMA_FILE_NAME)));
     try (var files = Files.list(dir)) {
       assertEquals(
           "no leftovers", 0, files.filter(f -> f.getFileName().toString().startsWith(".")).count());

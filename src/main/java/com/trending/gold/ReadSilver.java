@@ -58,7 +58,13 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
         table,
         futureBound,
         new SilverLogSource(
-            table, pollPeriod, futureBound, projection(Schemas.avro(table.schemaName()))),
+            table,
+            pollPeriod,
+            futureBound,
+            windows.longTable().horizon().isLongerThan(windows.shortTable().horizon())
+                ? windows.longTable().horizon()
+                : windows.shortTable().horizon(),
+            projection(Schemas.avro(table.schemaName()))),
         new SilverLogSource.EmitEventsFn(windows));
   }
 

@@ -4,12 +4,16 @@ import com.trending.common.CommittedFiles;
 import com.trending.common.Table;
 import java.io.IOException;
 import java.io.Serializable;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -44,18 +48,35 @@ import org.joda.time.Instant;
  * of each) is paid per file, not per event. The checkpoint records the files read and the
  * watermark, so a runner that rebuilds the reader from it (Spark does so for each micro-batch)
  * neither skips nor repeats a file.
+ *
+ * <p>The checkpoint forgets the files of closed days: a day of Silver ({@code event_date}) is
+ * closed once the watermark is more than the horizon (the 24-hour table's window and lateness, 50
+ * h) past its end, when every Gold window its events fall in is final. Its files are no longer
+ * read, so the checkpoint holds the files of the last three days or so however long the job runs. A
+ * file committed to a day after it closed (events more than two days late) is not read at all, so
+ * its events, which every table would drop, are not counted in {@code droppedLateEvents*}.
  */
 class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, SilverLogSource.Mark> {
+  private static final Pattern PARTITION =
+      Pattern.compile("/" + Table.PARTITION_COLUMN + "=(\\d{4}-\\d{2}-\\d{2})/");
 
   private final Table table;
   private final Duration pollPeriod;
   private final Duration futureBound;
+  private final Duration horizon;
   private final CommittedFiles.Reader files;
 
-  SilverLogSource(Table table, Duration pollPeriod, Duration futureBound, Schema projection) {
+  /**
+   * @param horizon how far behind the watermark an event still counts in some Gold window (the
+   *     longest table's window plus its allowed lateness): a day of Silver wholly behind it is
+   *     closed
+   */
+  SilverLogSource(
+      Table table, Duration pollPeriod, Duration futureBound, Duration horizon, Schema projection) {
     this.table = table;
     this.pollPeriod = pollPeriod;
     this.futureBound = futureBound;
+    this.horizon = horizon;
     this.files = CommittedFiles.reader(table.storage(), projection);
   }
 
@@ -190,8 +211,10 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
           return false;
         }
         lastPoll = now;
+        String firstOpenDay = firstOpenDay();
+        done.removeIf(file -> isClosed(file, firstOpenDay));
         for (String file : source.table.log().files()) {
-          if (!done.contains(file)) {
+          if (!done.contains(file) && !isClosed(file, firstOpenDay)) {
             queue.add(file);
           }
         }
@@ -199,6 +222,24 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
           return false;
         }
       }
+    }
+
+    /**
+     * The earliest {@code event_date} some of whose events a Gold window still takes: every event
+     * of an earlier day is older than the watermark minus the horizon.
+     */
+    private String firstOpenDay() {
+      long cutoff = watermark - source.horizon.getMillis();
+      if (cutoff < 0) {
+        return "";
+      }
+      return LocalDate.ofInstant(java.time.Instant.ofEpochMilli(cutoff), ZoneOffset.UTC).toString();
+    }
+
+    /** Whether a file belongs to a closed day (one in a folder {@code event_date=} before it). */
+    private static boolean isClosed(String file, String firstOpenDay) {
+      Matcher day = PARTITION.matcher(file);
+      return day.find() && day.group(1).compareTo(firstOpenDay) < 0;
     }
 
     /** One committed file's events, those too far in the future left out and counted. */

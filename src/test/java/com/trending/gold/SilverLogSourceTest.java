@@ -51,6 +51,7 @@ public class SilverLogSourceTest {
         table,
         Duration.ZERO,
         Duration.standardDays(1),
+        Duration.standardHours(50),
         ReadSilver.projection(com.trending.common.Schemas.avro(Lakehouse.VIEWS)));
   }
 
@@ -169,5 +170,51 @@ public class SilverLogSourceTest {
     assertEquals("nothing twice", List.of(), drain(again, false));
     assertEquals(resumed.getWatermark(), again.getWatermark());
     assertEquals(T0.plus(Duration.standardMinutes(3)), again.getWatermark());
+  }
+
+  /**
+   * The checkpoint forgets the files of a day once every window of that day is final (the watermark
+   * 50 h past the day's end), and a reader rebuilt from it reads none of them again; a file
+   * committed to that day afterwards is not read, one committed to an open day is.
+   */
+  @Test
+  public void theCheckpointForgetsTheFilesOfClosedDays() throws Exception {
+    for (StorageFormat format : StorageFormat.values()) {
+      Table table = table(format);
+      SilverLogSource source = source(table);
+      // T0 is 2025-12-17T10:00Z: one file on the 17th, then one each on the 18th and the 19th.
+      SilverFiles.write(table, List.of(at(1, 0)), "a", 100);
+      SilverFiles.write(table, List.of(at(2, 24 * HOUR)), "b", 100);
+      UnboundedReader<SilverLogSource.FileEvents> reader =
+          source.createReader(PipelineOptionsFactory.create(), null);
+      assertEquals(List.of("1@0", "2@1440"), drain(reader, false));
+      assertEquals(format + ": both days open", 2, mark(source, reader).done.size());
+
+      // The watermark reaches the 18th 10:00 + 1 day (the 19th 10:00): the 17th ended 34 h
+      // before, still within 50 h. Then the 20th 10:00: 58 h past the 17th's end, closed.
+      SilverFiles.write(table, List.of(at(3, 48 * HOUR)), "c", 100);
+      assertEquals(List.of("3@2880"), drain(reader, true));
+      assertFalse(reader.advance()); // the next look at the log moves the watermark to the 19th
+      assertEquals(format + ": the 17th still open", 3, mark(source, reader).done.size());
+      SilverFiles.write(table, List.of(at(4, 72 * HOUR)), "d", 100);
+      assertEquals(List.of("4@4320"), drain(reader, true));
+      assertFalse(reader.advance());
+      SilverLogSource.Mark mark = mark(source, reader);
+      assertEquals(format + ": the 17th forgotten", 3, mark.done.size());
+      assertTrue(mark.done.stream().noneMatch(f -> f.contains("event_date=2025-12-17")));
+
+      // A reader rebuilt from that checkpoint: nothing again, and a late file of the 17th is not
+      // read, while one of the 18th (still open) is.
+      SilverFiles.write(table, List.of(at(5, 60 * MINUTE)), "late17", 100);
+      SilverFiles.write(table, List.of(at(6, 25 * HOUR)), "late18", 100);
+      UnboundedReader<SilverLogSource.FileEvents> resumed = source.createReader(null, mark);
+      assertEquals(format + "", List.of("6@1500"), drain(resumed, false));
+    }
+  }
+
+  private static SilverLogSource.Mark mark(
+      SilverLogSource source, UnboundedReader<SilverLogSource.FileEvents> reader) throws Exception {
+    return CoderUtils.clone(
+        source.getCheckpointMarkCoder(), (SilverLogSource.Mark) reader.getCheckpointMark());
   }
 }

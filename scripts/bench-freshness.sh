@@ -10,7 +10,9 @@
 #      and Silver → Gold (streaming), three JVMs started as scripts/generate-events.sh,
 #      scripts/kafka-to-silver.sh and scripts/trending-to-gold.sh start them (same classpath,
 #      runners/<runner>/pipeline.options defaults, JAVA_OPTS); Spark's JobScheduler logs at INFO
-#      so that each streaming micro-batch's time is in the Gold log,
+#      so that each streaming micro-batch's time is in the Gold log (spark-cluster: a standalone
+#      master and worker started here with runners/spark/cluster-start.sh on free ports, both
+#      pipelines submitted with runners/spark/submit.sh; target 20 s),
 #   4. after the warm-up (Gold has rows and refreshed since, and --warmup seconds passed), injects
 #      --markers marker views one at a time (movie_id 2,000,000,000 + k, event_ts = now, acks=all)
 #      and polls Silver's and Gold's commit logs every 200 ms until each shows in trending_now_1h
@@ -25,7 +27,7 @@
 #   scripts/bench-freshness.sh --storageFormat=delta
 #   scripts/bench-freshness.sh --runners=direct --goldArgs="--triggerPeriodSeconds=2 --silverPollSeconds=1"
 #
-# Options: --runners=direct,spark[,flink] --rate=1000 --markers=7 --warmup=60 --storageFormat=parquet|delta
+# Options: --runners=direct,spark[,spark-cluster][,flink] --rate=1000 --markers=7 --warmup=60 --storageFormat=parquet|delta
 #          --timeout=180 (s per marker) --spacing=5 (s between markers, ±2 s jitter)
 #          --sparkMaster=local[2] (default: runners/spark/pipeline.options, local[*])
 #          --silverArgs="..." --goldArgs="..." (extra options of Kafka → Silver / Silver → Gold)
@@ -77,6 +79,7 @@ listening() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 BENCH_PID=""
 BROKER_STARTED=false
+CLUSTER_STARTED=false
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
@@ -84,6 +87,11 @@ cleanup() {
     log "stopping the benchmark (pid $BENCH_PID) and the pipelines it started ..."
     kill -TERM "$BENCH_PID" 2>/dev/null || true
     wait "$BENCH_PID" 2>/dev/null || true
+  fi
+  if $CLUSTER_STARTED; then
+    log "stopping the bench Spark cluster"
+    "$REPO_ROOT/runners/spark/cluster-stop.sh" > "$LOGS/spark-cluster-stop.log" 2>&1 \
+      || echo "[bench-freshness] cluster-stop failed, see $LOGS/spark-cluster-stop.log" >&2
   fi
   if $BROKER_STARTED; then
     log "stopping the bench broker (--purge)"
@@ -128,6 +136,25 @@ log "broker on $KAFKA_BOOTSTRAP_SERVERS, state in $KAFKA_STATE_DIR"
 BROKER_STARTED=true
 "$SCRIPT_DIR/kafka-start.sh" > "$LOGS/kafka-start.log" 2>&1 \
   || fail_with_log "the broker did not start" "$LOGS/kafka-start.log"
+
+# --- 2b. a Spark standalone cluster (--runners=...,spark-cluster) ----------------------------------
+if [[ ",$RUNNERS," == *",spark-cluster,"* ]]; then
+  SPARK_PORT=$((PORT + 2))
+  while listening "$SPARK_PORT" || listening $((SPARK_PORT + 1)) || listening $((SPARK_PORT + 2)); do
+    SPARK_PORT=$((SPARK_PORT + 3))
+    (( SPARK_PORT < 65000 )) || die "no free ports for the Spark cluster"
+  done
+  export SPARK_MASTER_PORT=$SPARK_PORT SPARK_MASTER_WEBUI_PORT=$((SPARK_PORT + 1)) \
+    SPARK_WORKER_WEBUI_PORT=$((SPARK_PORT + 2))
+  log "building the Spark application jar into $BUILD_DIR/spark-app ..."
+  SPARK_APP_BUILD_DIR="$BUILD_DIR/spark-app" "$REPO_ROOT/runners/spark/submit.sh" build \
+    > "$LOGS/spark-app-build.log" 2>&1 || fail_with_log "the Spark application jar" "$LOGS/spark-app-build.log"
+  CLUSTER_STARTED=true
+  "$REPO_ROOT/runners/spark/cluster-start.sh" > "$LOGS/spark-cluster-start.log" 2>&1 \
+    || fail_with_log "the Spark cluster did not start" "$LOGS/spark-cluster-start.log"
+  BENCH_ARGS+=("--clusterMaster=spark://127.0.0.1:$SPARK_PORT")
+  log "Spark cluster at spark://127.0.0.1:$SPARK_PORT"
+fi
 
 # --- 3-5. the benchmark ------------------------------------------------------------------------
 # shellcheck source=lib/java-opens.sh

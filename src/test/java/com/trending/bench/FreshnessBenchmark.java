@@ -89,6 +89,7 @@ public final class FreshnessBenchmark {
     int timeoutSeconds = 180;
     double spacingSeconds = 5;
     String sparkMaster = null;
+    String clusterMaster = null;
     List<String> silverArgs = List.of();
     List<String> goldArgs = List.of();
     long seed = 20251217;
@@ -124,6 +125,7 @@ public final class FreshnessBenchmark {
           case "timeout" -> o.timeoutSeconds = Integer.parseInt(v);
           case "spacing" -> o.spacingSeconds = Double.parseDouble(v);
           case "sparkMaster" -> o.sparkMaster = v.isBlank() ? null : v;
+          case "clusterMaster" -> o.clusterMaster = v;
           case "silverArgs" -> o.silverArgs = words(v);
           case "goldArgs" -> o.goldArgs = words(v);
           case "seed" -> o.seed = Long.parseLong(v);
@@ -158,13 +160,17 @@ public final class FreshnessBenchmark {
     if (k.startsWith("direct")) {
       return "direct";
     }
+    if (k.equals("spark-cluster")) {
+      return k;
+    }
     if (k.startsWith("spark")) {
       return "spark";
     }
     if (k.startsWith("flink")) {
       return "flink";
     }
-    throw new IllegalArgumentException("unknown runner '" + r + "' (direct, spark, flink)");
+    throw new IllegalArgumentException(
+        "unknown runner '" + r + "' (direct, spark, spark-cluster, flink)");
   }
 
   // --- results
@@ -258,13 +264,20 @@ public final class FreshnessBenchmark {
   }
 
   private static RunnerResult runRunner(Options o, String runner, int index) throws Exception {
-    boolean spark = runner.equals("spark");
+    boolean cluster = runner.equals("spark-cluster");
+    boolean spark = runner.equals("spark") || cluster;
     boolean flink = runner.equals("flink");
+    if (cluster && o.clusterMaster == null) {
+      throw new IllegalArgumentException(
+          "spark-cluster needs --clusterMaster=spark://… (scripts/bench-freshness.sh starts one)");
+    }
     String label =
-        spark
-            ? "Spark " + (o.sparkMaster == null ? sparkDefaultMaster(o) : o.sparkMaster)
-            : flink ? "Flink [local]" : "Direct";
-    double target = spark ? 15 : 10;
+        cluster
+            ? "Spark cluster"
+            : spark
+                ? "Spark " + (o.sparkMaster == null ? sparkDefaultMaster(o) : o.sparkMaster)
+                : flink ? "Flink [local]" : "Direct";
+    double target = cluster ? 20 : spark ? 15 : 10;
     Path base = o.workDir.resolve(runner);
     Path lake = base.resolve("lakehouse");
     Path logs = base.resolve("logs");
@@ -287,7 +300,7 @@ public final class FreshnessBenchmark {
     List<String> runnerArgs = new ArrayList<>();
     runnerArgs.add(
         spark ? "--runner=SparkRunner" : flink ? "--runner=FlinkRunner" : "--runner=DirectRunner");
-    if (spark && o.sparkMaster != null) {
+    if (spark && !cluster && o.sparkMaster != null) {
       runnerArgs.add("--sparkMaster=" + o.sparkMaster);
     }
     List<String> silverArgs = new ArrayList<>(runnerArgs);
@@ -308,30 +321,57 @@ public final class FreshnessBenchmark {
                 "-Xmx1g"),
             env,
             logs.resolve("generator.log"));
+    Map<String, String> jobEnv = env;
+    if (cluster) {
+      // Both pipelines submitted as a user would (runners/spark/submit.sh, client mode), 2 of the
+      // worker's 4 cores each; the shaded jar was built by scripts/bench-freshness.sh.
+      jobEnv = new LinkedHashMap<>(env);
+      jobEnv.put("SPARK_MASTER_URL", o.clusterMaster);
+      jobEnv.put("SPARK_APP_BUILD_DIR", o.buildDir.resolve("spark-app").toString());
+      jobEnv.put("SPARK_DRIVER_MEMORY", "2g");
+      if (launcher.log4j != null) {
+        jobEnv.put("SPARK_DRIVER_LOG_CONFIG", launcher.log4j.toString());
+      }
+    }
     Child silver =
         Child.start(
             "Kafka → Silver",
-            launcher.command(
-                runner + "-runner",
-                runner,
-                "com.trending.silver.KafkaToSilver",
-                silverArgs,
-                "-Xmx4g"),
-            env,
+            cluster
+                ? launcher.submit("kafka-to-silver", o.silverArgs)
+                : launcher.command(
+                    runner + "-runner",
+                    runner,
+                    "com.trending.silver.KafkaToSilver",
+                    silverArgs,
+                    "-Xmx4g"),
+            jobEnv,
             logs.resolve("kafka-to-silver.log"));
     Child goldJob =
         Child.start(
             "Silver → Gold",
-            launcher.command(
-                runner + "-runner", runner, "com.trending.gold.TrendingToGold", goldArgs, "-Xmx4g"),
-            env,
+            cluster
+                ? launcher.submit("trending-to-gold", o.goldArgs)
+                : launcher.command(
+                    runner + "-runner",
+                    runner,
+                    "com.trending.gold.TrendingToGold",
+                    goldArgs,
+                    "-Xmx4g"),
+            jobEnv,
             logs.resolve("trending-to-gold.log"));
     List<Child> children = List.of(generator, silver, goldJob);
     System.out.printf(
         "  as a user would: KAFKA_STARTING_OFFSETS=latest LAKEHOUSE_PATH=%s STORAGE_FORMAT=%s%n   "
-            + " scripts/generate-events.sh --live --rate=%.0f   |   scripts/kafka-to-silver.sh %s  "
-            + " |   scripts/trending-to-gold.sh %s%n",
-        lake, o.formatName, o.rate, String.join(" ", silverArgs), String.join(" ", goldArgs));
+            + " scripts/generate-events.sh --live --rate=%.0f   |   %s %s   |   %s %s%n",
+        lake,
+        o.formatName,
+        o.rate,
+        cluster
+            ? "SPARK_MASTER_URL=" + o.clusterMaster + " runners/spark/submit.sh kafka-to-silver"
+            : "scripts/kafka-to-silver.sh",
+        String.join(" ", cluster ? o.silverArgs : silverArgs),
+        cluster ? "runners/spark/submit.sh trending-to-gold" : "scripts/trending-to-gold.sh",
+        String.join(" ", cluster ? o.goldArgs : goldArgs));
 
     CommitWatch watch = new CommitWatch(List.of(gold1h, gold24h, silverViews));
     watch.start();
@@ -999,7 +1039,7 @@ public final class FreshnessBenchmark {
   static final class Launcher {
     private final Options o;
     private final List<String> addOpens;
-    private final Path log4j;
+    final Path log4j;
 
     Launcher(Options o, Path base) throws IOException {
       this.o = o;
@@ -1026,6 +1066,16 @@ public final class FreshnessBenchmark {
       } else {
         log4j = null;
       }
+    }
+
+    /** {@code runners/spark/submit.sh <job> args}: a pipeline submitted to a Spark cluster. */
+    List<String> submit(String job, List<String> args) {
+      List<String> cmd = new ArrayList<>();
+      cmd.add("bash");
+      cmd.add(o.repo.resolve("runners/spark/submit.sh").toString());
+      cmd.add(job);
+      cmd.addAll(args);
+      return cmd;
     }
 
     /**

@@ -8,18 +8,4 @@
 # Silver data is generated once into --dir (Zipf popularity) and reused while the parameters match.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-cd "$here"
-
-cp_file=target/classpath-test.txt
-if [[ ! -f "$cp_file" || ! -d target/test-classes ]] \
-    || [[ -n "$(find pom.xml src schemas -newer "$cp_file" -print -quit)" ]]; then
-  echo "Building..." >&2
-  mvn -q -B -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
-fi
-
-source "$here/scripts/lib/java-opens.sh"
-
-# shellcheck disable=SC2086
-exec java "${ADD_OPENS[@]}" ${JAVA_OPTS:--Xmx6g} -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
-  com.trending.gold.GoldBenchmark "$@"
+exec "$here/scripts/lib/bench-main.sh" com.trending.gold.GoldBenchmark "$@"

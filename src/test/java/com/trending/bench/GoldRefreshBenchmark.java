@@ -34,20 +34,14 @@ public final class GoldRefreshBenchmark {
   private static final long DAY = 24 * HOUR;
 
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new LinkedHashMap<>();
-    a.put("movies", "5000");
-    a.put("changed", "2000");
-    a.put("refreshes", "20");
-    a.put("days", "1,30");
-    a.put("formats", "parquet,delta");
-    a.put("dir", "target/bench-gold-refresh");
-    for (String arg : args) {
-      String[] kv = arg.replaceFirst("^--", "").split("=", 2);
-      if (!a.containsKey(kv[0]) || kv.length != 2) {
-        throw new IllegalArgumentException("Unknown argument " + arg + "; known: " + a.keySet());
-      }
-      a.put(kv[0], kv[1]);
-    }
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put("movies", "5000");
+    defaults.put("changed", "2000");
+    defaults.put("refreshes", "20");
+    defaults.put("days", "1,30");
+    defaults.put("formats", "parquet,delta");
+    defaults.put("dir", "target/bench-gold-refresh");
+    Map<String, String> a = BenchArgs.parse(defaults, args);
     int movies = Integer.parseInt(a.get("movies"));
     int changed = Integer.parseInt(a.get("changed"));
     int refreshes = Integer.parseInt(a.get("refreshes"));

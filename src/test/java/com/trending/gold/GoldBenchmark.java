@@ -1,5 +1,6 @@
 package com.trending.gold;
 
+import com.trending.bench.BenchArgs;
 import com.trending.bench.NativeSparkGold;
 import com.trending.common.Lakehouse;
 import com.trending.gold.ReferenceModel.Event;
@@ -28,22 +29,16 @@ import org.apache.beam.sdk.values.PCollectionTuple;
  */
 public final class GoldBenchmark {
   public static void main(String[] args) throws Exception {
-    Map<String, String> a = new LinkedHashMap<>();
-    a.put("events", "2000000");
-    a.put("hours", "72");
-    a.put("movies", "5000");
-    a.put("clickShare", "0.25");
-    a.put("dir", "target/bench-lakehouse");
-    a.put("runners", "native,direct,spark");
-    a.put("sparkMaster", "local[2]");
-    a.put("seed", "1");
-    for (String arg : args) {
-      String[] kv = arg.replaceFirst("^--", "").split("=", 2);
-      if (!a.containsKey(kv[0]) || kv.length != 2) {
-        throw new IllegalArgumentException("Unknown argument " + arg + "; known: " + a.keySet());
-      }
-      a.put(kv[0], kv[1]);
-    }
+    Map<String, String> defaults = new LinkedHashMap<>();
+    defaults.put("events", "2000000");
+    defaults.put("hours", "72");
+    defaults.put("movies", "5000");
+    defaults.put("clickShare", "0.25");
+    defaults.put("dir", "target/bench-lakehouse");
+    defaults.put("runners", "native,direct,spark");
+    defaults.put("sparkMaster", "local[2]");
+    defaults.put("seed", "1");
+    Map<String, String> a = BenchArgs.parse(defaults, args);
     int events = Integer.parseInt(a.get("events"));
     Path root = Paths.get(a.get("dir")).toAbsolutePath();
     Lakehouse lakehouse = Lakehouse.at(root.toString());

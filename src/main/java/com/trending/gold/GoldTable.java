@@ -52,9 +52,9 @@ import org.apache.parquet.io.PositionOutputStream;
  * file-sink log listing the table's files, which Spark then reads instead of listing the folder).
  *
  * <p>Data files are never changed once written: a reader that listed an older version reads it
- * whole. Files no longer in the table are deleted {@link #FILE_RETENTION} after they were written
- * (as Delta's VACUUM would), so time travel ({@code versionAsOf}) and slow readers reach that far
- * back; so are files that a crash left behind uncommitted.
+ * whole. Files no longer in the table are deleted {@link #FILE_RETENTION} after they left it (as
+ * Delta's VACUUM would), so time travel ({@code versionAsOf}) and slow readers reach that far back;
+ * so are files that a crash left behind uncommitted.
  */
 public final class GoldTable {
   /**
@@ -77,6 +77,12 @@ public final class GoldTable {
    * infer it from the data files ({@code spark.read.parquet}).
    */
   private static final String NO_DAY = "empty";
+
+  /**
+   * The folder of markers that time the files that left the table (see {@link #commit}); a name
+   * starting with {@code _} is hidden from Spark's and Delta's readers.
+   */
+  static final String RETIRED = "_retired";
 
   /** {@code part-<day>-<unique>.snappy.parquet}, the day {@code yyyy-MM-dd} or {@value #NO_DAY}. */
   private static final Pattern DAY_FILE =
@@ -221,21 +227,44 @@ public final class GoldTable {
     return storage.uri(file);
   }
 
-  /** Makes {@code files} the table in one commit, then deletes expired files. */
+  /**
+   * Makes {@code files} the table in one commit, then deletes the files that left the table more
+   * than {@link #FILE_RETENTION} ago.
+   *
+   * <p>The clock starts when a file leaves the table, not when it was written (a day's file can be
+   * live for weeks, then replaced by a late event's refresh, and a reader may have listed it a
+   * second before). Neither a file's own modification time nor Spark's file-sink log records that
+   * moment, so the first commit that finds a data file outside the table leaves an empty marker of
+   * the same name in {@value #RETIRED}; the file goes {@link #FILE_RETENTION} after its marker was
+   * written. Files a crash left behind uncommitted are found the same way.
+   */
   private static void commit(Table table, List<String> files) {
     table.log().replace(files);
     Set<String> live = new HashSet<>();
     files.forEach(f -> live.add(name(f)));
+    Storage storage = table.storage();
+    String retired = table.child(RETIRED);
+    Map<String, Storage.Entry> markers = new HashMap<>();
+    storage.list(retired).forEach(m -> markers.put(m.name(), m));
     long cutoff = System.currentTimeMillis() - FILE_RETENTION.toMillis();
-    for (Storage.Entry f : table.storage().list(table.dir())) {
-      if (!f.isDirectory()
-          && f.name().startsWith("part-")
-          && f.name().endsWith(".parquet")
-          && !live.contains(f.name())
-          && f.modifiedMillis() < cutoff) {
-        table.storage().delete(f.location());
+    for (Storage.Entry f : storage.list(table.dir())) {
+      if (f.isDirectory()
+          || !f.name().startsWith("part-")
+          || !f.name().endsWith(".parquet")
+          || live.contains(f.name())) {
+        continue;
+      }
+      Storage.Entry marker = markers.remove(f.name());
+      if (marker == null) {
+        storage.mkdirs(retired);
+        storage.replace(storage.child(retired, f.name()), new byte[0]);
+      } else if (marker.modifiedMillis() < cutoff) {
+        storage.delete(f.location());
+        storage.delete(marker.location());
       }
     }
+    // Markers of files deleted by hand, or of a file that came back into the table.
+    markers.values().forEach(m -> storage.delete(m.location()));
   }
 
   private static void readFile(Table table, String file, Consumer<TrendRow> rows) {

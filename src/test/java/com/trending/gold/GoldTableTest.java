@@ -10,6 +10,7 @@ import com.trending.common.StorageFormat;
 import com.trending.common.Table;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -120,6 +121,37 @@ public class GoldTableTest {
       assertEquals(names.toString(), 10, names.size());
       assertTrue(names.toString(), names.stream().allMatch(n -> n.endsWith(".compact")));
       assertTrue(names.toString(), names.contains("24.compact"));
+    }
+  }
+
+  /**
+   * A day's file written long ago and replaced by a late event's refresh stays for the retention
+   * counted from its replacement: a reader that listed the previous version a moment before can
+   * still read it.
+   */
+  @Test
+  public void aReplacedFileIsKeptForTheRetentionAfterItLeftTheTable() throws Exception {
+    long longAgo = System.currentTimeMillis() - GoldTable.FILE_RETENTION.toMillis() - 60_000;
+    for (StorageFormat format : StorageFormat.values()) {
+      Table gold = table(format);
+      Map<String, Map<Long, TrendRow>> cache = new HashMap<>();
+      GoldTable.rewrite(gold, List.of(new TrendRow(START + HOUR, 1, 1, 0)));
+      Path first = CommittedFiles.localPath(gold.log().files().get(0));
+      Files.setLastModifiedTime(first, FileTime.fromMillis(longAgo));
+
+      GoldTable.merge(gold, List.of(new TrendRow(START + HOUR, 1, 2, 0)), cache);
+      Path second = CommittedFiles.localPath(gold.log().files().get(0));
+      GoldTable.merge(gold, List.of(new TrendRow(START + HOUR, 1, 3, 0)), cache);
+      assertTrue(format + ": replaced now, kept", Files.exists(first));
+      assertTrue(format + ": replaced now, kept", Files.exists(second));
+
+      Path marker = gold.path().resolve(GoldTable.RETIRED).resolve(first.getFileName());
+      Files.setLastModifiedTime(marker, FileTime.fromMillis(longAgo));
+      GoldTable.merge(gold, List.of(new TrendRow(START + HOUR, 1, 4, 0)), cache);
+      assertFalse(format + ": replaced over an hour ago, deleted", Files.exists(first));
+      assertFalse(format + ": its marker with it", Files.exists(marker));
+      assertTrue(format + ": replaced a moment ago, kept", Files.exists(second));
+      TrendingToGoldTest.assertTable(gold, List.of(new TrendRow(START + HOUR, 1, 4, 0)));
     }
   }
 

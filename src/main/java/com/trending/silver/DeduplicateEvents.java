@@ -3,6 +3,7 @@ package com.trending.silver;
 import com.trending.common.CommittedFiles;
 import com.trending.common.Storage;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -18,6 +19,7 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -44,7 +46,10 @@ import org.joda.time.Instant;
  * committed files (the {@code event_id} column only) in the {@code event_date} partitions the
  * input's events fall into: a copy of an event carries its {@code event_ts}, so it can only be in
  * that partition, and a batch's cost depends on the days it touches, not on the months of Silver
- * behind it. Dropped copies are counted, never silent.
+ * behind it. Within those partitions, a worker reads each committed file once and keeps its ids'
+ * hashes ({@link EventIdHashes}); only the ids whose hash is among the batch's join the batch, so a
+ * streaming ingestion, which adds a file to today's partition every batch, does not re-read the
+ * whole day each batch. Dropped copies are counted, never silent.
  *
  * <p>Events are grouped into a fixed number of hash buckets of their id rather than by id: a
  * grouping per id makes one bundle per event on the Direct runner (minutes for 100k events), while
@@ -97,6 +102,14 @@ public class DeduplicateEvents
             .apply("DistinctPartitions", Distinct.create())
             .apply("AsList", View.asList());
 
+    PCollectionView<long[]> batchIds =
+        events
+            .apply(
+                "EventIds",
+                MapElements.into(TypeDescriptors.strings())
+                    .via((GenericRecord row) -> row.get("event_id").toString()))
+            .apply("IdHashes", Combine.globally(new EventIdHashes.Collect()).asSingletonView());
+
     PCollection<KV<Integer, String>> existing =
         events
             .getPipeline()
@@ -104,7 +117,8 @@ public class DeduplicateEvents
             .apply("SpreadFiles", Reshuffle.viaRandomKey())
             .apply(
                 "ReadExistingEventIds",
-                ParDo.of(new ReadEventIdsFn(n, partitions, storage)).withSideInputs(partitions))
+                ParDo.of(new ReadEventIdsFn(n, partitions, batchIds, storage))
+                    .withSideInputs(partitions, batchIds))
             .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
 
     // Both sides meet in one GroupByKey as (event_id, event or null for an id Silver holds), read
@@ -145,9 +159,12 @@ public class DeduplicateEvents
   }
 
   /**
-   * Reads the {@code event_id} column of one committed Parquet file, if it lies in a partition of
-   * the input. A committed file that cannot be read fails the batch with an error naming it (see
-   * {@link CommittedFiles}): without its ids, its events would be written to Silver a second time.
+   * Emits the ids of one committed Parquet file that the batch may hold too (their hash is among
+   * the batch's), if the file lies in a partition of the input. The file's id hashes are kept
+   * between batches ({@link EventIdHashes}): the file is read on this worker's first look, and
+   * again only when it holds one of the batch's hashes. A committed file that cannot be read fails
+   * the batch with an error naming it (see {@link CommittedFiles}): without its ids, its events
+   * would be written to Silver a second time.
    */
   static class ReadEventIdsFn extends DoFn<String, KV<Integer, String>> {
     private static final Schema EVENT_ID_ONLY =
@@ -158,14 +175,23 @@ public class DeduplicateEvents
 
     private final int buckets;
     private final PCollectionView<List<String>> partitions;
-    private final Counter filesRead = Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_read");
+    private final PCollectionView<long[]> batchIds;
+    private final Counter filesChecked =
+        Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_read");
+    private final Counter filesOpened =
+        Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_opened");
     private final Counter filesSkipped =
         Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_skipped");
     private final CommittedFiles.Reader files;
 
-    ReadEventIdsFn(int buckets, PCollectionView<List<String>> partitions, Storage storage) {
+    ReadEventIdsFn(
+        int buckets,
+        PCollectionView<List<String>> partitions,
+        PCollectionView<long[]> batchIds,
+        Storage storage) {
       this.buckets = buckets;
       this.partitions = partitions;
+      this.batchIds = batchIds;
       this.files = CommittedFiles.reader(storage, EVENT_ID_ONLY);
     }
 
@@ -178,15 +204,29 @@ public class DeduplicateEvents
         filesSkipped.inc();
         return;
       }
-      filesRead.inc();
+      filesChecked.inc();
+      long[] batch = context.sideInput(batchIds);
+      long[] known = EventIdHashes.cached(file);
+      if (known != null && !EventIdHashes.intersect(known, batch)) {
+        return;
+      }
+      filesOpened.inc();
       String table = CommittedFiles.describe(path.getParent().getParent().toUri().toString());
+      List<Long> hashes = new ArrayList<>();
       files.forEachRecord(
           file,
           table,
           row -> {
             String id = row.get("event_id").toString();
-            out.output(KV.of(bucketOf(id, buckets), id));
+            long hash = EventIdHashes.of(id);
+            hashes.add(hash);
+            if (Arrays.binarySearch(batch, hash) >= 0) {
+              out.output(KV.of(bucketOf(id, buckets), id));
+            }
           });
+      if (known == null) {
+        EventIdHashes.cache(file, hashes.stream().mapToLong(Long::longValue).sorted().toArray());
+      }
     }
   }
 

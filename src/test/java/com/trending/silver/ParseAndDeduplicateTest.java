@@ -7,9 +7,13 @@ import com.trending.common.Schemas;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
+import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -47,6 +51,8 @@ public class ParseAndDeduplicateTest {
         + ts
         + "\",\"user_id\":1,\"movie_id\":2}";
   }
+
+  private static final String D = "00000000-0000-0000-0000-00000000000d";
 
   private static final String A = "00000000-0000-0000-0000-00000000000a";
   private static final String B = "00000000-0000-0000-0000-00000000000b";
@@ -125,10 +131,52 @@ public class ParseAndDeduplicateTest {
     assertEquals(1, counter(result, "dedup_files_read"));
   }
 
+  /**
+   * A worker reads a committed file's ids once: the next batch opens only the file that holds one
+   * of its ids, and still drops that copy.
+   */
+  @Test
+  public void aCommittedFileIsReopenedOnlyWhenItHoldsAnIdOfTheBatch() throws Exception {
+    List<String> files =
+        List.of(
+            silverFile("event_date=1970-01-01", row(C, 1_000L)),
+            silverFile("event_date=1970-01-01", row(D, 1_500L)));
+
+    PipelineResult first = dedup(p, files, row(A, 1_000L));
+    assertEquals("first look: every file of the day read", 2, counter(first, "dedup_files_opened"));
+
+    Pipeline next = Pipeline.create(p.getOptions());
+    PipelineResult second = dedup(next, files, row(B, 2_000L), row(D, 1_500L));
+    assertEquals(2, counter(second, "dedup_files_read"));
+    assertEquals("only the file holding D", 1, counter(second, "dedup_files_opened"));
+    IngestSummary summary = new IngestSummary();
+    summary.add(second, 1);
+    assertEquals("D is in Silver already", 1, summary.duplicates(Lakehouse.VIEWS));
+  }
+
+  private static PipelineResult dedup(
+      Pipeline pipeline, List<String> files, GenericRecord... rows) {
+    PCollection<GenericRecord> unique =
+        pipeline
+            .apply(Create.of(List.of(rows)).withCoder(AvroCoder.of(VIEW)))
+            .apply(
+                new DeduplicateEvents(
+                    Lakehouse.VIEWS, VIEW, files, com.trending.common.Storage.local(), 4));
+    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn())))
+        .containsInAnyOrder(
+            Arrays.stream(rows)
+                .filter(r -> !r.get("event_id").toString().equals(D))
+                .map(r -> r.get("event_id") + "@" + r.get("event_ts"))
+                .toList());
+    PipelineResult result = pipeline.run();
+    result.waitUntilFinish();
+    return result;
+  }
+
   private String silverFile(String partition, GenericRecord row) throws Exception {
     File dir = new File(tmp.getRoot(), partition);
     dir.mkdirs();
-    File file = new File(dir, "part-0.parquet");
+    File file = new File(dir, "part-" + UUID.randomUUID() + ".parquet");
     try (ParquetWriter<GenericRecord> writer =
         AvroParquetWriter.<GenericRecord>builder(
                 HadoopOutputFile.fromPath(

@@ -1,0 +1,180 @@
+package com.trending.silver;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.beam.sdk.coders.AtomicCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.DelegateCoder;
+import org.apache.beam.sdk.transforms.Combine;
+
+/**
+ * 64-bit hashes of event ids, and the hashes of each committed Silver file's ids kept in memory
+ * between batches, so that deduplication reads a committed file once per worker, not once per
+ * batch.
+ *
+ * <p>Why it matters: a streaming ingestion commits a file per table every batch (every couple of
+ * seconds), all into today's {@code event_date} partition. Deduplication checks a batch against
+ * that partition; reading every file of it each batch costs the day's events, over and over (a day
+ * of 2-second batches is 43,200 files). With the hashes cached, a batch's check costs a lookup per
+ * cached id, and a file is read again only when it holds one of the batch's hashes (a real copy, or
+ * a one-in-2^64 collision), to get the exact ids.
+ *
+ * <p>Committed files never change (a batch's files are named after its run, and a rolled-back run's
+ * files are deleted, not reused), so a file's entry never goes stale. The cache holds at most an
+ * eighth of the heap (8 bytes per id) and forgets the least recently used files first.
+ */
+final class EventIdHashes {
+  private EventIdHashes() {}
+
+  /** Ids an eighth of the heap holds. */
+  private static final long CAPACITY = Runtime.getRuntime().maxMemory() / 8 / Long.BYTES;
+
+  private static final Map<String, long[]> BY_FILE = new LinkedHashMap<>(1024, 0.75f, true);
+  private static long cached; // ids held in BY_FILE
+
+  /** The 64-bit hash of an event id (FNV-1a over its UTF-8 bytes, then a murmur3 finalizer). */
+  static long of(String eventId) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : eventId.getBytes(StandardCharsets.UTF_8)) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb3fe1a85ec53L;
+    return h ^ (h >>> 33);
+  }
+
+  /** The sorted id hashes of a committed file, if this worker has read it; null otherwise. */
+  static synchronized long[] cached(String file) {
+    return BY_FILE.get(file);
+  }
+
+  /** Keeps the sorted id hashes of a committed file, evicting the least recently used files. */
+  static synchronized void cache(String file, long[] sortedHashes) {
+    if (sortedHashes.length > CAPACITY || BY_FILE.containsKey(file)) {
+      return;
+    }
+    BY_FILE.put(file, sortedHashes);
+    cached += sortedHashes.length;
+    Iterator<long[]> oldest = BY_FILE.values().iterator();
+    while (cached > CAPACITY) {
+      cached -= oldest.next().length;
+      oldest.remove();
+    }
+  }
+
+  /** True when the two sorted arrays share a value. */
+  static boolean intersect(long[] a, long[] b) {
+    long[] small = a.length <= b.length ? a : b;
+    long[] large = small == a ? b : a;
+    for (long h : small) {
+      if (Arrays.binarySearch(large, h) >= 0) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The sorted, distinct hashes of a batch's event ids: one small side input per batch. */
+  static final class Collect extends Combine.CombineFn<String, Collect.Hashes, long[]> {
+    /** A growing array of hashes. */
+    static final class Hashes {
+      long[] values;
+      int size;
+
+      Hashes() {
+        this(new long[64], 0);
+      }
+
+      Hashes(long[] values, int size) {
+        this.values = values;
+        this.size = size;
+      }
+
+      void add(long h) {
+        if (size == values.length) {
+          values = Arrays.copyOf(values, size * 2);
+        }
+        values[size++] = h;
+      }
+    }
+
+    @Override
+    public Hashes createAccumulator() {
+      return new Hashes();
+    }
+
+    @Override
+    public Hashes addInput(Hashes acc, String eventId) {
+      acc.add(of(eventId));
+      return acc;
+    }
+
+    @Override
+    public Hashes mergeAccumulators(Iterable<Hashes> accs) {
+      Hashes merged = new Hashes();
+      for (Hashes acc : accs) {
+        for (int i = 0; i < acc.size; i++) {
+          merged.add(acc.values[i]);
+        }
+      }
+      return merged;
+    }
+
+    @Override
+    public long[] extractOutput(Hashes acc) {
+      return Arrays.stream(acc.values, 0, acc.size).sorted().distinct().toArray();
+    }
+
+    @Override
+    public Coder<Hashes> getAccumulatorCoder(CoderRegistry registry, Coder<String> input) {
+      return DelegateCoder.of(
+          LongArrayCoder.INSTANCE,
+          acc -> Arrays.copyOf(acc.values, acc.size),
+          values -> new Hashes(values, values.length));
+    }
+
+    @Override
+    public Coder<long[]> getDefaultOutputCoder(CoderRegistry registry, Coder<String> input) {
+      return LongArrayCoder.INSTANCE;
+    }
+  }
+
+  /** A {@code long[]}: its length, then each value, fixed width. */
+  static final class LongArrayCoder extends AtomicCoder<long[]> {
+    static final LongArrayCoder INSTANCE = new LongArrayCoder();
+
+    @Override
+    public void encode(long[] values, OutputStream out) throws IOException {
+      DataOutputStream data = new DataOutputStream(out);
+      data.writeInt(values.length);
+      for (long v : values) {
+        data.writeLong(v);
+      }
+      data.flush();
+    }
+
+    @Override
+    public long[] decode(InputStream in) throws IOException {
+      DataInputStream data = new DataInputStream(in);
+      long[] values = new long[data.readInt()];
+      for (int i = 0; i < values.length; i++) {
+        values[i] = data.readLong();
+      }
+      return values;
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+}

@@ -40,18 +40,33 @@ public final class RunnerDefaults {
     }
     String setter = "set" + Character.toUpperCase(property.charAt(0)) + property.substring(1);
     try {
-      Class<? extends PipelineOptions> type =
-          Class.forName(optionsInterface, true, options.getRunner().getClassLoader())
-              .asSubclass(PipelineOptions.class);
-      for (Method method : type.getMethods()) {
-        if (method.getName().equals(setter) && method.getParameterCount() == 1) {
-          method.invoke(options.as(type), value);
-          return;
-        }
-      }
-      throw new NoSuchMethodException(optionsInterface + "." + setter);
+      invoke(options, optionsInterface, setter, value);
     } catch (ReflectiveOperationException e) {
       throw new IllegalStateException("Cannot set --" + property + " of " + optionsInterface, e);
     }
+  }
+
+  /** The value of {@code --property} of {@code optionsInterface}, given or default. */
+  public static Object get(PipelineOptions options, String optionsInterface, String property) {
+    String getter = "get" + Character.toUpperCase(property.charAt(0)) + property.substring(1);
+    try {
+      return invoke(options, optionsInterface, getter);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("Cannot read --" + property + " of " + optionsInterface, e);
+    }
+  }
+
+  private static Object invoke(
+      PipelineOptions options, String optionsInterface, String name, Object... args)
+      throws ReflectiveOperationException {
+    Class<? extends PipelineOptions> type =
+        Class.forName(optionsInterface, true, options.getRunner().getClassLoader())
+            .asSubclass(PipelineOptions.class);
+    for (Method method : type.getMethods()) {
+      if (method.getName().equals(name) && method.getParameterCount() == args.length) {
+        return method.invoke(options.as(type), args);
+      }
+    }
+    throw new NoSuchMethodException(optionsInterface + "." + name);
   }
 }

@@ -39,6 +39,10 @@ public class TrendingToGoldParseTest {
         TrendingToGold.parse(new String[] {"--runner=SparkRunner", "--lakehousePath=" + root})
             .as(SparkPipelineOptions.class);
     assertEquals(TrendingToGold.MIN_SPARK_BATCH_MILLIS, (long) defaults.getBatchIntervalMillis());
+    assertEquals(
+        "executors cache the watermarks for half of it: never -1",
+        TrendingToGold.MIN_SPARK_BATCH_MILLIS,
+        (long) defaults.getCheckpointDurationMillis());
     assertEquals(Lakehouse.at(root).checkpoints(TrendingToGold.JOB), defaults.getCheckpointDir());
 
     SparkPipelineOptions slow =
@@ -48,6 +52,7 @@ public class TrendingToGoldParseTest {
                 })
             .as(SparkPipelineOptions.class);
     assertEquals(45_000L, (long) slow.getBatchIntervalMillis());
+    assertEquals(45_000L, (long) slow.getCheckpointDurationMillis());
 
     SparkPipelineOptions given =
         TrendingToGold.parse(
@@ -59,6 +64,7 @@ public class TrendingToGoldParseTest {
                 })
             .as(SparkPipelineOptions.class);
     assertEquals(2000L, (long) given.getBatchIntervalMillis());
+    assertEquals(2000L, (long) given.getCheckpointDurationMillis());
     assertEquals(root + "/cp", given.getCheckpointDir());
   }
 

@@ -40,18 +40,38 @@ public final class Refresh implements Serializable {
     return new Refresh(null, true);
   }
 
+  /**
+   * How long a step after the first grouping gathers what one refresh brings before passing it on.
+   */
+  static final Duration GATHER = Duration.standardSeconds(1);
+
+  /**
+   * The refresh of the steps after the first grouping: they fire what arrives, gathering for at
+   * most {@link #GATHER} (a refresh's panes come from many keys, within moments of each other),
+   * instead of waiting another period. The same for batch and per micro-batch.
+   */
+  public Refresh downstream() {
+    return period == null || period.isShorterThan(GATHER) ? this : every(GATHER);
+  }
+
   public boolean isStreaming() {
     return period != null || perMicroBatch;
   }
 
-  /** The early and late firings of a window, and the rewrite trigger of a table (streaming). */
+  /**
+   * The early and late firings of a window, and the rewrite trigger of a table (streaming). A
+   * period is aligned to the clock (every key fires at the same moments, the next multiple of the
+   * period after its first new element), so that one refresh's panes reach the steps downstream
+   * together and each table is rewritten about once per period, rather than whenever some key's own
+   * timer ends.
+   */
   OnceTrigger firing() {
     if (!isStreaming()) {
       throw new IllegalStateException("A batch refresh fires once, at the end of its input.");
     }
     return perMicroBatch
         ? AfterPane.elementCountAtLeast(1)
-        : AfterProcessingTime.pastFirstElementInPane().plusDelayOf(period);
+        : AfterProcessingTime.pastFirstElementInPane().alignedTo(period);
   }
 
   @Override

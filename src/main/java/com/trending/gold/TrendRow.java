@@ -45,6 +45,11 @@ public record TrendRow(long windowEnd, int movieId, long views, long clicks)
         windowEnd, movieId, Math.max(views, other.views), Math.max(clicks, other.clicks));
   }
 
+  /** This row's counts plus {@code other}'s (another slice of the same movie). */
+  public TrendRow plus(TrendRow other) {
+    return new TrendRow(windowEnd, movieId, views + other.views, clicks + other.clicks);
+  }
+
   public TrendRow withWindowEnd(long end) {
     return new TrendRow(end, movieId, views, clicks);
   }

@@ -55,8 +55,10 @@ public interface TrendingToGoldOptions extends LakehouseOptions, StreamingOption
 
   void setMaxFutureMinutes(Integer value);
 
-  @Description("Streaming: how often the Silver tables' logs are read for new files, in seconds.")
-  @Default.Integer(5)
+  @Description(
+      "Streaming: how often the Silver tables' logs are read for new files, in seconds (a read"
+          + " costs a listing of each log's newest entries).")
+  @Default.Integer(1)
   Integer getSilverPollSeconds();
 
   void setSilverPollSeconds(Integer value);

@@ -33,10 +33,10 @@ import org.joda.time.Instant;
  * number of rows written by each refresh.
  *
  * <p>Batch: one rewrite with everything, replacing the previous table. Streaming: the changed rows
- * are collected until the {@link Refresh} fires (a period, or a micro-batch) and merged into the
- * table: only the days they fall in are rewritten, from the rows this worker wrote last (read back
- * from the table when another worker wrote them). Merging takes the maximum counts per row, so
- * repeated or reordered panes do not change the result.
+ * are collected for the {@link Refresh#downstream()} of the refresh (a second's gathering, or a
+ * micro-batch) and merged into the table: only the days they fall in are rewritten, from the rows
+ * this worker wrote last (read back from the table when another worker wrote them). Merging takes
+ * the maximum counts per row, so repeated or reordered panes do not change the result.
  */
 public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollection<Long>> {
   private final Table table;
@@ -56,7 +56,7 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     if (refresh.isStreaming()) {
       global =
           global
-              .triggering(Repeatedly.forever(refresh.firing()))
+              .triggering(Repeatedly.forever(refresh.downstream().firing()))
               .withAllowedLateness(Duration.ZERO)
               .discardingFiredPanes();
     }
@@ -75,8 +75,6 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
         .apply("RewriteTable", ParDo.of(new RewriteTableFn(table, refresh.isStreaming())));
   }
 
-  static final int SHARDS = 32;
-
   /**
    * A bundle's rows (in the global window) as one block per shard, one row per (window, movie),
    * emitted when the bundle ends with the bundle's earliest timestamp.
@@ -94,7 +92,7 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     @ProcessElement
     public void process(@Element TrendRow row, @Timestamp Instant timestamp) {
       blocks
-          .computeIfAbsent(Math.floorMod(row.movieId(), SHARDS), shard -> new HashMap<>())
+          .computeIfAbsent(ComputeTrending.movieShard(row.movieId()), shard -> new HashMap<>())
           .merge(row.key(), row, TrendRow::latest);
       if (earliest == null || timestamp.isBefore(earliest)) {
         earliest = timestamp;

@@ -78,6 +78,20 @@ public class DeduplicateEvents
     this.buckets = buckets;
   }
 
+  /** Events per bucket that a batch aims at; see {@link #bucketsFor}. */
+  static final int EVENTS_PER_BUCKET = 5_000;
+
+  /**
+   * Buckets for a batch of {@code events}: one per {@link #EVENTS_PER_BUCKET}, at most {@code
+   * maxBuckets}. A bucket costs a runner a fixed amount whatever it holds (the Direct runner builds
+   * every later step anew for each one), so a live batch of a few thousand events takes one or two,
+   * not 64.
+   */
+  static int bucketsFor(long events, int maxBuckets) {
+    return (int)
+        Math.max(1, Math.min(maxBuckets, (events + EVENTS_PER_BUCKET - 1) / EVENTS_PER_BUCKET));
+  }
+
   static int bucketOf(String eventId, int buckets) {
     return Math.floorMod(eventId.hashCode(), buckets);
   }
@@ -114,7 +128,7 @@ public class DeduplicateEvents
         events
             .getPipeline()
             .apply("ListSilverFiles", Create.of(existingFiles).withCoder(StringUtf8Coder.of()))
-            .apply("SpreadFiles", Reshuffle.viaRandomKey())
+            .apply("SpreadFiles", Reshuffle.<String>viaRandomKey().withNumBuckets(n))
             .apply(
                 "ReadExistingEventIds",
                 ParDo.of(new ReadEventIdsFn(n, partitions, batchIds, storage))

@@ -121,7 +121,8 @@ public interface KafkaToSilverOptions extends LakehouseOptions, StreamingOptions
   void setNumShards(Integer value);
 
   @Description(
-      "Hash buckets for deduplication by event_id: each holds about 1/N of a batch in memory.")
+      "Most hash buckets for deduplication by event_id: a batch takes one per 5,000 messages, up"
+          + " to this many; each holds its share of the batch in memory.")
   @Default.Integer(64)
   Integer getDedupBuckets();
 

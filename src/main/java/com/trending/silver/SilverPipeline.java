@@ -52,7 +52,7 @@ final class SilverPipeline {
                   rowSchema,
                   lakehouse.silver(topic).log().files(),
                   lakehouse.storage(),
-                  options.getDedupBuckets()))
+                  DeduplicateEvents.bucketsFor(plan.count(topic), options.getDedupBuckets())))
           .apply(
               "Write" + name,
               new WriteParquetTable(

@@ -17,6 +17,7 @@ import org.apache.beam.sdk.transforms.windowing.WindowFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TupleTag;
 import org.joda.time.Duration;
 
 /**
@@ -51,23 +52,26 @@ class NaiveTrending extends PTransform<PCollectionTuple, PCollectionTuple> {
             .get(ComputeTrending.CLICKS)
             .apply(name + "WindowClicks", Window.<Integer>into(windowFn))
             .apply(name + "CountClicks", Count.perElement());
-    return KeyedPCollectionTuple.of(ComputeTrending.COUNTED_VIEWS, views)
-        .and(ComputeTrending.COUNTED_CLICKS, clicks)
+    return KeyedPCollectionTuple.of(COUNTED_VIEWS, views)
+        .and(COUNTED_CLICKS, clicks)
         .apply(name + "Join", CoGroupByKey.create())
         .apply(name + "ToRows", ParDo.of(new ToRowFn()))
         .setCoder(TrendRowCoder.of());
   }
+
+  static final TupleTag<Long> COUNTED_VIEWS = new TupleTag<Long>() {};
+  static final TupleTag<Long> COUNTED_CLICKS = new TupleTag<Long>() {};
 
   static class ToRowFn extends DoFn<KV<Integer, CoGbkResult>, TrendRow> {
     @ProcessElement
     public void process(
         @Element KV<Integer, CoGbkResult> j, BoundedWindow w, OutputReceiver<TrendRow> out) {
       long views = 0;
-      for (Long v : j.getValue().getAll(ComputeTrending.COUNTED_VIEWS)) {
+      for (Long v : j.getValue().getAll(COUNTED_VIEWS)) {
         views += v;
       }
       long clicks = 0;
-      for (Long c : j.getValue().getAll(ComputeTrending.COUNTED_CLICKS)) {
+      for (Long c : j.getValue().getAll(COUNTED_CLICKS)) {
         clicks += c;
       }
       out.output(new TrendRow(((IntervalWindow) w).end().getMillis(), j.getKey(), views, clicks));

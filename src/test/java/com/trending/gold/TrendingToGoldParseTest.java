@@ -79,6 +79,10 @@ public class TrendingToGoldParseTest {
         TrendingToGold.parse(new String[] {"--runner=DirectRunner", "--triggerPeriodSeconds=3"});
     direct.setStreaming(true);
     assertEquals("every PT3S", TrendingToGold.refresh(direct).toString());
+    // Only the first grouping waits the period; the steps after it gather for a second.
+    assertEquals("every PT1S", TrendingToGold.refresh(direct).downstream().toString());
+    assertEquals("once", Refresh.once().downstream().toString());
+    assertEquals("every micro-batch", Refresh.perMicroBatch().downstream().toString());
     direct.setStreaming(false);
     assertFalse(TrendingToGold.refresh(direct).isStreaming());
   }

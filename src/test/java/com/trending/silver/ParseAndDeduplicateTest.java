@@ -243,4 +243,14 @@ public class ParseAndDeduplicateTest {
               + row.get("raw_payload"));
     }
   }
+
+  @Test
+  public void aBatchTakesOneDedupBucketPerFiveThousandEventsUpToTheMost() {
+    assertEquals(1, DeduplicateEvents.bucketsFor(0, 64));
+    assertEquals(1, DeduplicateEvents.bucketsFor(2_700, 64));
+    assertEquals(2, DeduplicateEvents.bucketsFor(5_001, 64));
+    assertEquals(20, DeduplicateEvents.bucketsFor(100_000, 64));
+    assertEquals(64, DeduplicateEvents.bucketsFor(500_000, 64));
+    assertEquals(4, DeduplicateEvents.bucketsFor(500_000, 4));
+  }
 }

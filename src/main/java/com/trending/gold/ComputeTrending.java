@@ -20,7 +20,6 @@ import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.transforms.join.CoGbkResult;
 import org.apache.beam.sdk.transforms.join.CoGroupByKey;
 import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
@@ -35,8 +34,8 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TypeDescriptors;
 import org.joda.time.Duration;
+import org.joda.time.Instant;
 
 /**
  * Views and clicks (movie ids, each with its event time as element timestamp) in; the rows of both
@@ -183,57 +182,95 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
     }
   }
 
-  /** Movie ids in; per movie shard and window, the count of each movie. */
+  /**
+   * Movie ids in; per movie shard and window, the count of each movie. Each bundle is counted
+   * first, so a shard's buffer holds a map per bundle, not every event: the Spark runner re-encodes
+   * a key's whole buffer for every element added to it in streaming.
+   */
   static class CountPerMovie
       extends PTransform<PCollection<Integer>, PCollection<KV<Integer, Map<Integer, Long>>>> {
     @Override
     public PCollection<KV<Integer, Map<Integer, Long>>> expand(PCollection<Integer> movies) {
       return movies
-          .apply(
-              "ByMovieShard",
-              WithKeys.of((Integer movie) -> movieShard(movie))
-                  .withKeyType(TypeDescriptors.integers()))
-          .setCoder(KvCoder.of(VarIntCoder.of(), VarIntCoder.of()))
-          .apply("CountPerMovie", Combine.perKey(new CountPerMovieFn()));
+          .apply("CountInBundle", ParDo.of(new CountInBundleFn()))
+          .setCoder(KvCoder.of(VarIntCoder.of(), MapCoder.of(VarIntCoder.of(), VarLongCoder.of())))
+          .apply("SumPerMovie", Combine.perKey(new SumCountsFn()));
     }
   }
 
-  /** Counts of each movie id. */
-  static class CountPerMovieFn extends CombineFn<Integer, Map<Integer, Long>, Map<Integer, Long>> {
+  /**
+   * A bundle's movie ids as one count map per (window, movie shard), emitted when the bundle ends
+   * with the earliest timestamp of the window's events in it.
+   */
+  static class CountInBundleFn extends DoFn<Integer, KV<Integer, Map<Integer, Long>>> {
+    private transient Map<BoundedWindow, Map<Integer, Map<Integer, Long>>> counts;
+    private transient Map<BoundedWindow, Instant> earliest;
+
+    @StartBundle
+    public void start() {
+      counts = new HashMap<>();
+      earliest = new HashMap<>();
+    }
+
+    @ProcessElement
+    public void process(
+        @Element Integer movie, @Timestamp Instant timestamp, BoundedWindow window) {
+      counts
+          .computeIfAbsent(window, w -> new HashMap<>())
+          .computeIfAbsent(movieShard(movie), shard -> new HashMap<>())
+          .merge(movie, 1L, Long::sum);
+      earliest.merge(window, timestamp, (a, b) -> a.isBefore(b) ? a : b);
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext context) {
+      counts.forEach(
+          (window, shards) ->
+              shards.forEach(
+                  (shard, perMovie) ->
+                      context.output(KV.of(shard, perMovie), earliest.get(window), window)));
+      counts = null;
+      earliest = null;
+    }
+  }
+
+  /** Count maps summed per movie. */
+  static class SumCountsFn
+      extends CombineFn<Map<Integer, Long>, Map<Integer, Long>, Map<Integer, Long>> {
     @Override
     public Map<Integer, Long> createAccumulator() {
       return new HashMap<>();
     }
 
     @Override
-    public Map<Integer, Long> addInput(Map<Integer, Long> counts, Integer movie) {
-      counts.merge(movie, 1L, Long::sum);
-      return counts;
+    public Map<Integer, Long> addInput(Map<Integer, Long> sum, Map<Integer, Long> counts) {
+      counts.forEach((movie, count) -> sum.merge(movie, count, Long::sum));
+      return sum;
     }
 
     @Override
     public Map<Integer, Long> mergeAccumulators(Iterable<Map<Integer, Long>> accs) {
       Map<Integer, Long> merged = createAccumulator();
       for (Map<Integer, Long> acc : accs) {
-        acc.forEach((movie, count) -> merged.merge(movie, count, Long::sum));
+        addInput(merged, acc);
       }
       return merged;
     }
 
     @Override
-    public Map<Integer, Long> extractOutput(Map<Integer, Long> counts) {
-      return counts;
+    public Map<Integer, Long> extractOutput(Map<Integer, Long> sum) {
+      return sum;
     }
 
     @Override
     public Coder<Map<Integer, Long>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<Integer> inputCoder) {
+        CoderRegistry registry, Coder<Map<Integer, Long>> inputCoder) {
       return MapCoder.of(VarIntCoder.of(), VarLongCoder.of());
     }
 
     @Override
     public Coder<Map<Integer, Long>> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<Integer> inputCoder) {
+        CoderRegistry registry, Coder<Map<Integer, Long>> inputCoder) {
       return MapCoder.of(VarIntCoder.of(), VarLongCoder.of());
     }
   }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
@@ -31,7 +32,6 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.View;
-import org.apache.beam.sdk.transforms.WithKeys;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
@@ -79,13 +79,14 @@ public class DeduplicateEvents
   }
 
   /** Events per bucket that a batch aims at; see {@link #bucketsFor}. */
-  static final int EVENTS_PER_BUCKET = 5_000;
+  static final int EVENTS_PER_BUCKET = 50_000;
 
   /**
    * Buckets for a batch of {@code events}: one per {@link #EVENTS_PER_BUCKET}, at most {@code
    * maxBuckets}. A bucket costs a runner a fixed amount whatever it holds (the Direct runner builds
-   * every later step anew for each one), so a live batch of a few thousand events takes one or two,
-   * not 64.
+   * every later step anew for each one, and each adds a bundle to the Parquet write's grouping,
+   * which it copies in full per bundle), so a live batch takes one and a 500,000-message batch ten;
+   * a bucket's events (at most 50,000 at the default batch size) are held in memory together.
    */
   static int bucketsFor(long events, int maxBuckets) {
     return (int)
@@ -99,14 +100,6 @@ public class DeduplicateEvents
   @Override
   public PCollection<GenericRecord> expand(PCollection<GenericRecord> events) {
     int n = buckets;
-    PCollection<KV<Integer, GenericRecord>> keyed =
-        events
-            .apply(
-                "KeyByIdBucket",
-                WithKeys.of((GenericRecord row) -> bucketOf(row.get("event_id").toString(), n))
-                    .withKeyType(TypeDescriptors.integers()))
-            .setCoder(KvCoder.of(VarIntCoder.of(), AvroCoder.of(rowSchema)));
-
     PCollectionView<List<String>> partitions =
         events
             .apply(
@@ -137,38 +130,47 @@ public class DeduplicateEvents
 
     // Both sides meet in one GroupByKey as (event_id, event or null for an id Silver holds), read
     // in one pass. (A CoGroupByKey result reads its input once per side when a bucket is large,
-    // which the Flink runner's batch GroupByKey refuses: "GBK result is not re-iterable".)
-    Coder<KV<Integer, KV<String, GenericRecord>>> coder =
+    // which the Flink runner's batch GroupByKey refuses: "GBK result is not re-iterable".) Events
+    // travel through it as Avro bytes (see AvroRowBytes).
+    Coder<KV<Integer, KV<String, byte[]>>> coder =
         KvCoder.of(
             VarIntCoder.of(),
-            KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(AvroCoder.of(rowSchema))));
-    PCollection<KV<Integer, KV<String, GenericRecord>>> newSide =
-        keyed.apply("NewEvents", MapElements.via(new NewEventFn())).setCoder(coder);
-    PCollection<KV<Integer, KV<String, GenericRecord>>> existingSide =
+            KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(ByteArrayCoder.of())));
+    PCollection<KV<Integer, KV<String, byte[]>>> newSide =
+        events.apply("NewEvents", MapElements.via(new NewEventFn(rowSchema, n))).setCoder(coder);
+    PCollection<KV<Integer, KV<String, byte[]>>> existingSide =
         existing.apply("ExistingIds", MapElements.via(new ExistingIdFn())).setCoder(coder);
     return PCollectionList.of(newSide)
         .and(existingSide)
         .apply("BothSides", Flatten.pCollections())
         .apply("GroupByIdBucket", GroupByKey.create())
-        .apply("KeepFirstNewEvent", ParDo.of(new KeepFirstNewEventFn(topic)))
+        .apply("KeepFirstNewEvent", ParDo.of(new KeepFirstNewEventFn(topic, rowSchema)))
         .setCoder(AvroCoder.of(rowSchema));
   }
 
-  /** A new event of a bucket, as (bucket, (event_id, event)). */
-  static class NewEventFn
-      extends SimpleFunction<KV<Integer, GenericRecord>, KV<Integer, KV<String, GenericRecord>>> {
+  /** A new event, as (bucket, (event_id, event as Avro bytes)). */
+  static class NewEventFn extends SimpleFunction<GenericRecord, KV<Integer, KV<String, byte[]>>> {
+    private final AvroRowBytes rows;
+    private final int buckets;
+
+    NewEventFn(Schema rowSchema, int buckets) {
+      this.rows = new AvroRowBytes(rowSchema);
+      this.buckets = buckets;
+    }
+
     @Override
-    public KV<Integer, KV<String, GenericRecord>> apply(KV<Integer, GenericRecord> e) {
-      return KV.of(e.getKey(), KV.of(e.getValue().get("event_id").toString(), e.getValue()));
+    public KV<Integer, KV<String, byte[]>> apply(GenericRecord event) {
+      String id = event.get("event_id").toString();
+      return KV.of(bucketOf(id, buckets), KV.of(id, rows.encode(event)));
     }
   }
 
   /** An event id the table holds, as (bucket, (event_id, null)). */
   static class ExistingIdFn
-      extends SimpleFunction<KV<Integer, String>, KV<Integer, KV<String, GenericRecord>>> {
+      extends SimpleFunction<KV<Integer, String>, KV<Integer, KV<String, byte[]>>> {
     @Override
-    public KV<Integer, KV<String, GenericRecord>> apply(KV<Integer, String> id) {
-      return KV.of(id.getKey(), KV.<String, GenericRecord>of(id.getValue(), null));
+    public KV<Integer, KV<String, byte[]>> apply(KV<Integer, String> id) {
+      return KV.of(id.getKey(), KV.<String, byte[]>of(id.getValue(), null));
     }
   }
 
@@ -246,40 +248,42 @@ public class DeduplicateEvents
 
   /**
    * Emits, per event id of a bucket, one event unless the table already has the id; of several
-   * copies it keeps the smallest by content, so every runner keeps the same one.
+   * copies it keeps the smallest by content (its Avro bytes), so every runner keeps the same one.
    */
   static class KeepFirstNewEventFn
-      extends DoFn<KV<Integer, Iterable<KV<String, GenericRecord>>>, GenericRecord> {
+      extends DoFn<KV<Integer, Iterable<KV<String, byte[]>>>, GenericRecord> {
     private final Counter duplicates;
+    private final AvroRowBytes rows;
 
-    KeepFirstNewEventFn(String topic) {
+    KeepFirstNewEventFn(String topic, Schema rowSchema) {
       this.duplicates = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.duplicate(topic));
+      this.rows = new AvroRowBytes(rowSchema);
     }
 
     @ProcessElement
     public void processElement(
-        @Element KV<Integer, Iterable<KV<String, GenericRecord>>> bucket,
+        @Element KV<Integer, Iterable<KV<String, byte[]>>> bucket,
         OutputReceiver<GenericRecord> out) {
       Set<String> inSilver = new HashSet<>();
-      Map<String, GenericRecord> kept = new HashMap<>();
+      Map<String, byte[]> kept = new HashMap<>();
       long copies = 0;
-      for (KV<String, GenericRecord> entry : bucket.getValue()) { // one pass: see expand()
+      for (KV<String, byte[]> entry : bucket.getValue()) { // one pass: see expand()
         String id = entry.getKey();
-        GenericRecord copy = entry.getValue();
+        byte[] copy = entry.getValue();
         if (copy == null) {
           inSilver.add(id);
           continue;
         }
         copies++;
-        GenericRecord other = kept.get(id);
-        if (other == null || copy.toString().compareTo(other.toString()) < 0) {
+        byte[] other = kept.get(id);
+        if (other == null || Arrays.compareUnsigned(copy, other) < 0) {
           kept.put(id, copy);
         }
       }
       long emitted = 0;
-      for (Map.Entry<String, GenericRecord> e : kept.entrySet()) {
+      for (Map.Entry<String, byte[]> e : kept.entrySet()) {
         if (!inSilver.contains(e.getKey())) {
-          GenericRecord event = e.getValue();
+          GenericRecord event = rows.decode(e.getValue());
           out.outputWithTimestamp(event, new Instant((long) event.get("event_ts")));
           emitted++;
         }

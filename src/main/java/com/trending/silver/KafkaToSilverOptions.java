@@ -121,7 +121,7 @@ public interface KafkaToSilverOptions extends LakehouseOptions, StreamingOptions
   void setNumShards(Integer value);
 
   @Description(
-      "Most hash buckets for deduplication by event_id: a batch takes one per 5,000 messages, up"
+      "Most hash buckets for deduplication by event_id: a batch takes one per 50,000 messages, up"
           + " to this many; each holds its share of the batch in memory.")
   @Default.Integer(64)
   Integer getDedupBuckets();

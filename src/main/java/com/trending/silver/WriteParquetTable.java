@@ -5,15 +5,21 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.transforms.Contextful;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
@@ -50,17 +56,56 @@ public class WriteParquetTable
 
   @Override
   public WriteFilesResult<String> expand(PCollection<GenericRecord> rows) {
+    // The write groups rows by (partition, shard); they travel through it as Avro bytes (see
+    // AvroRowBytes) and become records again in the file writer.
     SerializableFunction<GenericRecord, String> partition =
         partitionByEventDate ? new EventDatePartition() : row -> "";
+    AvroRowBytes encoding = new AvroRowBytes(schema);
     return rows.apply(
-        "WriteParquet",
-        FileIO.<String, GenericRecord>writeDynamic()
-            .by(partition)
-            .withDestinationCoder(StringUtf8Coder.of())
-            .via(ParquetIO.sink(schema).withCompressionCodec(CompressionCodecName.SNAPPY))
-            .to(tableDir)
-            .withNaming(folder -> new RunFileNaming(folder, runId))
-            .withNumShards(numShards));
+            "ToPartitionAndBytes", MapElements.via(new ToPartitionAndBytesFn(partition, encoding)))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
+        .apply(
+            "WriteParquet",
+            FileIO.<String, KV<String, byte[]>>writeDynamic()
+                .by(KV::getKey)
+                .withDestinationCoder(StringUtf8Coder.of())
+                .via(
+                    Contextful.fn(new FromBytesFn(encoding)),
+                    ParquetIO.sink(schema).withCompressionCodec(CompressionCodecName.SNAPPY))
+                .to(tableDir)
+                .withNaming(folder -> new RunFileNaming(folder, runId))
+                .withNumShards(numShards));
+  }
+
+  /** A row as (its partition folder, its Avro bytes). */
+  static class ToPartitionAndBytesFn extends SimpleFunction<GenericRecord, KV<String, byte[]>> {
+    private final SerializableFunction<GenericRecord, String> partition;
+    private final AvroRowBytes encoding;
+
+    ToPartitionAndBytesFn(
+        SerializableFunction<GenericRecord, String> partition, AvroRowBytes encoding) {
+      this.partition = partition;
+      this.encoding = encoding;
+    }
+
+    @Override
+    public KV<String, byte[]> apply(GenericRecord row) {
+      return KV.of(partition.apply(row), encoding.encode(row));
+    }
+  }
+
+  /** The row again, for the Parquet writer. */
+  static class FromBytesFn implements SerializableFunction<KV<String, byte[]>, GenericRecord> {
+    private final AvroRowBytes encoding;
+
+    FromBytesFn(AvroRowBytes encoding) {
+      this.encoding = encoding;
+    }
+
+    @Override
+    public GenericRecord apply(KV<String, byte[]> row) {
+      return encoding.decode(row.getValue());
+    }
   }
 
   /** {@code event_date=YYYY-MM-DD}, the UTC date of the row's {@code event_ts}. */

@@ -245,12 +245,13 @@ public class ParseAndDeduplicateTest {
   }
 
   @Test
-  public void aBatchTakesOneDedupBucketPerFiveThousandEventsUpToTheMost() {
+  public void aBatchTakesOneDedupBucketPerFiftyThousandEventsUpToTheMost() {
     assertEquals(1, DeduplicateEvents.bucketsFor(0, 64));
     assertEquals(1, DeduplicateEvents.bucketsFor(2_700, 64));
-    assertEquals(2, DeduplicateEvents.bucketsFor(5_001, 64));
-    assertEquals(20, DeduplicateEvents.bucketsFor(100_000, 64));
-    assertEquals(64, DeduplicateEvents.bucketsFor(500_000, 64));
+    assertEquals(1, DeduplicateEvents.bucketsFor(50_000, 64));
+    assertEquals(2, DeduplicateEvents.bucketsFor(50_001, 64));
+    assertEquals(10, DeduplicateEvents.bucketsFor(500_000, 64));
+    assertEquals(64, DeduplicateEvents.bucketsFor(5_000_000, 64));
     assertEquals(4, DeduplicateEvents.bucketsFor(500_000, 4));
   }
 }

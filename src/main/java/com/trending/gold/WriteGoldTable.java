@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
@@ -22,6 +25,7 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
 import org.apache.beam.sdk.transforms.windowing.Window;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.joda.time.Duration;
@@ -65,12 +69,15 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     // Direct runner copy an ever-growing state for every incoming bundle. Rows enter the shards
     // as one block per shard and bundle: the Spark runner re-encodes a key's whole buffer for
     // every element added to it, so a buffer of single rows costs the square of their number.
+    // Under the table key, each shard's block travels encoded (bytes): the Direct runner copies
+    // that key's buffer through its coder for each shard's bundle that adds to it, a byte copy
+    // for bytes, a full encode and decode of every row for a list of rows.
     return rows.apply("GlobalWindow", global)
         .apply("BlockByShard", ParDo.of(new BlockByShardFn()))
         .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(TrendRowCoder.of())))
         .apply("CollectShards", GroupByKey.create())
         .apply("MergeShard", ParDo.of(new MergeShardFn(table.dir())))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), ListCoder.of(TrendRowCoder.of())))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
         .apply("CollectTable", GroupByKey.create())
         .apply("RewriteTable", ParDo.of(new RewriteTableFn(table, refresh.isStreaming())));
   }
@@ -111,9 +118,14 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     }
   }
 
-  /** One block per shard and pane, one row per (window, movie), keyed by the table folder. */
+  /** The rows of a block, encoded. */
+  private static final Coder<List<TrendRow>> BLOCK = ListCoder.of(TrendRowCoder.of());
+
+  /**
+   * One block per shard and pane, one row per (window, movie), encoded, keyed by the table folder.
+   */
   static class MergeShardFn
-      extends DoFn<KV<Integer, Iterable<List<TrendRow>>>, KV<String, List<TrendRow>>> {
+      extends DoFn<KV<Integer, Iterable<List<TrendRow>>>, KV<String, byte[]>> {
     private final String table;
 
     MergeShardFn(String table) {
@@ -123,14 +135,15 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     @ProcessElement
     public void process(
         @Element KV<Integer, Iterable<List<TrendRow>>> shard,
-        OutputReceiver<KV<String, List<TrendRow>>> out) {
+        OutputReceiver<KV<String, byte[]>> out)
+        throws CoderException {
       Map<Long, TrendRow> rows = new HashMap<>();
       for (List<TrendRow> block : shard.getValue()) {
         for (TrendRow row : block) {
           rows.merge(row.key(), row, TrendRow::latest);
         }
       }
-      out.output(KV.of(table, new ArrayList<>(rows.values())));
+      out.output(KV.of(table, CoderUtils.encodeToByteArray(BLOCK, new ArrayList<>(rows.values()))));
     }
   }
 
@@ -138,7 +151,7 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
    * Batch: replaces the table with the rows. Streaming: merges a refresh's changed rows into the
    * table, rewriting only the days they fall in.
    */
-  static class RewriteTableFn extends DoFn<KV<String, Iterable<List<TrendRow>>>, Long> {
+  static class RewriteTableFn extends DoFn<KV<String, Iterable<byte[]>>, Long> {
     private final Table goldTable;
     private final boolean mergeWithExisting;
     private final Counter rewrites = Metrics.counter(WriteGoldTable.class, "goldRewrites");
@@ -157,12 +170,11 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     }
 
     @ProcessElement
-    public void process(
-        @Element KV<String, Iterable<List<TrendRow>>> changes, OutputReceiver<Long> out)
+    public void process(@Element KV<String, Iterable<byte[]>> changes, OutputReceiver<Long> out)
         throws IOException {
       Map<Long, TrendRow> rows = new HashMap<>();
-      for (List<TrendRow> block : changes.getValue()) {
-        for (TrendRow row : block) {
+      for (byte[] block : changes.getValue()) {
+        for (TrendRow row : CoderUtils.decodeFromByteArray(BLOCK, block)) {
           rows.merge(row.key(), row, TrendRow::latest);
         }
       }

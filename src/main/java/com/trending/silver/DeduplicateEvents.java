@@ -10,14 +10,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarIntCoder;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
@@ -56,10 +54,9 @@ import org.joda.time.Instant;
  * a bucket's events are few enough to deduplicate in memory.
  */
 public class DeduplicateEvents
-    extends PTransform<PCollection<GenericRecord>, PCollection<GenericRecord>> {
+    extends PTransform<PCollection<SilverEvent>, PCollection<SilverEvent>> {
 
   private final String topic;
-  private final Schema rowSchema;
   private final List<String> existingFiles;
   private final Storage storage;
   private final int buckets;
@@ -69,10 +66,8 @@ public class DeduplicateEvents
    * @param storage the store they are on
    * @param buckets how many groups the ids are hashed into
    */
-  public DeduplicateEvents(
-      String topic, Schema rowSchema, List<String> existingFiles, Storage storage, int buckets) {
+  public DeduplicateEvents(String topic, List<String> existingFiles, Storage storage, int buckets) {
     this.topic = topic;
-    this.rowSchema = rowSchema;
     this.existingFiles = new ArrayList<>(existingFiles);
     this.storage = storage;
     this.buckets = buckets;
@@ -98,23 +93,20 @@ public class DeduplicateEvents
   }
 
   @Override
-  public PCollection<GenericRecord> expand(PCollection<GenericRecord> events) {
+  public PCollection<SilverEvent> expand(PCollection<SilverEvent> events) {
     int n = buckets;
     PCollectionView<List<String>> partitions =
         events
             .apply(
                 "EventDatePartitions",
-                MapElements.into(TypeDescriptors.strings())
-                    .via(new WriteParquetTable.EventDatePartition()))
+                MapElements.into(TypeDescriptors.strings()).via(SilverEvent::partition))
             .apply("DistinctPartitions", Distinct.create())
             .apply("AsList", View.asList());
 
     PCollectionView<long[]> batchIds =
         events
             .apply(
-                "EventIds",
-                MapElements.into(TypeDescriptors.strings())
-                    .via((GenericRecord row) -> row.get("event_id").toString()))
+                "EventIds", MapElements.into(TypeDescriptors.strings()).via(SilverEvent::eventId))
             .apply("IdHashes", Combine.globally(new EventIdHashes.Collect()).asSingletonView());
 
     PCollection<KV<Integer, String>> existing =
@@ -130,47 +122,48 @@ public class DeduplicateEvents
 
     // Both sides meet in one GroupByKey as (event_id, event or null for an id Silver holds), read
     // in one pass. (A CoGroupByKey result reads its input once per side when a bucket is large,
-    // which the Flink runner's batch GroupByKey refuses: "GBK result is not re-iterable".) Events
-    // travel through it as Avro bytes (see AvroRowBytes).
-    Coder<KV<Integer, KV<String, byte[]>>> coder =
-        KvCoder.of(
-            VarIntCoder.of(),
-            KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(ByteArrayCoder.of())));
-    PCollection<KV<Integer, KV<String, byte[]>>> newSide =
-        events.apply("NewEvents", MapElements.via(new NewEventFn(rowSchema, n))).setCoder(coder);
-    PCollection<KV<Integer, KV<String, byte[]>>> existingSide =
+    // which the Flink runner's batch GroupByKey refuses: "GBK result is not re-iterable".) A
+    // bundle's entries reach it as one block per bucket (see RowBlocks).
+    Coder<KV<Integer, KV<String, SilverEvent>>> coder = KvCoder.of(VarIntCoder.of(), ENTRY);
+    PCollection<KV<Integer, KV<String, SilverEvent>>> newSide =
+        events.apply("NewEvents", MapElements.via(new NewEventFn(n))).setCoder(coder);
+    PCollection<KV<Integer, KV<String, SilverEvent>>> existingSide =
         existing.apply("ExistingIds", MapElements.via(new ExistingIdFn())).setCoder(coder);
     return PCollectionList.of(newSide)
         .and(existingSide)
         .apply("BothSides", Flatten.pCollections())
+        .apply("BlockPerBucket", ParDo.of(new RowBlocks.BlockPerKeyFn<>(ENTRY)))
+        .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
         .apply("GroupByIdBucket", GroupByKey.create())
-        .apply("KeepFirstNewEvent", ParDo.of(new KeepFirstNewEventFn(topic, rowSchema)))
-        .setCoder(AvroCoder.of(rowSchema));
+        .apply("KeepFirstNewEvent", ParDo.of(new KeepFirstNewEventFn(topic)))
+        .setCoder(SilverEvent.Coder.of());
   }
 
-  /** A new event, as (bucket, (event_id, event as Avro bytes)). */
-  static class NewEventFn extends SimpleFunction<GenericRecord, KV<Integer, KV<String, byte[]>>> {
-    private final AvroRowBytes rows;
+  /** A bucket's entry: (event_id, a new event), or (event_id, null) for an id Silver holds. */
+  static final Coder<KV<String, SilverEvent>> ENTRY =
+      KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(SilverEvent.Coder.of()));
+
+  /** A new event, as (bucket, (event_id, event)). */
+  static class NewEventFn
+      extends SimpleFunction<SilverEvent, KV<Integer, KV<String, SilverEvent>>> {
     private final int buckets;
 
-    NewEventFn(Schema rowSchema, int buckets) {
-      this.rows = new AvroRowBytes(rowSchema);
+    NewEventFn(int buckets) {
       this.buckets = buckets;
     }
 
     @Override
-    public KV<Integer, KV<String, byte[]>> apply(GenericRecord event) {
-      String id = event.get("event_id").toString();
-      return KV.of(bucketOf(id, buckets), KV.of(id, rows.encode(event)));
+    public KV<Integer, KV<String, SilverEvent>> apply(SilverEvent event) {
+      return KV.of(bucketOf(event.eventId(), buckets), KV.of(event.eventId(), event));
     }
   }
 
   /** An event id the table holds, as (bucket, (event_id, null)). */
   static class ExistingIdFn
-      extends SimpleFunction<KV<Integer, String>, KV<Integer, KV<String, byte[]>>> {
+      extends SimpleFunction<KV<Integer, String>, KV<Integer, KV<String, SilverEvent>>> {
     @Override
-    public KV<Integer, KV<String, byte[]>> apply(KV<Integer, String> id) {
-      return KV.of(id.getKey(), KV.<String, byte[]>of(id.getValue(), null));
+    public KV<Integer, KV<String, SilverEvent>> apply(KV<Integer, String> id) {
+      return KV.of(id.getKey(), KV.<String, SilverEvent>of(id.getValue(), null));
     }
   }
 
@@ -248,43 +241,42 @@ public class DeduplicateEvents
 
   /**
    * Emits, per event id of a bucket, one event unless the table already has the id; of several
-   * copies it keeps the smallest by content (its Avro bytes), so every runner keeps the same one.
+   * copies it keeps the smallest by content ({@link SilverEvent#precedes}), so every runner keeps
+   * the same one.
    */
-  static class KeepFirstNewEventFn
-      extends DoFn<KV<Integer, Iterable<KV<String, byte[]>>>, GenericRecord> {
+  static class KeepFirstNewEventFn extends DoFn<KV<Integer, Iterable<byte[]>>, SilverEvent> {
     private final Counter duplicates;
-    private final AvroRowBytes rows;
 
-    KeepFirstNewEventFn(String topic, Schema rowSchema) {
+    KeepFirstNewEventFn(String topic) {
       this.duplicates = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.duplicate(topic));
-      this.rows = new AvroRowBytes(rowSchema);
     }
 
     @ProcessElement
     public void processElement(
-        @Element KV<Integer, Iterable<KV<String, byte[]>>> bucket,
-        OutputReceiver<GenericRecord> out) {
+        @Element KV<Integer, Iterable<byte[]>> bucket, OutputReceiver<SilverEvent> out) {
       Set<String> inSilver = new HashSet<>();
-      Map<String, byte[]> kept = new HashMap<>();
+      Map<String, SilverEvent> kept = new HashMap<>();
       long copies = 0;
-      for (KV<String, byte[]> entry : bucket.getValue()) { // one pass: see expand()
-        String id = entry.getKey();
-        byte[] copy = entry.getValue();
-        if (copy == null) {
-          inSilver.add(id);
-          continue;
-        }
-        copies++;
-        byte[] other = kept.get(id);
-        if (other == null || Arrays.compareUnsigned(copy, other) < 0) {
-          kept.put(id, copy);
+      for (byte[] block : bucket.getValue()) { // one pass: see expand()
+        for (KV<String, SilverEvent> entry : RowBlocks.decode(ENTRY, block)) {
+          String id = entry.getKey();
+          SilverEvent copy = entry.getValue();
+          if (copy == null) {
+            inSilver.add(id);
+            continue;
+          }
+          copies++;
+          SilverEvent other = kept.get(id);
+          if (other == null || copy.precedes(other)) {
+            kept.put(id, copy);
+          }
         }
       }
       long emitted = 0;
-      for (Map.Entry<String, byte[]> e : kept.entrySet()) {
+      for (Map.Entry<String, SilverEvent> e : kept.entrySet()) {
         if (!inSilver.contains(e.getKey())) {
-          GenericRecord event = rows.decode(e.getValue());
-          out.outputWithTimestamp(event, new Instant((long) event.get("event_ts")));
+          SilverEvent event = e.getValue();
+          out.outputWithTimestamp(event, new Instant(event.eventTs()));
           emitted++;
         }
       }

@@ -13,16 +13,18 @@ import org.joda.time.Instant;
 
 /**
  * Validates the raw messages of one topic. Valid events leave on {@link #VALID} as Silver rows
- * stamped with their {@code event_ts}; every other message leaves on {@link #DEAD_LETTER} with its
- * reason, detail, payload, partition and offset. Nothing is dropped, and each outcome is counted.
+ * ({@link SilverEvent}) stamped with their {@code event_ts}; every other message leaves on {@link
+ * #DEAD_LETTER} with its reason, detail, payload, partition and offset. Nothing is dropped, and
+ * each outcome is counted.
  */
-public class ParseEventsFn extends DoFn<KafkaRecord<byte[], byte[]>, GenericRecord> {
+public class ParseEventsFn extends DoFn<KafkaRecord<byte[], byte[]>, SilverEvent> {
 
-  public static final TupleTag<GenericRecord> VALID = new TupleTag<GenericRecord>() {};
+  public static final TupleTag<SilverEvent> VALID = new TupleTag<SilverEvent>() {};
   public static final TupleTag<GenericRecord> DEAD_LETTER = new TupleTag<GenericRecord>() {};
 
   private final String topic;
   private final String rowSchemaJson;
+  private final SilverEvent.Rows rows;
   private final double minRating;
   private final double maxRating;
   private final Counter read;
@@ -34,6 +36,7 @@ public class ParseEventsFn extends DoFn<KafkaRecord<byte[], byte[]>, GenericReco
   public ParseEventsFn(String topic, Schema rowSchema, double minRating, double maxRating) {
     this.topic = topic;
     this.rowSchemaJson = rowSchema.toString();
+    this.rows = new SilverEvent.Rows(rowSchema);
     this.minRating = minRating;
     this.maxRating = maxRating;
     this.read = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.read(topic));
@@ -54,8 +57,8 @@ public class ParseEventsFn extends DoFn<KafkaRecord<byte[], byte[]>, GenericReco
     EventValidator.Result result = validator.validate(record.getKV().getValue());
     if (result.isValid()) {
       valid.inc();
-      GenericRecord row = result.row();
-      out.get(VALID).outputWithTimestamp(row, new Instant((long) row.get("event_ts")));
+      SilverEvent event = rows.of(result.row());
+      out.get(VALID).outputWithTimestamp(event, new Instant(event.eventTs()));
     } else {
       Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.deadLetter(result.reason())).inc();
       out.get(DEAD_LETTER)

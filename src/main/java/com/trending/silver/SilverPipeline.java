@@ -44,21 +44,19 @@ final class SilverPipeline {
 
       parsed
           .get(ParseEventsFn.VALID)
-          .setCoder(AvroCoder.of(rowSchema))
+          .setCoder(SilverEvent.Coder.of())
           .apply(
               "Deduplicate" + name,
               new DeduplicateEvents(
                   topic,
-                  rowSchema,
                   lakehouse.silver(topic).log().files(),
                   lakehouse.storage(),
                   DeduplicateEvents.bucketsFor(plan.count(topic), options.getDedupBuckets())))
           .apply(
               "Write" + name,
-              new WriteParquetTable(
+              WriteParquetTable.byEventDate(
                   lakehouse.silverTable(topic).toString(),
                   rowSchema,
-                  true,
                   plan.runId(),
                   options.getNumShards()));
 
@@ -67,10 +65,9 @@ final class SilverPipeline {
           .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
           .apply(
               "WriteDeadLetters" + name,
-              new WriteParquetTable(
+              WriteParquetTable.flat(
                   lakehouse.deadLetterTable(topic).toString(),
                   DeadLetters.SCHEMA,
-                  false,
                   plan.runId(),
                   1));
     }

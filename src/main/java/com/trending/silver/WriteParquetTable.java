@@ -1,52 +1,73 @@
 package com.trending.silver;
 
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
-import org.apache.beam.sdk.transforms.Contextful;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Writes rows as Snappy Parquet files into one table folder, either under Hive-style {@code
- * event_date=YYYY-MM-DD/} partitions (the UTC date of {@code event_ts}) or flat.
+ * Writes rows as Snappy Parquet files into one table folder: Silver's events under Hive-style
+ * {@code event_date=YYYY-MM-DD/} partitions ({@link #byEventDate}), dead letters flat ({@link
+ * #flat}).
+ *
+ * <p>The write groups rows by (partition, shard); they travel through it as blocks of Avro binary
+ * rows ({@link RowBlocks}) and become records again in the file writer.
  *
  * <p>Every file of a run is named {@code part-<runId>-<shard>-of-<n>.snappy.parquet}: names never
  * clash between runs or tasks (a clash silently loses rows on the Spark runner), contain no {@code
  * :} (which Spark cannot read), and let an unfinished run's files be found and rolled back.
  */
-public class WriteParquetTable
-    extends PTransform<PCollection<GenericRecord>, WriteFilesResult<String>> {
+public class WriteParquetTable<T> extends PTransform<PCollection<T>, WriteFilesResult<String>> {
 
   private final String tableDir;
   private final Schema schema;
-  private final boolean partitionByEventDate;
+  private final SimpleFunction<T, KV<String, byte[]>> toPartitionAndRow;
   private final String runId;
   private final int numShards;
 
-  public WriteParquetTable(
-      String tableDir, Schema schema, boolean partitionByEventDate, String runId, int numShards) {
+  private WriteParquetTable(
+      String tableDir,
+      Schema schema,
+      SimpleFunction<T, KV<String, byte[]>> toPartitionAndRow,
+      String runId,
+      int numShards) {
     this.tableDir = tableDir;
     this.schema = schema;
-    this.partitionByEventDate = partitionByEventDate;
+    this.toPartitionAndRow = toPartitionAndRow;
     this.runId = runId;
     this.numShards = numShards;
+  }
+
+  /** Silver events of {@code schema}, each in the partition of its {@code event_date}. */
+  public static WriteParquetTable<SilverEvent> byEventDate(
+      String tableDir, Schema schema, String runId, int numShards) {
+    return new WriteParquetTable<>(tableDir, schema, new EventDateAndRowFn(), runId, numShards);
+  }
+
+  /** Rows of {@code schema}, unpartitioned. */
+  public static WriteParquetTable<GenericRecord> flat(
+      String tableDir, Schema schema, String runId, int numShards) {
+    return new WriteParquetTable<>(
+        tableDir, schema, new UnpartitionedRowFn(schema), runId, numShards);
   }
 
   /** The name prefix of every file run {@code runId} writes. */
@@ -55,65 +76,73 @@ public class WriteParquetTable
   }
 
   @Override
-  public WriteFilesResult<String> expand(PCollection<GenericRecord> rows) {
-    // The write groups rows by (partition, shard); they travel through it as Avro bytes (see
-    // AvroRowBytes) and become records again in the file writer.
-    SerializableFunction<GenericRecord, String> partition =
-        partitionByEventDate ? new EventDatePartition() : row -> "";
-    AvroRowBytes encoding = new AvroRowBytes(schema);
-    return rows.apply(
-            "ToPartitionAndBytes", MapElements.via(new ToPartitionAndBytesFn(partition, encoding)))
+  public WriteFilesResult<String> expand(PCollection<T> rows) {
+    return rows.apply("ToPartitionAndRow", MapElements.via(toPartitionAndRow))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
+        .apply("BlockPerPartition", ParDo.of(new RowBlocks.BlockPerKeyFn<>(ByteArrayCoder.of())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
         .apply(
             "WriteParquet",
             FileIO.<String, KV<String, byte[]>>writeDynamic()
                 .by(KV::getKey)
                 .withDestinationCoder(StringUtf8Coder.of())
-                .via(
-                    Contextful.fn(new FromBytesFn(encoding)),
-                    ParquetIO.sink(schema).withCompressionCodec(CompressionCodecName.SNAPPY))
+                .via(new ParquetBlockSink(schema))
                 .to(tableDir)
                 .withNaming(folder -> new RunFileNaming(folder, runId))
                 .withNumShards(numShards));
   }
 
-  /** A row as (its partition folder, its Avro bytes). */
-  static class ToPartitionAndBytesFn extends SimpleFunction<GenericRecord, KV<String, byte[]>> {
-    private final SerializableFunction<GenericRecord, String> partition;
-    private final AvroRowBytes encoding;
+  /** Writes each block's rows to a Snappy Parquet file. */
+  static class ParquetBlockSink implements FileIO.Sink<KV<String, byte[]>> {
+    private final AvroCoder<GenericRecord> rowCoder;
+    private final ParquetIO.Sink rows;
 
-    ToPartitionAndBytesFn(
-        SerializableFunction<GenericRecord, String> partition, AvroRowBytes encoding) {
-      this.partition = partition;
-      this.encoding = encoding;
+    ParquetBlockSink(Schema schema) {
+      this.rowCoder = AvroCoder.of(schema);
+      this.rows = ParquetIO.sink(schema).withCompressionCodec(CompressionCodecName.SNAPPY);
+    }
+
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      rows.open(channel);
+    }
+
+    @Override
+    public void write(KV<String, byte[]> block) throws IOException {
+      for (byte[] row : RowBlocks.decode(ByteArrayCoder.of(), block.getValue())) {
+        rows.write(CoderUtils.decodeFromByteArray(rowCoder, row));
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      rows.flush();
+    }
+  }
+
+  /** An event as (its event_date partition, its row). */
+  static class EventDateAndRowFn extends SimpleFunction<SilverEvent, KV<String, byte[]>> {
+    @Override
+    public KV<String, byte[]> apply(SilverEvent event) {
+      return KV.of(event.partition(), event.row());
+    }
+  }
+
+  /** A row as (no partition, its Avro binary). */
+  static class UnpartitionedRowFn extends SimpleFunction<GenericRecord, KV<String, byte[]>> {
+    private final AvroCoder<GenericRecord> coder;
+
+    UnpartitionedRowFn(Schema schema) {
+      this.coder = AvroCoder.of(schema);
     }
 
     @Override
     public KV<String, byte[]> apply(GenericRecord row) {
-      return KV.of(partition.apply(row), encoding.encode(row));
-    }
-  }
-
-  /** The row again, for the Parquet writer. */
-  static class FromBytesFn implements SerializableFunction<KV<String, byte[]>, GenericRecord> {
-    private final AvroRowBytes encoding;
-
-    FromBytesFn(AvroRowBytes encoding) {
-      this.encoding = encoding;
-    }
-
-    @Override
-    public GenericRecord apply(KV<String, byte[]> row) {
-      return encoding.decode(row.getValue());
-    }
-  }
-
-  /** {@code event_date=YYYY-MM-DD}, the UTC date of the row's {@code event_ts}. */
-  static class EventDatePartition implements SerializableFunction<GenericRecord, String> {
-    @Override
-    public String apply(GenericRecord row) {
-      long millis = (long) row.get("event_ts");
-      return "event_date=" + LocalDate.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC);
+      try {
+        return KV.of("", CoderUtils.encodeToByteArray(coder, row));
+      } catch (CoderException e) {
+        throw new IllegalArgumentException("Cannot encode row " + row, e);
+      }
     }
   }
 

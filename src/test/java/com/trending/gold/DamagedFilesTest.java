@@ -13,6 +13,7 @@ import com.trending.common.StorageFormat;
 import com.trending.common.Table;
 import com.trending.gold.ReferenceModel.Event;
 import com.trending.silver.DeduplicateEvents;
+import com.trending.silver.SilverEvent;
 import com.trending.viewer.ShowTrending;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -237,16 +238,16 @@ public class DamagedFilesTest {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     PAssert.that(
             p.apply(Create.of(events).withCoder(AvroCoder.of(schema)))
+                .apply("Events", MapElements.via(new SilverEvent.FromRow(schema)))
+                .setCoder(SilverEvent.Coder.of())
                 .apply(
                     new DeduplicateEvents(
                         Lakehouse.VIEWS,
-                        schema,
                         lakehouse.silver(Lakehouse.VIEWS).log().files(),
                         lakehouse.storage(),
                         4))
                 .apply(
-                    MapElements.into(TypeDescriptors.strings())
-                        .via(r -> r.get("event_id").toString())))
+                    "Ids", MapElements.into(TypeDescriptors.strings()).via(SilverEvent::eventId)))
         .containsInAnyOrder(kept);
     p.run().waitUntilFinish();
   }

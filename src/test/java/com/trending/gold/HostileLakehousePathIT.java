@@ -10,6 +10,7 @@ import com.trending.common.StorageFormat;
 import com.trending.common.Table;
 import com.trending.gold.ReferenceModel.Event;
 import com.trending.silver.DeduplicateEvents;
+import com.trending.silver.SilverEvent;
 import com.trending.silver.WriteParquetTable;
 import com.trending.testing.SparkSql;
 import com.trending.viewer.ShowTrending;
@@ -34,6 +35,7 @@ import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.junit.Rule;
@@ -171,8 +173,10 @@ public class HostileLakehousePathIT {
     String runId = String.format("b%06d-%s", batch, UUID.randomUUID());
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     p.apply(Create.of(rows).withCoder(AvroCoder.of(schema)))
-        .apply(new DeduplicateEvents(topic, schema, table.log().files(), table.storage(), 4))
-        .apply(new WriteParquetTable(table.dir(), schema, true, runId, 1));
+        .apply("Events", MapElements.via(new SilverEvent.FromRow(schema)))
+        .setCoder(SilverEvent.Coder.of())
+        .apply(new DeduplicateEvents(topic, table.log().files(), table.storage(), 4))
+        .apply(WriteParquetTable.byEventDate(table.dir(), schema, runId, 1));
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
     List<String> files;
     try (Stream<Path> all = Files.walk(table.path())) {

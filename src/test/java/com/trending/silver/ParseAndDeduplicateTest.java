@@ -23,6 +23,7 @@ import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -84,11 +85,16 @@ public class ParseAndDeduplicateTest {
                 ParDo.of(new ParseEventsFn(Lakehouse.VIEWS, VIEW, 0.5, 5.0))
                     .withOutputTags(
                         ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
-    PCollection<GenericRecord> valid = parsed.get(ParseEventsFn.VALID).setCoder(AvroCoder.of(VIEW));
+    PCollection<GenericRecord> valid =
+        parsed
+            .get(ParseEventsFn.VALID)
+            .setCoder(SilverEvent.Coder.of())
+            .apply("Rows", MapElements.via(new SilverEvent.ToRow(VIEW)))
+            .setCoder(AvroCoder.of(VIEW));
     PCollection<GenericRecord> dead =
         parsed.get(ParseEventsFn.DEAD_LETTER).setCoder(AvroCoder.of(DeadLetters.SCHEMA));
 
-    PAssert.that(valid.apply("Stamp", ParDo.of(new TimestampedIdFn())))
+    PAssert.that(valid.apply("Stamp", ParDo.of(new TimestampedIdFn<>())))
         .containsInAnyOrder(A + "@" + Instant.parse("2025-12-17T13:30:00Z").toEpochMilli());
     PAssert.that(dead.apply("Describe", ParDo.of(new DescribeDeadLetterFn())))
         .containsInAnyOrder(
@@ -107,19 +113,16 @@ public class ParseAndDeduplicateTest {
     String sameDay = silverFile("event_date=1970-01-01", row(C, 1_000L));
     String otherDay = silverFile("event_date=2025-01-01", row(B, 1_735_689_600_000L));
 
-    PCollection<GenericRecord> unique =
-        p.apply(
-                Create.of(row(A, 1_000L), row(A, 1_000L), row(B, 2_000L), row(C, 1_000L))
-                    .withCoder(AvroCoder.of(VIEW)))
+    PCollection<SilverEvent> unique =
+        events(p, row(A, 1_000L), row(A, 1_000L), row(B, 2_000L), row(C, 1_000L))
             .apply(
                 new DeduplicateEvents(
                     Lakehouse.VIEWS,
-                    VIEW,
                     List.of(sameDay, otherDay),
                     com.trending.common.Storage.local(),
                     4));
 
-    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn())))
+    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn<>())))
         .containsInAnyOrder(A + "@1000", B + "@2000");
     var result = p.run();
     result.waitUntilFinish();
@@ -156,13 +159,12 @@ public class ParseAndDeduplicateTest {
 
   private static PipelineResult dedup(
       Pipeline pipeline, List<String> files, GenericRecord... rows) {
-    PCollection<GenericRecord> unique =
-        pipeline
-            .apply(Create.of(List.of(rows)).withCoder(AvroCoder.of(VIEW)))
+    PCollection<SilverEvent> unique =
+        events(pipeline, rows)
             .apply(
                 new DeduplicateEvents(
-                    Lakehouse.VIEWS, VIEW, files, com.trending.common.Storage.local(), 4));
-    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn())))
+                    Lakehouse.VIEWS, files, com.trending.common.Storage.local(), 4));
+    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn<>())))
         .containsInAnyOrder(
             Arrays.stream(rows)
                 .filter(r -> !r.get("event_id").toString().equals(D))
@@ -171,6 +173,13 @@ public class ParseAndDeduplicateTest {
     PipelineResult result = pipeline.run();
     result.waitUntilFinish();
     return result;
+  }
+
+  private static PCollection<SilverEvent> events(Pipeline pipeline, GenericRecord... rows) {
+    return pipeline
+        .apply(Create.of(List.of(rows)).withCoder(AvroCoder.of(VIEW)))
+        .apply("Events", MapElements.via(new SilverEvent.FromRow(VIEW)))
+        .setCoder(SilverEvent.Coder.of());
   }
 
   private String silverFile(String partition, GenericRecord row) throws Exception {
@@ -216,13 +225,15 @@ public class ParseAndDeduplicateTest {
   }
 
   /** {@code event_id@elementTimestampMillis}. */
-  static class TimestampedIdFn extends org.apache.beam.sdk.transforms.DoFn<GenericRecord, String> {
+  static class TimestampedIdFn<T> extends org.apache.beam.sdk.transforms.DoFn<T, String> {
     @ProcessElement
     public void process(
-        @Element GenericRecord row,
-        @Timestamp org.joda.time.Instant ts,
-        OutputReceiver<String> out) {
-      out.output(row.get("event_id") + "@" + ts.getMillis());
+        @Element T element, @Timestamp org.joda.time.Instant ts, OutputReceiver<String> out) {
+      Object id =
+          element instanceof SilverEvent event
+              ? event.eventId()
+              : ((GenericRecord) element).get("event_id");
+      out.output(id + "@" + ts.getMillis());
     }
   }
 

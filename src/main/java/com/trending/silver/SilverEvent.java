@@ -1,0 +1,146 @@
+package com.trending.silver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.Arrays;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.SimpleFunction;
+import org.apache.beam.sdk.util.CoderUtils;
+
+/**
+ * A valid event on its way to Silver: its id and time, which deduplication and partitioning need,
+ * and its Silver row as Avro binary, encoded once by the parse and decoded once by the Parquet
+ * writer. Between them the row is only carried, so the groupings it crosses (deduplication, the
+ * write's (partition, shard)) copy bytes: the Direct runner copies a key's grouped values through
+ * their coder each time a bundle adds to them, which for Avro records is a full encode and decode.
+ */
+public final class SilverEvent {
+  private final String eventId;
+  private final long eventTs;
+  private final byte[] row;
+
+  SilverEvent(String eventId, long eventTs, byte[] row) {
+    this.eventId = eventId;
+    this.eventTs = eventTs;
+    this.row = row;
+  }
+
+  public String eventId() {
+    return eventId;
+  }
+
+  /** Milliseconds since the epoch. */
+  public long eventTs() {
+    return eventTs;
+  }
+
+  /** The Silver row, Avro binary of the topic's schema. */
+  byte[] row() {
+    return row;
+  }
+
+  /** {@code event_date=YYYY-MM-DD}: the UTC date of {@code event_ts}, Silver's partition. */
+  public String partition() {
+    return "event_date=" + LocalDate.ofInstant(Instant.ofEpochMilli(eventTs), ZoneOffset.UTC);
+  }
+
+  /** Of two copies of one event, the one every runner keeps: the smallest row by its bytes. */
+  boolean precedes(SilverEvent other) {
+    return Arrays.compareUnsigned(row, other.row) < 0;
+  }
+
+  /** Rows of one topic's Silver schema as {@link SilverEvent}s and back. */
+  public static final class Rows implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private final AvroCoder<GenericRecord> coder;
+
+    public Rows(Schema schema) {
+      this.coder = AvroCoder.of(schema);
+    }
+
+    public SilverEvent of(GenericRecord row) {
+      try {
+        return new SilverEvent(
+            row.get("event_id").toString(),
+            (long) row.get("event_ts"),
+            CoderUtils.encodeToByteArray(coder, row));
+      } catch (CoderException e) {
+        throw new IllegalArgumentException("Cannot encode a Silver row: " + row, e);
+      }
+    }
+
+    public GenericRecord row(SilverEvent event) {
+      try {
+        return CoderUtils.decodeFromByteArray(coder, event.row);
+      } catch (CoderException e) {
+        throw new IllegalStateException("Cannot decode the row of event " + event.eventId, e);
+      }
+    }
+  }
+
+  /** Silver rows as events, for tests and tools that start from rows. */
+  public static final class FromRow extends SimpleFunction<GenericRecord, SilverEvent> {
+    private final Rows rows;
+
+    public FromRow(Schema schema) {
+      this.rows = new Rows(schema);
+    }
+
+    @Override
+    public SilverEvent apply(GenericRecord row) {
+      return rows.of(row);
+    }
+  }
+
+  /** Events as their Silver rows. */
+  public static final class ToRow extends SimpleFunction<SilverEvent, GenericRecord> {
+    private final Rows rows;
+
+    public ToRow(Schema schema) {
+      this.rows = new Rows(schema);
+    }
+
+    @Override
+    public GenericRecord apply(SilverEvent event) {
+      return rows.row(event);
+    }
+  }
+
+  /** Id, time, then the row's bytes. */
+  public static final class Coder extends CustomCoder<SilverEvent> {
+    private static final Coder INSTANCE = new Coder();
+    private static final StringUtf8Coder ID = StringUtf8Coder.of();
+    private static final VarLongCoder TS = VarLongCoder.of();
+    private static final ByteArrayCoder ROW = ByteArrayCoder.of();
+
+    public static Coder of() {
+      return INSTANCE;
+    }
+
+    @Override
+    public void encode(SilverEvent event, OutputStream out) throws IOException {
+      ID.encode(event.eventId, out);
+      TS.encode(event.eventTs, out);
+      ROW.encode(event.row, out);
+    }
+
+    @Override
+    public SilverEvent decode(InputStream in) throws IOException {
+      return new SilverEvent(ID.decode(in), TS.decode(in), ROW.decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+}

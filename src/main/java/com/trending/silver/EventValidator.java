@@ -13,8 +13,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -160,9 +163,7 @@ public final class EventValidator {
 
     Instant eventTs;
     try {
-      eventTs =
-          OffsetDateTime.parse(json.get(EVENT_TS).asText(), DateTimeFormatter.ISO_OFFSET_DATE_TIME)
-              .toInstant();
+      eventTs = parseEventTs(json.get(EVENT_TS).asText());
     } catch (DateTimeParseException e) {
       return Result.invalid(
           DeadLetterReason.INVALID_TIMESTAMP,
@@ -211,6 +212,93 @@ public final class EventValidator {
       }
     }
     return Result.valid(toRow(json, eventTs));
+  }
+
+  /**
+   * {@code event_ts} as an instant: ISO-8601 with an offset, as {@link
+   * DateTimeFormatter#ISO_OFFSET_DATE_TIME} reads it. The usual shape ({@code
+   * 2025-12-17T13:30:00[.fff]Z}, or {@code ±hh:mm} for {@code Z}) is read directly (through the
+   * formatter, a twentieth of ingestion's time); any other text, and a field out of range, go to
+   * the formatter, so what is accepted and every error message stay the formatter's.
+   */
+  static Instant parseEventTs(String text) {
+    Instant usual = parseUsualShape(text);
+    return usual != null
+        ? usual
+        : OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant();
+  }
+
+  private static final int[] NANOS_PER_DIGIT = {
+    0, 100_000_000, 10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1
+  };
+
+  /** {@code yyyy-MM-ddTHH:mm:ss[.f{1,9}](Z|±HH:mm)} with valid fields, else null. */
+  private static Instant parseUsualShape(String s) {
+    int n = s.length();
+    if (n < 20
+        || s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(10) != 'T'
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if (year < 0 || month < 0 || day < 0 || hour < 0 || minute < 0 || second < 0) {
+      return null;
+    }
+    int i = 19;
+    int nanos = 0;
+    if (s.charAt(i) == '.') {
+      int start = ++i;
+      while (i < n && s.charAt(i) >= '0' && s.charAt(i) <= '9') {
+        i++;
+      }
+      int count = i - start;
+      if (count < 1 || count > 9) {
+        return null;
+      }
+      nanos = digits(s, start, count) * NANOS_PER_DIGIT[count];
+    }
+    try {
+      ZoneOffset offset;
+      if (i == n - 1 && s.charAt(i) == 'Z') {
+        offset = ZoneOffset.UTC;
+      } else if (i == n - 6
+          && (s.charAt(i) == '+' || s.charAt(i) == '-')
+          && s.charAt(i + 3) == ':') {
+        int sign = s.charAt(i) == '+' ? 1 : -1;
+        int hours = digits(s, i + 1, 2);
+        int minutes = digits(s, i + 4, 2);
+        if (hours < 0 || minutes < 0) {
+          return null;
+        }
+        offset = ZoneOffset.ofHoursMinutes(sign * hours, sign * minutes);
+      } else {
+        return null;
+      }
+      return LocalDateTime.of(year, month, day, hour, minute, second, nanos).toInstant(offset);
+    } catch (DateTimeException e) {
+      return null;
+    }
+  }
+
+  /** The number {@code count} ASCII digits at {@code from} spell, or -1. */
+  private static int digits(String s, int from, int count) {
+    int value = 0;
+    for (int i = from; i < from + count; i++) {
+      char c = s.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   /** False for a string holding half a UTF-16 surrogate pair, which UTF-8 cannot encode. */

@@ -9,9 +9,13 @@ import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import org.apache.avro.generic.GenericRecord;
 import org.junit.Test;
 
@@ -304,5 +308,82 @@ public class EventValidatorTest {
         check(ratings, RATING.replace("Great movie!", "Great \\ud83c\\udfac movie!"));
     assertTrue(paired.toString(), paired.isValid());
     assertEquals("Great \ud83c\udfac movie! Très bien 🎬", paired.row().get("review_text"));
+  }
+
+  /**
+   * event_ts: the direct reading of the usual shape gives what the ISO formatter gives, and every
+   * other text, valid or not, is the formatter's to judge.
+   */
+  @Test
+  public void eventTsIsReadAsTheIsoFormatterReadsIt() {
+    List<String> texts =
+        new ArrayList<>(
+            List.of(
+                "2025-12-17T13:30:00Z",
+                "2025-12-17T13:30:00.5Z",
+                "2025-12-17T13:30:00.123456789Z",
+                "2025-12-17T13:30:00.1234567890Z",
+                "2025-12-17T13:30:00.Z",
+                "2025-12-17T13:30:00+05:30",
+                "2025-12-17T13:30:00.250-08:00",
+                "2025-12-17T13:30:00-00:00",
+                "2025-12-17T13:30:00+18:00",
+                "2025-12-17T13:30:00+18:30",
+                "2025-12-17T13:30:00+05:60",
+                "2025-12-17T13:30:00+05:30:15",
+                "2025-12-17T13:30:00+05",
+                "2025-12-17t13:30:00z",
+                "2025-12-17T13:30Z",
+                "2024-02-29T00:00:00Z",
+                "2025-02-29T00:00:00Z",
+                "2025-04-31T00:00:00Z",
+                "2025-13-01T00:00:00Z",
+                "2025-12-17T24:00:00Z",
+                "2025-12-17T23:60:00Z",
+                "2025-12-17T23:59:60Z",
+                "0000-01-01T00:00:00Z",
+                "+12025-01-01T00:00:00Z",
+                "2025-12-17 13:30:00Z",
+                "2025-12-17T13:30:00",
+                "2025-1a-17T13:30:00Z",
+                "2025-12-17T13:30:00.12a Z",
+                "2025-12-17T13:30:00ZZ",
+                "２０２５-12-17T13:30:00Z"));
+    Random random = new Random(42);
+    for (int i = 0; i < 20_000; i++) {
+      texts.add(
+          String.format(
+              "%04d-%02d-%02dT%02d:%02d:%02d%s%s",
+              random.nextInt(10_000),
+              random.nextInt(14),
+              random.nextInt(33),
+              random.nextInt(26),
+              random.nextInt(62),
+              random.nextInt(62),
+              random.nextBoolean() ? "" : "." + "123456789".substring(0, 1 + random.nextInt(9)),
+              random.nextBoolean()
+                  ? "Z"
+                  : String.format(
+                      "%s%02d:%02d",
+                      random.nextBoolean() ? "+" : "-", random.nextInt(20), random.nextInt(61))));
+    }
+    for (String text : texts) {
+      String expected;
+      try {
+        expected =
+            OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                .toInstant()
+                .toString();
+      } catch (DateTimeParseException e) {
+        expected = "error: " + e.getMessage();
+      }
+      String actual;
+      try {
+        actual = EventValidator.parseEventTs(text).toString();
+      } catch (DateTimeParseException e) {
+        actual = "error: " + e.getMessage();
+      }
+      assertEquals(text, expected, actual);
+    }
   }
 }

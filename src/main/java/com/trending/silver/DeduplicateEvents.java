@@ -30,11 +30,15 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TypeDescriptors;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Duration;
 import org.joda.time.Instant;
 
@@ -95,18 +99,26 @@ public class DeduplicateEvents
   @Override
   public PCollection<SilverEvent> expand(PCollection<SilverEvent> events) {
     int n = buckets;
+    // One pass over the events gives the grouping's blocks and what the existing side needs to
+    // know of the batch (its partitions, its ids' hashes), so that no runner reads the events
+    // twice (the Spark runner would cache them).
+    PCollectionTuple batch =
+        events.apply(
+            "BlockPerBucket",
+            ParDo.of(new BlockNewEventsFn(n))
+                .withOutputTags(
+                    BlockNewEventsFn.BLOCKS,
+                    TupleTagList.of(BlockNewEventsFn.PARTITIONS).and(BlockNewEventsFn.ID_HASHES)));
     PCollectionView<List<String>> partitions =
-        events
-            .apply(
-                "EventDatePartitions",
-                MapElements.into(TypeDescriptors.strings()).via(SilverEvent::partition))
+        batch
+            .get(BlockNewEventsFn.PARTITIONS)
+            .setCoder(StringUtf8Coder.of())
             .apply("DistinctPartitions", Distinct.create())
             .apply("AsList", View.asList());
-
     PCollectionView<long[]> batchIds =
-        events
-            .apply(
-                "EventIds", MapElements.into(TypeDescriptors.strings()).via(SilverEvent::eventId))
+        batch
+            .get(BlockNewEventsFn.ID_HASHES)
+            .setCoder(EventIdHashes.LongArrayCoder.INSTANCE)
             .apply("IdHashes", Combine.globally(new EventIdHashes.Collect()).asSingletonView());
 
     PCollection<KV<Integer, String>> existing =
@@ -120,20 +132,20 @@ public class DeduplicateEvents
                     .withSideInputs(partitions, batchIds))
             .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
 
-    // Both sides meet in one GroupByKey as (event_id, event or null for an id Silver holds), read
-    // in one pass. (A CoGroupByKey result reads its input once per side when a bucket is large,
-    // which the Flink runner's batch GroupByKey refuses: "GBK result is not re-iterable".) A
-    // bundle's entries reach it as one block per bucket (see RowBlocks).
-    Coder<KV<Integer, KV<String, SilverEvent>>> coder = KvCoder.of(VarIntCoder.of(), ENTRY);
-    PCollection<KV<Integer, KV<String, SilverEvent>>> newSide =
-        events.apply("NewEvents", MapElements.via(new NewEventFn(n))).setCoder(coder);
-    PCollection<KV<Integer, KV<String, SilverEvent>>> existingSide =
-        existing.apply("ExistingIds", MapElements.via(new ExistingIdFn())).setCoder(coder);
-    return PCollectionList.of(newSide)
+    // Both sides meet in one GroupByKey as blocks of (event_id, event or null for an id Silver
+    // holds), read in one pass. (A CoGroupByKey result reads its input once per side when a bucket
+    // is large, which the Flink runner's batch GroupByKey refuses: "GBK result is not
+    // re-iterable".)
+    Coder<KV<Integer, byte[]>> blocks = KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of());
+    PCollection<KV<Integer, byte[]>> existingSide =
+        existing
+            .apply("ExistingIds", MapElements.via(new ExistingIdFn()))
+            .setCoder(KvCoder.of(VarIntCoder.of(), ENTRY))
+            .apply("BlockExistingIds", ParDo.of(new RowBlocks.BlockPerKeyFn<>(ENTRY)))
+            .setCoder(blocks);
+    return PCollectionList.of(batch.get(BlockNewEventsFn.BLOCKS).setCoder(blocks))
         .and(existingSide)
         .apply("BothSides", Flatten.pCollections())
-        .apply("BlockPerBucket", ParDo.of(new RowBlocks.BlockPerKeyFn<>(ENTRY)))
-        .setCoder(KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of()))
         .apply("GroupByIdBucket", GroupByKey.create())
         .apply("KeepFirstNewEvent", ParDo.of(new KeepFirstNewEventFn(topic)))
         .setCoder(SilverEvent.Coder.of());
@@ -143,18 +155,51 @@ public class DeduplicateEvents
   static final Coder<KV<String, SilverEvent>> ENTRY =
       KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(SilverEvent.Coder.of()));
 
-  /** A new event, as (bucket, (event_id, event)). */
-  static class NewEventFn
-      extends SimpleFunction<SilverEvent, KV<Integer, KV<String, SilverEvent>>> {
-    private final int buckets;
+  /**
+   * A bundle's new events as one block of (event_id, event) per bucket ({@link #BLOCKS}), with the
+   * bundle's event_date partitions ({@link #PARTITIONS}) and its ids' hashes ({@link #ID_HASHES}).
+   */
+  static class BlockNewEventsFn extends DoFn<SilverEvent, KV<Integer, byte[]>> {
+    static final TupleTag<KV<Integer, byte[]>> BLOCKS = new TupleTag<>() {};
+    static final TupleTag<String> PARTITIONS = new TupleTag<>() {};
+    static final TupleTag<long[]> ID_HASHES = new TupleTag<>() {};
 
-    NewEventFn(int buckets) {
+    private final int buckets;
+    private transient RowBlocks.Buffer<Integer, KV<String, SilverEvent>> blocks;
+    private transient Set<String> partitions;
+    private transient EventIdHashes.Collect.Hashes hashes;
+
+    BlockNewEventsFn(int buckets) {
       this.buckets = buckets;
     }
 
-    @Override
-    public KV<Integer, KV<String, SilverEvent>> apply(SilverEvent event) {
-      return KV.of(bucketOf(event.eventId(), buckets), KV.of(event.eventId(), event));
+    @StartBundle
+    public void start() {
+      blocks = new RowBlocks.Buffer<>(ENTRY);
+      partitions = new HashSet<>();
+      hashes = new EventIdHashes.Collect.Hashes();
+    }
+
+    @ProcessElement
+    public void process(@Element SilverEvent event, BoundedWindow window, MultiOutputReceiver out) {
+      RowBlocks.requireGlobal(window);
+      int bucket = bucketOf(event.eventId(), buckets);
+      byte[] full = blocks.add(bucket, KV.of(event.eventId(), event));
+      if (full != null) {
+        out.get(BLOCKS).output(KV.of(bucket, full));
+      }
+      partitions.add(event.partition());
+      hashes.add(EventIdHashes.of(event.eventId()));
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext context) {
+      Instant at = RowBlocks.BUNDLE_END;
+      blocks.drain(
+          (bucket, block) ->
+              context.output(BLOCKS, KV.of(bucket, block), at, GlobalWindow.INSTANCE));
+      partitions.forEach(p -> context.output(PARTITIONS, p, at, GlobalWindow.INSTANCE));
+      context.output(ID_HASHES, hashes.toArray(), at, GlobalWindow.INSTANCE);
     }
   }
 

@@ -85,8 +85,11 @@ final class EventIdHashes {
     return false;
   }
 
-  /** The sorted, distinct hashes of a batch's event ids: one small side input per batch. */
-  static final class Collect extends Combine.CombineFn<String, Collect.Hashes, long[]> {
+  /**
+   * The sorted, distinct hashes of a batch's event ids, from the hashes of each bundle's: one small
+   * side input per batch.
+   */
+  static final class Collect extends Combine.CombineFn<long[], Collect.Hashes, long[]> {
     /** A growing array of hashes. */
     static final class Hashes {
       long[] values;
@@ -107,6 +110,10 @@ final class EventIdHashes {
         }
         values[size++] = h;
       }
+
+      long[] toArray() {
+        return Arrays.copyOf(values, size);
+      }
     }
 
     @Override
@@ -115,8 +122,10 @@ final class EventIdHashes {
     }
 
     @Override
-    public Hashes addInput(Hashes acc, String eventId) {
-      acc.add(of(eventId));
+    public Hashes addInput(Hashes acc, long[] bundleHashes) {
+      for (long h : bundleHashes) {
+        acc.add(h);
+      }
       return acc;
     }
 
@@ -137,7 +146,7 @@ final class EventIdHashes {
     }
 
     @Override
-    public Coder<Hashes> getAccumulatorCoder(CoderRegistry registry, Coder<String> input) {
+    public Coder<Hashes> getAccumulatorCoder(CoderRegistry registry, Coder<long[]> input) {
       return DelegateCoder.of(
           LongArrayCoder.INSTANCE,
           acc -> Arrays.copyOf(acc.values, acc.size),
@@ -145,7 +154,7 @@ final class EventIdHashes {
     }
 
     @Override
-    public Coder<long[]> getDefaultOutputCoder(CoderRegistry registry, Coder<String> input) {
+    public Coder<long[]> getDefaultOutputCoder(CoderRegistry registry, Coder<long[]> input) {
       return LongArrayCoder.INSTANCE;
     }
   }

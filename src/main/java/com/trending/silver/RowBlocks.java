@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.ListCoder;
@@ -23,8 +24,8 @@ import org.joda.time.Instant;
  *
  * <p>A block holds at most {@link #MAX_VALUES} values, so a bundle's memory stays bounded on
  * runners whose bundles are whole partitions (Spark). Silver batches are bounded and in the global
- * window, where nothing depends on a block's timestamp: it is one of the bundle's (the earliest,
- * for the blocks emitted when the bundle ends).
+ * window, where nothing depends on a block's timestamp: a full block leaves with the value that
+ * filled it, the others when the bundle ends, at {@link BoundedWindow#TIMESTAMP_MIN_VALUE}.
  */
 final class RowBlocks {
   private RowBlocks() {}
@@ -41,48 +42,26 @@ final class RowBlocks {
     }
   }
 
-  /** {@code (key, value)} pairs as {@code (key, block of values)}, one block per key and bundle. */
-  static class BlockPerKeyFn<K, V> extends DoFn<KV<K, V>, KV<K, byte[]>> {
+  /** One bundle's blocks being filled, per key. */
+  static final class Buffer<K, V> {
     private final ListCoder<V> blockCoder;
-    private transient Map<K, List<V>> blocks;
-    private transient Instant earliest;
+    private final Map<K, List<V>> blocks = new HashMap<>();
 
-    BlockPerKeyFn(Coder<V> valueCoder) {
+    Buffer(Coder<V> valueCoder) {
       this.blockCoder = ListCoder.of(valueCoder);
     }
 
-    @StartBundle
-    public void start() {
-      blocks = new HashMap<>();
-      earliest = null;
+    /** Adds a value; returns its key's block, encoded, if the value filled it, else null. */
+    byte[] add(K key, V value) {
+      List<V> block = blocks.computeIfAbsent(key, k -> new ArrayList<>());
+      block.add(value);
+      return block.size() < MAX_VALUES ? null : encode(blocks.remove(key));
     }
 
-    @ProcessElement
-    public void process(
-        @Element KV<K, V> element,
-        @Timestamp Instant timestamp,
-        BoundedWindow window,
-        OutputReceiver<KV<K, byte[]>> out) {
-      if (!(window instanceof GlobalWindow)) {
-        throw new IllegalStateException("Blocks are for the global window, not " + window);
-      }
-      List<V> block = blocks.computeIfAbsent(element.getKey(), key -> new ArrayList<>());
-      block.add(element.getValue());
-      if (earliest == null || timestamp.isBefore(earliest)) {
-        earliest = timestamp;
-      }
-      if (block.size() >= MAX_VALUES) {
-        out.output(KV.of(element.getKey(), encode(blocks.remove(element.getKey()))));
-      }
-    }
-
-    @FinishBundle
-    public void finish(FinishBundleContext context) {
-      for (Map.Entry<K, List<V>> block : blocks.entrySet()) {
-        context.output(
-            KV.of(block.getKey(), encode(block.getValue())), earliest, GlobalWindow.INSTANCE);
-      }
-      blocks = null;
+    /** Hands over every block not yet full, encoded, and empties the buffer. */
+    void drain(BiConsumer<K, byte[]> out) {
+      blocks.forEach((key, block) -> out.accept(key, encode(block)));
+      blocks.clear();
     }
 
     private byte[] encode(List<V> values) {
@@ -91,6 +70,46 @@ final class RowBlocks {
       } catch (CoderException e) {
         throw new IllegalArgumentException("Cannot encode a block of " + blockCoder, e);
       }
+    }
+  }
+
+  /** {@code (key, value)} pairs as {@code (key, block of values)}, one block per key and bundle. */
+  static class BlockPerKeyFn<K, V> extends DoFn<KV<K, V>, KV<K, byte[]>> {
+    private final Coder<V> valueCoder;
+    private transient Buffer<K, V> buffer;
+
+    BlockPerKeyFn(Coder<V> valueCoder) {
+      this.valueCoder = valueCoder;
+    }
+
+    @StartBundle
+    public void start() {
+      buffer = new Buffer<>(valueCoder);
+    }
+
+    @ProcessElement
+    public void process(
+        @Element KV<K, V> element, BoundedWindow window, OutputReceiver<KV<K, byte[]>> out) {
+      requireGlobal(window);
+      byte[] full = buffer.add(element.getKey(), element.getValue());
+      if (full != null) {
+        out.output(KV.of(element.getKey(), full));
+      }
+    }
+
+    @FinishBundle
+    public void finish(FinishBundleContext context) {
+      buffer.drain(
+          (key, block) -> context.output(KV.of(key, block), BUNDLE_END, GlobalWindow.INSTANCE));
+    }
+  }
+
+  /** The timestamp of what a bundle emits when it ends. */
+  static final Instant BUNDLE_END = BoundedWindow.TIMESTAMP_MIN_VALUE;
+
+  static void requireGlobal(BoundedWindow window) {
+    if (!(window instanceof GlobalWindow)) {
+      throw new IllegalStateException("Blocks are for the global window, not " + window);
     }
   }
 }

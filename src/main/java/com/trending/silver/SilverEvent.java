@@ -15,7 +15,6 @@ import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
-import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.util.CoderUtils;
 
 /**
@@ -86,34 +85,6 @@ public final class SilverEvent {
       } catch (CoderException e) {
         throw new IllegalStateException("Cannot decode the row of event " + event.eventId, e);
       }
-    }
-  }
-
-  /** Silver rows as events, for tests and tools that start from rows. */
-  public static final class FromRow extends SimpleFunction<GenericRecord, SilverEvent> {
-    private final Rows rows;
-
-    public FromRow(Schema schema) {
-      this.rows = new Rows(schema);
-    }
-
-    @Override
-    public SilverEvent apply(GenericRecord row) {
-      return rows.of(row);
-    }
-  }
-
-  /** Events as their Silver rows. */
-  public static final class ToRow extends SimpleFunction<SilverEvent, GenericRecord> {
-    private final Rows rows;
-
-    public ToRow(Schema schema) {
-      this.rows = new Rows(schema);
-    }
-
-    @Override
-    public GenericRecord apply(SilverEvent event) {
-      return rows.row(event);
     }
   }
 

@@ -36,6 +36,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
@@ -238,7 +239,10 @@ public class DamagedFilesTest {
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     PAssert.that(
             p.apply(Create.of(events).withCoder(AvroCoder.of(schema)))
-                .apply("Events", MapElements.via(new SilverEvent.FromRow(schema)))
+                .apply(
+                    "Events",
+                    MapElements.into(TypeDescriptor.of(SilverEvent.class))
+                        .via(new SilverEvent.Rows(schema)::of))
                 .setCoder(SilverEvent.Coder.of())
                 .apply(
                     new DeduplicateEvents(

@@ -36,6 +36,7 @@ import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.junit.Rule;
@@ -173,7 +174,10 @@ public class HostileLakehousePathIT {
     String runId = String.format("b%06d-%s", batch, UUID.randomUUID());
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     p.apply(Create.of(rows).withCoder(AvroCoder.of(schema)))
-        .apply("Events", MapElements.via(new SilverEvent.FromRow(schema)))
+        .apply(
+            "Events",
+            MapElements.into(TypeDescriptor.of(SilverEvent.class))
+                .via(new SilverEvent.Rows(schema)::of))
         .setCoder(SilverEvent.Coder.of())
         .apply(new DeduplicateEvents(topic, table.log().files(), table.storage(), 4))
         .apply(WriteParquetTable.byEventDate(table.dir(), schema, runId, 1));

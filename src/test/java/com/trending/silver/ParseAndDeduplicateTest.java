@@ -29,6 +29,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -44,6 +45,7 @@ public class ParseAndDeduplicateTest {
   @Rule public final transient TemporaryFolder tmp = new TemporaryFolder();
 
   private static final Schema VIEW = Schemas.avro(Lakehouse.VIEWS);
+  private static final SilverEvent.Rows ROWS = new SilverEvent.Rows(VIEW);
 
   private static String view(String id, String ts) {
     return "{\"event_id\":\""
@@ -89,7 +91,7 @@ public class ParseAndDeduplicateTest {
         parsed
             .get(ParseEventsFn.VALID)
             .setCoder(SilverEvent.Coder.of())
-            .apply("Rows", MapElements.via(new SilverEvent.ToRow(VIEW)))
+            .apply("Rows", MapElements.into(TypeDescriptor.of(GenericRecord.class)).via(ROWS::row))
             .setCoder(AvroCoder.of(VIEW));
     PCollection<GenericRecord> dead =
         parsed.get(ParseEventsFn.DEAD_LETTER).setCoder(AvroCoder.of(DeadLetters.SCHEMA));
@@ -178,7 +180,7 @@ public class ParseAndDeduplicateTest {
   private static PCollection<SilverEvent> events(Pipeline pipeline, GenericRecord... rows) {
     return pipeline
         .apply(Create.of(List.of(rows)).withCoder(AvroCoder.of(VIEW)))
-        .apply("Events", MapElements.via(new SilverEvent.FromRow(VIEW)))
+        .apply("Events", MapElements.into(TypeDescriptor.of(SilverEvent.class)).via(ROWS::of))
         .setCoder(SilverEvent.Coder.of());
   }
 

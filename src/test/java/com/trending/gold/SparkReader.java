@@ -16,6 +16,7 @@ public final class SparkReader {
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.databricks.delta.snapshotPartitions", "1") // as SparkSql: small tables
         .config("spark.sql.warehouse.dir", "target/spark-warehouse")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
         .config(

@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongPredicate;
 
 /**
@@ -24,25 +26,52 @@ final class ClusterIngestion {
 
   private ClusterIngestion() {}
 
-  /** A thread that sends {@code corpus} in {@code slices} parts, one every {@code pauseMillis}. */
-  static Thread trickle(LocalKafkaBroker kafka, IngestCorpus corpus, int slices, long pauseMillis) {
-    return new Thread(
-        () -> {
-          for (int slice = 0; slice < slices; slice++) {
-            for (Map.Entry<String, IngestCorpus.Topic> topic : corpus.topics.entrySet()) {
-              List<byte[]> all = topic.getValue().messages;
-              int from = all.size() * slice / slices;
-              int to = all.size() * (slice + 1) / slices;
-              kafka.produce(topic.getKey(), all.subList(from, to));
-            }
-            try {
-              Thread.sleep(pauseMillis);
-            } catch (InterruptedException e) {
-              return;
-            }
-          }
-        },
-        "trickle-producer");
+  /**
+   * A thread that sends {@code corpus} in {@code slices} parts, one every {@code pauseMillis},
+   * until {@link Trickle#hurry} makes it send the remaining parts at once.
+   */
+  static Trickle trickle(
+      LocalKafkaBroker kafka, IngestCorpus corpus, int slices, long pauseMillis) {
+    return new Trickle(kafka, corpus, slices, pauseMillis);
+  }
+
+  /** The producer of {@link #trickle}. */
+  static final class Trickle extends Thread {
+    private final LocalKafkaBroker kafka;
+    private final IngestCorpus corpus;
+    private final int slices;
+    private final long pauseMillis;
+    private final CountDownLatch hurry = new CountDownLatch(1);
+
+    private Trickle(LocalKafkaBroker kafka, IngestCorpus corpus, int slices, long pauseMillis) {
+      super("trickle-producer");
+      this.kafka = kafka;
+      this.corpus = corpus;
+      this.slices = slices;
+      this.pauseMillis = pauseMillis;
+    }
+
+    /** Sends what is left without pausing: the test has seen what it waited for. */
+    void hurry() {
+      hurry.countDown();
+    }
+
+    @Override
+    public void run() {
+      for (int slice = 0; slice < slices; slice++) {
+        for (Map.Entry<String, IngestCorpus.Topic> topic : corpus.topics.entrySet()) {
+          List<byte[]> all = topic.getValue().messages;
+          int from = all.size() * slice / slices;
+          int to = all.size() * (slice + 1) / slices;
+          kafka.produce(topic.getKey(), all.subList(from, to));
+        }
+        try {
+          hurry.await(pauseMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
   }
 
   /**

@@ -58,7 +58,7 @@ import org.joda.time.Instant;
  * a bucket's events are few enough to deduplicate in memory.
  */
 public class DeduplicateEvents
-    extends PTransform<PCollection<SilverEvent>, PCollection<SilverEvent>> {
+    extends PTransform<PCollection<List<SilverEvent>>, PCollection<SilverEvent>> {
 
   private final String topic;
   private final List<String> existingFiles;
@@ -97,7 +97,7 @@ public class DeduplicateEvents
   }
 
   @Override
-  public PCollection<SilverEvent> expand(PCollection<SilverEvent> events) {
+  public PCollection<SilverEvent> expand(PCollection<List<SilverEvent>> events) {
     int n = buckets;
     // One pass over the events gives the grouping's blocks and what the existing side needs to
     // know of the batch (its partitions, its ids' hashes), so that no runner reads the events
@@ -156,10 +156,11 @@ public class DeduplicateEvents
       KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(SilverEvent.Coder.of()));
 
   /**
-   * A bundle's new events as one block of (event_id, event) per bucket ({@link #BLOCKS}), with the
-   * bundle's event_date partitions ({@link #PARTITIONS}) and its ids' hashes ({@link #ID_HASHES}).
+   * A bundle's new events (which arrive in blocks, see {@link ParseEventsFn}) as one block of
+   * (event_id, event) per bucket ({@link #BLOCKS}), with the bundle's event_date partitions ({@link
+   * #PARTITIONS}) and its ids' hashes ({@link #ID_HASHES}).
    */
-  static class BlockNewEventsFn extends DoFn<SilverEvent, KV<Integer, byte[]>> {
+  static class BlockNewEventsFn extends DoFn<List<SilverEvent>, KV<Integer, byte[]>> {
     static final TupleTag<KV<Integer, byte[]>> BLOCKS = new TupleTag<>() {};
     static final TupleTag<String> PARTITIONS = new TupleTag<>() {};
     static final TupleTag<long[]> ID_HASHES = new TupleTag<>() {};
@@ -181,15 +182,18 @@ public class DeduplicateEvents
     }
 
     @ProcessElement
-    public void process(@Element SilverEvent event, BoundedWindow window, MultiOutputReceiver out) {
+    public void process(
+        @Element List<SilverEvent> events, BoundedWindow window, MultiOutputReceiver out) {
       RowBlocks.requireGlobal(window);
-      int bucket = bucketOf(event.eventId(), buckets);
-      byte[] full = blocks.add(bucket, KV.of(event.eventId(), event));
-      if (full != null) {
-        out.get(BLOCKS).output(KV.of(bucket, full));
+      for (SilverEvent event : events) {
+        int bucket = bucketOf(event.eventId(), buckets);
+        byte[] full = blocks.add(bucket, KV.of(event.eventId(), event));
+        if (full != null) {
+          out.get(BLOCKS).output(KV.of(bucket, full));
+        }
+        partitions.add(event.partition());
+        hashes.add(EventIdHashes.of(event.eventId()));
       }
-      partitions.add(event.partition());
-      hashes.add(EventIdHashes.of(event.eventId()));
     }
 
     @FinishBundle

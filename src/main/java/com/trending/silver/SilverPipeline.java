@@ -5,6 +5,7 @@ import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import org.apache.avro.Schema;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -44,7 +45,7 @@ final class SilverPipeline {
 
       parsed
           .get(ParseEventsFn.VALID)
-          .setCoder(SilverEvent.Coder.of())
+          .setCoder(ListCoder.of(SilverEvent.Coder.of()))
           .apply(
               "Deduplicate" + name,
               new DeduplicateEvents(

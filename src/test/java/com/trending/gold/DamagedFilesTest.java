@@ -31,12 +31,11 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
@@ -238,12 +237,10 @@ public class DamagedFilesTest {
     Schema schema = Schemas.avro(Lakehouse.VIEWS);
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     PAssert.that(
-            p.apply(Create.of(events).withCoder(AvroCoder.of(schema)))
-                .apply(
-                    "Events",
-                    MapElements.into(TypeDescriptor.of(SilverEvent.class))
-                        .via(new SilverEvent.Rows(schema)::of))
-                .setCoder(SilverEvent.Coder.of())
+            p.apply(
+                    Create.of(
+                            List.of(events.stream().map(new SilverEvent.Rows(schema)::of).toList()))
+                        .withCoder(ListCoder.of(SilverEvent.Coder.of())))
                 .apply(
                     new DeduplicateEvents(
                         Lakehouse.VIEWS,

@@ -32,11 +32,9 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.junit.Rule;
@@ -173,12 +171,9 @@ public class HostileLakehousePathIT {
     table.log().create();
     String runId = String.format("b%06d-%s", batch, UUID.randomUUID());
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
-    p.apply(Create.of(rows).withCoder(AvroCoder.of(schema)))
-        .apply(
-            "Events",
-            MapElements.into(TypeDescriptor.of(SilverEvent.class))
-                .via(new SilverEvent.Rows(schema)::of))
-        .setCoder(SilverEvent.Coder.of())
+    p.apply(
+            Create.of(List.of(rows.stream().map(new SilverEvent.Rows(schema)::of).toList()))
+                .withCoder(ListCoder.of(SilverEvent.Coder.of())))
         .apply(new DeduplicateEvents(topic, table.log().files(), table.storage(), 4))
         .apply(WriteParquetTable.byEventDate(table.dir(), schema, runId, 1));
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());

@@ -15,6 +15,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
@@ -23,6 +24,7 @@ import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
@@ -30,6 +32,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -73,7 +76,7 @@ public class ParseAndDeduplicateTest {
   }
 
   @Test
-  public void validEventsAreStampedWithEventTimeAndBadOnesKeepTheirOrigin() {
+  public void validEventsCarryTheirEventTimeAndBadOnesKeepTheirOrigin() {
     PCollectionTuple parsed =
         p.apply(
                 Create.of(
@@ -90,13 +93,18 @@ public class ParseAndDeduplicateTest {
     PCollection<GenericRecord> valid =
         parsed
             .get(ParseEventsFn.VALID)
-            .setCoder(SilverEvent.Coder.of())
+            .setCoder(ListCoder.of(SilverEvent.Coder.of()))
+            .apply("Unblock", Flatten.iterables())
             .apply("Rows", MapElements.into(TypeDescriptor.of(GenericRecord.class)).via(ROWS::row))
             .setCoder(AvroCoder.of(VIEW));
     PCollection<GenericRecord> dead =
         parsed.get(ParseEventsFn.DEAD_LETTER).setCoder(AvroCoder.of(DeadLetters.SCHEMA));
 
-    PAssert.that(valid.apply("Stamp", ParDo.of(new TimestampedIdFn<>())))
+    PAssert.that(
+            valid.apply(
+                "IdAndTime",
+                MapElements.into(TypeDescriptors.strings())
+                    .via(row -> row.get("event_id") + "@" + row.get("event_ts"))))
         .containsInAnyOrder(A + "@" + Instant.parse("2025-12-17T13:30:00Z").toEpochMilli());
     PAssert.that(dead.apply("Describe", ParDo.of(new DescribeDeadLetterFn())))
         .containsInAnyOrder(
@@ -177,11 +185,11 @@ public class ParseAndDeduplicateTest {
     return result;
   }
 
-  private static PCollection<SilverEvent> events(Pipeline pipeline, GenericRecord... rows) {
-    return pipeline
-        .apply(Create.of(List.of(rows)).withCoder(AvroCoder.of(VIEW)))
-        .apply("Events", MapElements.into(TypeDescriptor.of(SilverEvent.class)).via(ROWS::of))
-        .setCoder(SilverEvent.Coder.of());
+  /** The rows as one block of events, as the parse hands them on. */
+  private static PCollection<List<SilverEvent>> events(Pipeline pipeline, GenericRecord... rows) {
+    List<SilverEvent> block = Arrays.stream(rows).map(ROWS::of).toList();
+    return pipeline.apply(
+        Create.of(List.of(block)).withCoder(ListCoder.of(SilverEvent.Coder.of())));
   }
 
   private String silverFile(String partition, GenericRecord row) throws Exception {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
@@ -406,19 +407,12 @@ public final class EventValidator {
     return DeadLetterReason.SCHEMA_VALIDATION_FAILED;
   }
 
-  /** The top-level field an error is about, from its JSON path ({@code $.user_id}). */
+  /** The top-level field an error is about: the first name of its instance location. */
   private static String fieldOf(ValidationMessage error) {
-    String path = error.getPath();
-    if (path == null || !path.startsWith("$.")) {
-      return null;
-    }
-    String rest = path.substring(2);
-    int end = rest.indexOf('.');
-    int bracket = rest.indexOf('[');
-    if (bracket >= 0 && (end < 0 || bracket < end)) {
-      end = bracket;
-    }
-    return end < 0 ? rest : rest.substring(0, end);
+    JsonNodePath path = error.getInstanceLocation();
+    return path != null && path.getNameCount() > 0 && path.getElement(0) instanceof String name
+        ? name
+        : null;
   }
 
   private static String firstLine(Exception e) {

@@ -24,7 +24,6 @@ import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
@@ -139,9 +138,9 @@ public class DeduplicateEvents
     Coder<KV<Integer, byte[]>> blocks = KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of());
     PCollection<KV<Integer, byte[]>> existingSide =
         existing
-            .apply("ExistingIds", MapElements.via(new ExistingIdFn()))
-            .setCoder(KvCoder.of(VarIntCoder.of(), ENTRY))
-            .apply("BlockExistingIds", ParDo.of(new RowBlocks.BlockPerKeyFn<>(ENTRY)))
+            .apply(
+                "BlockExistingIds",
+                ParDo.of(new RowBlocks.BlockPerKeyFn<>(ENTRY, new ExistingIdFn())))
             .setCoder(blocks);
     return PCollectionList.of(batch.get(BlockNewEventsFn.BLOCKS).setCoder(blocks))
         .and(existingSide)

@@ -9,6 +9,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.util.CoderUtils;
@@ -73,13 +74,18 @@ final class RowBlocks {
     }
   }
 
-  /** {@code (key, value)} pairs as {@code (key, block of values)}, one block per key and bundle. */
-  static class BlockPerKeyFn<K, V> extends DoFn<KV<K, V>, KV<K, byte[]>> {
+  /**
+   * Elements as {@code (key, block of values)}, one block per key and bundle; {@code keyed} gives
+   * an element's key and value.
+   */
+  static class BlockPerKeyFn<T, K, V> extends DoFn<T, KV<K, byte[]>> {
     private final Coder<V> valueCoder;
+    private final SerializableFunction<T, KV<K, V>> keyed;
     private transient Buffer<K, V> buffer;
 
-    BlockPerKeyFn(Coder<V> valueCoder) {
+    BlockPerKeyFn(Coder<V> valueCoder, SerializableFunction<T, KV<K, V>> keyed) {
       this.valueCoder = valueCoder;
+      this.keyed = keyed;
     }
 
     @StartBundle
@@ -89,11 +95,12 @@ final class RowBlocks {
 
     @ProcessElement
     public void process(
-        @Element KV<K, V> element, BoundedWindow window, OutputReceiver<KV<K, byte[]>> out) {
+        @Element T element, BoundedWindow window, OutputReceiver<KV<K, byte[]>> out) {
       requireGlobal(window);
-      byte[] full = buffer.add(element.getKey(), element.getValue());
+      KV<K, V> kv = keyed.apply(element);
+      byte[] full = buffer.add(kv.getKey(), kv.getValue());
       if (full != null) {
-        out.output(KV.of(element.getKey(), full));
+        out.output(KV.of(kv.getKey(), full));
       }
     }
 

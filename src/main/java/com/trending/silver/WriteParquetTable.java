@@ -13,7 +13,6 @@ import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.io.parquet.ParquetIO;
-import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.SimpleFunction;
@@ -77,9 +76,9 @@ public class WriteParquetTable<T> extends PTransform<PCollection<T>, WriteFilesR
 
   @Override
   public WriteFilesResult<String> expand(PCollection<T> rows) {
-    return rows.apply("ToPartitionAndRow", MapElements.via(toPartitionAndRow))
-        .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
-        .apply("BlockPerPartition", ParDo.of(new RowBlocks.BlockPerKeyFn<>(ByteArrayCoder.of())))
+    return rows.apply(
+            "BlockPerPartition",
+            ParDo.of(new RowBlocks.BlockPerKeyFn<>(ByteArrayCoder.of(), toPartitionAndRow)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
         .apply(
             "WriteParquet",

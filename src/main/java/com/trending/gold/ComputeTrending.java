@@ -65,14 +65,22 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
 
   private final TrendWindows windows;
   private final Refresh refresh;
+  private final int shards;
+
+  /** With the refresh mode's {@link #defaultShards}. */
+  public ComputeTrending(TrendWindows windows, Refresh refresh) {
+    this(windows, refresh, defaultShards(refresh));
+  }
 
   /**
    * @param windows both tables' window sizes and lateness, and the slide
    * @param refresh when windows fire: once (batch), or early and late as they change (streaming)
+   * @param shards how many movie shards the groupings are keyed by
    */
-  public ComputeTrending(TrendWindows windows, Refresh refresh) {
+  public ComputeTrending(TrendWindows windows, Refresh refresh, int shards) {
     this.windows = windows;
     this.refresh = refresh;
+    this.shards = shards;
   }
 
   @Override
@@ -87,12 +95,14 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
     Duration longSliceLateness = longTable.horizon().minus(slide);
     Duration shortSliceLateness = shortTable.horizon().minus(slide);
     PCollection<KV<Integer, List<TrendRow>>> longSlices =
-        input.apply("CountHourlySlices", new CountSlices(slide, longSliceLateness, refresh));
+        input.apply(
+            "CountHourlySlices", new CountSlices(slide, longSliceLateness, refresh, shards));
     PCollection<KV<Integer, List<TrendRow>>> shortSlices =
         !refresh.isStreaming() || shortSliceLateness.equals(longSliceLateness)
             ? longSlices
             : input.apply(
-                "CountHourlySlicesFor1h", new CountSlices(slide, shortSliceLateness, refresh));
+                "CountHourlySlicesFor1h",
+                new CountSlices(slide, shortSliceLateness, refresh, shards));
     // A short window of one slice is the slice itself: no roll-up, so in streaming a new event
     // reaches the 1-hour table one refresh sooner.
     PCollection<TrendRow> shortRows =
@@ -135,12 +145,24 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
    * is still counted, joined and summed per movie inside it. A runner's cost per key (the Direct
    * runner builds every downstream step anew for each key it fires, and scans its timers per key)
    * then follows the shards, not the catalogue; with 5,000 movies, keying by movie made a Direct
-   * batch recompute 7x slower than the same events over 64 movies.
+   * batch recompute 7x slower than the same events over 64 movies. A batch recompute takes {@link
+   * #BATCH_SHARDS}, enough to keep every worker busy; streaming takes {@link #STREAMING_SHARDS}: a
+   * refresh fires each shard of each window its events touched (24 windows of the 24-hour table per
+   * slice), and the Direct and Spark runners pay per pane fired, so with 32 shards a refresh
+   * outlasted the second that Gold's writer gathers it for and Gold was rewritten two or three
+   * times per refresh under load.
    */
-  public static final int MOVIE_SHARDS = 32;
+  public static final int BATCH_SHARDS = 32;
 
-  public static int movieShard(int movieId) {
-    return Math.floorMod(movieId, MOVIE_SHARDS);
+  public static final int STREAMING_SHARDS = 8;
+
+  /** The shards a refresh mode takes unless told otherwise. */
+  public static int defaultShards(Refresh refresh) {
+    return refresh.isStreaming() ? STREAMING_SHARDS : BATCH_SHARDS;
+  }
+
+  static int movieShard(int movieId, int shards) {
+    return Math.floorMod(movieId, shards);
   }
 
   /**
@@ -152,11 +174,13 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
     private final Duration slide;
     private final Duration lateness;
     private final Refresh refresh;
+    private final int shards;
 
-    public CountSlices(Duration slide, Duration lateness, Refresh refresh) {
+    public CountSlices(Duration slide, Duration lateness, Refresh refresh, int shards) {
       this.slide = slide;
       this.lateness = lateness;
       this.refresh = refresh;
+      this.shards = shards;
     }
 
     @Override
@@ -167,14 +191,14 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
               .apply(
                   "WindowViews",
                   ComputeTrending.<Integer>window(FixedWindows.of(slide), lateness, refresh))
-              .apply("CountViews", new CountPerMovie(refresh));
+              .apply("CountViews", new CountPerMovie(refresh, shards));
       PCollection<KV<Integer, Map<Integer, Long>>> clicks =
           input
               .get(CLICKS)
               .apply(
                   "WindowClicks",
                   ComputeTrending.<Integer>window(FixedWindows.of(slide), lateness, refresh))
-              .apply("CountClicks", new CountPerMovie(refresh));
+              .apply("CountClicks", new CountPerMovie(refresh, shards));
       return KeyedPCollectionTuple.of(COUNTED_VIEWS, views)
           .and(COUNTED_CLICKS, clicks)
           .apply("JoinViewsAndClicks", CoGroupByKey.create())
@@ -191,15 +215,17 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
   static class CountPerMovie
       extends PTransform<PCollection<Integer>, PCollection<KV<Integer, Map<Integer, Long>>>> {
     private final Refresh refresh;
+    private final int shards;
 
-    CountPerMovie(Refresh refresh) {
+    CountPerMovie(Refresh refresh, int shards) {
       this.refresh = refresh;
+      this.shards = shards;
     }
 
     @Override
     public PCollection<KV<Integer, Map<Integer, Long>>> expand(PCollection<Integer> movies) {
       return movies
-          .apply("CountInBundle", ParDo.of(new CountInBundleFn()))
+          .apply("CountInBundle", ParDo.of(new CountInBundleFn(shards)))
           .setCoder(KvCoder.of(VarIntCoder.of(), MapCoder.of(VarIntCoder.of(), VarLongCoder.of())))
           .apply("SumPerMovie", new CombinePerKey<>(new SumCountsFn(), refresh));
     }
@@ -210,8 +236,13 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
    * with the earliest timestamp of the window's events in it.
    */
   static class CountInBundleFn extends DoFn<Integer, KV<Integer, Map<Integer, Long>>> {
+    private final int shards;
     private transient Map<BoundedWindow, Map<Integer, Map<Integer, Long>>> counts;
     private transient Map<BoundedWindow, Instant> earliest;
+
+    CountInBundleFn(int shards) {
+      this.shards = shards;
+    }
 
     @StartBundle
     public void start() {
@@ -224,7 +255,7 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
         @Element Integer movie, @Timestamp Instant timestamp, BoundedWindow window) {
       counts
           .computeIfAbsent(window, w -> new HashMap<>())
-          .computeIfAbsent(movieShard(movie), shard -> new HashMap<>())
+          .computeIfAbsent(movieShard(movie, shards), shard -> new HashMap<>())
           .merge(movie, 1L, Long::sum);
       earliest.merge(window, timestamp, (a, b) -> a.isBefore(b) ? a : b);
     }

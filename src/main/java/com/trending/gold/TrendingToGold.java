@@ -165,6 +165,9 @@ public class TrendingToGold {
     requirePositive("slideMinutes", o.getSlideMinutes());
     requirePositive("triggerPeriodSeconds", o.getTriggerPeriodSeconds());
     requirePositive("silverPollSeconds", o.getSilverPollSeconds());
+    if (o.getMovieShards() != null) {
+      requirePositive("movieShards", o.getMovieShards());
+    }
     if (o.getShortAllowedLatenessMinutes() < 0 || o.getLongAllowedLatenessMinutes() < 0) {
       throw new IllegalArgumentException("Allowed lateness must not be negative.");
     }
@@ -194,9 +197,15 @@ public class TrendingToGold {
     buildPipeline(pipeline, options, computeTrending(options));
   }
 
-  /** The windows, lateness and refresh period of the options. */
+  /** The windows, lateness, refresh period and movie shards of the options. */
   static ComputeTrending computeTrending(TrendingToGoldOptions options) {
-    return new ComputeTrending(TrendWindows.of(options), refresh(options));
+    return new ComputeTrending(TrendWindows.of(options), refresh(options), shards(options));
+  }
+
+  /** {@code --movieShards}, or the refresh mode's default. */
+  static int shards(TrendingToGoldOptions options) {
+    Integer given = options.getMovieShards();
+    return given != null ? given : ComputeTrending.defaultShards(refresh(options));
   }
 
   /**
@@ -221,6 +230,7 @@ public class TrendingToGold {
     Lakehouse lakehouse =
         Lakehouse.at(options.getLakehousePath(), StorageFormat.parse(options.getStorageFormat()));
     Refresh refresh = refresh(options);
+    int shards = shards(options);
     Duration poll =
         options.isStreaming() ? Duration.standardSeconds(options.getSilverPollSeconds()) : null;
 
@@ -236,11 +246,12 @@ public class TrendingToGold {
 
     gold.get(ComputeTrending.SHORT_TABLE)
         .apply(
-            "WriteTrending1h", new WriteGoldTable(lakehouse.gold(Lakehouse.TRENDING_1H), refresh));
+            "WriteTrending1h",
+            new WriteGoldTable(lakehouse.gold(Lakehouse.TRENDING_1H), refresh, shards));
     gold.get(ComputeTrending.LONG_TABLE)
         .apply(
             "WriteTrending24h",
-            new WriteGoldTable(lakehouse.gold(Lakehouse.TRENDING_24H), refresh));
+            new WriteGoldTable(lakehouse.gold(Lakehouse.TRENDING_24H), refresh, shards));
   }
 
   private static ReadSilver readSilver(

@@ -62,4 +62,15 @@ public interface TrendingToGoldOptions extends LakehouseOptions, StreamingOption
   Integer getSilverPollSeconds();
 
   void setSilverPollSeconds(Integer value);
+
+  @Description(
+      "Movie shards: every grouping of Gold is keyed by movie_id modulo this number. Default: "
+          + ComputeTrending.BATCH_SHARDS
+          + " in batch (spreads a recompute over the workers), "
+          + ComputeTrending.STREAMING_SHARDS
+          + " in streaming (each refresh fires every shard of every window that changed, and the"
+          + " Direct and Spark runners pay per shard fired).")
+  Integer getMovieShards();
+
+  void setMovieShards(Integer value);
 }

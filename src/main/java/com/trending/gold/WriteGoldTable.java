@@ -45,13 +45,16 @@ import org.joda.time.Instant;
 public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollection<Long>> {
   private final Table table;
   private final Refresh refresh;
+  private final int shards;
 
   /**
    * @param refresh when the table is rewritten: once (batch), or as rows change (streaming)
+   * @param shards how many movie shards the rows are first gathered in
    */
-  public WriteGoldTable(Table table, Refresh refresh) {
+  public WriteGoldTable(Table table, Refresh refresh, int shards) {
     this.table = table;
     this.refresh = refresh;
+    this.shards = shards;
   }
 
   @Override
@@ -73,7 +76,7 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     // that key's buffer through its coder for each shard's bundle that adds to it, a byte copy
     // for bytes, a full encode and decode of every row for a list of rows.
     return rows.apply("GlobalWindow", global)
-        .apply("BlockByShard", ParDo.of(new BlockByShardFn()))
+        .apply("BlockByShard", ParDo.of(new BlockByShardFn(shards)))
         .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(TrendRowCoder.of())))
         .apply("CollectShards", GroupByKey.create())
         .apply("MergeShard", ParDo.of(new MergeShardFn(table.dir())))
@@ -87,8 +90,13 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
    * emitted when the bundle ends with the bundle's earliest timestamp.
    */
   static class BlockByShardFn extends DoFn<TrendRow, KV<Integer, List<TrendRow>>> {
+    private final int shards;
     private transient Map<Integer, Map<Long, TrendRow>> blocks;
     private transient Instant earliest;
+
+    BlockByShardFn(int shards) {
+      this.shards = shards;
+    }
 
     @StartBundle
     public void start() {
@@ -99,7 +107,8 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     @ProcessElement
     public void process(@Element TrendRow row, @Timestamp Instant timestamp) {
       blocks
-          .computeIfAbsent(ComputeTrending.movieShard(row.movieId()), shard -> new HashMap<>())
+          .computeIfAbsent(
+              ComputeTrending.movieShard(row.movieId(), shards), shard -> new HashMap<>())
           .merge(row.key(), row, TrendRow::latest);
       if (earliest == null || timestamp.isBefore(earliest)) {
         earliest = timestamp;

@@ -35,6 +35,21 @@ public class ComputeTrendingTest {
     assertEqualsModel(new ComputeTrending(TrendWindows.contract(), Refresh.once()), views, clicks);
   }
 
+  /** Movie shards group the work, never the result: one shard or three, the same rows. */
+  @Test
+  public void shardCountDoesNotChangeTheRows() {
+    Random random = new Random(11);
+    List<Event> views = ReferenceModel.randomEvents(random, 1000, 25, START, 30);
+    List<Event> clicks = ReferenceModel.randomEvents(random, 400, 25, START, 30);
+    for (int shards : new int[] {1, 3}) {
+      assertEqualsModel(
+          "shards" + shards,
+          new ComputeTrending(TrendWindows.contract(), Refresh.once(), shards),
+          views,
+          clicks);
+    }
+  }
+
   @Test
   public void naiveEqualsReferenceModel() {
     Random random = new Random(7);
@@ -61,13 +76,21 @@ public class ComputeTrendingTest {
       PTransform<PCollectionTuple, PCollectionTuple> transform,
       List<Event> views,
       List<Event> clicks) {
+    assertEqualsModel("", transform, views, clicks);
+  }
+
+  private void assertEqualsModel(
+      String name,
+      PTransform<PCollectionTuple, PCollectionTuple> transform,
+      List<Event> views,
+      List<Event> clicks) {
     PCollectionTuple gold =
-        PCollectionTuple.of(ComputeTrending.VIEWS, create("Views", views))
-            .and(ComputeTrending.CLICKS, create("Clicks", clicks))
-            .apply(transform);
-    PAssert.that("1h table", gold.get(ComputeTrending.SHORT_TABLE))
+        PCollectionTuple.of(ComputeTrending.VIEWS, create(name + "Views", views))
+            .and(ComputeTrending.CLICKS, create(name + "Clicks", clicks))
+            .apply(name + "Compute", transform);
+    PAssert.that(name + " 1h table", gold.get(ComputeTrending.SHORT_TABLE))
         .containsInAnyOrder(ReferenceModel.oneHour(views, clicks));
-    PAssert.that("24h table", gold.get(ComputeTrending.LONG_TABLE))
+    PAssert.that(name + " 24h table", gold.get(ComputeTrending.LONG_TABLE))
         .containsInAnyOrder(ReferenceModel.twentyFourHours(views, clicks));
     p.run().waitUntilFinish();
   }

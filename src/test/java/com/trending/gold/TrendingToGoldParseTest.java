@@ -33,6 +33,25 @@ public class TrendingToGoldParseTest {
   }
 
   @Test
+  public void movieShardsFollowTheModeUnlessGiven() {
+    assertEquals(
+        ComputeTrending.BATCH_SHARDS,
+        TrendingToGold.shards(TrendingToGold.parse(new String[] {"--streaming=false"})));
+    assertEquals(
+        ComputeTrending.STREAMING_SHARDS,
+        TrendingToGold.shards(TrendingToGold.parse(new String[] {"--streaming=true"})));
+    assertEquals(
+        5,
+        TrendingToGold.shards(
+            TrendingToGold.parse(new String[] {"--streaming=true", "--movieShards=5"})));
+    IllegalArgumentException e =
+        org.junit.Assert.assertThrows(
+            IllegalArgumentException.class,
+            () -> TrendingToGold.validate(TrendingToGold.parse(new String[] {"--movieShards=0"})));
+    assertTrue(e.getMessage(), e.getMessage().contains("--movieShards must be a positive number"));
+  }
+
+  @Test
   public void sparkRunnerBatchesFollowTheRefreshPeriodAndCheckpointInTheLakehouse() {
     String root = tmp.getRoot().toPath().resolve("lakehouse").toString();
     SparkPipelineOptions defaults =

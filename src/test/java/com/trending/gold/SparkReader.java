@@ -1,5 +1,6 @@
 package com.trending.gold;
 
+import com.trending.testing.SparkSql;
 import java.nio.file.Path;
 import java.util.List;
 import org.apache.spark.sql.Row;
@@ -9,19 +10,9 @@ import org.apache.spark.sql.SparkSession;
 public final class SparkReader {
   private SparkReader() {}
 
+  /** A session of its own, which the caller stops. */
   static SparkSession start() {
-    return SparkSession.builder()
-        .master("local[2]")
-        .appName("gold-reader")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.databricks.delta.snapshotPartitions", "1") // as SparkSql: small tables
-        .config("spark.sql.warehouse.dir", "target/spark-warehouse")
-        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config(
-            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-        .getOrCreate();
+    return SparkSql.builder("gold-reader").getOrCreate();
   }
 
   /** All rows of the table in file order, read as its format's readers do. */

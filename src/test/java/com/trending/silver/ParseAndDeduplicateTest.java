@@ -132,7 +132,7 @@ public class ParseAndDeduplicateTest {
                     com.trending.common.Storage.local(),
                     4));
 
-    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn<>())))
+    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn())))
         .containsInAnyOrder(A + "@1000", B + "@2000");
     var result = p.run();
     result.waitUntilFinish();
@@ -174,7 +174,7 @@ public class ParseAndDeduplicateTest {
             .apply(
                 new DeduplicateEvents(
                     Lakehouse.VIEWS, files, com.trending.common.Storage.local(), 4));
-    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn<>())))
+    PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn())))
         .containsInAnyOrder(
             Arrays.stream(rows)
                 .filter(r -> !r.get("event_id").toString().equals(D))
@@ -235,15 +235,11 @@ public class ParseAndDeduplicateTest {
   }
 
   /** {@code event_id@elementTimestampMillis}. */
-  static class TimestampedIdFn<T> extends org.apache.beam.sdk.transforms.DoFn<T, String> {
+  static class TimestampedIdFn extends org.apache.beam.sdk.transforms.DoFn<SilverEvent, String> {
     @ProcessElement
     public void process(
-        @Element T element, @Timestamp org.joda.time.Instant ts, OutputReceiver<String> out) {
-      Object id =
-          element instanceof SilverEvent event
-              ? event.eventId()
-              : ((GenericRecord) element).get("event_id");
-      out.output(id + "@" + ts.getMillis());
+        @Element SilverEvent event, @Timestamp org.joda.time.Instant ts, OutputReceiver<String> out) {
+      out.output(event.eventId() + "@" + ts.getMillis());
     }
   }
 

@@ -18,25 +18,29 @@ public final class SparkSql {
 
   public static synchronized SparkSession session() {
     if (session == null) {
-      session =
-          SparkSession.builder()
-              .master("local[2]")
-              .appName("lakehouse-tests")
-              .config("spark.ui.enabled", "false")
-              .config("spark.sql.shuffle.partitions", "2")
-              // delta-spark rebuilds a table's snapshot in 50 partitions by default: for the tests'
-              // small tables one is three times faster to read (measured: 12 tables, 46 s -> 16 s).
-              .config("spark.databricks.delta.snapshotPartitions", "1")
-              .config("spark.sql.session.timeZone", "UTC")
-              .config("spark.sql.warehouse.dir", "target/spark-warehouse")
-              .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-              .config(
-                  "spark.sql.catalog.spark_catalog",
-                  "org.apache.spark.sql.delta.catalog.DeltaCatalog")
-              .getOrCreate();
+      session = builder("lakehouse-tests").getOrCreate();
       SparkContextFactory.setProvidedSparkContext(new JavaSparkContext(session.sparkContext()));
     }
     return session;
+  }
+
+  /**
+   * A local[2] Spark SQL session as the tests read the lakehouse with (UTC, delta-spark), for a
+   * test that starts and stops a session of its own.
+   */
+  public static SparkSession.Builder builder(String appName) {
+    return SparkSession.builder()
+        .master("local[2]")
+        .appName(appName)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "2")
+        // delta-spark rebuilds a table's snapshot in 50 partitions by default: for the tests'
+        // small tables one is three times faster to read (measured: 12 tables, 46 s -> 16 s).
+        .config("spark.databricks.delta.snapshotPartitions", "1")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.warehouse.dir", "target/spark-warehouse")
+        .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
   }
 
   /**

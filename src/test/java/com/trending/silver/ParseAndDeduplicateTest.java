@@ -238,7 +238,9 @@ public class ParseAndDeduplicateTest {
   static class TimestampedIdFn extends org.apache.beam.sdk.transforms.DoFn<SilverEvent, String> {
     @ProcessElement
     public void process(
-        @Element SilverEvent event, @Timestamp org.joda.time.Instant ts, OutputReceiver<String> out) {
+        @Element SilverEvent event,
+        @Timestamp org.joda.time.Instant ts,
+        OutputReceiver<String> out) {
       out.output(event.eventId() + "@" + ts.getMillis());
     }
   }

@@ -40,7 +40,8 @@ public final class SparkSql {
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.warehouse.dir", "target/spark-warehouse")
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
+        .config(
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog");
   }
 
   /**

@@ -4,8 +4,10 @@ import com.trending.gold.TrendRow.TrendRowCoder;
 import com.trending.gold.TrendWindows.TableWindow;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -15,6 +17,9 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.state.StateSpec;
+import org.apache.beam.sdk.state.StateSpecs;
+import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Combine.CombineFn;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -394,13 +399,63 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
 
     @Override
     public PCollection<TrendRow> expand(PCollection<KV<Integer, List<TrendRow>>> slices) {
-      return slices
-          .apply(
+      PCollection<KV<Integer, List<TrendRow>>> windowed =
+          slices.apply(
               "Window",
-              ComputeTrending.<KV<Integer, List<TrendRow>>>window(windowFn, lateness, refresh))
-          .apply("SumSlices", new CombinePerKey<>(new SumLatestSlicesFn(), refresh))
-          .apply("ToRows", ParDo.of(new StampWindowEndFn()))
-          .setCoder(TrendRowCoder.of());
+              ComputeTrending.<KV<Integer, List<TrendRow>>>window(windowFn, lateness, refresh));
+      PCollection<KV<Integer, List<TrendRow>>> sums =
+          refresh.isStreaming()
+              ? windowed
+                  .apply("SumLatestSlices", ParDo.of(new SumLatestSlicesStatefulFn()))
+                  .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(TrendRowCoder.of())))
+              : windowed.apply("SumSlices", new CombinePerKey<>(new SumLatestSlicesFn(), refresh));
+      return sums.apply("ToRows", ParDo.of(new StampWindowEndFn())).setCoder(TrendRowCoder.of());
+    }
+  }
+
+  /**
+   * Streaming roll-up: a window's slices summed per movie as they change. The state of a (shard,
+   * window) is the latest version of each of its slices (at most one row per slice and movie), so
+   * it stays the size of the window's rows however many refreshes reach it. (Grouped, an
+   * accumulating window keeps every pane it received until it expires on the Direct and Spark
+   * runners: ~17,000 blocks per shard and 24-hour window, and after ten minutes at 1,000 events/s
+   * 70% of the Direct runner's CPU went into copying them.) Each block of changed slices emits the
+   * window's new sums of the movies it changed, in the window; the runner drops blocks for windows
+   * whose lateness has passed and clears their state, as it does for a grouping.
+   */
+  static class SumLatestSlicesStatefulFn
+      extends DoFn<KV<Integer, List<TrendRow>>, KV<Integer, List<TrendRow>>> {
+    @StateId("slices")
+    private final StateSpec<ValueState<Map<Long, TrendRow>>> slicesSpec =
+        StateSpecs.value(MapCoder.of(VarLongCoder.of(), TrendRowCoder.of()));
+
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, List<TrendRow>> block,
+        @StateId("slices") ValueState<Map<Long, TrendRow>> state,
+        OutputReceiver<KV<Integer, List<TrendRow>>> out) {
+      Map<Long, TrendRow> slices = state.read();
+      slices = slices == null ? new HashMap<>() : new HashMap<>(slices);
+      Set<Integer> changed = new HashSet<>();
+      for (TrendRow slice : block.getValue()) {
+        TrendRow before = slices.get(slice.key());
+        TrendRow after = slice.latest(before);
+        if (!after.equals(before)) {
+          slices.put(slice.key(), after);
+          changed.add(slice.movieId());
+        }
+      }
+      if (changed.isEmpty()) {
+        return; // a repeated pane
+      }
+      state.write(slices);
+      Map<Integer, TrendRow> sums = new HashMap<>();
+      for (TrendRow slice : slices.values()) {
+        if (changed.contains(slice.movieId())) {
+          sums.merge(slice.movieId(), slice.withWindowEnd(0L), TrendRow::plus);
+        }
+      }
+      out.output(KV.of(block.getKey(), new ArrayList<>(sums.values())));
     }
   }
 

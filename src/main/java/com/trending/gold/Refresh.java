@@ -74,6 +74,29 @@ public final class Refresh implements Serializable {
         : AfterProcessingTime.pastFirstElementInPane().alignedTo(period);
   }
 
+  /**
+   * How long the step that gathers a table's shards (Gold's writer) waits after the first shard's
+   * block of a refresh: the shards fire on the same aligned moment, so their blocks arrive within
+   * moments of each other.
+   */
+  static final Duration COLLECT_SHARDS = Duration.millis(300);
+
+  /**
+   * The trigger of a step that gathers what one firing of the step before it emitted across its
+   * keys (Gold's writer gathering its shards' blocks into one rewrite), in streaming. Set
+   * explicitly: Beam would otherwise give that step the previous one's continuation trigger, which
+   * fires on synchronized processing time, and the Direct runner never advances that past a
+   * stateful step upstream (the 24-hour roll-up), so the 24-hour table was never rewritten.
+   */
+  OnceTrigger gathering() {
+    if (!isStreaming()) {
+      throw new IllegalStateException("A batch refresh fires once, at the end of its input.");
+    }
+    return perMicroBatch
+        ? AfterPane.elementCountAtLeast(1)
+        : AfterProcessingTime.pastFirstElementInPane().plusDelayOf(COLLECT_SHARDS);
+  }
+
   @Override
   public String toString() {
     return perMicroBatch ? "every micro-batch" : period == null ? "once" : "every " + period;

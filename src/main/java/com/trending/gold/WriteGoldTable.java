@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
@@ -24,6 +25,7 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindows;
 import org.apache.beam.sdk.transforms.windowing.Repeatedly;
+import org.apache.beam.sdk.transforms.windowing.Trigger.OnceTrigger;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
@@ -59,14 +61,6 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
 
   @Override
   public PCollection<Long> expand(PCollection<TrendRow> rows) {
-    Window<TrendRow> global = Window.<TrendRow>into(new GlobalWindows());
-    if (refresh.isStreaming()) {
-      global =
-          global
-              .triggering(Repeatedly.forever(refresh.downstream().firing()))
-              .withAllowedLateness(Duration.ZERO)
-              .discardingFiredPanes();
-    }
     // Two levels: rows are first gathered into a few shards (deduplicated there), and only the
     // shards' blocks meet under the single table key. One key holding every row would make the
     // Direct runner copy an ever-growing state for every incoming bundle. Rows enter the shards
@@ -75,14 +69,27 @@ public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollectio
     // Under the table key, each shard's block travels encoded (bytes): the Direct runner copies
     // that key's buffer through its coder for each shard's bundle that adds to it, a byte copy
     // for bytes, a full encode and decode of every row for a list of rows.
-    return rows.apply("GlobalWindow", global)
+    return rows.apply("GlobalWindow", inGlobalWindow(() -> refresh.downstream().firing()))
         .apply("BlockByShard", ParDo.of(new BlockByShardFn(shards)))
         .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(TrendRowCoder.of())))
         .apply("CollectShards", GroupByKey.create())
         .apply("MergeShard", ParDo.of(new MergeShardFn(table.dir())))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), ByteArrayCoder.of()))
+        .apply("GatherShards", inGlobalWindow(refresh::gathering))
         .apply("CollectTable", GroupByKey.create())
         .apply("RewriteTable", ParDo.of(new RewriteTableFn(table, refresh.isStreaming())));
+  }
+
+  /** The global window; in streaming, fired again and again by {@code firing}, discarding. */
+  private <T> Window<T> inGlobalWindow(Supplier<OnceTrigger> firing) {
+    Window<T> global = Window.into(new GlobalWindows());
+    if (!refresh.isStreaming()) {
+      return global; // one pane when the input is done
+    }
+    return global
+        .triggering(Repeatedly.forever(firing.get()))
+        .withAllowedLateness(Duration.ZERO)
+        .discardingFiredPanes();
   }
 
   /**

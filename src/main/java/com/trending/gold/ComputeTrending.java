@@ -53,13 +53,20 @@ import org.joda.time.Instant;
  * window costs 24 slices per movie rather than 24 copies of every event; the 1-hour table's rows
  * are its slices.
  *
- * <p>Streaming, every window fires early and late panes as its {@link Refresh} says, accumulating;
- * a row's counts only grow, so downstream takes the maximum per slice and per row, which also makes
- * repeated panes harmless. In batch each window fires once. Allowed lateness: each table drops data
- * that arrives later than its own lateness after its window's end; the slices keep state long
- * enough for the latest window that contains them. Lateness is enforced where events are first
- * grouped, so in streaming the 1-hour table counts its own slices (two counts per event instead of
- * 24); in batch both tables share them.
+ * <p>In batch each window fires once. Streaming, what a grouping would keep for a whole window is
+ * kept as state instead, one value per movie: a slice's running counts ({@link RunningCountsFn})
+ * and a window's latest slices ({@link SumLatestSlicesStatefulFn}), each emitting the new totals of
+ * the movies that changed. Only the join groups, firing early and late panes as the {@link Refresh}
+ * says and discarding what it fired, so no buffer outlives a refresh. (Grouped and accumulating,
+ * the Direct and Spark runners keep every input of a window until it expires: a count map per
+ * bundle and a slice block per refresh, and after ten minutes at 1,000 events/s the Direct runner
+ * spent 70% of Gold's CPU copying them.) A row's counts only grow, so downstream takes the maximum
+ * of each count per slice and per row: a join pane that holds only the views of a movie (its clicks
+ * did not change) leaves its clicks as they were, and repeated panes are harmless. Allowed
+ * lateness: each table drops data that arrives later than its own lateness after its window's end;
+ * the slices keep state long enough for the latest window that contains them. Lateness is enforced
+ * where events are first grouped, so in streaming the 1-hour table counts its own slices (two
+ * counts per event instead of 24); in batch both tables share them.
  */
 public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTuple> {
 
@@ -118,20 +125,21 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
             : shortSlices.apply(
                 "RollUpShortWindows",
                 new RollUpSlices(
-                    FixedWindows.of(shortTable.size()),
-                    shortTable.allowedLateness(),
-                    refresh.downstream()));
+                    FixedWindows.of(shortTable.size()), shortTable.allowedLateness(), refresh));
     PCollection<TrendRow> longRows =
         longSlices.apply(
             "RollUpLongWindows",
             new RollUpSlices(
                 SlidingWindows.of(longTable.size()).every(slide),
                 longTable.allowedLateness(),
-                refresh.downstream()));
+                refresh));
     return PCollectionTuple.of(SHORT_TABLE, shortRows).and(LONG_TABLE, longRows);
   }
 
-  /** Applies a window function with the trigger of the mode: once (batch) or refreshing. */
+  /**
+   * Applies a window function with the trigger of the mode: once (batch) or refreshing, discarding
+   * what each pane fired (streaming keeps running totals as state, see above).
+   */
   static <T> Window<T> window(WindowFn<? super T, ?> windowFn, Duration lateness, Refresh refresh) {
     Window<T> window = Window.<T>into(windowFn).withAllowedLateness(lateness);
     if (!refresh.isStreaming()) {
@@ -142,7 +150,7 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
             AfterWatermark.pastEndOfWindow()
                 .withEarlyFirings(refresh.firing())
                 .withLateFirings(refresh.firing()))
-        .accumulatingFiredPanes();
+        .discardingFiredPanes();
   }
 
   /**
@@ -213,9 +221,11 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
   }
 
   /**
-   * Movie ids in; per movie shard and window, the count of each movie. Each bundle is counted
-   * first, so a shard's buffer holds a map per bundle, not every event: the Spark runner re-encodes
-   * a key's whole buffer for every element added to it in streaming.
+   * Movie ids in; per movie shard and window, the count of each movie. Each bundle is counted first
+   * (a map per bundle, not an element per event). Batch: the maps are grouped, then each group is
+   * summed whole (a {@code Combine.perKey} on the Spark runner keeps accumulators as objects in its
+   * map-side buffer and sizes them by walking them: a quarter of a 2M-event recompute's CPU, where
+   * its grouping moves bytes). Streaming: running counts kept as state ({@link RunningCountsFn}).
    */
   static class CountPerMovie
       extends PTransform<PCollection<Integer>, PCollection<KV<Integer, Map<Integer, Long>>>> {
@@ -229,10 +239,45 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
 
     @Override
     public PCollection<KV<Integer, Map<Integer, Long>>> expand(PCollection<Integer> movies) {
-      return movies
-          .apply("CountInBundle", ParDo.of(new CountInBundleFn(shards)))
-          .setCoder(KvCoder.of(VarIntCoder.of(), MapCoder.of(VarIntCoder.of(), VarLongCoder.of())))
-          .apply("SumPerMovie", new CombinePerKey<>(new SumCountsFn(), refresh));
+      PCollection<KV<Integer, Map<Integer, Long>>> perBundle =
+          movies.apply("CountInBundle", ParDo.of(new CountInBundleFn(shards))).setCoder(COUNTS);
+      if (refresh.isStreaming()) {
+        return perBundle.apply("RunningCounts", ParDo.of(new RunningCountsFn())).setCoder(COUNTS);
+      }
+      return perBundle
+          .apply("Group", GroupByKey.create())
+          .apply("SumPerMovie", Combine.groupedValues(new SumCountsFn()));
+    }
+  }
+
+  private static final KvCoder<Integer, Map<Integer, Long>> COUNTS =
+      KvCoder.of(VarIntCoder.of(), MapCoder.of(VarIntCoder.of(), VarLongCoder.of()));
+
+  /**
+   * Streaming: a shard's running count of each movie in its window (a slice), kept as state; each
+   * bundle's counts are added, and the new totals of the movies in it are emitted. The runner drops
+   * bundles for windows whose lateness has passed (counted as for a grouping) and clears the state
+   * of expired windows.
+   */
+  static class RunningCountsFn
+      extends DoFn<KV<Integer, Map<Integer, Long>>, KV<Integer, Map<Integer, Long>>> {
+    @StateId("counts")
+    private final StateSpec<ValueState<Map<Integer, Long>>> countsSpec =
+        StateSpecs.value(MapCoder.of(VarIntCoder.of(), VarLongCoder.of()));
+
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, Map<Integer, Long>> bundle,
+        @StateId("counts") ValueState<Map<Integer, Long>> state,
+        OutputReceiver<KV<Integer, Map<Integer, Long>>> out) {
+      Map<Integer, Long> stored = state.read();
+      Map<Integer, Long> counts = stored == null ? new HashMap<>() : new HashMap<>(stored);
+      Map<Integer, Long> totals = new HashMap<>();
+      bundle
+          .getValue()
+          .forEach((movie, count) -> totals.put(movie, counts.merge(movie, count, Long::sum)));
+      state.write(counts);
+      out.output(KV.of(bundle.getKey(), totals));
     }
   }
 
@@ -274,33 +319,6 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
                       context.output(KV.of(shard, perMovie), earliest.get(window), window)));
       counts = null;
       earliest = null;
-    }
-  }
-
-  /**
-   * A combine per key. Streaming combines elements as they arrive, so a key's state is a single
-   * accumulator. Batch groups first and combines each group whole: the Spark runner's batch combine
-   * keeps accumulators as objects in its map-side buffer and estimates their size by walking them
-   * (a quarter of the 2M-event recompute's CPU with our maps), while its grouping moves bytes. Our
-   * inputs are already one map or block per bundle, so there is nothing to combine before the
-   * shuffle.
-   */
-  static class CombinePerKey<K, InputT, OutputT>
-      extends PTransform<PCollection<KV<K, InputT>>, PCollection<KV<K, OutputT>>> {
-    private final CombineFn<InputT, ?, OutputT> fn;
-    private final Refresh refresh;
-
-    CombinePerKey(CombineFn<InputT, ?, OutputT> fn, Refresh refresh) {
-      this.fn = fn;
-      this.refresh = refresh;
-    }
-
-    @Override
-    public PCollection<KV<K, OutputT>> expand(PCollection<KV<K, InputT>> input) {
-      if (refresh.isStreaming()) {
-        return input.apply("Combine", Combine.perKey(fn));
-      }
-      return input.apply("Group", GroupByKey.create()).apply("Combine", Combine.groupedValues(fn));
     }
   }
 
@@ -349,8 +367,9 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
   static final TupleTag<Map<Integer, Long>> COUNTED_CLICKS = new TupleTag<Map<Integer, Long>>() {};
 
   /**
-   * Full outer join of one (slice, movie shard), per movie: a missing side counts 0; repeated panes
-   * count once (a movie's count only grows, so its maximum is its latest).
+   * Full outer join of one (slice, movie shard), per movie: a missing side counts 0 (in streaming:
+   * a side whose count did not change in this pane, which downstream's maximum leaves as it was);
+   * repeated counts of a movie count once (a count only grows, so its maximum is its latest).
    */
   static class ToSlicesFn extends DoFn<KV<Integer, CoGbkResult>, KV<Integer, List<TrendRow>>> {
     @ProcessElement
@@ -408,7 +427,9 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
               ? windowed
                   .apply("SumLatestSlices", ParDo.of(new SumLatestSlicesStatefulFn()))
                   .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(TrendRowCoder.of())))
-              : windowed.apply("SumSlices", new CombinePerKey<>(new SumLatestSlicesFn(), refresh));
+              : windowed
+                  .apply("Group", GroupByKey.create())
+                  .apply("SumSlices", Combine.groupedValues(new SumLatestSlicesFn()));
       return sums.apply("ToRows", ParDo.of(new StampWindowEndFn())).setCoder(TrendRowCoder.of());
     }
   }
@@ -416,12 +437,10 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
   /**
    * Streaming roll-up: a window's slices summed per movie as they change. The state of a (shard,
    * window) is the latest version of each of its slices (at most one row per slice and movie), so
-   * it stays the size of the window's rows however many refreshes reach it. (Grouped, an
-   * accumulating window keeps every pane it received until it expires on the Direct and Spark
-   * runners: ~17,000 blocks per shard and 24-hour window, and after ten minutes at 1,000 events/s
-   * 70% of the Direct runner's CPU went into copying them.) Each block of changed slices emits the
-   * window's new sums of the movies it changed, in the window; the runner drops blocks for windows
-   * whose lateness has passed and clears their state, as it does for a grouping.
+   * it stays the size of the window's rows however many refreshes reach it (grouped, a 24-hour
+   * window kept ~17,000 slice blocks per shard by the time it expired). Each block that changes
+   * some slices emits the window's new sums of those movies; the runner drops blocks for windows
+   * whose lateness has passed and clears the state of expired windows.
    */
   static class SumLatestSlicesStatefulFn
       extends DoFn<KV<Integer, List<TrendRow>>, KV<Integer, List<TrendRow>>> {

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import org.apache.beam.runners.core.LateDataDroppingDoFnRunner;
+import org.apache.beam.runners.core.StatefulDoFnRunner;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.metrics.MetricResult;
@@ -149,8 +150,7 @@ public class ComputeTrendingStreamingTest {
             .advanceWatermarkTo(T0.plus(Duration.millis(HOUR + minutes(1))))
             .advanceWatermarkToInfinity();
     PCollectionTuple gold = apply(views, clicks);
-    PAssert.that(gold.get(ComputeTrending.SHORT_TABLE))
-        .inOnTimePane(HOUR_10)
+    PAssert.that(gold.get(ComputeTrending.SHORT_TABLE).apply("Latest1h", new LatestRows()))
         .containsInAnyOrder(
             new TrendRow(end(HOUR_10), 1, 2, 1),
             new TrendRow(end(HOUR_10), 2, 1, 0),
@@ -164,7 +164,13 @@ public class ComputeTrendingStreamingTest {
     }
     PAssert.that(gold.get(ComputeTrending.LONG_TABLE).apply("Latest24h", new LatestRows()))
         .containsInAnyOrder(day);
-    if (controlsProcessingTime()) {
+    if (controlsProcessingTime()) { // no early pane: everything is in the on-time pane
+      PAssert.that(gold.get(ComputeTrending.SHORT_TABLE))
+          .inOnTimePane(HOUR_10)
+          .containsInAnyOrder(
+              new TrendRow(end(HOUR_10), 1, 2, 1),
+              new TrendRow(end(HOUR_10), 2, 1, 0),
+              new TrendRow(end(HOUR_10), 3, 0, 1));
       // The 24-hour roll-up has no trigger of its own in streaming (a stateful step): its rows
       // come in the panes of the slices that changed them, here the slice's on-time pane.
       PAssert.that(gold.get(ComputeTrending.LONG_TABLE))
@@ -195,17 +201,9 @@ public class ComputeTrendingStreamingTest {
     List<TrendRow> day = everyWindowContainingHour10(1, 2);
     PAssert.that(gold.get(ComputeTrending.LONG_TABLE).apply("Latest24h", new LatestRows()))
         .containsInAnyOrder(day);
-    if (controlsProcessingTime()) { // which pane holds what depends on when refreshes fire
-      PAssert.that(gold.get(ComputeTrending.SHORT_TABLE))
-          .inOnTimePane(HOUR_10)
-          .containsInAnyOrder(new TrendRow(end(HOUR_10), 1, 1, 0));
-      PAssert.that(gold.get(ComputeTrending.SHORT_TABLE))
-          .inLatePane(HOUR_10)
-          .containsInAnyOrder(new TrendRow(end(HOUR_10), 1, 2, 0));
-      PAssert.that(gold.get(ComputeTrending.LONG_TABLE))
-          .inLatePane(DAY_TO_11)
-          .containsInAnyOrder(new TrendRow(end(DAY_TO_11), 1, 2, 0));
-    }
+    // Which pane holds the late view is not asserted: the slice counts are state (see
+    // ComputeTrending), and the Direct runner holds a stateful step's output watermark until its
+    // window's lateness has passed, so the join downstream still sees the late view as early.
     p.run().waitUntilFinish();
   }
 
@@ -231,12 +229,13 @@ public class ComputeTrendingStreamingTest {
     PipelineResult result = p.run();
     result.waitUntilFinish();
     long dropped = 0;
-    // The runners' own counter: "DroppedDueToLateness" (Direct), "droppedDueToLateness" (others).
+    // The runners' own counters: a grouping's "DroppedDueToLateness" (the Direct runner runs a
+    // stateful step after a grouping), a stateful step's "StatefulParDoDropped" (Flink).
     for (MetricResult<Long> c :
         result.metrics().queryMetrics(MetricsFilter.builder().build()).getCounters()) {
-      if (c.getName()
-          .getName()
-          .equalsIgnoreCase(LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS)) {
+      String name = c.getName().getName();
+      if (name.equalsIgnoreCase(LateDataDroppingDoFnRunner.DROPPED_DUE_TO_LATENESS)
+          || name.equals(StatefulDoFnRunner.DROPPED_DUE_TO_LATENESS_COUNTER)) {
         dropped += c.getAttempted();
       }
     }

@@ -256,12 +256,22 @@ EOF
   } | write_private "$SERVER_PROPERTIES"   # holds the TLS and SCRAM passwords in sasl_ssl mode
 }
 
+# A cluster id as StorageTool random-uuid makes one (16 random bytes, base64url, no padding, not
+# starting with '-'), without a tool JVM.
+random_cluster_id() {
+  local id
+  while :; do
+    id="$(head -c 16 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=\n')"
+    [[ "$id" == -* ]] || { echo "$id"; return; }
+  done
+}
+
 format_storage_once() {
   if [[ -f "$DATA_DIR/meta.properties" ]]; then
     return 0
   fi
   local cluster_id args
-  cluster_id="$(kafka_tool kafka.tools.StorageTool random-uuid | tail -n 1)"
+  cluster_id="$(random_cluster_id)"
   log "formatting storage in $DATA_DIR (cluster id $cluster_id)"
   args=(format -t "$cluster_id" -c "$SERVER_PROPERTIES")
   if [[ "$SECURITY" == sasl_ssl ]]; then
@@ -394,8 +404,10 @@ upsert_scram_user() {
 
 # --- 5. topics ------------------------------------------------------------------------------
 # $1: the existing topics, one a line; $2: client config of the topic tool.
+# The missing topics are created side by side (one tool JVM each, started at once).
 ensure_topics() {
   local existing="$1" config="$2" line name partitions retention
+  local -a names=() pids=()
   for line in "${TOPICS[@]}"; do
     read -r name partitions retention <<< "$line"
     if grep -qx -- "$name" <<< "$existing"; then
@@ -406,8 +418,14 @@ ensure_topics() {
     kafka_tool org.apache.kafka.tools.TopicCommand --bootstrap-server "$BOOTSTRAP" \
       --command-config "$config" --create --if-not-exists --topic "$name" \
       --partitions "$partitions" --replication-factor 1 --config "retention.ms=$retention" \
-      > /dev/null || die "could not create topic $name"
+      > /dev/null &
+    names+=("$name"); pids+=("$!")
   done
+  local i failed=()
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || failed+=("${names[$i]}")
+  done
+  (( ${#failed[@]} == 0 )) || die "could not create topic(s) ${failed[*]}"
 }
 
 # --- main -----------------------------------------------------------------------------------

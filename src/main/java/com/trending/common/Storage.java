@@ -240,14 +240,29 @@ public final class Storage implements Serializable {
     return Collections.unmodifiableMap(settings);
   }
 
-  /** The Hadoop configuration of this store (a fresh copy's defaults plus its settings). */
+  /** The Hadoop configuration of this store (Hadoop's defaults plus its settings). */
   public synchronized Configuration hadoopConf() {
     if (conf == null) {
-      Configuration c = new Configuration();
+      Configuration c = new Configuration(hadoopDefaults());
       settings.forEach(c::set);
       conf = c;
     }
     return conf;
+  }
+
+  private static Configuration hadoopDefaults;
+
+  /**
+   * Hadoop's defaults ({@code core-default.xml}, {@code core-site.xml}), parsed once per JVM: a
+   * store deserialized in each task of a runner copies them instead of parsing the files again.
+   */
+  private static synchronized Configuration hadoopDefaults() {
+    if (hadoopDefaults == null) {
+      Configuration c = new Configuration();
+      c.size(); // loads the files now
+      hadoopDefaults = c;
+    }
+    return hadoopDefaults;
   }
 
   /**

@@ -4,10 +4,10 @@ import com.trending.gold.TrendRow.TrendRowCoder;
 import com.trending.gold.TrendWindows.TableWindow;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -436,45 +436,30 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
 
   /**
    * Streaming roll-up: a window's slices summed per movie as they change. The state of a (shard,
-   * window) is the latest version of each of its slices (at most one row per slice and movie), so
-   * it stays the size of the window's rows however many refreshes reach it (grouped, a 24-hour
-   * window kept ~17,000 slice blocks per shard by the time it expired). Each block that changes
-   * some slices emits the window's new sums of those movies; the runner drops blocks for windows
-   * whose lateness has passed and clears the state of expired windows.
+   * window) is the latest version of each of its slices (at most one row per slice and movie,
+   * packed: {@link LatestSlices}), so it stays the size of the window's rows however many refreshes
+   * reach it (grouped, a 24-hour window kept ~17,000 slice blocks per shard by the time it
+   * expired). Each block that changes some slices emits the window's new sums of those movies; the
+   * runner drops blocks for windows whose lateness has passed and clears the state of expired
+   * windows.
    */
   static class SumLatestSlicesStatefulFn
       extends DoFn<KV<Integer, List<TrendRow>>, KV<Integer, List<TrendRow>>> {
     @StateId("slices")
-    private final StateSpec<ValueState<Map<Long, TrendRow>>> slicesSpec =
-        StateSpecs.value(MapCoder.of(VarLongCoder.of(), TrendRowCoder.of()));
+    private final StateSpec<ValueState<byte[]>> slicesSpec = StateSpecs.value(ByteArrayCoder.of());
 
     @ProcessElement
     public void process(
         @Element KV<Integer, List<TrendRow>> block,
-        @StateId("slices") ValueState<Map<Long, TrendRow>> state,
+        @StateId("slices") ValueState<byte[]> state,
         OutputReceiver<KV<Integer, List<TrendRow>>> out) {
-      Map<Long, TrendRow> slices = state.read();
-      slices = slices == null ? new HashMap<>() : new HashMap<>(slices);
-      Set<Integer> changed = new HashSet<>();
-      for (TrendRow slice : block.getValue()) {
-        TrendRow before = slices.get(slice.key());
-        TrendRow after = slice.latest(before);
-        if (!after.equals(before)) {
-          slices.put(slice.key(), after);
-          changed.add(slice.movieId());
-        }
-      }
+      LatestSlices slices = LatestSlices.decode(state.read());
+      Set<Integer> changed = slices.update(block.getValue());
       if (changed.isEmpty()) {
         return; // a repeated pane
       }
-      state.write(slices);
-      Map<Integer, TrendRow> sums = new HashMap<>();
-      for (TrendRow slice : slices.values()) {
-        if (changed.contains(slice.movieId())) {
-          sums.merge(slice.movieId(), slice.withWindowEnd(0L), TrendRow::plus);
-        }
-      }
-      out.output(KV.of(block.getKey(), new ArrayList<>(sums.values())));
+      state.write(slices.encode());
+      out.output(KV.of(block.getKey(), slices.sums(changed)));
     }
   }
 

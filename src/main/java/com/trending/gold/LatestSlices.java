@@ -15,8 +15,8 @@ import java.util.Set;
  *
  * <p>Runners keep state as bytes (the Spark runner decodes and encodes a value on every read and
  * write), and a window's state is read and written once per block that reaches it. As a map of rows
- * through Beam coders this was 40% of the Spark Gold job's task time; packed, reading it is an
- * array copy and updating it a binary search per row.
+ * through Beam coders this was 40% of the Spark Gold job's task time; packed, reading it is one
+ * pass over a byte array and updating a row a binary search.
  */
 final class LatestSlices {
   private static final int LONGS_PER_ROW = 4; // key, window end, views, clicks

@@ -70,6 +70,11 @@ public final class Lakehouse {
     return storage;
   }
 
+  /** {@code silver}: the folder of every Silver and dead-letter table. */
+  public String silverFolder() {
+    return location("silver");
+  }
+
   /** {@code silver/<table>}, partitioned by {@code event_date=YYYY-MM-DD}. */
   public String silverTable(String table) {
     return location("silver", table);

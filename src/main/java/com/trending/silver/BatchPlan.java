@@ -79,15 +79,20 @@ public record BatchPlan(
     return counts;
   }
 
-  /** The offset ranges this batch reads from the partitions of {@code topic}. */
-  public List<ReadKafkaRanges.Range> rangesFor(String topic) {
+  /** The offset ranges this batch reads, every topic's. */
+  public List<ReadKafkaRanges.Range> ranges() {
     return from.entrySet().stream()
-        .filter(e -> e.getKey().topic().equals(topic) && to.get(e.getKey()) > e.getValue())
+        .filter(e -> to.get(e.getKey()) > e.getValue())
         .map(
             e ->
                 new ReadKafkaRanges.Range(
-                    topic, e.getKey().partition(), e.getValue(), to.get(e.getKey())))
+                    e.getKey().topic(), e.getKey().partition(), e.getValue(), to.get(e.getKey())))
         .toList();
+  }
+
+  /** The offset ranges this batch reads from the partitions of {@code topic}. */
+  public List<ReadKafkaRanges.Range> rangesFor(String topic) {
+    return ranges().stream().filter(r -> r.topic().equals(topic)).toList();
   }
 
   public long count(String topic) {

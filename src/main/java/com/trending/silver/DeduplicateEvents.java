@@ -1,6 +1,7 @@
 package com.trending.silver;
 
 import com.trending.common.CommittedFiles;
+import com.trending.common.Lakehouse;
 import com.trending.common.Storage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -42,15 +43,16 @@ import org.joda.time.Duration;
 import org.joda.time.Instant;
 
 /**
- * Keeps one row per {@code event_id}: drops copies within the input (Kafka redelivery) and events
- * the Silver table already holds (a replay). The table's existing event ids are read from its
- * committed files (the {@code event_id} column only) in the {@code event_date} partitions the
- * input's events fall into: a copy of an event carries its {@code event_ts}, so it can only be in
- * that partition, and a batch's cost depends on the days it touches, not on the months of Silver
- * behind it. Within those partitions, a worker reads each committed file once and keeps its ids'
- * hashes ({@link EventIdHashes}); only the ids whose hash is among the batch's join the batch, so a
- * streaming ingestion, which adds a file to today's partition every batch, does not re-read the
- * whole day each batch. Dropped copies are counted, never silent.
+ * Keeps one row per {@code event_id} and Silver table: drops copies within the input (Kafka
+ * redelivery) and events their topic's Silver table already holds (a replay). The tables' existing
+ * event ids are read from their committed files (the {@code event_id} column only) in the {@code
+ * event_date} partitions the input's events fall into: a copy of an event carries its {@code
+ * event_ts}, so it can only be in that partition, and a batch's cost depends on the days it
+ * touches, not on the months of Silver behind it. Within those partitions, a worker reads each
+ * committed file once and keeps its ids' hashes ({@link EventIdHashes}); only the ids whose hash is
+ * among the batch's join the batch, so a streaming ingestion, which adds a file to today's
+ * partition every batch, does not re-read the whole day each batch. Dropped copies are counted,
+ * never silent.
  *
  * <p>Events are grouped into a fixed number of hash buckets of their id rather than by id: a
  * grouping per id makes one bundle per event on the Direct runner (minutes for 100k events), while
@@ -59,19 +61,20 @@ import org.joda.time.Instant;
 public class DeduplicateEvents
     extends PTransform<PCollection<List<SilverEvent>>, PCollection<SilverEvent>> {
 
-  private final String topic;
-  private final List<String> existingFiles;
+  private final List<KV<String, String>> existingFiles;
   private final Storage storage;
   private final int buckets;
 
   /**
-   * @param existingFiles the files the table's log has committed before this run (URIs)
+   * @param existingFiles per topic, the files its Silver table's log has committed before this run
+   *     (URIs)
    * @param storage the store they are on
    * @param buckets how many groups the ids are hashed into
    */
-  public DeduplicateEvents(String topic, List<String> existingFiles, Storage storage, int buckets) {
-    this.topic = topic;
-    this.existingFiles = new ArrayList<>(existingFiles);
+  public DeduplicateEvents(Map<String, List<String>> existingFiles, Storage storage, int buckets) {
+    this.existingFiles = new ArrayList<>();
+    existingFiles.forEach(
+        (topic, files) -> files.forEach(file -> this.existingFiles.add(KV.of(topic, file))));
     this.storage = storage;
     this.buckets = buckets;
   }
@@ -93,6 +96,11 @@ public class DeduplicateEvents
 
   static int bucketOf(String eventId, int buckets) {
     return Math.floorMod(eventId.hashCode(), buckets);
+  }
+
+  /** {@code topic/event_date=…}: an event_date partition of one topic's table. */
+  static String partitionOf(String topic, String partition) {
+    return topic + "/" + partition;
   }
 
   @Override
@@ -120,16 +128,19 @@ public class DeduplicateEvents
             .setCoder(EventIdHashes.LongArrayCoder.INSTANCE)
             .apply("IdHashes", Combine.globally(new EventIdHashes.Collect()).asSingletonView());
 
-    PCollection<KV<Integer, String>> existing =
+    PCollection<KV<Integer, KV<Integer, String>>> existing =
         events
             .getPipeline()
-            .apply("ListSilverFiles", Create.of(existingFiles).withCoder(StringUtf8Coder.of()))
-            .apply("SpreadFiles", Reshuffle.<String>viaRandomKey().withNumBuckets(n))
+            .apply(
+                "ListSilverFiles",
+                Create.of(existingFiles)
+                    .withCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
+            .apply("SpreadFiles", Reshuffle.<KV<String, String>>viaRandomKey().withNumBuckets(n))
             .apply(
                 "ReadExistingEventIds",
                 ParDo.of(new ReadEventIdsFn(n, partitions, batchIds, storage))
                     .withSideInputs(partitions, batchIds))
-            .setCoder(KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of()));
+            .setCoder(KvCoder.of(VarIntCoder.of(), ID));
 
     // Both sides meet in one GroupByKey as blocks of (event_id, event or null for an id Silver
     // holds), read in one pass. (A CoGroupByKey result reads its input once per side when a bucket
@@ -146,13 +157,19 @@ public class DeduplicateEvents
         .and(existingSide)
         .apply("BothSides", Flatten.pCollections())
         .apply("GroupByIdBucket", GroupByKey.create())
-        .apply("KeepFirstNewEvent", ParDo.of(new KeepFirstNewEventFn(topic)))
+        .apply("KeepFirstNewEvent", ParDo.of(new KeepFirstNewEventFn()))
         .setCoder(SilverEvent.Coder.of());
   }
 
-  /** A bucket's entry: (event_id, a new event), or (event_id, null) for an id Silver holds. */
-  static final Coder<KV<String, SilverEvent>> ENTRY =
-      KvCoder.of(StringUtf8Coder.of(), NullableCoder.of(SilverEvent.Coder.of()));
+  /** An event id in its table: (topic index in {@link Lakehouse#TOPICS}, event_id). */
+  static final Coder<KV<Integer, String>> ID = KvCoder.of(VarIntCoder.of(), StringUtf8Coder.of());
+
+  /**
+   * A bucket's entry: ((topic, event_id), a new event), or ((topic, event_id), null) for an id its
+   * Silver table holds.
+   */
+  static final Coder<KV<KV<Integer, String>, SilverEvent>> ENTRY =
+      KvCoder.of(ID, NullableCoder.of(SilverEvent.Coder.of()));
 
   /**
    * A bundle's new events (which arrive in blocks, see {@link ParseEventsFn}) as one block of
@@ -165,7 +182,7 @@ public class DeduplicateEvents
     static final TupleTag<long[]> ID_HASHES = new TupleTag<>() {};
 
     private final int buckets;
-    private transient RowBlocks.Buffer<Integer, KV<String, SilverEvent>> blocks;
+    private transient RowBlocks.Buffer<Integer, KV<KV<Integer, String>, SilverEvent>> blocks;
     private transient Set<String> partitions;
     private transient EventIdHashes.Collect.Hashes hashes;
 
@@ -186,11 +203,11 @@ public class DeduplicateEvents
       RowBlocks.requireGlobal(window);
       for (SilverEvent event : events) {
         int bucket = bucketOf(event.eventId(), buckets);
-        byte[] full = blocks.add(bucket, KV.of(event.eventId(), event));
+        byte[] full = blocks.add(bucket, KV.of(KV.of(event.topicIndex(), event.eventId()), event));
         if (full != null) {
           out.get(BLOCKS).output(KV.of(bucket, full));
         }
-        partitions.add(event.partition());
+        partitions.add(partitionOf(event.topic(), event.partition()));
         hashes.add(EventIdHashes.of(event.eventId()));
       }
     }
@@ -206,12 +223,14 @@ public class DeduplicateEvents
     }
   }
 
-  /** An event id the table holds, as (bucket, (event_id, null)). */
+  /** An event id a table holds, as (bucket, ((topic, event_id), null)). */
   static class ExistingIdFn
-      extends SimpleFunction<KV<Integer, String>, KV<Integer, KV<String, SilverEvent>>> {
+      extends SimpleFunction<
+          KV<Integer, KV<Integer, String>>, KV<Integer, KV<KV<Integer, String>, SilverEvent>>> {
     @Override
-    public KV<Integer, KV<String, SilverEvent>> apply(KV<Integer, String> id) {
-      return KV.of(id.getKey(), KV.<String, SilverEvent>of(id.getValue(), null));
+    public KV<Integer, KV<KV<Integer, String>, SilverEvent>> apply(
+        KV<Integer, KV<Integer, String>> id) {
+      return KV.of(id.getKey(), KV.<KV<Integer, String>, SilverEvent>of(id.getValue(), null));
     }
   }
 
@@ -223,7 +242,7 @@ public class DeduplicateEvents
    * the batch with an error naming it (see {@link CommittedFiles}): without its ids, its events
    * would be written to Silver a second time.
    */
-  static class ReadEventIdsFn extends DoFn<String, KV<Integer, String>> {
+  static class ReadEventIdsFn extends DoFn<KV<String, String>, KV<Integer, KV<Integer, String>>> {
     private static final Schema EVENT_ID_ONLY =
         new Schema.Parser()
             .parse(
@@ -254,10 +273,15 @@ public class DeduplicateEvents
 
     @ProcessElement
     public void processElement(
-        @Element String file, OutputReceiver<KV<Integer, String>> out, ProcessContext context) {
+        @Element KV<String, String> topicAndFile,
+        OutputReceiver<KV<Integer, KV<Integer, String>>> out,
+        ProcessContext context) {
+      String topic = topicAndFile.getKey();
+      int topicIndex = SilverEvent.topicIndex(topic);
+      String file = topicAndFile.getValue();
       org.apache.hadoop.fs.Path path = CommittedFiles.hadoopPath(file);
       String folder = path.getParent().getName();
-      if (!context.sideInput(partitions).contains(folder)) {
+      if (!context.sideInput(partitions).contains(partitionOf(topic, folder))) {
         filesSkipped.inc();
         return;
       }
@@ -278,7 +302,7 @@ public class DeduplicateEvents
             long hash = EventIdHashes.of(id);
             hashes.add(hash);
             if (Arrays.binarySearch(batch, hash) >= 0) {
-              out.output(KV.of(bucketOf(id, buckets), id));
+              out.output(KV.of(bucketOf(id, buckets), KV.of(topicIndex, id)));
             }
           });
       if (known == null) {
@@ -288,47 +312,52 @@ public class DeduplicateEvents
   }
 
   /**
-   * Emits, per event id of a bucket, one event unless the table already has the id; of several
-   * copies it keeps the smallest by content ({@link SilverEvent#precedes}), so every runner keeps
-   * the same one.
+   * Emits, per (table, event id) of a bucket, one event unless the table already has the id; of
+   * several copies it keeps the smallest by content ({@link SilverEvent#precedes}), so every runner
+   * keeps the same one. Dropped copies are counted per topic.
    */
   static class KeepFirstNewEventFn extends DoFn<KV<Integer, Iterable<byte[]>>, SilverEvent> {
-    private final Counter duplicates;
+    private final List<Counter> duplicates = new ArrayList<>();
 
-    KeepFirstNewEventFn(String topic) {
-      this.duplicates = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.duplicate(topic));
+    KeepFirstNewEventFn() {
+      for (String topic : Lakehouse.TOPICS) {
+        duplicates.add(Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.duplicate(topic)));
+      }
     }
 
     @ProcessElement
     public void processElement(
         @Element KV<Integer, Iterable<byte[]>> bucket, OutputReceiver<SilverEvent> out) {
-      Set<String> inSilver = new HashSet<>();
-      Map<String, SilverEvent> kept = new HashMap<>();
-      long copies = 0;
+      Set<KV<Integer, String>> inSilver = new HashSet<>();
+      Map<KV<Integer, String>, SilverEvent> kept = new HashMap<>();
+      long[] dropped = new long[Lakehouse.TOPICS.size()];
       for (byte[] block : bucket.getValue()) { // one pass: see expand()
-        for (KV<String, SilverEvent> entry : RowBlocks.decode(ENTRY, block)) {
-          String id = entry.getKey();
+        for (KV<KV<Integer, String>, SilverEvent> entry : RowBlocks.decode(ENTRY, block)) {
+          KV<Integer, String> id = entry.getKey();
           SilverEvent copy = entry.getValue();
           if (copy == null) {
             inSilver.add(id);
             continue;
           }
-          copies++;
+          dropped[id.getKey()]++; // every copy, less those emitted below
           SilverEvent other = kept.get(id);
           if (other == null || copy.precedes(other)) {
             kept.put(id, copy);
           }
         }
       }
-      long emitted = 0;
-      for (Map.Entry<String, SilverEvent> e : kept.entrySet()) {
+      for (Map.Entry<KV<Integer, String>, SilverEvent> e : kept.entrySet()) {
         if (!inSilver.contains(e.getKey())) {
           SilverEvent event = e.getValue();
           out.outputWithTimestamp(event, new Instant(event.eventTs()));
-          emitted++;
+          dropped[e.getKey().getKey()]--;
         }
       }
-      duplicates.inc(copies - emitted);
+      for (int topic = 0; topic < dropped.length; topic++) {
+        if (dropped[topic] > 0) {
+          duplicates.get(topic).inc(dropped[topic]);
+        }
+      }
     }
 
     @Override

@@ -377,6 +377,7 @@ final class MicroBatches {
   /** Deletes the files run {@code runId} wrote and forgets it: its messages will be read again. */
   private static void rollBack(Lakehouse lakehouse, OffsetLedger ledger, long batch, String runId) {
     int removed = OffsetLedger.deleteRunFiles(runId, tables(lakehouse));
+    OffsetLedger.deleteBeamTempFolders(lakehouse.storage(), lakehouse.silverFolder());
     ledger.clearPending();
     LOG.warn(
         "Rolled back unfinished batch {} (run {}): removed {} files; its messages will be read"
@@ -429,7 +430,7 @@ final class MicroBatches {
 
   /** The data files of {@code table} that run {@code runId} wrote, as URIs. */
   private static List<String> runFiles(Table table, String runId) {
-    String prefix = WriteParquetTable.filePrefix(runId);
+    String prefix = WriteParquetTables.filePrefix(runId);
     return table.storage().listFiles(table.dir()).stream()
         .filter(f -> f.name().startsWith(prefix))
         .filter(f -> Lakehouse.isDataFile(table.dir(), f.location()))

@@ -201,7 +201,7 @@ final class OffsetLedger {
    * its run id, never committed) and Beam's temporary folders. Returns how many files were removed.
    */
   static int deleteRunFiles(String runId, List<Table> tables) {
-    String prefix = WriteParquetTable.filePrefix(runId);
+    String prefix = WriteParquetTables.filePrefix(runId);
     int removed = 0;
     for (Table table : tables) {
       Storage storage = table.storage();
@@ -218,6 +218,18 @@ final class OffsetLedger {
       beamTempFolders.forEach(storage::deleteTree);
     }
     return removed;
+  }
+
+  /**
+   * Deletes Beam's temporary folders directly in {@code folder}, where the writes of a batch that
+   * died left them ({@link WriteParquetTables}).
+   */
+  static void deleteBeamTempFolders(Storage storage, String folder) {
+    for (Storage.Entry entry : storage.list(folder)) {
+      if (entry.isDirectory() && entry.name().startsWith(BEAM_TEMP)) {
+        storage.deleteTree(entry.location());
+      }
+    }
   }
 
   /**

@@ -1,9 +1,11 @@
 package com.trending.silver;
 
 import com.trending.common.DeadLetterReason;
+import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
@@ -17,10 +19,12 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * Validates the raw messages of one topic. Valid events leave on {@link #VALID} as Silver rows
- * ({@link SilverEvent}), in blocks of up to {@link RowBlocks#MAX_VALUES} per bundle; every other
- * message leaves on {@link #DEAD_LETTER} with its reason, detail, payload, partition and offset.
- * Nothing is dropped, and each outcome is counted.
+ * Validates the raw messages of every ingested topic against their topic's rules. Valid events
+ * leave on {@link #VALID} as Silver rows ({@link SilverEvent}), in blocks of up to {@link
+ * RowBlocks#MAX_VALUES} per bundle; every other message leaves on {@link #DEAD_LETTER} with its
+ * reason, detail, topic, partition and offset. Nothing is dropped, and each outcome is counted.
+ *
+ * <p>One step for all topics, as every step of a batch is ({@link SilverPipeline} says why).
  *
  * <p>Blocks, because the next step reads the events and the runners pay per element between steps:
  * the Spark runner caches the output of a step with two outputs read (valid events and dead
@@ -38,56 +42,71 @@ public class ParseEventsFn extends DoFn<KafkaRecord<byte[], byte[]>, List<Silver
   public static final TupleTag<List<SilverEvent>> VALID = new TupleTag<List<SilverEvent>>() {};
   public static final TupleTag<GenericRecord> DEAD_LETTER = new TupleTag<GenericRecord>() {};
 
-  private final String topic;
-  private final String rowSchemaJson;
-  private final SilverEvent.Rows rows;
   private final double minRating;
   private final double maxRating;
-  private final Counter read;
-  private final Counter valid;
 
-  private transient EventValidator validator;
+  private transient Map<String, Topic> topics;
   private transient Schema deadLetterSchema;
   private transient List<SilverEvent> validInBlock;
-  private transient long readInBundle;
-  private transient long validInBundle;
   private transient Map<DeadLetterReason, Long> deadLettersInBundle;
 
-  public ParseEventsFn(String topic, Schema rowSchema, double minRating, double maxRating) {
-    this.topic = topic;
-    this.rowSchemaJson = rowSchema.toString();
-    this.rows = new SilverEvent.Rows(rowSchema);
+  /** A topic's rules, rows and counts in the current bundle. */
+  private static final class Topic {
+    final EventValidator validator;
+    final SilverEvent.Rows rows;
+    final Counter read;
+    final Counter valid;
+    long readInBundle;
+    long validInBundle;
+
+    Topic(String topic, double minRating, double maxRating) {
+      Schema rowSchema = Schemas.avro(topic);
+      this.validator =
+          new EventValidator(topic, Schemas.jsonSchema(topic), rowSchema, minRating, maxRating);
+      this.rows = new SilverEvent.Rows(topic);
+      this.read = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.read(topic));
+      this.valid = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.valid(topic));
+    }
+  }
+
+  public ParseEventsFn(double minRating, double maxRating) {
     this.minRating = minRating;
     this.maxRating = maxRating;
-    this.read = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.read(topic));
-    this.valid = Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.valid(topic));
   }
 
   @Setup
   public void setup() {
-    Schema rowSchema = new Schema.Parser().parse(rowSchemaJson);
-    validator =
-        new EventValidator(topic, Schemas.jsonSchema(topic), rowSchema, minRating, maxRating);
+    topics = new HashMap<>();
+    for (String topic : Lakehouse.TOPICS) {
+      topics.put(topic, new Topic(topic, minRating, maxRating));
+    }
     deadLetterSchema = DeadLetters.SCHEMA;
   }
 
   @StartBundle
   public void startBundle() {
     validInBlock = new ArrayList<>();
-    readInBundle = 0;
-    validInBundle = 0;
+    for (Topic topic : topics.values()) {
+      topic.readInBundle = 0;
+      topic.validInBundle = 0;
+    }
     deadLettersInBundle = new EnumMap<>(DeadLetterReason.class);
   }
 
   @ProcessElement
   public void processElement(
       @Element KafkaRecord<byte[], byte[]> record, BoundedWindow window, MultiOutputReceiver out) {
-    readInBundle++;
-    EventValidator.Result result = validator.validate(record.getKV().getValue());
+    Topic topic = topics.get(record.getTopic());
+    if (topic == null) {
+      throw new IllegalStateException(
+          "A message of topic " + record.getTopic() + ", which this job does not ingest");
+    }
+    topic.readInBundle++;
+    EventValidator.Result result = topic.validator.validate(record.getKV().getValue());
     if (result.isValid()) {
       RowBlocks.requireGlobal(window);
-      validInBundle++;
-      validInBlock.add(rows.of(result.row()));
+      topic.validInBundle++;
+      validInBlock.add(topic.rows.of(result.row()));
       if (validInBlock.size() == RowBlocks.MAX_VALUES) {
         out.get(VALID).output(validInBlock);
         validInBlock = new ArrayList<>();
@@ -113,8 +132,10 @@ public class ParseEventsFn extends DoFn<KafkaRecord<byte[], byte[]>, List<Silver
     if (!validInBlock.isEmpty()) {
       context.output(VALID, validInBlock, RowBlocks.BUNDLE_END, GlobalWindow.INSTANCE);
     }
-    read.inc(readInBundle);
-    valid.inc(validInBundle);
+    for (Topic topic : topics.values()) {
+      topic.read.inc(topic.readInBundle);
+      topic.valid.inc(topic.validInBundle);
+    }
     deadLettersInBundle.forEach(
         (reason, count) ->
             Metrics.counter(IngestMetrics.NAMESPACE, IngestMetrics.deadLetter(reason)).inc(count));

@@ -1,5 +1,7 @@
 package com.trending.silver;
 
+import com.trending.common.Lakehouse;
+import com.trending.common.Schemas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -7,32 +9,45 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Arrays;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.util.CoderUtils;
 
 /**
- * A valid event on its way to Silver: its id and time, which deduplication and partitioning need,
- * and its Silver row as Avro binary, encoded once by the parse and decoded once by the Parquet
- * writer. Between them the row is only carried, so the groupings it crosses (deduplication, the
- * write's (partition, shard)) copy bytes: the Direct runner copies a key's grouped values through
- * their coder each time a bundle adds to them, which for Avro records is a full encode and decode.
+ * A valid event on its way to Silver: its topic, id and time, which deduplication and partitioning
+ * need, and its Silver row as Avro binary of its topic's schema, encoded once by the parse and
+ * decoded once by the Parquet writer. Between them the row is only carried, so the groupings it
+ * crosses (deduplication, the write's (partition, shard)) copy bytes: the Direct runner copies a
+ * key's grouped values through their coder each time a bundle adds to them, which for Avro records
+ * is a full encode and decode.
  */
 public final class SilverEvent {
+  private final int topic; // index in Lakehouse.TOPICS
   private final String eventId;
   private final long eventTs;
   private final byte[] row;
 
-  SilverEvent(String eventId, long eventTs, byte[] row) {
+  SilverEvent(int topic, String eventId, long eventTs, byte[] row) {
+    this.topic = topic;
     this.eventId = eventId;
     this.eventTs = eventTs;
     this.row = row;
+  }
+
+  /** The Kafka topic the event came from, which names its Silver table. */
+  public String topic() {
+    return Lakehouse.TOPICS.get(topic);
+  }
+
+  /** The topic's position in {@link Lakehouse#TOPICS}. */
+  int topicIndex() {
+    return topic;
   }
 
   public String eventId() {
@@ -62,15 +77,18 @@ public final class SilverEvent {
   /** Rows of one topic's Silver schema as {@link SilverEvent}s and back. */
   public static final class Rows implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
+    private final int topic;
     private final AvroCoder<GenericRecord> coder;
 
-    public Rows(Schema schema) {
-      this.coder = AvroCoder.of(schema);
+    public Rows(String topic) {
+      this.topic = topicIndex(topic);
+      this.coder = AvroCoder.of(Schemas.avro(topic));
     }
 
     public SilverEvent of(GenericRecord row) {
       try {
         return new SilverEvent(
+            topic,
             row.get("event_id").toString(),
             (long) row.get("event_ts"),
             CoderUtils.encodeToByteArray(coder, row));
@@ -88,9 +106,20 @@ public final class SilverEvent {
     }
   }
 
-  /** Id, time, then the row's bytes. */
+  /** The position of {@code topic} in {@link Lakehouse#TOPICS}. */
+  static int topicIndex(String topic) {
+    int index = Lakehouse.TOPICS.indexOf(topic);
+    if (index < 0) {
+      throw new IllegalArgumentException(
+          "Not one of the ingested topics " + Lakehouse.TOPICS + ": " + topic);
+    }
+    return index;
+  }
+
+  /** Topic, id, time, then the row's bytes. */
   public static final class Coder extends CustomCoder<SilverEvent> {
     private static final Coder INSTANCE = new Coder();
+    private static final VarIntCoder TOPIC = VarIntCoder.of();
     private static final StringUtf8Coder ID = StringUtf8Coder.of();
     private static final VarLongCoder TS = VarLongCoder.of();
     private static final ByteArrayCoder ROW = ByteArrayCoder.of();
@@ -101,6 +130,7 @@ public final class SilverEvent {
 
     @Override
     public void encode(SilverEvent event, OutputStream out) throws IOException {
+      TOPIC.encode(event.topic, out);
       ID.encode(event.eventId, out);
       TS.encode(event.eventTs, out);
       ROW.encode(event.row, out);
@@ -108,7 +138,7 @@ public final class SilverEvent {
 
     @Override
     public SilverEvent decode(InputStream in) throws IOException {
-      return new SilverEvent(ID.decode(in), TS.decode(in), ROW.decode(in));
+      return new SilverEvent(TOPIC.decode(in), ID.decode(in), TS.decode(in), ROW.decode(in));
     }
 
     @Override

@@ -2,8 +2,9 @@ package com.trending.silver;
 
 import com.trending.common.KafkaClientSettings;
 import com.trending.common.Lakehouse;
-import com.trending.common.Schemas;
-import org.apache.avro.Schema;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -11,71 +12,55 @@ import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 
-/** The data flow of one Kafka → Silver micro-batch, per topic. */
+/**
+ * The data flow of one Kafka → Silver micro-batch: read the planned offsets of every topic; parse
+ * and validate (valid rows, dead letters); drop event ids already seen; write each topic's Silver
+ * table partitioned by event_date; write each topic's dead letters.
+ *
+ * <p>One data flow for the three topics, each step routing by an event's topic, rather than one per
+ * topic: a runner's cost per batch grows with the steps it translates, schedules and starts (the
+ * Spark runner cleans and ships every step's closures anew for each micro-batch), not with the
+ * topics they carry. A batch of 1,000 messages took 2.0-2.3 s on Spark local[2] and 0.84 s on
+ * Direct with a data flow per topic, 1.0 s and 0.56 s with this one.
+ */
 final class SilverPipeline {
   private SilverPipeline() {}
 
-  /**
-   * The data flow of one batch. Steps, per topic: read the planned offsets; parse and validate
-   * (valid rows, dead letters); drop event ids already seen; write Silver partitioned by
-   * event_date; write the dead letters.
-   */
   static void build(
       Pipeline pipeline,
       KafkaToSilverOptions options,
       KafkaClientSettings kafka,
       Lakehouse lakehouse,
       BatchPlan plan) {
+    PCollectionTuple parsed =
+        pipeline
+            .apply("ReadKafka", new ReadKafkaRanges(kafka, plan.ranges()))
+            .apply(
+                "Parse",
+                ParDo.of(new ParseEventsFn(options.getMinRating(), options.getMaxRating()))
+                    .withOutputTags(
+                        ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
+
+    Map<String, List<String>> silverFiles = new LinkedHashMap<>();
     for (String topic : Lakehouse.TOPICS) {
-      if (plan.count(topic) == 0) {
-        continue;
-      }
-      String name = stepName(topic);
-      Schema rowSchema = Schemas.avro(topic);
-      PCollectionTuple parsed =
-          pipeline
-              .apply("Read" + name, new ReadKafkaRanges(kafka, plan.rangesFor(topic)))
-              .apply(
-                  "Parse" + name,
-                  ParDo.of(
-                          new ParseEventsFn(
-                              topic, rowSchema, options.getMinRating(), options.getMaxRating()))
-                      .withOutputTags(
-                          ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
-
-      parsed
-          .get(ParseEventsFn.VALID)
-          .setCoder(ListCoder.of(SilverEvent.Coder.of()))
-          .apply(
-              "Deduplicate" + name,
-              new DeduplicateEvents(
-                  topic,
-                  lakehouse.silver(topic).log().files(),
-                  lakehouse.storage(),
-                  DeduplicateEvents.bucketsFor(plan.count(topic), options.getDedupBuckets())))
-          .apply(
-              "Write" + name,
-              WriteParquetTable.byEventDate(
-                  lakehouse.silverTable(topic).toString(),
-                  rowSchema,
-                  plan.runId(),
-                  options.getNumShards()));
-
-      parsed
-          .get(ParseEventsFn.DEAD_LETTER)
-          .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
-          .apply(
-              "WriteDeadLetters" + name,
-              WriteParquetTable.flat(
-                  lakehouse.deadLetterTable(topic).toString(),
-                  DeadLetters.SCHEMA,
-                  plan.runId(),
-                  1));
+      silverFiles.put(topic, lakehouse.silver(topic).log().files());
     }
-  }
+    parsed
+        .get(ParseEventsFn.VALID)
+        .setCoder(ListCoder.of(SilverEvent.Coder.of()))
+        .apply(
+            "Deduplicate",
+            new DeduplicateEvents(
+                silverFiles,
+                lakehouse.storage(),
+                DeduplicateEvents.bucketsFor(plan.total(), options.getDedupBuckets())))
+        .apply(
+            "WriteSilver",
+            WriteParquetTables.silver(lakehouse, plan.runId(), options.getNumShards()));
 
-  private static String stepName(String topic) {
-    String name = topic.substring(topic.indexOf('_') + 1);
-    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    parsed
+        .get(ParseEventsFn.DEAD_LETTER)
+        .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
+        .apply("WriteDeadLetters", WriteParquetTables.deadLetters(lakehouse, plan.runId()));
   }
 }

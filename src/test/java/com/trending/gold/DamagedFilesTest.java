@@ -25,8 +25,8 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
@@ -234,17 +234,18 @@ public class DamagedFilesTest {
 
   /** Deduplicates {@code events} against Silver's committed files; asserts the ids it keeps. */
   private static void deduplicate(Lakehouse lakehouse, List<GenericRecord> events, String... kept) {
-    Schema schema = Schemas.avro(Lakehouse.VIEWS);
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     PAssert.that(
             p.apply(
                     Create.of(
-                            List.of(events.stream().map(new SilverEvent.Rows(schema)::of).toList()))
+                            List.of(
+                                events.stream()
+                                    .map(new SilverEvent.Rows(Lakehouse.VIEWS)::of)
+                                    .toList()))
                         .withCoder(ListCoder.of(SilverEvent.Coder.of())))
                 .apply(
                     new DeduplicateEvents(
-                        Lakehouse.VIEWS,
-                        lakehouse.silver(Lakehouse.VIEWS).log().files(),
+                        Map.of(Lakehouse.VIEWS, lakehouse.silver(Lakehouse.VIEWS).log().files()),
                         lakehouse.storage(),
                         4))
                 .apply(

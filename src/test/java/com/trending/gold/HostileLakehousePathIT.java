@@ -11,7 +11,7 @@ import com.trending.common.Table;
 import com.trending.gold.ReferenceModel.Event;
 import com.trending.silver.DeduplicateEvents;
 import com.trending.silver.SilverEvent;
-import com.trending.silver.WriteParquetTable;
+import com.trending.silver.WriteParquetTables;
 import com.trending.testing.SparkSql;
 import com.trending.viewer.ShowTrending;
 import java.io.ByteArrayOutputStream;
@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -44,7 +45,7 @@ import org.junit.rules.TemporaryFolder;
 /**
  * A lakehouse whose path holds what Beam, Hadoop and Spark take for glob or URI syntax (spaces,
  * {@code [ ] * ? { } %20 #}), on both formats: Silver written by the ingestion's own transforms
- * (deduplication against committed files, then {@link WriteParquetTable}) and committed as a batch
+ * (deduplication against committed files, then {@link WriteParquetTables}) and committed as a batch
  * commits it, a second batch that repeats events, a file no commit names, then the Gold batch
  * recompute. Gold equals the reference model; Spark SQL and delta-spark read exactly the committed
  * rows; the viewer counts them. Gold is recomputed on the Direct and on the Spark runner.
@@ -166,22 +167,21 @@ public class HostileLakehousePathIT {
    */
   private static void ingest(
       Lakehouse lakehouse, String topic, List<GenericRecord> rows, long batch) throws Exception {
-    Schema schema = Schemas.avro(topic);
     Table table = lakehouse.silver(topic);
     table.log().create();
     String runId = String.format("b%06d-%s", batch, UUID.randomUUID());
     Pipeline p = Pipeline.create(PipelineOptionsFactory.fromArgs("--runner=DirectRunner").create());
     p.apply(
-            Create.of(List.of(rows.stream().map(new SilverEvent.Rows(schema)::of).toList()))
+            Create.of(List.of(rows.stream().map(new SilverEvent.Rows(topic)::of).toList()))
                 .withCoder(ListCoder.of(SilverEvent.Coder.of())))
-        .apply(new DeduplicateEvents(topic, table.log().files(), table.storage(), 4))
-        .apply(WriteParquetTable.byEventDate(table.dir(), schema, runId, 1));
+        .apply(new DeduplicateEvents(Map.of(topic, table.log().files()), table.storage(), 4))
+        .apply(WriteParquetTables.silver(lakehouse, runId, 1));
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
     List<String> files;
     try (Stream<Path> all = Files.walk(table.path())) {
       files =
           all.filter(
-                  f -> f.getFileName().toString().startsWith(WriteParquetTable.filePrefix(runId)))
+                  f -> f.getFileName().toString().startsWith(WriteParquetTables.filePrefix(runId)))
               .filter(f -> Lakehouse.isDataFile(table.dir(), f.toString()))
               .map(f -> f.toUri().toString())
               .sorted()

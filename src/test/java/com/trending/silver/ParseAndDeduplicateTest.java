@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
@@ -48,7 +49,7 @@ public class ParseAndDeduplicateTest {
   @Rule public final transient TemporaryFolder tmp = new TemporaryFolder();
 
   private static final Schema VIEW = Schemas.avro(Lakehouse.VIEWS);
-  private static final SilverEvent.Rows ROWS = new SilverEvent.Rows(VIEW);
+  private static final SilverEvent.Rows ROWS = new SilverEvent.Rows(Lakehouse.VIEWS);
 
   private static String view(String id, String ts) {
     return "{\"event_id\":\""
@@ -87,7 +88,7 @@ public class ParseAndDeduplicateTest {
                         KafkaRecordCoder.of(
                             NullableCoder.of(ByteArrayCoder.of()), ByteArrayCoder.of())))
             .apply(
-                ParDo.of(new ParseEventsFn(Lakehouse.VIEWS, VIEW, 0.5, 5.0))
+                ParDo.of(new ParseEventsFn(0.5, 5.0))
                     .withOutputTags(
                         ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
     PCollection<GenericRecord> valid =
@@ -127,8 +128,7 @@ public class ParseAndDeduplicateTest {
         events(p, row(A, 1_000L), row(A, 1_000L), row(B, 2_000L), row(C, 1_000L))
             .apply(
                 new DeduplicateEvents(
-                    Lakehouse.VIEWS,
-                    List.of(sameDay, otherDay),
+                    Map.of(Lakehouse.VIEWS, List.of(sameDay, otherDay)),
                     com.trending.common.Storage.local(),
                     4));
 
@@ -173,7 +173,7 @@ public class ParseAndDeduplicateTest {
         events(pipeline, rows)
             .apply(
                 new DeduplicateEvents(
-                    Lakehouse.VIEWS, files, com.trending.common.Storage.local(), 4));
+                    Map.of(Lakehouse.VIEWS, files), com.trending.common.Storage.local(), 4));
     PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn())))
         .containsInAnyOrder(
             Arrays.stream(rows)

@@ -1,0 +1,246 @@
+package com.trending.silver;
+
+import com.trending.common.Lakehouse;
+import java.io.IOException;
+import java.nio.channels.WritableByteChannel;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.io.parquet.ParquetIO;
+import org.apache.beam.sdk.transforms.Contextful;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.SimpleFunction;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.PaneInfo;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.parquet.hadoop.metadata.CompressionCodecName;
+
+/**
+ * Writes rows as Snappy Parquet files into the tables of every topic at once: valid events into
+ * their topic's Silver table under Hive-style {@code event_date=YYYY-MM-DD/} partitions ({@link
+ * #silver}), dead letters into their topic's dead-letter table, flat ({@link #deadLetters}).
+ *
+ * <p>The write groups rows by destination, (table folder, partition), and shard; they travel
+ * through it as blocks of Avro binary rows ({@link RowBlocks}) and become records again in the file
+ * writer, which takes its table's schema.
+ *
+ * <p>Every file of a run is named {@code part-<runId>-<shard>-of-<n>.snappy.parquet}: names never
+ * clash between runs or tasks (a clash silently loses rows on the Spark runner), contain no {@code
+ * :} (which Spark cannot read), and let an unfinished run's files be found and rolled back. Beam's
+ * temporary files go to {@code .temp-beam-…} in {@link Lakehouse#silverFolder}, the folder of all
+ * these tables, which readers skip and a rollback removes.
+ */
+public class WriteParquetTables<T>
+    extends PTransform<PCollection<T>, WriteFilesResult<KV<String, String>>> {
+
+  /** (table folder, partition folder or ""). */
+  private static final Coder<KV<String, String>> DESTINATION =
+      KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of());
+
+  private final String tempFolder;
+  private final Map<String, String> schemas; // table folder → Avro schema, as JSON
+  private final SimpleFunction<T, KV<KV<String, String>, byte[]>> toDestinationAndRow;
+  private final String runId;
+  private final int numShards;
+
+  private WriteParquetTables(
+      String tempFolder,
+      Map<String, Schema> schemas,
+      SimpleFunction<T, KV<KV<String, String>, byte[]>> toDestinationAndRow,
+      String runId,
+      int numShards) {
+    this.tempFolder = tempFolder;
+    this.schemas = new HashMap<>();
+    schemas.forEach((table, schema) -> this.schemas.put(table, schema.toString()));
+    this.toDestinationAndRow = toDestinationAndRow;
+    this.runId = runId;
+    this.numShards = numShards;
+  }
+
+  /**
+   * Silver events into their topic's Silver table, each in the partition of its {@code event_date},
+   * in {@code numShards} files per partition at most.
+   */
+  public static WriteParquetTables<SilverEvent> silver(
+      Lakehouse lakehouse, String runId, int numShards) {
+    Map<String, Schema> schemas = new HashMap<>();
+    Map<Integer, String> tables = new HashMap<>();
+    for (String topic : Lakehouse.TOPICS) {
+      schemas.put(lakehouse.silverTable(topic), com.trending.common.Schemas.avro(topic));
+      tables.put(SilverEvent.topicIndex(topic), lakehouse.silverTable(topic));
+    }
+    return new WriteParquetTables<>(
+        lakehouse.silverFolder(), schemas, new EventDestinationFn(tables), runId, numShards);
+  }
+
+  /** Dead letters into the dead-letter table of their {@code topic}, in one file per table. */
+  public static WriteParquetTables<GenericRecord> deadLetters(Lakehouse lakehouse, String runId) {
+    Map<String, Schema> schemas = new HashMap<>();
+    Map<String, String> tables = new HashMap<>();
+    for (String topic : Lakehouse.TOPICS) {
+      schemas.put(lakehouse.deadLetterTable(topic), DeadLetters.SCHEMA);
+      tables.put(topic, lakehouse.deadLetterTable(topic));
+    }
+    return new WriteParquetTables<>(
+        lakehouse.silverFolder(), schemas, new DeadLetterDestinationFn(tables), runId, 1);
+  }
+
+  /** The name prefix of every file run {@code runId} writes. */
+  public static String filePrefix(String runId) {
+    return "part-" + runId + "-";
+  }
+
+  @Override
+  public WriteFilesResult<KV<String, String>> expand(PCollection<T> rows) {
+    return rows.apply(
+            "BlockPerPartition",
+            ParDo.of(new RowBlocks.BlockPerKeyFn<>(ByteArrayCoder.of(), toDestinationAndRow)))
+        .setCoder(KvCoder.of(DESTINATION, ByteArrayCoder.of()))
+        .apply(
+            "WriteParquet",
+            FileIO.<KV<String, String>, KV<KV<String, String>, byte[]>>writeDynamic()
+                .by(KV::getKey)
+                .withDestinationCoder(DESTINATION)
+                .via(Contextful.fn(new SinkFn(schemas)))
+                .withTempDirectory(tempFolder)
+                .withNaming(destination -> new RunFileNaming(destination, runId))
+                .withNumShards(numShards));
+  }
+
+  /** A Parquet sink of the destination table's schema (parsed once per worker and table). */
+  static class SinkFn
+      implements SerializableFunction<
+          KV<String, String>, FileIO.Sink<KV<KV<String, String>, byte[]>>> {
+    private final Map<String, String> schemas;
+    private transient Map<String, Schema> parsed;
+
+    SinkFn(Map<String, String> schemas) {
+      this.schemas = schemas;
+    }
+
+    @Override
+    public FileIO.Sink<KV<KV<String, String>, byte[]>> apply(KV<String, String> destination) {
+      if (parsed == null) {
+        parsed = new HashMap<>();
+      }
+      String table = destination.getKey();
+      Schema schema =
+          parsed.computeIfAbsent(
+              table,
+              t -> {
+                String json = schemas.get(t);
+                if (json == null) {
+                  throw new IllegalStateException("No table " + t + " in " + schemas.keySet());
+                }
+                return new Schema.Parser().parse(json);
+              });
+      return new ParquetBlockSink(schema);
+    }
+  }
+
+  /** Writes each block's rows to a Snappy Parquet file. */
+  static class ParquetBlockSink implements FileIO.Sink<KV<KV<String, String>, byte[]>> {
+    private final AvroCoder<GenericRecord> rowCoder;
+    private final ParquetIO.Sink rows;
+
+    ParquetBlockSink(Schema schema) {
+      this.rowCoder = AvroCoder.of(schema);
+      this.rows = ParquetIO.sink(schema).withCompressionCodec(CompressionCodecName.SNAPPY);
+    }
+
+    @Override
+    public void open(WritableByteChannel channel) throws IOException {
+      rows.open(channel);
+    }
+
+    @Override
+    public void write(KV<KV<String, String>, byte[]> block) throws IOException {
+      for (byte[] row : RowBlocks.decode(ByteArrayCoder.of(), block.getValue())) {
+        rows.write(CoderUtils.decodeFromByteArray(rowCoder, row));
+      }
+    }
+
+    @Override
+    public void flush() throws IOException {
+      rows.flush();
+    }
+  }
+
+  /** An event as ((its topic's Silver table, its event_date partition), its row). */
+  static class EventDestinationFn
+      extends SimpleFunction<SilverEvent, KV<KV<String, String>, byte[]>> {
+    private final Map<Integer, String> tables;
+
+    EventDestinationFn(Map<Integer, String> tables) {
+      this.tables = tables;
+    }
+
+    @Override
+    public KV<KV<String, String>, byte[]> apply(SilverEvent event) {
+      return KV.of(KV.of(tables.get(event.topicIndex()), event.partition()), event.row());
+    }
+  }
+
+  /** A dead letter as ((its topic's dead-letter table, no partition), its Avro binary). */
+  static class DeadLetterDestinationFn
+      extends SimpleFunction<GenericRecord, KV<KV<String, String>, byte[]>> {
+    private final Map<String, String> tables;
+    private final AvroCoder<GenericRecord> coder = AvroCoder.of(DeadLetters.SCHEMA);
+
+    DeadLetterDestinationFn(Map<String, String> tables) {
+      this.tables = tables;
+    }
+
+    @Override
+    public KV<KV<String, String>, byte[]> apply(GenericRecord row) {
+      String topic = String.valueOf(row.get("topic"));
+      String table = tables.get(topic);
+      if (table == null) {
+        throw new IllegalStateException("A dead letter of topic " + topic + ", not ingested here");
+      }
+      try {
+        return KV.of(KV.of(table, ""), CoderUtils.encodeToByteArray(coder, row));
+      } catch (CoderException e) {
+        throw new IllegalArgumentException("Cannot encode dead letter " + row, e);
+      }
+    }
+  }
+
+  /** {@code table/[partition/]part-<runId>-<shard>-of-<n>.snappy.parquet}. */
+  static class RunFileNaming implements FileIO.Write.FileNaming {
+    private final KV<String, String> destination;
+    private final String runId;
+
+    RunFileNaming(KV<String, String> destination, String runId) {
+      this.destination = destination;
+      this.runId = runId;
+    }
+
+    @Override
+    public String getFilename(
+        BoundedWindow window,
+        PaneInfo pane,
+        int numShards,
+        int shardIndex,
+        Compression compression) {
+      String name =
+          String.format("%s%05d-of-%05d.snappy.parquet", filePrefix(runId), shardIndex, numShards);
+      String partition = destination.getValue();
+      return destination.getKey() + "/" + (partition.isEmpty() ? "" : partition + "/") + name;
+    }
+  }
+}

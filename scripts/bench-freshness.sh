@@ -14,7 +14,8 @@
 #      master and worker started here with runners/spark/cluster-start.sh on free ports, both
 #      pipelines submitted with runners/spark/submit.sh; target 20 s),
 #   4. after the warm-up (Gold has rows and refreshed since, Kafka → Silver caught up with the
-#      traffic: its last two batches each held at most 10 s of it, and --warmup seconds passed), injects
+#      traffic: its last two batches each held at most 10 s of it, on Spark Gold's last two
+#      micro-batches each done within their interval, and --warmup seconds passed), injects
 #      --markers marker views one at a time (movie_id 2,000,000,000 + k, event_ts = now, acks=all)
 #      and polls Silver's and Gold's commit logs every 200 ms until each shows in trending_now_1h
 #      (a marker not there after --timeout seconds is a timeout; the run goes on),

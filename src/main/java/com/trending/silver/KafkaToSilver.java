@@ -115,6 +115,7 @@ public final class KafkaToSilver {
       options.setAvailableNow(true);
     }
     if (RunnerDefaults.isSpark(options)) {
+      RunnerDefaults.sparkSettings();
       // The runner caches a PCollection read twice (the parse's output: valid events and dead
       // letters); deserialized, Spark's size estimate of every cached object took ~30% of the CPU.
       setUnlessGiven(options, args, SPARK_OPTIONS, "storageLevel", "MEMORY_ONLY_SER");

@@ -142,8 +142,9 @@ public class DeduplicateEvents
                     .withSideInputs(partitions, batchIds))
             .setCoder(KvCoder.of(VarIntCoder.of(), ID));
 
-    // Both sides meet in one GroupByKey as blocks of (event_id, event or null for an id Silver
-    // holds), read in one pass. (A CoGroupByKey result reads its input once per side when a bucket
+    // Both sides meet in one GroupByKey as blocks of ((topic, event_id), event or null for an id
+    // its Silver table holds), read in one pass. (A CoGroupByKey result reads its input once per
+    // side when a bucket
     // is large, which the Flink runner's batch GroupByKey refuses: "GBK result is not
     // re-iterable".)
     Coder<KV<Integer, byte[]>> blocks = KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of());

@@ -145,6 +145,54 @@ public class ParseAndDeduplicateTest {
   }
 
   /**
+   * One batch carries every topic: an id is unique per table, so a click with the id of a view (in
+   * the batch or in the views table) is kept, and copies are dropped and counted per topic.
+   */
+  @Test
+  public void eventIdsAreDeduplicatedPerTable() throws Exception {
+    String views = silverFile("event_date=1970-01-01", row(A, 1_000L));
+    List<SilverEvent> block =
+        List.of(
+            ROWS.of(row(A, 1_000L)),
+            ROWS.of(row(B, 1_000L)),
+            CLICKS.of(click(A, 1_000L)),
+            CLICKS.of(click(B, 2_000L)),
+            CLICKS.of(click(B, 2_000L)));
+    PCollection<SilverEvent> unique =
+        p.apply(Create.of(List.of(block)).withCoder(ListCoder.of(SilverEvent.Coder.of())))
+            .apply(
+                new DeduplicateEvents(
+                    Map.of(Lakehouse.VIEWS, List.of(views), Lakehouse.CLICKS, List.of()),
+                    com.trending.common.Storage.local(),
+                    4));
+
+    PAssert.that(
+            unique.apply(
+                MapElements.into(TypeDescriptors.strings())
+                    .via(e -> e.topic() + " " + e.eventId())))
+        .containsInAnyOrder(
+            Lakehouse.VIEWS + " " + B, Lakehouse.CLICKS + " " + A, Lakehouse.CLICKS + " " + B);
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    IngestSummary summary = new IngestSummary();
+    summary.add(result, 1);
+    assertEquals("A is in the views table", 1, summary.duplicates(Lakehouse.VIEWS));
+    assertEquals("B's second click", 1, summary.duplicates(Lakehouse.CLICKS));
+  }
+
+  private static final SilverEvent.Rows CLICKS = new SilverEvent.Rows(Lakehouse.CLICKS);
+
+  private static GenericRecord click(String id, long ts) {
+    GenericRecord row =
+        new org.apache.avro.generic.GenericData.Record(Schemas.avro(Lakehouse.CLICKS));
+    row.put("event_id", id);
+    row.put("event_ts", ts);
+    row.put("user_id", 1);
+    row.put("movie_id", 2);
+    return row;
+  }
+
+  /**
    * A worker reads a committed file's ids once: the next batch opens only the file that holds one
    * of its ids, and still drops that copy.
    */

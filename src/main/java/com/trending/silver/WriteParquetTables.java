@@ -1,6 +1,7 @@
 package com.trending.silver;
 
 import com.trending.common.Lakehouse;
+import com.trending.common.Schemas;
 import java.io.IOException;
 import java.nio.channels.WritableByteChannel;
 import java.util.HashMap;
@@ -80,8 +81,9 @@ public class WriteParquetTables<T>
     Map<String, Schema> schemas = new HashMap<>();
     Map<Integer, String> tables = new HashMap<>();
     for (String topic : Lakehouse.TOPICS) {
-      schemas.put(lakehouse.silverTable(topic), com.trending.common.Schemas.avro(topic));
-      tables.put(SilverEvent.topicIndex(topic), lakehouse.silverTable(topic));
+      String table = lakehouse.silverTable(topic);
+      schemas.put(table, Schemas.avro(topic));
+      tables.put(SilverEvent.topicIndex(topic), table);
     }
     return new WriteParquetTables<>(
         lakehouse.silverFolder(), schemas, new EventDestinationFn(tables), runId, numShards);
@@ -92,8 +94,9 @@ public class WriteParquetTables<T>
     Map<String, Schema> schemas = new HashMap<>();
     Map<String, String> tables = new HashMap<>();
     for (String topic : Lakehouse.TOPICS) {
-      schemas.put(lakehouse.deadLetterTable(topic), DeadLetters.SCHEMA);
-      tables.put(topic, lakehouse.deadLetterTable(topic));
+      String table = lakehouse.deadLetterTable(topic);
+      schemas.put(table, DeadLetters.SCHEMA);
+      tables.put(topic, table);
     }
     return new WriteParquetTables<>(
         lakehouse.silverFolder(), schemas, new DeadLetterDestinationFn(tables), runId, 1);

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.avro.Schema;
-import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
@@ -147,7 +146,7 @@ public class DeduplicateEvents
     // side when a bucket
     // is large, which the Flink runner's batch GroupByKey refuses: "GBK result is not
     // re-iterable".)
-    Coder<KV<Integer, byte[]>> blocks = KvCoder.of(VarIntCoder.of(), ByteArrayCoder.of());
+    Coder<KV<Integer, byte[]>> blocks = KvCoder.of(VarIntCoder.of(), RowBlocks.CODER);
     PCollection<KV<Integer, byte[]>> existingSide =
         existing
             .apply(

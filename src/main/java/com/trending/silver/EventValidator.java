@@ -68,10 +68,20 @@ public final class EventValidator {
   private final Schema rowSchema;
   private final JsonSchema jsonSchema;
 
+  /** Proves most messages valid without {@link #jsonSchema}; null if the schema is not flat. */
+  private final FlatSchemaCheck quickCheck;
+
   /** The fields the topic's JSON Schema defines, and those it requires. */
   private final Set<String> defined;
 
+  private final String[] definedFields;
   private final Set<String> required;
+
+  /** The row's fields and their non-null Avro types, in {@link #rowSchema}'s order. */
+  private final Schema.Field[] rowFields;
+
+  private final Schema.Type[] rowTypes;
+
   private final double minRating;
   private final double maxRating;
   private final ObjectMapper mapper =
@@ -90,6 +100,13 @@ public final class EventValidator {
     schema.path("properties").fieldNames().forEachRemaining(defined::add);
     this.required = new HashSet<>();
     schema.path("required").forEach(name -> required.add(name.asText()));
+    this.definedFields = defined.toArray(String[]::new);
+    this.quickCheck = FlatSchemaCheck.of(schema);
+    this.rowFields = rowSchema.getFields().toArray(Schema.Field[]::new);
+    this.rowTypes = new Schema.Type[rowFields.length];
+    for (int i = 0; i < rowFields.length; i++) {
+      rowTypes[i] = nonNullType(rowFields[i].schema());
+    }
     this.minRating = minRating;
     this.maxRating = maxRating;
   }
@@ -132,16 +149,8 @@ public final class EventValidator {
     if (payload == null || payload.length == 0) {
       return Result.invalid(DeadLetterReason.INVALID_JSON, "empty message");
     }
-    String text;
-    try {
-      text =
-          StandardCharsets.UTF_8
-              .newDecoder()
-              .onMalformedInput(CodingErrorAction.REPORT)
-              .onUnmappableCharacter(CodingErrorAction.REPORT)
-              .decode(ByteBuffer.wrap(payload))
-              .toString();
-    } catch (CharacterCodingException e) {
+    String text = decodeUtf8(payload);
+    if (text == null) {
       return Result.invalid(
           DeadLetterReason.INVALID_JSON, "not valid UTF-8 (exact bytes in raw_payload_base64)");
     }
@@ -157,9 +166,11 @@ public final class EventValidator {
           "not a JSON object but " + (json == null ? "nothing" : json.getNodeType()));
     }
 
-    Set<ValidationMessage> errors = jsonSchema.validate(json);
-    if (!errors.isEmpty()) {
-      return schemaFailure(json, errors);
+    if (quickCheck == null || !quickCheck.proves(json)) {
+      Set<ValidationMessage> errors = jsonSchema.validate(json);
+      if (!errors.isEmpty()) {
+        return schemaFailure(json, errors);
+      }
     }
 
     Instant eventTs;
@@ -202,7 +213,7 @@ public final class EventValidator {
       }
     }
 
-    for (String field : defined) {
+    for (String field : definedFields) {
       JsonNode value = json.get(field);
       if (value != null && value.isTextual() && !isWellFormed(value.textValue())) {
         return Result.invalid(
@@ -213,6 +224,33 @@ public final class EventValidator {
       }
     }
     return Result.valid(toRow(json, eventTs));
+  }
+
+  /**
+   * The payload as text, or null if it is not well-formed UTF-8. ASCII (nearly every message) is
+   * copied as it is: every byte below 0x80 is a whole UTF-8 character.
+   */
+  private static String decodeUtf8(byte[] payload) {
+    boolean ascii = true;
+    for (byte b : payload) {
+      if (b < 0) {
+        ascii = false;
+        break;
+      }
+    }
+    if (ascii) {
+      return new String(payload, StandardCharsets.US_ASCII);
+    }
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(payload))
+          .toString();
+    } catch (CharacterCodingException e) {
+      return null;
+    }
   }
 
   /**
@@ -320,14 +358,15 @@ public final class EventValidator {
   /** Copies the JSON fields the Avro row schema names; unknown JSON fields are ignored. */
   private GenericRecord toRow(JsonNode json, Instant eventTs) {
     GenericData.Record row = new GenericData.Record(rowSchema);
-    for (Schema.Field field : rowSchema.getFields()) {
+    for (int i = 0; i < rowFields.length; i++) {
+      Schema.Field field = rowFields[i];
       JsonNode value = json.get(field.name());
       if (field.name().equals(EVENT_TS)) {
         row.put(field.pos(), eventTs.toEpochMilli());
       } else if (value == null || value.isNull()) {
         row.put(field.pos(), null);
       } else {
-        row.put(field.pos(), convert(nonNullType(field.schema()), value));
+        row.put(field.pos(), convert(rowTypes[i], value));
       }
     }
     return row;

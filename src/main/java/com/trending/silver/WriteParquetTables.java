@@ -112,7 +112,7 @@ public class WriteParquetTables<T>
     return rows.apply(
             "BlockPerPartition",
             ParDo.of(new RowBlocks.BlockPerKeyFn<>(ByteArrayCoder.of(), toDestinationAndRow)))
-        .setCoder(KvCoder.of(DESTINATION, ByteArrayCoder.of()))
+        .setCoder(KvCoder.of(DESTINATION, RowBlocks.CODER))
         .apply(
             "WriteParquet",
             FileIO.<KV<String, String>, KV<KV<String, String>, byte[]>>writeDynamic()

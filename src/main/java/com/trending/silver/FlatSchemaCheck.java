@@ -1,0 +1,241 @@
+package com.trending.silver;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A quick proof that a message passes its topic's JSON Schema, for schemas made of flat properties
+ * with simple rules (the topics' schemas are). It answers "valid" only when the full validator
+ * would, and "not proven" otherwise: the caller then asks the full validator, which gives the
+ * verdict and the error messages. So only its "valid" needs to be right, and every check below is
+ * at least as strict as the keyword it stands for.
+ *
+ * <p>Why: the full validator walks a generic tree of keyword validators and builds a path object
+ * per property, about a third of the time it takes to validate a message; valid messages are nearly
+ * all messages.
+ *
+ * <p>Understood keywords: at the root {@code type: object}, {@code required}, {@code properties};
+ * per property {@code type} (string, integer, number, boolean, null, or a list of them), {@code
+ * pattern} (read as the full validator reads it: {@link Pattern}, found anywhere unless anchored),
+ * {@code const} and {@code enum} of strings, {@code minLength}, {@code maxLength}, {@code minimum}
+ * and {@code maximum} with whole bounds; annotations ({@code title}, {@code description}, …) are
+ * ignored. A schema with any other keyword gets no quick check ({@link #of} returns null).
+ */
+final class FlatSchemaCheck {
+
+  private static final Set<String> ANNOTATIONS =
+      Set.of("$schema", "$id", "$comment", "title", "description", "default", "examples");
+
+  private final String[] required;
+  private final List<Property> properties;
+
+  private FlatSchemaCheck(String[] required, List<Property> properties) {
+    this.required = required;
+    this.properties = properties;
+  }
+
+  /** The quick check of {@code schema}, or null if it uses a keyword this class does not read. */
+  static FlatSchemaCheck of(JsonNode schema) {
+    List<String> required = new ArrayList<>();
+    List<Property> properties = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = schema.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> keyword = it.next();
+      JsonNode value = keyword.getValue();
+      switch (keyword.getKey()) {
+        case "type":
+          if (!value.isTextual() || !value.textValue().equals("object")) {
+            return null;
+          }
+          break;
+        case "required":
+          for (JsonNode name : value) {
+            if (!name.isTextual()) {
+              return null;
+            }
+            required.add(name.textValue());
+          }
+          break;
+        case "properties":
+          for (Iterator<Map.Entry<String, JsonNode>> p = value.fields(); p.hasNext(); ) {
+            Map.Entry<String, JsonNode> property = p.next();
+            Property rules = Property.of(property.getKey(), property.getValue());
+            if (rules == null) {
+              return null;
+            }
+            properties.add(rules);
+          }
+          break;
+        default:
+          if (!ANNOTATIONS.contains(keyword.getKey())) {
+            return null;
+          }
+      }
+    }
+    return new FlatSchemaCheck(required.toArray(String[]::new), properties);
+  }
+
+  /** True if {@code message} (a JSON object) is proven to pass the schema. */
+  boolean proves(JsonNode message) {
+    for (String name : required) {
+      if (!message.has(name)) {
+        return false;
+      }
+    }
+    for (Property property : properties) {
+      JsonNode value = message.get(property.name);
+      if (value != null && !property.accepts(value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** One property's rules. Not thread-safe: a validator belongs to one thread at a time. */
+  private static final class Property {
+    final String name;
+    boolean string;
+    boolean integer;
+    boolean number;
+    boolean bool;
+    boolean nul;
+    boolean anyType = true;
+    Matcher pattern;
+    List<String> allowed; // const or enum
+    int minLength = -1;
+    int maxLength = -1;
+    Long minimum;
+    Long maximum;
+
+    private Property(String name) {
+      this.name = name;
+    }
+
+    static Property of(String name, JsonNode schema) {
+      if (!schema.isObject()) {
+        return null;
+      }
+      Property p = new Property(name);
+      for (Iterator<Map.Entry<String, JsonNode>> it = schema.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> keyword = it.next();
+        JsonNode value = keyword.getValue();
+        switch (keyword.getKey()) {
+          case "type":
+            p.anyType = false;
+            for (JsonNode type : value.isArray() ? value : List.of(value)) {
+              if (!type.isTextual() || !p.allowType(type.textValue())) {
+                return null;
+              }
+            }
+            break;
+          case "pattern":
+            if (!value.isTextual()) {
+              return null;
+            }
+            p.pattern = Pattern.compile(value.textValue()).matcher("");
+            break;
+          case "const":
+          case "enum":
+            List<String> allowed = new ArrayList<>();
+            for (JsonNode v : keyword.getKey().equals("const") ? List.of(value) : value) {
+              if (!v.isTextual()) {
+                return null;
+              }
+              allowed.add(v.textValue());
+            }
+            p.allowed = allowed;
+            break;
+          case "minLength":
+          case "maxLength":
+            if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 0) {
+              return null;
+            }
+            if (keyword.getKey().equals("minLength")) {
+              p.minLength = value.intValue();
+            } else {
+              p.maxLength = value.intValue();
+            }
+            break;
+          case "minimum":
+          case "maximum":
+            if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+              return null;
+            }
+            if (keyword.getKey().equals("minimum")) {
+              p.minimum = value.longValue();
+            } else {
+              p.maximum = value.longValue();
+            }
+            break;
+          default:
+            if (!ANNOTATIONS.contains(keyword.getKey())) {
+              return null;
+            }
+        }
+      }
+      return p;
+    }
+
+    private boolean allowType(String type) {
+      switch (type) {
+        case "string":
+          return string = true;
+        case "integer":
+          return integer = true;
+        case "number":
+          return number = true;
+        case "boolean":
+          return bool = true;
+        case "null":
+          return nul = true;
+        default:
+          return false;
+      }
+    }
+
+    boolean accepts(JsonNode value) {
+      boolean typed =
+          anyType
+              || (string && value.isTextual())
+              // a whole number written 1.0 is left to the full validator
+              || (integer && value.isIntegralNumber())
+              || (number && value.isNumber())
+              || (bool && value.isBoolean())
+              || (nul && value.isNull());
+      if (!typed) {
+        return false;
+      }
+      if (value.isTextual()) {
+        String text = value.textValue();
+        if (allowed != null && !allowed.contains(text)) {
+          return false;
+        }
+        // UTF-16 units are at least as many as code points, which the schema counts.
+        if (maxLength >= 0 && text.length() > maxLength) {
+          return false;
+        }
+        if (minLength >= 0 && text.codePointCount(0, text.length()) < minLength) {
+          return false;
+        }
+        if (pattern != null && !pattern.reset(text).find()) {
+          return false;
+        }
+      } else if (allowed != null) {
+        return false; // a const or enum of strings: only a string can match
+      }
+      if (value.isNumber() && (minimum != null || maximum != null)) {
+        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+          return false;
+        }
+        long v = value.longValue();
+        return (minimum == null || v >= minimum) && (maximum == null || v <= maximum);
+      }
+      return true;
+    }
+  }
+}

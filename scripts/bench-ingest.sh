@@ -310,7 +310,9 @@ run_native() { # the plain Spark Structured Streaming reference, same messages, 
   # shellcheck source=lib/java-opens.sh
   source "$SCRIPT_DIR/lib/java-opens.sh"
   t0=$(now)
-  java -Xmx4g "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
+  # the pipelines' JVM flags (JAVA_OPTS, else launch.sh's default), so the two differ in code only
+  # shellcheck disable=SC2086
+  java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
     com.trending.bench.NativeSparkIngest "$BOOTSTRAP" "$lake" "$SPARK_MASTER" > "$logf" 2>&1 \
     || fail_with_log "the native reference ($store) failed" "$logf"
   t1=$(now)

@@ -3,7 +3,7 @@ rem Kafka -> Silver on Windows, as scripts/kafka-to-silver.sh: scripts\kafka-to-
 rem   scripts\kafka-to-silver.bat --maxRecords=10000                        Direct runner, bounded
 rem   scripts\kafka-to-silver.bat --runner=SparkRunner --availableNow=true  Spark local[*]
 rem Environment: LAKEHOUSE_PATH (e.g. C:\data\lake), STORAGE_FORMAT, KAFKA_BOOTSTRAP_SERVERS,
-rem KAFKA_STARTING_OFFSETS, KAFKA_GROUP_ID, MIN_RATING, MAX_RATING; JAVA_OPTS (default -Xmx4g).
+rem KAFKA_STARTING_OFFSETS, KAFKA_GROUP_ID, MIN_RATING, MAX_RATING; JAVA_OPTS (default -Xmx4g -XX:+UseParallelGC).
 rem
 rem As scripts/lib/launch.sh does: builds with Maven, adds runners\<runner>\pipeline.options, and
 rem starts java in the folder it is called from, so that a relative LAKEHOUSE_PATH is the same
@@ -52,6 +52,6 @@ set "ROOT_FWD=%ROOT:\=/%"
 >> "%ARGS_FILE%" type "%CP_FILE%"
 >> "%ARGS_FILE%" echo "
 
-if not defined JAVA_OPTS set "JAVA_OPTS=-Xmx4g"
+if not defined JAVA_OPTS set "JAVA_OPTS=-Xmx4g -XX:+UseParallelGC"
 java %JAVA_OPTS% --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED "@%ARGS_FILE%" %MAIN% %DEFAULTS% %*
 exit /b %ERRORLEVEL%

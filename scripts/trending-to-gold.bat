@@ -3,7 +3,7 @@ rem Silver -> Gold trending tables on Windows, as scripts/trending-to-gold.sh:
 rem   scripts\trending-to-gold.bat --streaming=false                        one-shot recompute, Direct runner
 rem   scripts\trending-to-gold.bat --runner=SparkRunner --streaming=false   the same on Spark local[*]
 rem   scripts\trending-to-gold.bat                                          streaming: refresh ~every 5 s
-rem Environment: LAKEHOUSE_PATH (e.g. C:\data\lake), STORAGE_FORMAT; JAVA_OPTS (default -Xmx4g).
+rem Environment: LAKEHOUSE_PATH (e.g. C:\data\lake), STORAGE_FORMAT; JAVA_OPTS (default -Xmx4g -XX:+UseParallelGC).
 rem
 rem As scripts/lib/launch.sh does: builds with Maven, adds runners\<runner>\pipeline.options, and
 rem starts java in the folder it is called from, so that a relative LAKEHOUSE_PATH is the same
@@ -52,6 +52,6 @@ set "ROOT_FWD=%ROOT:\=/%"
 >> "%ARGS_FILE%" type "%CP_FILE%"
 >> "%ARGS_FILE%" echo "
 
-if not defined JAVA_OPTS set "JAVA_OPTS=-Xmx4g"
+if not defined JAVA_OPTS set "JAVA_OPTS=-Xmx4g -XX:+UseParallelGC"
 java %JAVA_OPTS% --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED "@%ARGS_FILE%" %MAIN% %DEFAULTS% %*
 exit /b %ERRORLEVEL%

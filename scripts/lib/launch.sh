@@ -47,4 +47,4 @@ fi
 
 # shellcheck source=java-opens.sh
 source "$REPO_ROOT/scripts/lib/java-opens.sh"
-exec java ${JAVA_OPTS:--Xmx4g} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/classes:$(cat "$CP_FILE")" "$MAIN_CLASS" "${DEFAULTS[@]}" "$@"
+exec java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/classes:$(cat "$CP_FILE")" "$MAIN_CLASS" "${DEFAULTS[@]}" "$@"

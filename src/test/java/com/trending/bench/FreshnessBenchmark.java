@@ -74,6 +74,9 @@ public final class FreshnessBenchmark {
   /** Every child JVM still running, so that Ctrl+C (or an error) stops them. */
   private static final List<Child> CHILDREN = new CopyOnWriteArrayList<>();
 
+  /** The pipelines' JVM flags unless JAVA_OPTS is set: DEFAULT_JAVA_OPTS of scripts/lib. */
+  private static final String PIPELINE_JVM = "-Xmx4g -XX:+UseParallelGC";
+
   // --- options
   // ------------------------------------------------------------------------------------
 
@@ -345,7 +348,7 @@ public final class FreshnessBenchmark {
                     runner,
                     "com.trending.silver.KafkaToSilver",
                     silverArgs,
-                    "-Xmx4g"),
+                    PIPELINE_JVM),
             jobEnv,
             logs.resolve("kafka-to-silver.log"));
     Child goldJob =
@@ -358,7 +361,7 @@ public final class FreshnessBenchmark {
                     runner,
                     "com.trending.gold.TrendingToGold",
                     goldArgs,
-                    "-Xmx4g"),
+                    PIPELINE_JVM),
             jobEnv,
             logs.resolve("trending-to-gold.log"));
     List<Child> children = List.of(generator, silver, goldJob);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs a benchmark's main class from the test sources: builds the test classes and their classpath
 # (target/classpath-test.txt) when missing or older than the sources, then
-#   java --add-opens… $JAVA_OPTS (default -Xmx6g) -cp target/test-classes:target/classes:… <main> [args]
+#   java --add-opens… $JAVA_OPTS (default -Xmx6g and the pipelines' collector) -cp target/test-classes:target/classes:… <main> [args]
 # Usage (from a scripts/bench-*.sh): exec "$here/scripts/lib/bench-main.sh" com.trending.…Benchmark "$@"
 set -euo pipefail
 here="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -20,5 +20,5 @@ fi
 source "$here/scripts/lib/java-opens.sh"
 
 # shellcheck disable=SC2086
-exec java "${ADD_OPENS[@]}" ${JAVA_OPTS:--Xmx6g} -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
+exec java "${ADD_OPENS[@]}" ${JAVA_OPTS:--Xmx6g -XX:+UseParallelGC} -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
   "$main" "$@"

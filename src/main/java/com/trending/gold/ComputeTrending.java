@@ -1,5 +1,6 @@
 package com.trending.gold;
 
+import com.trending.common.BlockCoder;
 import com.trending.gold.TrendRow.TrendRowCoder;
 import com.trending.gold.TrendWindows.TableWindow;
 import java.util.ArrayList;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.ListCoder;
@@ -36,6 +38,7 @@ import org.apache.beam.sdk.transforms.windowing.IntervalWindow;
 import org.apache.beam.sdk.transforms.windowing.SlidingWindows;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.transforms.windowing.WindowFn;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -427,7 +430,10 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
               ? windowed
                   .apply("SumLatestSlices", ParDo.of(new SumLatestSlicesStatefulFn()))
                   .setCoder(KvCoder.of(VarIntCoder.of(), ListCoder.of(TrendRowCoder.of())))
+              // grouped as encoded blocks: see BlockCoder
               : windowed
+                  .apply("EncodeSlices", ParDo.of(new EncodeSlicesFn()))
+                  .setCoder(KvCoder.of(VarIntCoder.of(), BlockCoder.of()))
                   .apply("Group", GroupByKey.create())
                   .apply("SumSlices", Combine.groupedValues(new SumLatestSlicesFn()));
       return sums.apply("ToRows", ParDo.of(new StampWindowEndFn())).setCoder(TrendRowCoder.of());
@@ -463,19 +469,37 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
     }
   }
 
+  /** A block of slices as one byte array, for the batch roll-up's grouping. */
+  static class EncodeSlicesFn extends DoFn<KV<Integer, List<TrendRow>>, KV<Integer, byte[]>> {
+    @ProcessElement
+    public void process(
+        @Element KV<Integer, List<TrendRow>> block, OutputReceiver<KV<Integer, byte[]>> out)
+        throws CoderException {
+      out.output(KV.of(block.getKey(), CoderUtils.encodeToByteArray(SLICES, block.getValue())));
+    }
+  }
+
+  private static final Coder<List<TrendRow>> SLICES = ListCoder.of(TrendRowCoder.of());
+
   /**
    * Sums a window's slices per movie, keeping only the latest version of each (slice, movie) (its
-   * maximum counts), so that accumulating or repeated slice panes are counted once.
+   * maximum counts), so that accumulating or repeated slice panes are counted once. Its input is
+   * blocks of slices encoded by {@link EncodeSlicesFn}.
    */
-  static class SumLatestSlicesFn
-      extends CombineFn<List<TrendRow>, Map<Long, TrendRow>, List<TrendRow>> {
+  static class SumLatestSlicesFn extends CombineFn<byte[], Map<Long, TrendRow>, List<TrendRow>> {
     @Override
     public Map<Long, TrendRow> createAccumulator() {
       return new HashMap<>();
     }
 
     @Override
-    public Map<Long, TrendRow> addInput(Map<Long, TrendRow> acc, List<TrendRow> slices) {
+    public Map<Long, TrendRow> addInput(Map<Long, TrendRow> acc, byte[] block) {
+      List<TrendRow> slices;
+      try {
+        slices = CoderUtils.decodeFromByteArray(SLICES, block);
+      } catch (CoderException e) {
+        throw new IllegalStateException("Cannot decode a block of slices", e);
+      }
       for (TrendRow slice : slices) {
         acc.merge(slice.key(), slice, TrendRow::latest);
       }
@@ -508,14 +532,14 @@ public class ComputeTrending extends PTransform<PCollectionTuple, PCollectionTup
 
     @Override
     public Coder<Map<Long, TrendRow>> getAccumulatorCoder(
-        CoderRegistry registry, Coder<List<TrendRow>> inputCoder) {
+        CoderRegistry registry, Coder<byte[]> inputCoder) {
       return MapCoder.of(VarLongCoder.of(), TrendRowCoder.of());
     }
 
     @Override
     public Coder<List<TrendRow>> getDefaultOutputCoder(
-        CoderRegistry registry, Coder<List<TrendRow>> inputCoder) {
-      return ListCoder.of(TrendRowCoder.of());
+        CoderRegistry registry, Coder<byte[]> inputCoder) {
+      return SLICES;
     }
   }
 

@@ -1,6 +1,7 @@
 package com.trending.gold;
 
 import com.trending.common.CommittedFiles;
+import com.trending.common.RunnerDefaults;
 import com.trending.common.Schemas;
 import com.trending.common.Table;
 import com.trending.common.TableLog;
@@ -146,7 +147,7 @@ public class ReadSilver extends PTransform<PBegin, PCollection<Integer>> {
     @Override
     @SuppressWarnings("deprecation")
     public Duration getAllowedTimestampSkew() {
-      return Duration.millis(Long.MAX_VALUE); // files carry no time of their own; events do
+      return RunnerDefaults.ANY_TIMESTAMP_SKEW;
     }
   }
 

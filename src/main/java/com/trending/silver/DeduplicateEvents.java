@@ -2,6 +2,7 @@ package com.trending.silver;
 
 import com.trending.common.CommittedFiles;
 import com.trending.common.Lakehouse;
+import com.trending.common.RunnerDefaults;
 import com.trending.common.Storage;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -363,7 +364,7 @@ public class DeduplicateEvents
     @Override
     @SuppressWarnings("deprecation")
     public Duration getAllowedTimestampSkew() {
-      return Duration.millis(Long.MAX_VALUE);
+      return RunnerDefaults.ANY_TIMESTAMP_SKEW;
     }
   }
 }

@@ -1,15 +1,11 @@
 package com.trending.silver;
 
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
+import com.trending.common.BlockCoder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
-import org.apache.beam.sdk.coders.AtomicCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.ListCoder;
@@ -18,7 +14,6 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.util.CoderUtils;
-import org.apache.beam.sdk.util.VarInt;
 import org.apache.beam.sdk.values.KV;
 import org.joda.time.Instant;
 
@@ -40,33 +35,8 @@ final class RowBlocks {
   /** The most values in one block. */
   static final int MAX_VALUES = 10_000;
 
-  /**
-   * A block's coder: its length, then its bytes. Beam's byte-array coder reads an outermost array
-   * up to the end of its stream, growing a buffer as it goes; the Direct runner copies each grouped
-   * block through the coder many times (see above), which with this coder is one exact read.
-   */
-  static final Coder<byte[]> CODER = new BlockCoder();
-
-  private static final class BlockCoder extends AtomicCoder<byte[]> {
-    @Override
-    public void encode(byte[] block, OutputStream out) throws IOException {
-      VarInt.encode(block.length, out);
-      out.write(block);
-    }
-
-    @Override
-    public byte[] decode(InputStream in) throws IOException {
-      int length = VarInt.decodeInt(in);
-      byte[] block = in.readNBytes(length);
-      if (block.length != length) {
-        throw new EOFException("A block of " + length + " bytes ends after " + block.length);
-      }
-      return block;
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-  }
+  /** A block's coder: its length, then its bytes. */
+  static final Coder<byte[]> CODER = BlockCoder.of();
 
   /** The values of one block. */
   static <V> List<V> decode(Coder<V> valueCoder, byte[] block) {

@@ -1,5 +1,6 @@
 package com.trending.silver;
 
+import com.trending.common.BlockCoder;
 import com.trending.common.CommittedFiles;
 import com.trending.common.Lakehouse;
 import com.trending.common.RunnerDefaults;
@@ -147,7 +148,7 @@ public class DeduplicateEvents
     // side when a bucket
     // is large, which the Flink runner's batch GroupByKey refuses: "GBK result is not
     // re-iterable".)
-    Coder<KV<Integer, byte[]>> blocks = KvCoder.of(VarIntCoder.of(), RowBlocks.CODER);
+    Coder<KV<Integer, byte[]>> blocks = KvCoder.of(VarIntCoder.of(), BlockCoder.of());
     PCollection<KV<Integer, byte[]>> existingSide =
         existing
             .apply(

@@ -45,7 +45,8 @@ import org.apache.avro.generic.GenericRecord;
  *       no Parquet reader could give back).
  * </ul>
  *
- * <p>Plain Java, no Beam: the parse {@code DoFn} wraps it and unit tests call it directly.
+ * <p>Plain Java, no Beam: the parse {@code DoFn} wraps it and unit tests call it directly. One
+ * instance per thread: its quick schema check reuses its pattern matchers.
  */
 public final class EventValidator {
 

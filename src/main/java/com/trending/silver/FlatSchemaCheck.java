@@ -151,25 +151,27 @@ final class FlatSchemaCheck {
             p.allowed = allowed;
             break;
           case "minLength":
-          case "maxLength":
-            if (!value.canConvertToInt() || !value.isIntegralNumber() || value.intValue() < 0) {
+            p.minLength = length(value);
+            if (p.minLength < 0) {
               return null;
             }
-            if (keyword.getKey().equals("minLength")) {
-              p.minLength = value.intValue();
-            } else {
-              p.maxLength = value.intValue();
+            break;
+          case "maxLength":
+            p.maxLength = length(value);
+            if (p.maxLength < 0) {
+              return null;
             }
             break;
           case "minimum":
-          case "maximum":
-            if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+            p.minimum = bound(value);
+            if (p.minimum == null) {
               return null;
             }
-            if (keyword.getKey().equals("minimum")) {
-              p.minimum = value.longValue();
-            } else {
-              p.maximum = value.longValue();
+            break;
+          case "maximum":
+            p.maximum = bound(value);
+            if (p.maximum == null) {
+              return null;
             }
             break;
           default:
@@ -179,6 +181,18 @@ final class FlatSchemaCheck {
         }
       }
       return p;
+    }
+
+    /** A length keyword's value, or -1 if it is not a whole number from 0. */
+    private static int length(JsonNode value) {
+      return value.isIntegralNumber() && value.canConvertToInt() && value.intValue() >= 0
+          ? value.intValue()
+          : -1;
+    }
+
+    /** A bound's value, or null if it is not a whole number (other bounds are not read here). */
+    private static Long bound(JsonNode value) {
+      return value.isIntegralNumber() && value.canConvertToLong() ? value.longValue() : null;
     }
 
     private boolean allowType(String type) {

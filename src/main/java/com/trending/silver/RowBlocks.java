@@ -1,6 +1,5 @@
 package com.trending.silver;
 
-import com.trending.common.BlockCoder;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -34,9 +33,6 @@ final class RowBlocks {
 
   /** The most values in one block. */
   static final int MAX_VALUES = 10_000;
-
-  /** A block's coder: its length, then its bytes. */
-  static final Coder<byte[]> CODER = BlockCoder.of();
 
   /** The values of one block. */
   static <V> List<V> decode(Coder<V> valueCoder, byte[] block) {

@@ -1,5 +1,6 @@
 package com.trending.silver;
 
+import com.trending.common.BlockCoder;
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import java.io.IOException;
@@ -112,7 +113,7 @@ public class WriteParquetTables<T>
     return rows.apply(
             "BlockPerPartition",
             ParDo.of(new RowBlocks.BlockPerKeyFn<>(ByteArrayCoder.of(), toDestinationAndRow)))
-        .setCoder(KvCoder.of(DESTINATION, RowBlocks.CODER))
+        .setCoder(KvCoder.of(DESTINATION, BlockCoder.of()))
         .apply(
             "WriteParquet",
             FileIO.<KV<String, String>, KV<KV<String, String>, byte[]>>writeDynamic()

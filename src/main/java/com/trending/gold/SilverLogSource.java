@@ -3,6 +3,7 @@ package com.trending.gold;
 import com.trending.common.CommittedFiles;
 import com.trending.common.Table;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.Serializable;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -57,6 +58,14 @@ import org.joda.time.Instant;
  * its events, which every table would drop, are not counted in {@code droppedLateEvents*}.
  */
 class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, SilverLogSource.Mark> {
+  /**
+   * How long a reader with nothing to emit waits, once, before saying so (never past its next look
+   * at the log). The Direct runner asks again at once, and its scheduler loops without pause
+   * between asks: on one worker thread (Gold's streaming default there) this wait is what paces it.
+   * Short enough for a refresh timer to fire on time, as Kafka's own reader waits for records.
+   */
+  static final Duration IDLE_WAIT = Duration.millis(100);
+
   private static final Pattern PARTITION =
       Pattern.compile("/" + Table.PARTITION_COLUMN + "=(\\d{4}-\\d{2}-\\d{2})/");
 
@@ -177,6 +186,7 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
     private long watermark;
     private long maxSeen;
     private long lastPoll;
+    private boolean waited;
 
     Reader(SilverLogSource source, Mark mark) {
       this.source = source;
@@ -207,9 +217,17 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
         // Everything found at the previous look at the log is out: the watermark moves up to it.
         watermark = Math.max(watermark, maxSeen);
         long now = System.currentTimeMillis();
-        if (now - lastPoll < source.pollPeriod.getMillis()) {
-          return false;
+        long untilPoll = lastPoll + source.pollPeriod.getMillis() - now;
+        if (untilPoll > 0) {
+          if (waited) {
+            waited = false;
+            return false;
+          }
+          waited = true;
+          sleep(Math.min(untilPoll, IDLE_WAIT.getMillis()));
+          continue;
         }
+        waited = false;
         lastPoll = now;
         String firstOpenDay = firstOpenDay();
         done.removeIf(file -> isClosed(file, firstOpenDay));
@@ -221,6 +239,15 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
         if (queue.isEmpty()) {
           return false;
         }
+      }
+    }
+
+    private static void sleep(long millis) throws IOException {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException("Interrupted while waiting for the Silver log");
       }
     }
 

@@ -212,6 +212,31 @@ public class SilverLogSourceTest {
     }
   }
 
+  /**
+   * With nothing new in the log, the reader waits a moment before saying so, once per call: the
+   * Direct runner asks again at once, in a loop that would otherwise keep a core busy.
+   */
+  @Test
+  public void anIdleReaderWaitsBeforeSayingSo() throws Exception {
+    Table table = table(StorageFormat.PARQUET);
+    SilverLogSource source =
+        new SilverLogSource(
+            table,
+            Duration.standardMinutes(1),
+            Duration.standardDays(1),
+            Duration.standardHours(50),
+            ReadSilver.projection(com.trending.common.Schemas.avro(Lakehouse.VIEWS)));
+    UnboundedReader<SilverLogSource.FileEvents> reader =
+        source.createReader(PipelineOptionsFactory.create(), null);
+    assertFalse(reader.start()); // looked at the log: empty
+    for (int i = 0; i < 3; i++) {
+      long start = System.nanoTime();
+      assertFalse(reader.advance());
+      long waited = (System.nanoTime() - start) / 1_000_000;
+      assertTrue("waited " + waited + " ms", waited >= SilverLogSource.IDLE_WAIT.getMillis() - 1);
+    }
+  }
+
   private static SilverLogSource.Mark mark(
       SilverLogSource source, UnboundedReader<SilverLogSource.FileEvents> reader) throws Exception {
     return CoderUtils.clone(

@@ -7,6 +7,7 @@ import static org.junit.Assert.assertTrue;
 import com.trending.common.Lakehouse;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -30,6 +31,27 @@ public class TrendingToGoldParseTest {
             .as(DirectOptions.class);
     assertTrue(given.isEnforceImmutability());
     assertTrue(given.isEnforceEncodability());
+  }
+
+  @Test
+  public void directStreamingRunsOnOneThreadUnlessTold() {
+    assertEquals(
+        1,
+        TrendingToGold.parse(new String[] {"--runner=DirectRunner"})
+            .as(DirectOptions.class)
+            .getTargetParallelism());
+    int runnerDefault =
+        PipelineOptionsFactory.create().as(DirectOptions.class).getTargetParallelism();
+    assertEquals(
+        runnerDefault,
+        TrendingToGold.parse(new String[] {"--runner=DirectRunner", "--streaming=false"})
+            .as(DirectOptions.class)
+            .getTargetParallelism());
+    assertEquals(
+        3,
+        TrendingToGold.parse(new String[] {"--runner=DirectRunner", "--targetParallelism=3"})
+            .as(DirectOptions.class)
+            .getTargetParallelism());
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.junit.Rule;
@@ -97,6 +98,20 @@ public class KafkaToSilverConfigTest {
         KafkaToSilver.parse(new String[] {"--runner=SparkRunner", "--storageLevel=MEMORY_AND_DISK"})
             .as(SparkPipelineOptions.class)
             .getStorageLevel());
+  }
+
+  @Test
+  public void directRunsOnOneThreadUnlessTold() {
+    assertEquals(
+        1,
+        KafkaToSilver.parse(new String[] {"--runner=DirectRunner"})
+            .as(DirectOptions.class)
+            .getTargetParallelism());
+    assertEquals(
+        4,
+        KafkaToSilver.parse(new String[] {"--runner=DirectRunner", "--targetParallelism=4"})
+            .as(DirectOptions.class)
+            .getTargetParallelism());
   }
 
   @Test

@@ -105,6 +105,13 @@ final class DeltaTableLog implements TableLog {
     return files;
   }
 
+  /** The latest snapshot's version: the log's latest entries, without replaying its files. */
+  @Override
+  public long version() {
+    Snapshot snapshot = snapshot();
+    return snapshot == null ? -1 : snapshot.getVersion(engine);
+  }
+
   @Override
   public boolean append(String appId, long version, List<String> files) {
     if (files.isEmpty()) {

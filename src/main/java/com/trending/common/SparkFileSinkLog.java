@@ -55,6 +55,13 @@ final class SparkFileSinkLog implements TableLog {
     return List.copyOf(new TreeSet<>(entries(latestBatch()).keySet()));
   }
 
+  /** The latest batch id: one listing of the log folder, which keeps its latest batches only. */
+  @Override
+  public long version() {
+    Batch latest = latestBatch();
+    return latest == null ? -1 : latest.id();
+  }
+
   @Override
   public boolean append(String appId, long version, List<String> files) {
     if (files.isEmpty()) {

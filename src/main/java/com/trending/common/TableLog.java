@@ -24,6 +24,12 @@ public interface TableLog {
   List<String> files();
 
   /**
+   * The version of the latest commit, -1 for a table that has never been committed: a reader that
+   * saw this version before knows that {@link #files()} has not changed, without reading the log.
+   */
+  long version();
+
+  /**
    * Commits {@code files} to the table in one transaction, once per {@code (appId, version)}:
    * returns false, committing nothing, when that transaction is already in the log (a batch
    * re-committed after a crash). An empty list commits nothing.

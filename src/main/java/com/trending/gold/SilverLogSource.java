@@ -187,6 +187,7 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
     private long maxSeen;
     private long lastPoll;
     private boolean waited;
+    private long seenVersion = Long.MIN_VALUE; // the log's version at the last look, if any
 
     Reader(SilverLogSource source, Mark mark) {
       this.source = source;
@@ -231,10 +232,14 @@ class SilverLogSource extends UnboundedSource<SilverLogSource.FileEvents, Silver
         lastPoll = now;
         String firstOpenDay = firstOpenDay();
         done.removeIf(file -> isClosed(file, firstOpenDay));
-        for (String file : source.table.log().files()) {
-          if (!done.contains(file) && !isClosed(file, firstOpenDay)) {
-            queue.add(file);
+        long version = source.table.log().version();
+        if (version != seenVersion) { // else nothing was committed since the last look
+          for (String file : source.table.log().files()) {
+            if (!done.contains(file) && !isClosed(file, firstOpenDay)) {
+              queue.add(file);
+            }
           }
+          seenVersion = version;
         }
         if (queue.isEmpty()) {
           return false;

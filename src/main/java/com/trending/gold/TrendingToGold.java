@@ -175,7 +175,11 @@ public class TrendingToGold {
     requirePositive("longWindowMinutes", o.getLongWindowMinutes());
     requirePositive("slideMinutes", o.getSlideMinutes());
     requirePositive("triggerPeriodSeconds", o.getTriggerPeriodSeconds());
-    requirePositive("silverPollSeconds", o.getSilverPollSeconds());
+    if (o.getSilverPollSeconds() == null || !(o.getSilverPollSeconds() >= 0.001)) {
+      throw new IllegalArgumentException(
+          "--silverPollSeconds must be at least 0.001 (a millisecond), got "
+              + o.getSilverPollSeconds());
+    }
     if (o.getMovieShards() != null) {
       requirePositive("movieShards", o.getMovieShards());
     }
@@ -243,7 +247,9 @@ public class TrendingToGold {
     Refresh refresh = refresh(options);
     int shards = shards(options);
     Duration poll =
-        options.isStreaming() ? Duration.standardSeconds(options.getSilverPollSeconds()) : null;
+        options.isStreaming()
+            ? Duration.millis(Math.round(options.getSilverPollSeconds() * 1000))
+            : null;
 
     PCollection<Integer> views =
         pipeline.apply("ReadViews", readSilver(lakehouse, Lakehouse.VIEWS, poll, options));

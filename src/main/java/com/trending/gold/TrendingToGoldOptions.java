@@ -56,12 +56,13 @@ public interface TrendingToGoldOptions extends LakehouseOptions, StreamingOption
   void setMaxFutureMinutes(Integer value);
 
   @Description(
-      "Streaming: how often the Silver tables' logs are read for new files, in seconds (a read"
-          + " costs a listing of each log's newest entries).")
-  @Default.Integer(1)
-  Integer getSilverPollSeconds();
+      "Streaming: how often the Silver tables' logs are looked at for new commits, in seconds"
+          + " (fractions allowed). A look costs a listing of each log's newest entries; the"
+          + " committed files are read only when a new commit is there.")
+  @Default.Double(0.5)
+  Double getSilverPollSeconds();
 
-  void setSilverPollSeconds(Integer value);
+  void setSilverPollSeconds(Double value);
 
   @Description(
       "Movie shards: every grouping of Gold is keyed by movie_id modulo this number. Default: "

@@ -39,10 +39,10 @@ import org.joda.time.Instant;
  * number of rows written by each refresh.
  *
  * <p>Batch: one rewrite with everything, replacing the previous table. Streaming: the changed rows
- * are collected for the {@link Refresh#downstream()} of the refresh (a second's gathering, or a
- * micro-batch) and merged into the table: only the days they fall in are rewritten, from the rows
- * this worker wrote last (read back from the table when another worker wrote them). Merging takes
- * the maximum counts per row, so repeated or reordered panes do not change the result.
+ * are collected for the {@link Refresh#downstream()} of the refresh (a quarter second's gathering,
+ * or a micro-batch) and merged into the table: only the days they fall in are rewritten, from the
+ * rows this worker wrote last (read back from the table when another worker wrote them). Merging
+ * takes the maximum counts per row, so repeated or reordered panes do not change the result.
  */
 public class WriteGoldTable extends PTransform<PCollection<TrendRow>, PCollection<Long>> {
   private final Table table;

@@ -212,6 +212,21 @@ public class SilverLogSourceTest {
     }
   }
 
+  /** The log's version moves with each commit and only then: the reader's cue to read the log. */
+  @Test
+  public void logVersionMovesWithEachCommitOnly() throws Exception {
+    for (StorageFormat format : StorageFormat.values()) {
+      Table table = table(format);
+      long empty = table.log().version();
+      SilverFiles.write(table, List.of(at(1, 0)), "a", 100);
+      long first = table.log().version();
+      assertTrue(format + ": " + empty + " then " + first, first > empty);
+      assertEquals(format.toString(), first, table.log().version());
+      SilverFiles.write(table, List.of(at(2, 0)), "b", 100);
+      assertTrue(format.toString(), table.log().version() > first);
+    }
+  }
+
   /**
    * With nothing new in the log, the reader waits a moment before saying so, once per call: the
    * Direct runner asks again at once, in a loop that would otherwise keep a core busy.

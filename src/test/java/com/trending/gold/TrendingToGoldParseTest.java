@@ -74,6 +74,19 @@ public class TrendingToGoldParseTest {
   }
 
   @Test
+  public void silverPollTakesFractionsOfASecondButNotZero() {
+    TrendingToGold.validate(TrendingToGold.parse(new String[] {"--silverPollSeconds=0.2"}));
+    TrendingToGold.validate(TrendingToGold.parse(new String[] {"--silverPollSeconds=2"}));
+    IllegalArgumentException e =
+        org.junit.Assert.assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                TrendingToGold.validate(
+                    TrendingToGold.parse(new String[] {"--silverPollSeconds=0"})));
+    assertTrue(e.getMessage(), e.getMessage().contains("--silverPollSeconds must be at least"));
+  }
+
+  @Test
   public void sparkRunnerBatchesFollowTheRefreshPeriodAndCheckpointInTheLakehouse() {
     String root = tmp.getRoot().toPath().resolve("lakehouse").toString();
     SparkPipelineOptions defaults =
@@ -120,8 +133,8 @@ public class TrendingToGoldParseTest {
         TrendingToGold.parse(new String[] {"--runner=DirectRunner", "--triggerPeriodSeconds=3"});
     direct.setStreaming(true);
     assertEquals("every PT3S", TrendingToGold.refresh(direct).toString());
-    // Only the first grouping waits the period; the steps after it gather for a second.
-    assertEquals("every PT1S", TrendingToGold.refresh(direct).downstream().toString());
+    // Only the first grouping waits the period; the steps after it gather for a quarter second.
+    assertEquals("every PT0.250S", TrendingToGold.refresh(direct).downstream().toString());
     assertEquals("once", Refresh.once().downstream().toString());
     assertEquals("every micro-batch", Refresh.perMicroBatch().downstream().toString());
     direct.setStreaming(false);

@@ -120,7 +120,7 @@ public final class KafkaToSilver {
       // The runner's scheduler looks for fired timers and new work in a loop that never waits
       // while a thread is free. One worker thread: at 1,000 events/s Kafka → Silver took 0.73
       // cores instead of 1.10 for the same freshness, and a 1,000,000-message backlog ingested in
-      // the same time with a fifth less CPU (2 cores: the JIT compiler has the other one).
+      // about the same time with 15% less CPU (2 cores: the JIT compiler has the other one).
       setUnlessGiven(options, args, DIRECT_OPTIONS, "targetParallelism", 1);
     }
     if (RunnerDefaults.isSpark(options)) {

@@ -43,9 +43,9 @@ public final class Refresh implements Serializable {
   /**
    * How long a step after the first grouping gathers what one refresh brings before passing it on:
    * the first step after the count fires on the next multiple of it after the refresh's first rows.
-   * A whole second put Gold's commit about 1.5 s after each refresh moment on the Direct runner; a
-   * quarter of one puts it 0.7-0.9 s after, and a refresh's rows still reach the table in one
-   * rewrite as a rule.
+   * With a quarter of a second, the Direct runner's 1-hour Gold commits 0.8-1.4 s after each
+   * refresh moment (a whole second added up to one more), and a refresh's rows still reach the
+   * table in one rewrite as a rule.
    */
   static final Duration GATHER = Duration.millis(250);
 

@@ -4,9 +4,9 @@ import com.trending.common.CommittedFiles;
 import com.trending.common.Schemas;
 import com.trending.common.Storage;
 import com.trending.common.StorageFormat;
+import com.trending.common.StreamOutputFile;
 import com.trending.common.Table;
 import com.trending.common.TableLog;
-import java.io.BufferedOutputStream;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -34,8 +34,6 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.OutputFile;
-import org.apache.parquet.io.PositionOutputStream;
 
 /**
  * One Gold table: one Parquet file per day of window ends, rows ordered by window then trend_score
@@ -357,72 +355,6 @@ public final class GoldTable {
       if (!f.isDirectory() && f.name().startsWith(".") && f.name().endsWith(".tmp")) {
         table.storage().delete(f.location());
       }
-    }
-  }
-
-  /**
-   * A Parquet output over a stream the caller owns and closes ({@link Storage#replace}, {@link
-   * Storage#create}).
-   */
-  static final class StreamOutputFile implements OutputFile {
-    private final OutputStream out;
-
-    StreamOutputFile(OutputStream out) {
-      this.out = out;
-    }
-
-    @Override
-    public PositionOutputStream create(long blockSizeHint) {
-      return stream();
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-      return stream();
-    }
-
-    private PositionOutputStream stream() {
-      OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
-      return new PositionOutputStream() {
-        private long pos;
-
-        @Override
-        public long getPos() {
-          return pos;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-          buffered.write(b);
-          pos++;
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-          buffered.write(b, off, len);
-          pos += len;
-        }
-
-        @Override
-        public void flush() throws IOException {
-          buffered.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-          buffered.flush(); // the caller closes (and so commits) the underlying stream
-        }
-      };
-    }
-
-    @Override
-    public boolean supportsBlockSize() {
-      return false;
-    }
-
-    @Override
-    public long defaultBlockSize() {
-      return 0;
     }
   }
 }

@@ -1,6 +1,7 @@
 package com.trending.gold;
 
 import com.trending.common.Schemas;
+import com.trending.common.StreamOutputFile;
 import com.trending.common.Table;
 import com.trending.gold.ReferenceModel.Event;
 import java.io.IOException;
@@ -66,7 +67,7 @@ final class SilverFiles {
         Path temp = dir.resolve(".writing-" + UUID.randomUUID());
         try (OutputStream out = Files.newOutputStream(temp);
             ParquetWriter<GenericRecord> writer =
-                AvroParquetWriter.<GenericRecord>builder(new GoldTable.StreamOutputFile(out))
+                AvroParquetWriter.<GenericRecord>builder(new StreamOutputFile(out))
                     .withSchema(schema)
                     .withDataModel(GenericData.get())
                     .withConf(new Configuration(false))

@@ -134,7 +134,7 @@ public class TrendingToGoldParseTest {
     direct.setStreaming(true);
     assertEquals("every PT3S", TrendingToGold.refresh(direct).toString());
     // Only the first grouping waits the period; the steps after it gather for a quarter second.
-    assertEquals("every PT0.250S", TrendingToGold.refresh(direct).downstream().toString());
+    assertEquals("every PT0.100S", TrendingToGold.refresh(direct).downstream().toString());
     assertEquals("once", Refresh.once().downstream().toString());
     assertEquals("every micro-batch", Refresh.perMicroBatch().downstream().toString());
     direct.setStreaming(false);

@@ -1,0 +1,74 @@
+package com.trending.common;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import org.apache.parquet.io.OutputFile;
+import org.apache.parquet.io.PositionOutputStream;
+
+/**
+ * A Parquet output over a stream the caller owns and closes ({@link Storage#replace}, {@link
+ * Storage#create}, a Beam file sink's channel): closing the Parquet writer writes its footer and
+ * flushes, and leaves the stream open.
+ */
+public final class StreamOutputFile implements OutputFile {
+  private final OutputStream out;
+
+  public StreamOutputFile(OutputStream out) {
+    this.out = out;
+  }
+
+  @Override
+  public PositionOutputStream create(long blockSizeHint) {
+    return stream();
+  }
+
+  @Override
+  public PositionOutputStream createOrOverwrite(long blockSizeHint) {
+    return stream();
+  }
+
+  private PositionOutputStream stream() {
+    OutputStream buffered = new BufferedOutputStream(out, 1 << 16);
+    return new PositionOutputStream() {
+      private long pos;
+
+      @Override
+      public long getPos() {
+        return pos;
+      }
+
+      @Override
+      public void write(int b) throws IOException {
+        buffered.write(b);
+        pos++;
+      }
+
+      @Override
+      public void write(byte[] b, int off, int len) throws IOException {
+        buffered.write(b, off, len);
+        pos += len;
+      }
+
+      @Override
+      public void flush() throws IOException {
+        buffered.flush();
+      }
+
+      @Override
+      public void close() throws IOException {
+        buffered.flush(); // the caller closes (and so commits) the underlying stream
+      }
+    };
+  }
+
+  @Override
+  public boolean supportsBlockSize() {
+    return false;
+  }
+
+  @Override
+  public long defaultBlockSize() {
+    return 0;
+  }
+}

@@ -114,7 +114,9 @@ public interface KafkaToSilverOptions extends LakehouseOptions, StreamingOptions
 
   void setPollIntervalMillis(Long value);
 
-  @Description("Parquet files written per Silver partition (event_date) per micro-batch.")
+  @Description(
+      "Parquet files written per micro-batch per Silver partition (event_date) and per"
+          + " dead-letter table, at most.")
   @Default.Integer(1)
   Integer getNumShards();
 

@@ -285,6 +285,7 @@ final class MicroBatches {
           kafkaCause(e));
       return false;
     }
+    long written = System.currentTimeMillis();
     IngestSummary batch = new IngestSummary();
     batch.add(result, 0);
     crashPoint.accept(CRASH_FILES_WRITTEN);
@@ -301,11 +302,13 @@ final class MicroBatches {
     long millis = System.currentTimeMillis() - start;
     summary.add(result, millis);
     LOG.info(
-        "Batch {}: {} messages in {} ms -> silver {}/{}/{}, dead letters {}, duplicates {};"
-            + " committed",
+        "Batch {}: {} messages in {} ms (pipeline {} ms, commit {} ms) -> silver {}/{}/{}, dead"
+            + " letters {}, duplicates {}; committed",
         plan.batch(),
         plan.total(),
         millis,
+        written - start,
+        System.currentTimeMillis() - written,
         batch.silverRows(Lakehouse.VIEWS),
         batch.silverRows(Lakehouse.CLICKS),
         batch.silverRows(Lakehouse.RATINGS),

@@ -8,14 +8,18 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The data flow of one Kafka → Silver micro-batch: read the planned offsets of every topic; parse
  * and validate (valid rows, dead letters); drop event ids already seen; write each topic's Silver
- * table partitioned by event_date; write each topic's dead letters.
+ * table partitioned by event_date and each topic's dead letters, in one write.
  *
  * <p>One data flow for the three topics, each step routing by an event's topic, rather than one per
  * topic: a runner's cost per batch grows with the steps it translates, schedules and starts (the
@@ -45,22 +49,27 @@ final class SilverPipeline {
     for (String topic : Lakehouse.TOPICS) {
       silverFiles.put(topic, lakehouse.silver(topic).log().files());
     }
-    parsed
-        .get(ParseEventsFn.VALID)
-        .setCoder(ListCoder.of(SilverEvent.Coder.of()))
-        .apply(
-            "Deduplicate",
-            new DeduplicateEvents(
-                silverFiles,
-                lakehouse.storage(),
-                DeduplicateEvents.bucketsFor(plan.total(), options.getDedupBuckets())))
-        .apply(
-            "WriteSilver",
-            WriteParquetTables.silver(lakehouse, plan.runId(), options.getNumShards()));
+    PCollection<KV<KV<String, String>, byte[]>> silverRows =
+        parsed
+            .get(ParseEventsFn.VALID)
+            .setCoder(ListCoder.of(SilverEvent.Coder.of()))
+            .apply(
+                "Deduplicate",
+                new DeduplicateEvents(
+                    silverFiles,
+                    lakehouse.storage(),
+                    DeduplicateEvents.bucketsFor(plan.total(), options.getDedupBuckets())))
+            .apply("SilverRows", WriteParquetTables.silverRows(lakehouse));
+    PCollection<KV<KV<String, String>, byte[]>> deadLetterRows =
+        parsed
+            .get(ParseEventsFn.DEAD_LETTER)
+            .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
+            .apply("DeadLetterRows", WriteParquetTables.deadLetterRows(lakehouse));
 
-    parsed
-        .get(ParseEventsFn.DEAD_LETTER)
-        .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
-        .apply("WriteDeadLetters", WriteParquetTables.deadLetters(lakehouse, plan.runId()));
+    PCollectionList.of(silverRows)
+        .and(deadLetterRows)
+        .apply("AllRows", Flatten.pCollections())
+        .apply(
+            "WriteTables", WriteParquetTables.of(lakehouse, plan.runId(), options.getNumShards()));
   }
 }

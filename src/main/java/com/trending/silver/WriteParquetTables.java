@@ -36,13 +36,16 @@ import org.apache.parquet.hadoop.ParquetWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
- * Writes rows as Snappy Parquet files into the tables of every topic at once: valid events into
- * their topic's Silver table under Hive-style {@code event_date=YYYY-MM-DD/} partitions ({@link
- * #silver}), dead letters into their topic's dead-letter table, flat ({@link #deadLetters}).
- *
- * <p>The write groups rows by destination, (table folder, partition), and shard; they travel
- * through it as blocks of Avro binary rows ({@link RowBlocks}) and become records again in the file
+ * Writes rows as Snappy Parquet files into the tables of every topic at once, in one write: valid
+ * events into their topic's Silver table under Hive-style {@code event_date=YYYY-MM-DD/}
+ * partitions, dead letters into their topic's dead-letter table, flat. Rows come in as blocks per
+ * destination, (table folder, partition folder or ""), made by {@link #silverRows} and {@link
+ * #deadLetterRows}: Avro binary rows ({@link RowBlocks}) that become records again in the file
  * writer, which takes its table's schema.
+ *
+ * <p>One write for both kinds of rows rather than one each: a runner pays per step of a batch's
+ * data flow, and Beam's file write is two dozen steps (shard, group, write, gather, finalize) for
+ * the three dead letters of a live batch as for its thousand events.
  *
  * <p>Every file of a run is named {@code part-<runId>-<shard>-of-<n>.snappy.parquet}: names never
  * clash between runs or tasks (a clash silently loses rows on the Spark runner), contain no {@code
@@ -50,8 +53,9 @@ import org.apache.parquet.hadoop.metadata.CompressionCodecName;
  * temporary files go to {@code .temp-beam-…} in {@link Lakehouse#silverFolder}, the folder of all
  * these tables, which readers skip and a rollback removes.
  */
-public class WriteParquetTables<T>
-    extends PTransform<PCollection<T>, WriteFilesResult<KV<String, String>>> {
+public class WriteParquetTables
+    extends PTransform<
+        PCollection<KV<KV<String, String>, byte[]>>, WriteFilesResult<KV<String, String>>> {
 
   /** (table folder, partition folder or ""). */
   private static final Coder<KV<String, String>> DESTINATION =
@@ -59,52 +63,47 @@ public class WriteParquetTables<T>
 
   private final String tempFolder;
   private final Map<String, String> schemas; // table folder → Avro schema, as JSON
-  private final SimpleFunction<T, KV<KV<String, String>, byte[]>> toDestinationAndRow;
   private final String runId;
   private final int numShards;
 
   private WriteParquetTables(
-      String tempFolder,
-      Map<String, Schema> schemas,
-      SimpleFunction<T, KV<KV<String, String>, byte[]>> toDestinationAndRow,
-      String runId,
-      int numShards) {
+      String tempFolder, Map<String, Schema> schemas, String runId, int numShards) {
     this.tempFolder = tempFolder;
     this.schemas = new HashMap<>();
     schemas.forEach((table, schema) -> this.schemas.put(table, schema.toString()));
-    this.toDestinationAndRow = toDestinationAndRow;
     this.runId = runId;
     this.numShards = numShards;
   }
 
   /**
-   * Silver events into their topic's Silver table, each in the partition of its {@code event_date},
-   * in {@code numShards} files per partition at most.
+   * Every topic's Silver and dead-letter tables, at most {@code numShards} files per table and
+   * partition.
    */
-  public static WriteParquetTables<SilverEvent> silver(
-      Lakehouse lakehouse, String runId, int numShards) {
+  public static WriteParquetTables of(Lakehouse lakehouse, String runId, int numShards) {
     Map<String, Schema> schemas = new HashMap<>();
-    Map<Integer, String> tables = new HashMap<>();
     for (String topic : Lakehouse.TOPICS) {
-      String table = lakehouse.silverTable(topic);
-      schemas.put(table, Schemas.avro(topic));
-      tables.put(SilverEvent.topicIndex(topic), table);
+      schemas.put(lakehouse.silverTable(topic), Schemas.avro(topic));
+      schemas.put(lakehouse.deadLetterTable(topic), DeadLetters.SCHEMA);
     }
-    return new WriteParquetTables<>(
-        lakehouse.silverFolder(), schemas, new EventDestinationFn(tables), runId, numShards);
+    return new WriteParquetTables(lakehouse.silverFolder(), schemas, runId, numShards);
   }
 
-  /** Dead letters into the dead-letter table of their {@code topic}, in one file per table. */
-  public static WriteParquetTables<GenericRecord> deadLetters(Lakehouse lakehouse, String runId) {
-    Map<String, Schema> schemas = new HashMap<>();
+  /** Silver events as blocks for their topic's Silver table, in the partition of their date. */
+  public static Blocks<SilverEvent> silverRows(Lakehouse lakehouse) {
+    Map<Integer, String> tables = new HashMap<>();
+    for (String topic : Lakehouse.TOPICS) {
+      tables.put(SilverEvent.topicIndex(topic), lakehouse.silverTable(topic));
+    }
+    return new Blocks<>(new EventDestinationFn(tables));
+  }
+
+  /** Dead letters as blocks for the dead-letter table of their {@code topic}. */
+  public static Blocks<GenericRecord> deadLetterRows(Lakehouse lakehouse) {
     Map<String, String> tables = new HashMap<>();
     for (String topic : Lakehouse.TOPICS) {
-      String table = lakehouse.deadLetterTable(topic);
-      schemas.put(table, DeadLetters.SCHEMA);
-      tables.put(topic, table);
+      tables.put(topic, lakehouse.deadLetterTable(topic));
     }
-    return new WriteParquetTables<>(
-        lakehouse.silverFolder(), schemas, new DeadLetterDestinationFn(tables), runId, 1);
+    return new Blocks<>(new DeadLetterDestinationFn(tables));
   }
 
   /** The name prefix of every file run {@code runId} writes. */
@@ -113,20 +112,35 @@ public class WriteParquetTables<T>
   }
 
   @Override
-  public WriteFilesResult<KV<String, String>> expand(PCollection<T> rows) {
-    return rows.apply(
-            "BlockPerPartition",
-            ParDo.of(new RowBlocks.BlockPerKeyFn<>(ByteArrayCoder.of(), toDestinationAndRow)))
-        .setCoder(KvCoder.of(DESTINATION, BlockCoder.of()))
-        .apply(
-            "WriteParquet",
-            FileIO.<KV<String, String>, KV<KV<String, String>, byte[]>>writeDynamic()
-                .by(KV::getKey)
-                .withDestinationCoder(DESTINATION)
-                .via(Contextful.fn(new SinkFn(schemas)))
-                .withTempDirectory(tempFolder)
-                .withNaming(destination -> new RunFileNaming(destination, runId))
-                .withNumShards(numShards));
+  public WriteFilesResult<KV<String, String>> expand(
+      PCollection<KV<KV<String, String>, byte[]>> blocks) {
+    return blocks.apply(
+        "WriteParquet",
+        FileIO.<KV<String, String>, KV<KV<String, String>, byte[]>>writeDynamic()
+            .by(KV::getKey)
+            .withDestinationCoder(DESTINATION)
+            .via(Contextful.fn(new SinkFn(schemas)))
+            .withTempDirectory(tempFolder)
+            .withNaming(destination -> new RunFileNaming(destination, runId))
+            .withNumShards(numShards));
+  }
+
+  /** Rows as one block per destination and bundle (see {@link RowBlocks}). */
+  public static class Blocks<T>
+      extends PTransform<PCollection<T>, PCollection<KV<KV<String, String>, byte[]>>> {
+    private final SimpleFunction<T, KV<KV<String, String>, byte[]>> toDestinationAndRow;
+
+    Blocks(SimpleFunction<T, KV<KV<String, String>, byte[]>> toDestinationAndRow) {
+      this.toDestinationAndRow = toDestinationAndRow;
+    }
+
+    @Override
+    public PCollection<KV<KV<String, String>, byte[]>> expand(PCollection<T> rows) {
+      return rows.apply(
+              "BlockPerPartition",
+              ParDo.of(new RowBlocks.BlockPerKeyFn<>(ByteArrayCoder.of(), toDestinationAndRow)))
+          .setCoder(KvCoder.of(DESTINATION, BlockCoder.of()));
+    }
   }
 
   /** A Parquet sink of the destination table's schema (parsed once per worker and table). */

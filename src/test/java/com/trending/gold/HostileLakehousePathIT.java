@@ -175,7 +175,8 @@ public class HostileLakehousePathIT {
             Create.of(List.of(rows.stream().map(new SilverEvent.Rows(topic)::of).toList()))
                 .withCoder(ListCoder.of(SilverEvent.Coder.of())))
         .apply(new DeduplicateEvents(Map.of(topic, table.log().files()), table.storage(), 4))
-        .apply(WriteParquetTables.silver(lakehouse, runId, 1));
+        .apply(WriteParquetTables.silverRows(lakehouse))
+        .apply(WriteParquetTables.of(lakehouse, runId, 1));
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
     List<String> files;
     try (Stream<Path> all = Files.walk(table.path())) {

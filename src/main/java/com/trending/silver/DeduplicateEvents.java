@@ -129,14 +129,21 @@ public class DeduplicateEvents
             .setCoder(EventIdHashes.LongArrayCoder.INSTANCE)
             .apply("IdHashes", Combine.globally(new EventIdHashes.Collect()).asSingletonView());
 
-    PCollection<KV<Integer, KV<Integer, String>>> existing =
+    PCollection<KV<String, String>> files =
         events
             .getPipeline()
             .apply(
                 "ListSilverFiles",
                 Create.of(existingFiles)
-                    .withCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
-            .apply("SpreadFiles", Reshuffle.<KV<String, String>>viaRandomKey().withNumBuckets(n))
+                    .withCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
+    if (n > 1) {
+      // One bucket is a small batch, and spreading over one key would be six steps that do nothing.
+      files =
+          files.apply(
+              "SpreadFiles", Reshuffle.<KV<String, String>>viaRandomKey().withNumBuckets(n));
+    }
+    PCollection<KV<Integer, KV<Integer, String>>> existing =
+        files
             .apply(
                 "ReadExistingEventIds",
                 ParDo.of(new ReadEventIdsFn(n, partitions, batchIds, storage))

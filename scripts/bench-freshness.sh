@@ -27,7 +27,7 @@
 #   scripts/bench-freshness.sh                                   # Direct and Spark, 1,000 events/s
 #   scripts/bench-freshness.sh --runners=direct --rate=200 --markers=5 --warmup=30
 #   scripts/bench-freshness.sh --storageFormat=delta
-#   scripts/bench-freshness.sh --runners=direct --goldArgs="--triggerPeriodSeconds=2 --silverPollSeconds=0.25"
+#   scripts/bench-freshness.sh --runners=direct --goldArgs="--triggerPeriodSeconds=2 --silverPollSeconds=0.1"
 #
 # Options: --runners=direct,spark[,spark-cluster][,flink] --rate=1000 --markers=7 --warmup=60 --storageFormat=parquet|delta
 #          --timeout=180 (s per marker) --spacing=5 (s between markers, ±2 s jitter)

@@ -59,7 +59,7 @@ public interface TrendingToGoldOptions extends LakehouseOptions, StreamingOption
       "Streaming: how often the Silver tables' logs are looked at for new commits, in seconds"
           + " (fractions allowed). A look costs a listing of each log's newest entries; the"
           + " committed files are read only when a new commit is there.")
-  @Default.Double(0.5)
+  @Default.Double(0.25)
   Double getSilverPollSeconds();
 
   void setSilverPollSeconds(Double value);

@@ -45,8 +45,8 @@ public final class Refresh implements Serializable {
    * the first step after the count fires on the next multiple of it after the refresh's first rows.
    * A refresh's rows that miss one multiple make the next, and the table's writer gathers both
    * ({@link #COLLECT_SHARDS} is longer), so a refresh still reaches the table in one rewrite as a
-   * rule. A whole second added up to one more to the 1-hour table's freshness, a quarter second
-   * about 0.25 s.
+   * rule. On the Direct runner at 1,000 events/s the 1-hour table commits 0.4-0.6 s after each
+   * refresh moment (0.8-1.4 s with 250 ms and a 300 ms {@link #COLLECT_SHARDS}).
    */
   static final Duration GATHER = Duration.millis(100);
 

@@ -177,10 +177,12 @@ public class KafkaToSilverIT {
   }
 
   /**
-   * A real {@code kill -9} of the ingestion process at two points of a batch, on both formats: once
-   * its files are all written (none committed), once one table of six has committed it. After each
-   * kill, Spark SQL reads exactly the committed files' rows; the restart rolls the first batch back
-   * and the second forward; in the end the lakehouse holds exactly the corpus.
+   * A real {@code kill -9} of the ingestion process in its second batch: on Parquet once its files
+   * are all written (none committed), on Delta once its views table has committed it. After the
+   * kill, Spark SQL reads exactly the committed files' rows; the restart rolls the Parquet batch
+   * back and the Delta batch forward; in the end the lakehouse holds exactly the corpus. (Every
+   * step of the commit on both formats, crash after crash, is {@link
+   * #crashAtEveryCommitStepLosesAndDoublesNothing}, in process.)
    */
   @Test
   public void killDashNineMidBatchShowsReadersOnlyCommittedBatches() throws Exception {
@@ -197,12 +199,11 @@ public class KafkaToSilverIT {
         "--availableNow=true",
         "--maxMessagesPerBatch=" + (CORPUS.totalMessages() / 5 + 1)
       };
-      // Batch 2, all files written, nothing committed.
-      killWhenPaused(MicroBatches.CRASH_FILES_WRITTEN, 2, job);
-      IngestCorpus.assertReadersSeeOnlyCommittedFiles(lakehouse);
-      // After the restart (which rolls that batch back), batch 2 again: one table committed.
-      killWhenPaused(
-          MicroBatches.CRASH_TABLE_COMMITTED + lakehouse.silver(Lakehouse.VIEWS).dir(), 1, job);
+      String step =
+          format == StorageFormat.PARQUET
+              ? MicroBatches.CRASH_FILES_WRITTEN // all files written, nothing committed
+              : MicroBatches.CRASH_TABLE_COMMITTED + lakehouse.silver(Lakehouse.VIEWS).dir();
+      killWhenPaused(step, 2, job);
       IngestCorpus.assertReadersSeeOnlyCommittedFiles(lakehouse);
 
       KafkaToSilverOptions restart = options(root, "it-kill", 1, "--storageFormat=" + format);

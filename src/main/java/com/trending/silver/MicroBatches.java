@@ -289,10 +289,7 @@ final class MicroBatches {
     IngestSummary batch = new IngestSummary();
     batch.add(result, 0);
     crashPoint.accept(CRASH_FILES_WRITTEN);
-    Map<String, List<String>> manifest = new TreeMap<>();
-    for (Table table : tables(lakehouse)) {
-      manifest.put(table.dir(), runFiles(table, plan.runId()));
-    }
+    Map<String, List<String>> manifest = manifest(lakehouse, plan.runId(), result);
     ledger.written(plan, manifest);
     crashPoint.accept(CRASH_MANIFEST_WRITTEN);
     commitTables(lakehouse, appId(options, ledger), plan.batch(), manifest);
@@ -429,6 +426,35 @@ final class MicroBatches {
       tables.add(lakehouse.deadLetters(topic));
     }
     return tables;
+  }
+
+  /**
+   * Step 3 of {@link #runBatch}: per table, the URIs of the files run {@code runId} wrote, as its
+   * write reported them; when that report is incomplete, as a listing of every table finds them.
+   */
+  private static Map<String, List<String>> manifest(
+      Lakehouse lakehouse, String runId, PipelineResult result) {
+    Map<String, List<String>> reported =
+        WriteParquetTables.reportedFiles(result, lakehouse.storage());
+    if (reported == null) {
+      LOG.warn("The write's report of its files is incomplete; listing the tables instead");
+    }
+    Map<String, List<String>> manifest = new TreeMap<>();
+    for (Table table : tables(lakehouse)) {
+      List<String> files =
+          reported == null
+              ? runFiles(table, runId)
+              : reported.getOrDefault(table.dir(), List.of()).stream()
+                  .map(f -> table.storage().uri(f))
+                  .sorted()
+                  .toList();
+      manifest.put(table.dir(), files);
+    }
+    if (reported != null && !manifest.keySet().containsAll(reported.keySet())) {
+      throw new IllegalStateException(
+          "Run " + runId + " wrote files outside this lakehouse's tables: " + reported.keySet());
+    }
+    return manifest;
   }
 
   /** The data files of {@code table} that run {@code runId} wrote, as URIs. */

@@ -54,6 +54,14 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
   /** Offsets per split: few enough to share a batch between workers, enough to be cheap. */
   static final long OFFSETS_PER_SPLIT = 50_000;
 
+  /**
+   * How long the broker may hold a fetch that finds no new record. A range ends at offsets that
+   * exist, so a reader never waits for new records; but the consumer fetches ahead, and a fetch
+   * beyond the end of a partition that the broker held for Kafka's default 500 ms delayed the next
+   * range (the consumer sends one fetch per broker at a time) and the consumer's close.
+   */
+  static final int FETCH_MAX_WAIT_MILLIS = 20;
+
   /** How long a reader waits without progress before it fails the batch. */
   static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
 
@@ -171,6 +179,7 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
       config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
       config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none"); // an expired start fails
       config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+      config.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, FETCH_MAX_WAIT_MILLIS);
       consumer =
           new KafkaConsumer<>(
               source.kafka.config(config),

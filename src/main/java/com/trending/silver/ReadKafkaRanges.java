@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.NullableCoder;
@@ -35,14 +37,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * BoundedSource} whose splits hold at most {@link #OFFSETS_PER_SPLIT} offsets each, large ranges
  * cut into pieces so that every worker has some, small ones packed together.
  *
- * <p>Each reader has a {@link KafkaConsumer} of its own (no consumer group); for each range in turn
- * it assigns the partition, seeks to {@code from} and polls until the consumer's <em>position</em>
- * reaches {@code to}. Ending on the position rather than on a count of records is what makes
- * transactional topics work: commit and abort markers take offsets but carry no record, and so do
- * compacted-away records. {@code isolation.level=read_committed} keeps aborted transactions'
- * records out, and the driver plans up to the last stable offset, so an open transaction is read
- * once it commits. A record outside its range, or a range whose start has expired from Kafka, fails
- * the batch.
+ * <p>Each reader has a {@link KafkaConsumer} of its own (no consumer group), assigned the
+ * partitions of its ranges, each sought to {@code from}; it polls until every partition's consumer
+ * <em>position</em> reaches its {@code to}. Ending on the position rather than on a count of
+ * records is what makes transactional topics work: commit and abort markers take offsets but carry
+ * no record, and so do compacted-away records. {@code isolation.level=read_committed} keeps aborted
+ * transactions' records out, and the driver plans up to the last stable offset, so an open
+ * transaction is read once it commits. A record outside its range, or a range whose start has
+ * expired from Kafka, fails the batch.
  *
  * <p>Why not KafkaIO here: its bounded read ({@code withMaxNumRecords}) counts records, which never
  * reach an offset past a transaction marker, and starts at the consumer group's committed offset,
@@ -156,24 +158,38 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
     }
   }
 
-  /** Reads the ranges of one source, one after the other, with one consumer. */
+  /**
+   * Reads the ranges of one source together, with one consumer assigned all their partitions: one
+   * fetch brings every partition's records (a live batch's nine ranges were nine rounds of assign,
+   * seek and fetch one after the other). A partition is paused once its position reaches its
+   * range's end, so the consumer stops fetching it.
+   */
   static class RangeReader extends BoundedSource.BoundedReader<KafkaRecord<byte[], byte[]>> {
     private static final Duration POLL = Duration.ofMillis(500);
     private final RangeSource source;
-    private final Iterator<Range> pending;
+    private final Map<TopicPartition, Range> ranges = new HashMap<>();
+    private final Set<TopicPartition> unfinished = new HashSet<>();
     private KafkaConsumer<byte[], byte[]> consumer;
-    private Range range;
-    private TopicPartition partition;
     private Iterator<ConsumerRecord<byte[], byte[]>> polled = Collections.emptyIterator();
     private KafkaRecord<byte[], byte[]> current;
 
     RangeReader(RangeSource source) {
       this.source = source;
-      this.pending = source.ranges.iterator();
     }
 
     @Override
     public boolean start() throws IOException {
+      for (Range range : source.ranges) {
+        if (range.size() > 0) {
+          TopicPartition tp = new TopicPartition(range.topic(), range.partition());
+          if (ranges.put(tp, range) != null) {
+            throw new IllegalArgumentException(tp + " has two ranges in one split");
+          }
+        }
+      }
+      if (ranges.isEmpty()) {
+        return false;
+      }
       Map<String, Object> config = new HashMap<>();
       config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
       config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -185,22 +201,25 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
               source.kafka.config(config),
               new ByteArrayDeserializer(),
               new ByteArrayDeserializer());
+      consumer.assign(ranges.keySet());
+      ranges.forEach((tp, range) -> consumer.seek(tp, range.from()));
+      unfinished.addAll(ranges.keySet());
       return advance();
     }
 
     @Override
     public boolean advance() throws IOException {
       while (true) {
-        if (polled.hasNext()) {
+        while (polled.hasNext()) {
           ConsumerRecord<byte[], byte[]> r = polled.next();
-          if (r.offset() >= range.to()) {
-            polled = Collections.emptyIterator();
-            range = null; // the rest of the poll belongs to a later batch
-            continue;
+          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+          Range range = ranges.get(tp);
+          if (range == null || r.offset() >= range.to()) {
+            continue; // fetched ahead: the rest of the partition belongs to a later batch
           }
           if (r.offset() < range.from()) {
             throw new IllegalStateException(
-                partition
+                tp
                     + ": read offset "
                     + r.offset()
                     + " outside the planned range ["
@@ -221,41 +240,54 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
                   r.value());
           return true;
         }
-        if (range == null || consumer.position(partition) >= range.to()) {
-          if (!pending.hasNext()) {
-            return false;
-          }
-          range = pending.next();
-          partition = new TopicPartition(range.topic(), range.partition());
-          consumer.assign(List.of(partition));
-          consumer.seek(partition, range.from());
-          continue;
+        finishReached();
+        if (unfinished.isEmpty()) {
+          return false;
         }
         polled = pollWithProgress();
       }
     }
 
-    /** Polls; fails when the position has not moved for {@link #STALL_TIMEOUT}. */
+    /** Pauses the partitions whose position has reached their range's end. */
+    private void finishReached() {
+      List<TopicPartition> done = new ArrayList<>();
+      for (TopicPartition tp : unfinished) {
+        if (consumer.position(tp) >= ranges.get(tp).to()) {
+          done.add(tp);
+        }
+      }
+      if (!done.isEmpty()) {
+        consumer.pause(done);
+        done.forEach(unfinished::remove);
+      }
+    }
+
+    /** Polls; fails when no unfinished position has moved for {@link #STALL_TIMEOUT}. */
     private Iterator<ConsumerRecord<byte[], byte[]>> pollWithProgress() {
-      long position = consumer.position(partition);
+      Map<TopicPartition, Long> positions = positions();
       long deadline = System.nanoTime() + STALL_TIMEOUT.toNanos();
       while (true) {
-        var records = consumer.poll(POLL).records(partition);
-        if (!records.isEmpty() || consumer.position(partition) != position) {
+        var records = consumer.poll(POLL);
+        if (!records.isEmpty() || !positions().equals(positions)) {
           return records.iterator();
         }
         if (System.nanoTime() > deadline) {
           // A Kafka timeout: the driver rolls the batch back and plans it again.
           throw new TimeoutException(
-              partition
-                  + ": no progress at offset "
-                  + position
-                  + " for "
+              "No progress for "
                   + STALL_TIMEOUT.toSeconds()
-                  + " s while reading up to "
-                  + range.to());
+                  + " s at offsets "
+                  + positions
+                  + " while reading up to "
+                  + unfinished.stream().map(ranges::get).toList());
         }
       }
+    }
+
+    private Map<TopicPartition, Long> positions() {
+      Map<TopicPartition, Long> positions = new HashMap<>();
+      unfinished.forEach(tp -> positions.put(tp, consumer.position(tp)));
+      return positions;
     }
 
     @Override

@@ -1,12 +1,24 @@
 package com.trending.silver;
 
 import com.trending.common.DeadLetterReason;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricQueryResults;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /** Names of the Beam metrics {@link KafkaToSilver} counts, so that the summary finds them. */
 public final class IngestMetrics {
   private IngestMetrics() {}
 
   public static final String NAMESPACE = "KafkaToSilver";
+
+  /** The metrics of this namespace that a finished pipeline reports. */
+  static MetricQueryResults of(PipelineResult result) {
+    return result
+        .metrics()
+        .queryMetrics(
+            MetricsFilter.builder().addNameFilter(MetricNameFilter.inNamespace(NAMESPACE)).build());
+  }
 
   public static String read(String topic) {
     return "read_" + topic;

@@ -5,10 +5,8 @@ import com.trending.common.Lakehouse;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 
 /** What a run did, from the pipeline's Beam metrics, summed over its batches. */
 public final class IngestSummary {
@@ -19,13 +17,7 @@ public final class IngestSummary {
 
   /** Adds one finished batch's counters. */
   void add(PipelineResult result, long batchMillis) {
-    MetricQueryResults metrics =
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.inNamespace(IngestMetrics.NAMESPACE))
-                    .build());
+    MetricQueryResults metrics = IngestMetrics.of(result);
     for (MetricResult<Long> counter : metrics.getCounters()) {
       counters.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
     }

@@ -28,11 +28,9 @@ import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.metrics.Counter;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
 import org.apache.beam.sdk.metrics.MetricQueryResults;
 import org.apache.beam.sdk.metrics.MetricResult;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.metrics.StringSet;
 import org.apache.beam.sdk.metrics.StringSetResult;
 import org.apache.beam.sdk.transforms.Contextful;
@@ -150,13 +148,7 @@ public class WriteParquetTables
    * twice), for the caller to list the tables instead.
    */
   public static Map<String, List<String>> reportedFiles(PipelineResult result, Storage storage) {
-    MetricQueryResults metrics =
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.inNamespace(IngestMetrics.NAMESPACE))
-                    .build());
+    MetricQueryResults metrics = IngestMetrics.of(result);
     long counted = 0;
     for (MetricResult<Long> counter : metrics.getCounters()) {
       if (counter.getName().getName().equals(ReportFilesFn.COUNT)) {

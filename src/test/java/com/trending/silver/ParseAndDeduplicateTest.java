@@ -76,21 +76,27 @@ public class ParseAndDeduplicateTest {
         KV.of(null, payload.getBytes(StandardCharsets.UTF_8)));
   }
 
+  /** {@code records} as a pipeline's Kafka input, parsed (ratings from 0.5 to 5.0). */
+  @SafeVarargs
+  static PCollectionTuple parse(Pipeline p, KafkaRecord<byte[], byte[]>... records) {
+    return p.apply(
+            Create.of(Arrays.asList(records))
+                .withCoder(
+                    KafkaRecordCoder.of(
+                        NullableCoder.of(ByteArrayCoder.of()), ByteArrayCoder.of())))
+        .apply(
+            ParDo.of(new ParseEventsFn(0.5, 5.0))
+                .withOutputTags(ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
+  }
+
   @Test
   public void validEventsCarryTheirEventTimeAndBadOnesKeepTheirOrigin() {
     PCollectionTuple parsed =
-        p.apply(
-                Create.of(
-                        record(0, view(A, "2025-12-17T13:30:00.000Z")),
-                        record(1, "{oops"),
-                        record(2, view(B, "2025-12-17T14:00:00Z").replace("\"view\"", "\"click\"")))
-                    .withCoder(
-                        KafkaRecordCoder.of(
-                            NullableCoder.of(ByteArrayCoder.of()), ByteArrayCoder.of())))
-            .apply(
-                ParDo.of(new ParseEventsFn(0.5, 5.0))
-                    .withOutputTags(
-                        ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
+        parse(
+            p,
+            record(0, view(A, "2025-12-17T13:30:00.000Z")),
+            record(1, "{oops"),
+            record(2, view(B, "2025-12-17T14:00:00Z").replace("\"view\"", "\"click\"")));
     PCollection<GenericRecord> valid =
         parsed
             .get(ParseEventsFn.VALID)

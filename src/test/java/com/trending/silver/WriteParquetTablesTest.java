@@ -12,21 +12,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.ByteArrayCoder;
 import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
-import org.apache.beam.sdk.io.kafka.KafkaRecordCoder;
 import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
 import org.apache.beam.sdk.testing.TestPipeline;
-import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.junit.Rule;
 import org.junit.Test;
 import org.junit.rules.TemporaryFolder;
@@ -61,20 +55,13 @@ public class WriteParquetTablesTest {
     Lakehouse lakehouse =
         Lakehouse.at(tmp.newFolder("lake house %20 #x").getPath(), StorageFormat.PARQUET);
     PCollectionTuple parsed =
-        p.apply(
-                Create.of(
-                        record(Lakehouse.VIEWS, 0, event("view", 1, "2025-12-17T13:30:00Z")),
-                        record(Lakehouse.VIEWS, 1, event("view", 2, "2025-12-18T01:00:00Z")),
-                        record(Lakehouse.VIEWS, 2, event("view", 3, "2025-12-18T02:00:00Z")),
-                        record(Lakehouse.CLICKS, 0, event("click", 4, "2025-12-18T02:00:00Z")),
-                        record(Lakehouse.CLICKS, 1, "{oops"))
-                    .withCoder(
-                        KafkaRecordCoder.of(
-                            NullableCoder.of(ByteArrayCoder.of()), ByteArrayCoder.of())))
-            .apply(
-                ParDo.of(new ParseEventsFn(0.5, 5.0))
-                    .withOutputTags(
-                        ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
+        ParseAndDeduplicateTest.parse(
+            p,
+            record(Lakehouse.VIEWS, 0, event("view", 1, "2025-12-17T13:30:00Z")),
+            record(Lakehouse.VIEWS, 1, event("view", 2, "2025-12-18T01:00:00Z")),
+            record(Lakehouse.VIEWS, 2, event("view", 3, "2025-12-18T02:00:00Z")),
+            record(Lakehouse.CLICKS, 0, event("click", 4, "2025-12-18T02:00:00Z")),
+            record(Lakehouse.CLICKS, 1, "{oops"));
     PCollectionList.of(
             parsed
                 .get(ParseEventsFn.VALID)

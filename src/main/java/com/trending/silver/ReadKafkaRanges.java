@@ -59,8 +59,8 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
   /**
    * How long the broker may hold a fetch that finds no new record. A range ends at offsets that
    * exist, so a reader never waits for new records; but the consumer fetches ahead, and a fetch
-   * beyond the end of a partition that the broker held for Kafka's default 500 ms delayed the next
-   * range (the consumer sends one fetch per broker at a time) and the consumer's close.
+   * beyond the end of a partition that the broker held for Kafka's default 500 ms delayed the
+   * reader's other partitions (the consumer sends one fetch per broker at a time) and its close.
    */
   static final int FETCH_MAX_WAIT_MILLIS = 20;
 

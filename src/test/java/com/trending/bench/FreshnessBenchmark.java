@@ -391,6 +391,11 @@ public final class FreshnessBenchmark {
       long warmupDeadline = startMillis + (o.warmupSeconds + 600L) * 1000;
       long nextStatus = System.currentTimeMillis() + 15_000;
       int commitsAtFirstRows = -1; // a Delta table's first commit is its empty creation
+      // The probe polls Silver and Gold during the warm-up as during the markers, and the producer
+      // connects now: the bench JVM's own first reads and connection (class loading, JIT, ~1 s of
+      // a core on a 2-core machine already busy) once fell on marker 1 and slowed both pipelines.
+      MarkerProbe probe = new MarkerProbe(gold1h, silverViews);
+      producer.partitionsFor(Lakehouse.VIEWS);
       while (true) {
         String dead = deadChild(children);
         if (dead != null) {
@@ -435,13 +440,15 @@ public final class FreshnessBenchmark {
               (now - startMillis) / 1000.0, watch.commits(silverViews).size(), goldCommits);
           nextStatus = now + 15_000;
         }
+        if (commitsAtFirstRows > 0) {
+          probe.warmUp();
+        }
         Thread.sleep(500);
       }
 
       // --- markers ---
       if (failure == null) {
         Random random = new Random(o.seed + 31L * index);
-        MarkerProbe probe = new MarkerProbe(gold1h, silverViews);
         probe.skipExistingSilverFiles();
         phaseStart = System.currentTimeMillis();
         cpu.start(children);
@@ -873,6 +880,18 @@ public final class FreshnessBenchmark {
     /** Files committed before the markers hold no marker: not read. */
     void skipExistingSilverFiles() {
       silverSeen.addAll(silver.log().files());
+    }
+
+    /**
+     * One poll as a marker's, for no marker: the first time it skips what is committed, later it
+     * reads Silver's new files and Gold's new version as the marker phase will.
+     */
+    void warmUp() {
+      if (silverSeen.isEmpty()) {
+        skipExistingSilverFiles();
+      }
+      silverHas(-1);
+      goldCommitHaving(-1);
     }
 
     /** True once a newly committed Silver views file holds {@code movieId}. */

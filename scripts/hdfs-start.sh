@@ -28,6 +28,7 @@ REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 source "$SCRIPT_DIR/hdfs/env.sh"
 # shellcheck source=lib/java-opens.sh
 source "$SCRIPT_DIR/lib/java-opens.sh"
+accept_no_args "$@"
 
 START_TIMEOUT="${HDFS_START_TIMEOUT:-120}"
 HEAP_OPTS="${HDFS_HEAP_OPTS:--Xms64m -Xmx512m}"

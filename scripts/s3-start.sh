@@ -32,6 +32,7 @@ SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
 # shellcheck source=s3/env.sh
 source "$SCRIPT_DIR/s3/env.sh"
+accept_no_args "$@"
 
 START_TIMEOUT="${S3_START_TIMEOUT:-60}"
 HEAP_OPTS="${S3_HEAP_OPTS:--Xms64m -Xmx512m}"

@@ -19,6 +19,7 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=env.sh
 source "$REPO_ROOT/runners/flink/env.sh"
+accept_no_args "$@"
 START_TIMEOUT="${FLINK_START_TIMEOUT:-60}"
 LOG_TAIL_LINES=40 # of a daemon's log, shown when it fails to start
 

@@ -17,6 +17,7 @@ set -euo pipefail
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 # shellcheck source=env.sh
 source "$REPO_ROOT/runners/spark/env.sh"
+accept_no_args "$@"
 START_TIMEOUT="${SPARK_START_TIMEOUT:-60}"
 LOG_TAIL_LINES=30 # of a daemon's log, shown when it fails to start
 

@@ -7,6 +7,9 @@
 #
 # Requires REPO_ROOT to be set by the caller.
 
+# shellcheck source=cli.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cli.sh"   # accept_no_args
+
 log() { echo "[$(basename "$0" .sh)] $*" >&2; } # stdout is for results (submit.sh build: the jar)
 die() { echo "[$(basename "$0" .sh)] ERROR: $*" >&2; exit 1; }
 

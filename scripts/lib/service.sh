@@ -6,6 +6,9 @@
 #
 # Uses (set by the server's env.sh): STATE_DIR, LIB_DIR, PID_FILE.
 
+# shellcheck source=cli.sh
+source "$(dirname "${BASH_SOURCE[0]}")/cli.sh"   # accept_no_args
+
 log() { echo "[$(basename "$0" .sh)] $*"; }
 die() { echo "[$(basename "$0" .sh)] ERROR: $*" >&2; exit 1; }
 

@@ -7,4 +7,7 @@
 #                                      [--days=1,30] [--formats=parquet,delta] [--dir=target/bench-gold-refresh]
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/cli.sh
+source "$here/scripts/lib/cli.sh"
+help_if_asked "$@"
 exec "$here/scripts/lib/bench-main.sh" com.trending.bench.GoldRefreshBenchmark "$@"

@@ -8,4 +8,7 @@
 # Silver data is generated once into --dir (Zipf popularity) and reused while the parameters match.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
+# shellcheck source=lib/cli.sh
+source "$here/scripts/lib/cli.sh"
+help_if_asked "$@"
 exec "$here/scripts/lib/bench-main.sh" com.trending.gold.GoldBenchmark "$@"

@@ -190,18 +190,12 @@ final class EventIdHashes {
 
     @Override
     public void encode(long[] values, OutputStream out) throws IOException {
-      ByteBuffer chunk =
-          ByteBuffer.allocate(Integer.BYTES + Long.BYTES * Math.min(CHUNK, values.length));
-      chunk.putInt(values.length);
+      out.write(ByteBuffer.allocate(Integer.BYTES).putInt(values.length).array());
+      ByteBuffer chunk = ByteBuffer.allocate(Long.BYTES * Math.min(CHUNK, values.length));
       for (int from = 0; from < values.length; from += CHUNK) {
         int count = Math.min(CHUNK, values.length - from);
         chunk.asLongBuffer().put(values, from, count);
-        chunk.position(chunk.position() + Long.BYTES * count);
-        out.write(chunk.array(), 0, chunk.position());
-        chunk.clear();
-      }
-      if (values.length == 0) {
-        out.write(chunk.array(), 0, Integer.BYTES);
+        out.write(chunk.array(), 0, Long.BYTES * count);
       }
     }
 

@@ -13,7 +13,8 @@
 #      (--stores=local,hdfs: each runner once per store, one after the other; the hdfs runs into a
 #      fresh hdfs://127.0.0.1:29900/lakehouse/bench-<run>-<time> on the bench's own HDFS,
 #      scripts/hdfs-start.sh with its state in .local/bench/hdfs, started unless it runs),
-#   5. prints a table (store, messages, seconds, events/s, ratio to the raw consume rate), with
+#   5. prints a table (store, messages, seconds, events/s, ratio to the raw consume rate; "warm":
+#      the messages/s inside a run's batches after its first, once the JIT has compiled it), with
 #      two stores the ratio hdfs/local of each runner's events/s, and stops the broker (and the
 #      bench HDFS) if it started it.
 #
@@ -282,8 +283,11 @@ run_pipeline() { # run_pipeline NAME STORE COMMAND... (kafka-to-silver.sh or sub
     || fail_with_log "Kafka → Silver on $name ($store) failed" "$logf"
   t1=$(now)
   s="$(secs "$t0" "$t1")"
-  local own silver dead
+  local own silver dead warm
   own="$(grep -oE '[0-9.]+ s in pipelines \([0-9]+ messages/s\)' "$logf" | tail -n 1)"
+  # messages/s inside the batches after the first: the pipeline once its JVM is warm
+  warm="$(grep -oE 'Batch [0-9]+: [0-9]+ messages in [0-9]+ ms' "$logf" \
+          | awk 'NR > 1 { m += $3; t += $6 } END { if (t > 0) printf "%d", m * 1000 / t; else print "n/a" }')"
   silver="$(grep -oE 'silver rows +[0-9]+' "$logf" | awk '{ s += $3 } END { print s + 0 }')"
   dead="$(grep -oE 'dead letters [0-9]+' "$logf" | tail -n 1 | awk '{ print $3 }')"
   grep -A6 "finished:" "$logf" | sed 's/^/  /'
@@ -297,7 +301,7 @@ run_pipeline() { # run_pipeline NAME STORE COMMAND... (kafka-to-silver.sh or sub
     if [[ "$check" == ok ]]; then check="MISMATCH ($back)"; else check="$check; MISMATCH ($back)"; fi
   fi
   log "$name ($store): $s s wall-clock; pipeline's own: ${own:-n/a}; counts vs generator (summary and read back): $check"
-  ROWS+=("$name|$store|$N|$s|$(rate "$N" "$s")|${own:-n/a}|$check")
+  ROWS+=("$name|$store|$N|$s|$(rate "$N" "$s")|$warm|${own:-n/a}|$check")
 }
 
 run_native() { # the plain Spark Structured Streaming reference, same messages, same rules
@@ -324,7 +328,7 @@ run_native() { # the plain Spark Structured Streaming reference, same messages, 
     check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead)"
   fi
   log "native ($store): $s s wall-clock; $line; counts vs generator: $check"
-  ROWS+=("native Spark ${SPARK_MASTER}|$store|$N|$s|$(rate "$N" "$s")|n/a|$check")
+  ROWS+=("native Spark ${SPARK_MASTER}|$store|$N|$s|$(rate "$N" "$s")|n/a|n/a|$check")
 }
 
 IFS=',' read -r -a RUNNER_LIST <<< "$RUNNERS"
@@ -347,20 +351,22 @@ echo
 echo "Kafka → Silver ingest benchmark ($(nproc) cores; $N messages: $expected_silver valid unique, $expected_dead dead letters)"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.3f", a / b; else print "n/a" }'; }
 ratio2() { awk -v a="$1" -v b="$2" 'BEGIN { if (a > 0 && b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-printf '%-24s %-6s %10s %9s %10s %8s %10s   %s\n' "run" "store" "messages" "seconds" "events/s" "vs raw" "vs fetch" "pipeline's own figure"
+printf '%-24s %-6s %10s %9s %10s %8s %10s %10s %8s   %s\n' "run" "store" "messages" "seconds" "events/s" "vs raw" "vs fetch" \
+  "warm ev/s" "vs raw" "pipeline's own figure"
 printf '%-24s %-6s %10s %9s %10s %8s %10s\n' "raw consume (perf tool)" "-" "$RAW_MSGS" "$RAW_SECS" "$RAW_RATE" "1.000" "$(ratio "$RAW_RATE" "$FETCH_RATE")"
 printf '%-24s %-6s %10s %9s %10s %8s %10s\n' "  fetch time only" "-" "$RAW_MSGS" "$FETCH_SECS" "$FETCH_RATE" "$(ratio "$FETCH_RATE" "$RAW_RATE")" "1.000"
 declare -A LOCAL_RATE LOCAL_OWN
 for row in "${ROWS[@]}"; do
-  IFS='|' read -r name store msgs s r own check <<< "$row"
-  printf '%-24s %-6s %10s %9s %10s %8s %10s   %s%s\n' "$name" "$store" "$msgs" "$s" "$r" "$(ratio "$r" "$RAW_RATE")" \
-    "$(ratio "$r" "$FETCH_RATE")" "$own" "$([[ "$check" == ok ]] || echo "  $check")"
+  IFS='|' read -r name store msgs s r warm own check <<< "$row"
+  printf '%-24s %-6s %10s %9s %10s %8s %10s %10s %8s   %s%s\n' "$name" "$store" "$msgs" "$s" "$r" "$(ratio "$r" "$RAW_RATE")" \
+    "$(ratio "$r" "$FETCH_RATE")" "$warm" "$([[ "$warm" == n/a ]] && echo n/a || ratio "$warm" "$RAW_RATE")" \
+    "$own" "$([[ "$check" == ok ]] || echo "  $check")"
   if [[ "$store" == local ]]; then LOCAL_RATE[$name]=$r; LOCAL_OWN[$name]="$own"; fi
 done
 if (( ${#STORE_LIST[@]} > 1 )); then   # hdfs/local per runner: wall-clock events/s (and the pipeline's own messages/s)
   echo
   for row in "${ROWS[@]}"; do
-    IFS='|' read -r name store msgs s r own check <<< "$row"
+    IFS='|' read -r name store msgs s r _ own check <<< "$row"
     [[ "$store" == hdfs && -n "${LOCAL_RATE[$name]:-}" ]] || continue
     own_ratio="$(ratio2 "$(grep -oE '[0-9]+ messages/s' <<< "$own" | tr -dc '0-9')" \
                         "$(grep -oE '[0-9]+ messages/s' <<< "${LOCAL_OWN[$name]}" | tr -dc '0-9')")"
@@ -369,4 +375,6 @@ if (( ${#STORE_LIST[@]} > 1 )); then   # hdfs/local per runner: wall-clock event
   done
 fi
 echo "(raw: Kafka's ConsumerPerformance, group join included; fetch time only: without the join."
-echo " Pipelines: wall-clock around each process, JVM and Spark start-up included; logs in $LOG_DIR)"
+echo " Pipelines: wall-clock around each process, JVM and Spark start-up included; warm: messages/s"
+echo " inside the batches after the first, the rate of a running job once the JIT has compiled it;"
+echo " logs in $LOG_DIR)"

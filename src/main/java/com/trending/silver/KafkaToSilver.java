@@ -193,11 +193,9 @@ public final class KafkaToSilver {
     if (options.getMaxReadTimeSeconds() != null && options.getMaxReadTimeSeconds() < 0) {
       throw new IllegalArgumentException("--maxReadTimeSeconds must not be negative");
     }
-    if (options.getNumShards() < 1
-        || options.getMaxMessagesPerBatch() < 1
-        || options.getDedupBuckets() < 1) {
+    if (options.getMaxMessagesPerBatch() < 1 || options.getDedupBuckets() < 1) {
       throw new IllegalArgumentException(
-          "--numShards, --maxMessagesPerBatch and --dedupBuckets must be at least 1");
+          "--maxMessagesPerBatch and --dedupBuckets must be at least 1");
     }
     if (options.getConsumerGroup() == null || options.getConsumerGroup().isBlank()) {
       throw new IllegalArgumentException("KAFKA_GROUP_ID (or --consumerGroup) must not be empty");

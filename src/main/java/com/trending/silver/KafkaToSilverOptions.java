@@ -115,16 +115,9 @@ public interface KafkaToSilverOptions extends LakehouseOptions, StreamingOptions
   void setPollIntervalMillis(Long value);
 
   @Description(
-      "Parquet files written per micro-batch per Silver partition (event_date) and per"
-          + " dead-letter table, at most.")
-  @Default.Integer(1)
-  Integer getNumShards();
-
-  void setNumShards(Integer value);
-
-  @Description(
-      "Most hash buckets for deduplication by event_id: a batch takes one per 50,000 messages, up"
-          + " to this many; each holds its share of the batch in memory.")
+      "Most hash buckets for deduplication by event_id: a batch takes one per 250,000 messages, up"
+          + " to this many; each holds its share of the batch in memory and writes one Parquet"
+          + " file per Silver partition it holds.")
   @Default.Integer(64)
   Integer getDedupBuckets();
 

@@ -198,7 +198,9 @@ final class OffsetLedger {
 
   /**
    * Deletes what a batch that died while writing left in {@code tables}: its files (all named after
-   * its run id, never committed) and Beam's temporary folders. Returns how many files were removed.
+   * its run id, never committed) and Beam's temporary folders, which releases that wrote through
+   * Beam's {@code FileIO} left (a batch of theirs may be pending). Returns how many files were
+   * removed.
    */
   static int deleteRunFiles(String runId, List<Table> tables) {
     String prefix = WriteParquetTables.filePrefix(runId);
@@ -221,8 +223,8 @@ final class OffsetLedger {
   }
 
   /**
-   * Deletes Beam's temporary folders directly in {@code folder}, where the writes of a batch that
-   * died left them ({@link WriteParquetTables}).
+   * Deletes Beam's temporary folders directly in {@code folder}, where the write of a batch that
+   * died left them in releases that wrote through Beam's {@code FileIO}.
    */
   static void deleteBeamTempFolders(Storage storage, String folder) {
     for (Storage.Entry entry : storage.list(folder)) {

@@ -5,9 +5,7 @@ import com.trending.common.Schemas;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -66,7 +64,17 @@ public final class SilverEvent {
 
   /** {@code event_date=YYYY-MM-DD}: the UTC date of {@code event_ts}, Silver's partition. */
   public String partition() {
-    return "event_date=" + LocalDate.ofInstant(Instant.ofEpochMilli(eventTs), ZoneOffset.UTC);
+    return partition(day());
+  }
+
+  /** The UTC date of {@code event_ts} as days since 1970-01-01. */
+  long day() {
+    return Math.floorDiv(eventTs, 86_400_000L);
+  }
+
+  /** The Silver partition of UTC date {@code day} (days since 1970-01-01). */
+  static String partition(long day) {
+    return "event_date=" + LocalDate.ofEpochDay(day);
   }
 
   /** Of two copies of one event, the one every runner keeps: the smallest row by its bytes. */

@@ -19,7 +19,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * The data flow of one Kafka → Silver micro-batch: read the planned offsets of every topic; parse
  * and validate (valid rows, dead letters); drop event ids already seen; write each topic's Silver
- * table partitioned by event_date and each topic's dead letters, in one write.
+ * table partitioned by event_date and each topic's dead letters; report the files written, which
+ * the driver then commits ({@link MicroBatches}).
  *
  * <p>One data flow for the three topics, each step routing by an event's topic, rather than one per
  * topic: a runner's cost per batch grows with the steps it translates, schedules and starts (the
@@ -45,31 +46,30 @@ final class SilverPipeline {
                     .withOutputTags(
                         ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
 
-    Map<String, List<String>> silverFiles = new LinkedHashMap<>();
+    Map<String, List<String>> committed = new LinkedHashMap<>();
     for (String topic : Lakehouse.TOPICS) {
-      silverFiles.put(topic, lakehouse.silver(topic).log().files());
+      committed.put(topic, lakehouse.silver(topic).log().files());
     }
-    PCollection<KV<KV<String, String>, byte[]>> silverRows =
+    PCollection<KV<String, String>> silverFiles =
         parsed
             .get(ParseEventsFn.VALID)
             .setCoder(ListCoder.of(SilverEvent.Coder.of()))
             .apply(
                 "Deduplicate",
                 new DeduplicateEvents(
-                    silverFiles,
+                    committed,
                     lakehouse.storage(),
                     DeduplicateEvents.bucketsFor(plan.total(), options.getDedupBuckets())))
-            .apply("SilverRows", WriteParquetTables.silverRows(lakehouse));
-    PCollection<KV<KV<String, String>, byte[]>> deadLetterRows =
+            .apply("WriteSilver", WriteParquetTables.silver(lakehouse, plan.runId()));
+    PCollection<KV<String, String>> deadLetterFiles =
         parsed
             .get(ParseEventsFn.DEAD_LETTER)
             .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
-            .apply("DeadLetterRows", WriteParquetTables.deadLetterRows(lakehouse));
+            .apply("WriteDeadLetters", WriteParquetTables.deadLetters(lakehouse, plan.runId()));
 
-    PCollectionList.of(silverRows)
-        .and(deadLetterRows)
-        .apply("AllRows", Flatten.pCollections())
-        .apply(
-            "WriteTables", WriteParquetTables.of(lakehouse, plan.runId(), options.getNumShards()));
+    PCollectionList.of(silverFiles)
+        .and(deadLetterFiles)
+        .apply("AllFiles", Flatten.pCollections())
+        .apply("ReportFiles", WriteParquetTables.reportFiles());
   }
 }

@@ -35,7 +35,7 @@ import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.junit.Rule;
 import org.junit.Test;
@@ -249,7 +249,11 @@ public class DamagedFilesTest {
                         lakehouse.storage(),
                         4))
                 .apply(
-                    "Ids", MapElements.into(TypeDescriptors.strings()).via(SilverEvent::eventId)))
+                    "Ids",
+                    FlatMapElements.into(TypeDescriptors.strings())
+                        .via(
+                            bucket ->
+                                bucket.getValue().stream().map(SilverEvent::eventId).toList())))
         .containsInAnyOrder(kept);
     p.run().waitUntilFinish();
   }

@@ -27,6 +27,7 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -136,7 +137,8 @@ public class ParseAndDeduplicateTest {
                 new DeduplicateEvents(
                     Map.of(Lakehouse.VIEWS, List.of(sameDay, otherDay)),
                     com.trending.common.Storage.local(),
-                    4));
+                    4))
+            .apply("NewEvents", NEW_EVENTS);
 
     PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn())))
         .containsInAnyOrder(A + "@1000", B + "@2000");
@@ -170,7 +172,8 @@ public class ParseAndDeduplicateTest {
                 new DeduplicateEvents(
                     Map.of(Lakehouse.VIEWS, List.of(views), Lakehouse.CLICKS, List.of()),
                     com.trending.common.Storage.local(),
-                    4));
+                    4))
+            .apply("NewEvents", NEW_EVENTS);
 
     PAssert.that(
             unique.apply(
@@ -227,7 +230,8 @@ public class ParseAndDeduplicateTest {
         events(pipeline, rows)
             .apply(
                 new DeduplicateEvents(
-                    Map.of(Lakehouse.VIEWS, files), com.trending.common.Storage.local(), 4));
+                    Map.of(Lakehouse.VIEWS, files), com.trending.common.Storage.local(), 4))
+            .apply("NewEvents", NEW_EVENTS);
     PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn())))
         .containsInAnyOrder(
             Arrays.stream(rows)
@@ -291,13 +295,23 @@ public class ParseAndDeduplicateTest {
   /** {@code event_id@elementTimestampMillis}. */
   static class TimestampedIdFn extends org.apache.beam.sdk.transforms.DoFn<SilverEvent, String> {
     @ProcessElement
-    public void process(
-        @Element SilverEvent event,
-        @Timestamp org.joda.time.Instant ts,
-        OutputReceiver<String> out) {
-      out.output(event.eventId() + "@" + ts.getMillis());
+    public void process(@Element SilverEvent event, OutputReceiver<String> out) {
+      out.output(event.eventId() + "@" + event.eventTs());
     }
   }
+
+  /** Deduplication's buckets of new events as one collection of events. */
+  static final PTransform<PCollection<KV<Integer, List<SilverEvent>>>, PCollection<SilverEvent>>
+      NEW_EVENTS =
+          new PTransform<>() {
+            @Override
+            public PCollection<SilverEvent> expand(
+                PCollection<KV<Integer, List<SilverEvent>>> buckets) {
+              return buckets
+                  .apply(org.apache.beam.sdk.transforms.Values.create())
+                  .apply(org.apache.beam.sdk.transforms.Flatten.iterables());
+            }
+          };
 
   /** {@code topic/partition/offset reason payload}. */
   static class DescribeDeadLetterFn
@@ -318,13 +332,13 @@ public class ParseAndDeduplicateTest {
   }
 
   @Test
-  public void aBatchTakesOneDedupBucketPerFiftyThousandEventsUpToTheMost() {
+  public void aBatchTakesOneDedupBucketPerQuarterMillionEventsUpToTheMost() {
     assertEquals(1, DeduplicateEvents.bucketsFor(0, 64));
     assertEquals(1, DeduplicateEvents.bucketsFor(2_700, 64));
-    assertEquals(1, DeduplicateEvents.bucketsFor(50_000, 64));
-    assertEquals(2, DeduplicateEvents.bucketsFor(50_001, 64));
-    assertEquals(10, DeduplicateEvents.bucketsFor(500_000, 64));
-    assertEquals(64, DeduplicateEvents.bucketsFor(5_000_000, 64));
-    assertEquals(4, DeduplicateEvents.bucketsFor(500_000, 4));
+    assertEquals(1, DeduplicateEvents.bucketsFor(250_000, 64));
+    assertEquals(2, DeduplicateEvents.bucketsFor(250_001, 64));
+    assertEquals(2, DeduplicateEvents.bucketsFor(500_000, 64));
+    assertEquals(64, DeduplicateEvents.bucketsFor(50_000_000, 64));
+    assertEquals(4, DeduplicateEvents.bucketsFor(5_000_000, 4));
   }
 }

@@ -3,14 +3,18 @@ package com.trending.silver;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import com.trending.common.CommittedFiles;
 import com.trending.common.Lakehouse;
 import com.trending.common.Storage;
 import com.trending.common.StorageFormat;
 import com.trending.common.Table;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -60,21 +64,23 @@ public class WriteParquetTablesTest {
             record(Lakehouse.VIEWS, 0, event("view", 1, "2025-12-17T13:30:00Z")),
             record(Lakehouse.VIEWS, 1, event("view", 2, "2025-12-18T01:00:00Z")),
             record(Lakehouse.VIEWS, 2, event("view", 3, "2025-12-18T02:00:00Z")),
+            record(Lakehouse.VIEWS, 3, event("view", 5, "1969-12-31T23:30:00Z")),
             record(Lakehouse.CLICKS, 0, event("click", 4, "2025-12-18T02:00:00Z")),
             record(Lakehouse.CLICKS, 1, "{oops"));
     PCollectionList.of(
             parsed
                 .get(ParseEventsFn.VALID)
                 .setCoder(ListCoder.of(SilverEvent.Coder.of()))
-                .apply(Flatten.iterables())
-                .apply("SilverRows", WriteParquetTables.silverRows(lakehouse)))
+                .apply(new DeduplicateEvents(Map.of(), lakehouse.storage(), 2))
+                .apply("WriteSilver", WriteParquetTables.silver(lakehouse, "b000001-test")))
         .and(
             parsed
                 .get(ParseEventsFn.DEAD_LETTER)
                 .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
-                .apply("DeadLetterRows", WriteParquetTables.deadLetterRows(lakehouse)))
+                .apply(
+                    "WriteDeadLetters", WriteParquetTables.deadLetters(lakehouse, "b000001-test")))
         .apply(Flatten.pCollections())
-        .apply(WriteParquetTables.of(lakehouse, "b000001-test", 2));
+        .apply(WriteParquetTables.reportFiles());
     PipelineResult result = p.run();
     result.waitUntilFinish();
 
@@ -91,9 +97,28 @@ public class WriteParquetTablesTest {
         listed.put(table.dir(), files);
       }
     }
-    // Views in 2 partitions, clicks in 1, one click dead letter: at least a file each.
+    // Views in 3 partitions, clicks in 1, one click dead letter: at least a file each.
     assertEquals(3, listed.size());
-    assertTrue(listed.values().stream().mapToInt(List::size).sum() >= 4);
+    assertTrue(listed.values().stream().mapToInt(List::size).sum() >= 5);
+    Map<String, Set<String>> viewIds = new TreeMap<>(); // partition → event ids in its files
+    String views = lakehouse.silverTable(Lakehouse.VIEWS);
+    for (String file : listed.get(views)) {
+      String partition = Path.of(file).getParent().getFileName().toString();
+      CommittedFiles.reader(storage)
+          .forEachRecord(
+              storage.uri(file),
+              views,
+              row ->
+                  viewIds
+                      .computeIfAbsent(partition, k -> new TreeSet<>())
+                      .add(row.get("event_id").toString().substring(24)));
+    }
+    assertEquals(
+        Map.of(
+            "event_date=1969-12-31", Set.of("000000000005"),
+            "event_date=2025-12-17", Set.of("000000000001"),
+            "event_date=2025-12-18", Set.of("000000000002", "000000000003")),
+        viewIds);
     Map<String, List<String>> reported = WriteParquetTables.reportedFiles(result, storage);
     reported.replaceAll((table, files) -> files.stream().sorted().toList());
     assertEquals(listed, reported);

@@ -30,10 +30,7 @@ import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * One Gold table: one Parquet file per day of window ends, rows ordered by window then trend_score
@@ -325,13 +322,7 @@ public final class GoldTable {
   }
 
   private static void write(OutputStream out, List<GenericRecord> records) throws IOException {
-    try (ParquetWriter<GenericRecord> writer =
-        AvroParquetWriter.<GenericRecord>builder(new StreamOutputFile(out))
-            .withSchema(schema())
-            .withDataModel(GenericData.get())
-            .withConf(new Configuration(false))
-            .withCompressionCodec(CompressionCodecName.SNAPPY)
-            .build()) {
+    try (ParquetWriter<GenericRecord> writer = StreamOutputFile.snappyWriter(out, schema())) {
       for (GenericRecord r : records) {
         writer.write(r);
       }

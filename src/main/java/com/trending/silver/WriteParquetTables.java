@@ -7,14 +7,12 @@ import com.trending.common.Storage;
 import com.trending.common.StreamOutputFile;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -36,9 +34,7 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.parquet.avro.AvroParquetWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 
 /**
  * Writes a batch's rows as Snappy Parquet files straight into the tables of every topic: valid
@@ -199,7 +195,8 @@ public final class WriteParquetTables {
         for (Map.Entry<Long, List<SilverEvent>> day : topic.getValue().entrySet()) {
           String path = SilverEvent.partition(day.getKey()) + "/" + name;
           try (OutputStream stream = storage.create(storage.child(table, path));
-              ParquetWriter<GenericRecord> writer = open(stream, rows.getSchema())) {
+              ParquetWriter<GenericRecord> writer =
+                  StreamOutputFile.snappyWriter(stream, rows.getSchema())) {
             for (SilverEvent event : day.getValue()) {
               writer.write(CoderUtils.decodeFromByteArray(rows, event.row()));
             }
@@ -276,7 +273,8 @@ public final class WriteParquetTables {
         throws IOException {
       String name = filePrefix(runId) + "00000.snappy.parquet";
       try (OutputStream stream = storage.create(storage.child(table.getKey(), name));
-          ParquetWriter<GenericRecord> writer = open(stream, DeadLetters.SCHEMA)) {
+          ParquetWriter<GenericRecord> writer =
+              StreamOutputFile.snappyWriter(stream, DeadLetters.SCHEMA)) {
         for (byte[] block : table.getValue()) {
           for (byte[] row : RowBlocks.decode(ByteArrayCoder.of(), block)) {
             writer.write(CoderUtils.decodeFromByteArray(rows, row));
@@ -284,23 +282,6 @@ public final class WriteParquetTables {
         }
       }
       out.output(KV.of(table.getKey(), name));
-    }
-  }
-
-  /**
-   * A Snappy Parquet writer of {@code schema} over {@code stream}, with an empty Hadoop
-   * configuration rather than Hadoop's defaults (parsed from XML for every file, a twentieth of a
-   * live batch when Beam's sink did it): a Parquet writer reads none of them.
-   */
-  private static ParquetWriter<GenericRecord> open(OutputStream stream, Schema schema) {
-    try {
-      return AvroParquetWriter.<GenericRecord>builder(new StreamOutputFile(stream))
-          .withSchema(schema)
-          .withConf(new org.apache.hadoop.conf.Configuration(false))
-          .withCompressionCodec(CompressionCodecName.SNAPPY)
-          .build();
-    } catch (IOException e) {
-      throw new UncheckedIOException("Cannot open a Parquet writer", e);
     }
   }
 }

@@ -26,16 +26,25 @@ public final class StreamOutputFile implements OutputFile {
   }
 
   /**
-   * A Snappy Parquet writer of {@code schema}'s records over {@code out}, with an empty Hadoop
-   * configuration rather than Hadoop's defaults (parsed from XML for every file, a twentieth of a
-   * live Kafka → Silver batch when Beam's sink did it): a Parquet writer reads none of them.
+   * A Snappy Parquet writer of {@code schema}'s records over {@code out}; see {@link #snappy}.
    * Closing the writer writes the footer; {@code out} stays the caller's to close.
    */
   public static ParquetWriter<GenericRecord> snappyWriter(OutputStream out, Schema schema)
       throws IOException {
-    return AvroParquetWriter.<GenericRecord>builder(new StreamOutputFile(out))
-        .withSchema(schema)
-        .withDataModel(GenericData.get())
+    return snappy(
+        AvroParquetWriter.<GenericRecord>builder(new StreamOutputFile(out))
+            .withSchema(schema)
+            .withDataModel(GenericData.get()));
+  }
+
+  /**
+   * {@code builder}'s writer, Snappy-compressed, with an empty Hadoop configuration rather than
+   * Hadoop's defaults (parsed from XML for every file, a twentieth of a live Kafka → Silver batch
+   * when Beam's sink did it): a Parquet writer reads none of them.
+   */
+  public static <T, B extends ParquetWriter.Builder<T, B>> ParquetWriter<T> snappy(B builder)
+      throws IOException {
+    return builder
         .withConf(new Configuration(false))
         .withCompressionCodec(CompressionCodecName.SNAPPY)
         .build();

@@ -56,25 +56,11 @@ public final class KafkaToSilver {
     PipelineOptionsFactory.register(KafkaToSilverOptions.class);
     AtomicBoolean stop = new AtomicBoolean();
     CountDownLatch finished = new CountDownLatch(1);
-    // Ctrl+C / SIGTERM: finish the running batch (so its offsets are committed), then exit.
-    // Registered with Hadoop's hook manager, which runs hooks one after the other by priority:
-    // Spark's own hook (which stops the SparkContext) waits until this one returns.
-    ShutdownHookManager.get()
-        .addShutdownHook(
-            () -> {
-              stop.set(true);
-              try {
-                finished.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            STOP_HOOK_PRIORITY,
-            STOP_TIMEOUT_SECONDS + 5,
-            TimeUnit.SECONDS);
     int exit;
     try {
+      // Before the stop hook: --help prints and exits here, and the hook would wait for a batch.
       KafkaToSilverOptions options = parse(args);
+      addStopHook(stop, finished);
       IngestSummary summary = run(options, stop::get);
       System.out.println(stop.get() ? "Kafka → Silver stopped:" : "Kafka → Silver finished:");
       System.out.println(summary.describe());
@@ -89,6 +75,28 @@ public final class KafkaToSilver {
       finished.countDown();
     }
     System.exit(exit);
+  }
+
+  /**
+   * Ctrl+C / SIGTERM: sets {@code stop}, so that the running batch finishes (and its offsets are
+   * committed), and waits for {@code finished} before the JVM exits. Registered with Hadoop's hook
+   * manager, which runs hooks one after the other by priority: Spark's own hook (which stops the
+   * SparkContext) waits until this one returns.
+   */
+  private static void addStopHook(AtomicBoolean stop, CountDownLatch finished) {
+    ShutdownHookManager.get()
+        .addShutdownHook(
+            () -> {
+              stop.set(true);
+              try {
+                finished.await(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            STOP_HOOK_PRIORITY,
+            STOP_TIMEOUT_SECONDS + 5,
+            TimeUnit.SECONDS);
   }
 
   /**

@@ -19,11 +19,11 @@ import org.apache.beam.sdk.util.CoderUtils;
 
 /**
  * A valid event on its way to Silver: its topic, id and time, which deduplication and partitioning
- * need, and its Silver row as Avro binary of its topic's schema, encoded once by the parse and
- * decoded once by the Parquet writer. Between them the row is only carried, so the groupings it
- * crosses (deduplication, the write's (partition, shard)) copy bytes: the Direct runner copies a
- * key's grouped values through their coder each time a bundle adds to them, which for Avro records
- * is a full encode and decode.
+ * need, and its Silver row as Avro binary of its topic's schema, encoded once by the parse and read
+ * field by field into Parquet ({@link SilverRowWriter}). Between them the row is only carried, so
+ * the groupings it crosses (deduplication, the write's (partition, shard)) copy bytes: the Direct
+ * runner copies a key's grouped values through their coder each time a bundle adds to them, which
+ * for Avro records is a full encode and decode.
  */
 public final class SilverEvent {
   private final int topic; // index in Lakehouse.TOPICS

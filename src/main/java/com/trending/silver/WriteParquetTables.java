@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
@@ -161,7 +162,7 @@ public final class WriteParquetTables {
     private final Storage storage;
     private final List<String> tables; // per topic index
     private final String runId;
-    private transient List<AvroCoder<GenericRecord>> rowCoders; // per topic index
+    private transient List<Schema> schemas; // per topic index
 
     WriteSilverFn(Storage storage, List<String> tables, String runId) {
       this.storage = storage;
@@ -171,9 +172,9 @@ public final class WriteParquetTables {
 
     @Setup
     public void setup() {
-      rowCoders = new ArrayList<>();
+      schemas = new ArrayList<>();
       for (String topic : Lakehouse.TOPICS) {
-        rowCoders.add(AvroCoder.of(Schemas.avro(topic)));
+        schemas.add(Schemas.avro(topic));
       }
     }
 
@@ -191,14 +192,13 @@ public final class WriteParquetTables {
       String name = String.format("%s%05d.snappy.parquet", filePrefix(runId), bucket.getKey());
       for (Map.Entry<Integer, Map<Long, List<SilverEvent>>> topic : files.entrySet()) {
         String table = tables.get(topic.getKey());
-        AvroCoder<GenericRecord> rows = rowCoders.get(topic.getKey());
         for (Map.Entry<Long, List<SilverEvent>> day : topic.getValue().entrySet()) {
           String path = SilverEvent.partition(day.getKey()) + "/" + name;
           try (OutputStream stream = storage.create(storage.child(table, path));
-              ParquetWriter<GenericRecord> writer =
-                  StreamOutputFile.snappyWriter(stream, rows.getSchema())) {
+              ParquetWriter<byte[]> writer =
+                  SilverRowWriter.open(stream, schemas.get(topic.getKey()))) {
             for (SilverEvent event : day.getValue()) {
-              writer.write(CoderUtils.decodeFromByteArray(rows, event.row()));
+              writer.write(event.row());
             }
           }
           out.output(KV.of(table, path));

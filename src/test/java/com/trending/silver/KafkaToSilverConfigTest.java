@@ -4,13 +4,18 @@ import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertThrows;
+import static org.junit.Assert.assertTrue;
 
 import com.trending.common.Lakehouse;
 import java.io.File;
+import java.io.IOException;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.spark.SparkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -43,6 +48,40 @@ public class KafkaToSilverConfigTest {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> KafkaToSilver.run(options));
     assertThat(e.getMessage(), containsString(expected));
+  }
+
+  /**
+   * {@code --help} prints the options and exits at once, in its own JVM: Beam's help exits the JVM
+   * from the parse, and a stop hook registered before it waited five minutes for a batch that never
+   * started.
+   */
+  @Test
+  public void helpPrintsTheOptionsAndExits() throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty(
+                    "surefire.test.class.path", System.getProperty("java.class.path")),
+                KafkaToSilver.class.getName(),
+                "--help"));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    process.getOutputStream().close();
+    CompletableFuture<String> output =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+              } catch (IOException e) {
+                return e.toString();
+              }
+            });
+    boolean exited = process.waitFor(60, TimeUnit.SECONDS);
+    process.destroyForcibly();
+    assertTrue("kafka-to-silver --help still running after 60 s", exited);
+    assertEquals(output.get(), 0, process.exitValue());
+    assertThat(output.get(), containsString(KafkaToSilverOptions.class.getName()));
   }
 
   @Test

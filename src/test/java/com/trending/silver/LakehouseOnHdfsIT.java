@@ -38,8 +38,9 @@ public class LakehouseOnHdfsIT extends LakehouseOnStoreIT {
   /**
    * A batch's files get their final names at once, so a task that a runner retries (a Spark
    * executor lost mid-write) writes the name its first attempt left open, whose HDFS lease that
-   * attempt's client still holds for up to a minute. The retry replaces the unfinished file at once
-   * instead of failing the batch.
+   * attempt's client still holds for up to a minute. HDFS lets a create that overwrites take the
+   * file from its holder: the retry replaces the unfinished file at once, neither waiting for the
+   * lease nor failing the batch.
    */
   @Test
   public void aRetriedWriteReplacesTheFileItsDeadAttemptLeftOpen() throws Exception {

@@ -285,6 +285,7 @@ final class MicroBatches {
           kafkaCause(e));
       return false;
     }
+    SparkCaches.release(options);
     long written = System.currentTimeMillis();
     IngestSummary batch = new IngestSummary();
     batch.add(result, 0);

@@ -24,6 +24,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Row;
 import org.junit.BeforeClass;
 import org.junit.ClassRule;
@@ -57,14 +58,33 @@ public class KafkaToSilverIT {
     assertSummaryMatchesCorpus(summary);
   }
 
+  /**
+   * Three batches; each leaves nothing cached in the SparkContext (see {@link SparkCaches}),
+   * checked between batches, before a GC would have let Spark drop the caches by itself.
+   */
   @Test
   public void sparkRunnerWritesExactlyTheCorpus() throws IOException {
     Path lakehouse = tmp.newFolder("spark").toPath();
+    String[] spark = SparkSql.beamSparkRunnerArgs();
+    JavaSparkContext context = JavaSparkContext.fromSparkContext(SparkSql.session().sparkContext());
+    List<String> cachedBetweenBatches = new ArrayList<>();
     IngestSummary summary =
         KafkaToSilver.run(
-            options(lakehouse, "it-spark", CORPUS.totalMessages(), SparkSql.beamSparkRunnerArgs()));
+            options(
+                lakehouse,
+                "it-spark",
+                CORPUS.totalMessages(),
+                spark[0],
+                spark[1],
+                "--maxMessagesPerBatch=" + (CORPUS.totalMessages() / 3 + 1)),
+            () -> {
+              cachedBetweenBatches.add(context.getPersistentRDDs().keySet().toString());
+              return false;
+            });
     assertLakehouseHoldsCorpus(lakehouse);
     assertSummaryMatchesCorpus(summary);
+    assertEquals(3, summary.batches());
+    assertEquals(List.of("[]", "[]", "[]"), cachedBetweenBatches);
   }
 
   @Test

@@ -10,6 +10,9 @@
 #      pipeline's own summary and read back from the lakehouse (scripts/show-trending.sh),
 #      (--runners=...,native: also the reference a team would write instead, a plain Spark
 #      Structured Streaming job with the same rules, src/test/java/com/trending/bench/NativeSparkIngest),
+#      (--runners=...,direct-steady,spark-steady: also the rate of a job that has been running for a
+#      while: src/test/java/com/trending/bench/SteadyIngest ingests the N messages twice in one JVM,
+#      each pass into its own lakehouse with its own group, and the second pass is timed),
 #      (--stores=local,hdfs: each runner once per store, one after the other; the hdfs runs into a
 #      fresh hdfs://127.0.0.1:29900/lakehouse/bench-<run>-<time> on the bench's own HDFS,
 #      scripts/hdfs-start.sh with its state in .local/bench/hdfs, started unless it runs),
@@ -22,6 +25,7 @@
 #   scripts/bench-ingest.sh --events=100000
 #   scripts/bench-ingest.sh --runners=spark --sparkMaster='local[2]'
 #   scripts/bench-ingest.sh --runners=direct,spark,native   # with the plain Spark reference job
+#   scripts/bench-ingest.sh --runners=direct,spark,native,direct-steady,spark-steady   # and warm JVMs
 #   scripts/bench-ingest.sh --runners=direct,spark,flink    # flink: embedded ([local]), parallelism 2
 #   scripts/bench-ingest.sh --runners=direct,cluster    # cluster: runners/spark/submit.sh against
 #                                                       # SPARK_MASTER_URL (default spark://127.0.0.1:7077;
@@ -164,7 +168,7 @@ if [[ ",$RUNNERS," == *",flink,"* ]]; then
   grep -qE "Unknown option:? .?--runner" "$LOG_DIR/build-flink.log" || fail_with_log "Flink build failed" "$LOG_DIR/build-flink.log"
 fi
 
-if [[ ",$RUNNERS," == *",native,"* ]]; then
+if [[ ",$RUNNERS," =~ ,(native|direct-steady|spark-steady), ]]; then
   (cd "$REPO_ROOT" && mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile="$REPO_ROOT/target/classpath-test.txt") > "$LOG_DIR/build-native.log" 2>&1 \
     || fail_with_log "building the native reference failed" "$LOG_DIR/build-native.log"
@@ -331,6 +335,51 @@ run_native() { # the plain Spark Structured Streaming reference, same messages, 
   ROWS+=("native Spark ${SPARK_MASTER}|$store|$N|$s|$(rate "$N" "$s")|n/a|n/a|$check")
 }
 
+# The lines of runners/DIR/pipeline.options (the launcher's defaults) whose option ARGS do not give.
+pipeline_defaults() { # pipeline_defaults DIR ARGS...
+  local dir="$1" line given arg; shift
+  while IFS= read -r line; do
+    line="${line%%#*}"; line="${line//[[:space:]]/}"
+    [[ -z "$line" ]] && continue
+    given=false
+    for arg in "$@"; do [[ "$arg" == "${line%%=*}="* ]] && given=true; done
+    $given || echo "$line"
+  done < "$REPO_ROOT/runners/$dir/pipeline.options"
+}
+
+run_steady() { # run_steady NAME RUNNER_DIR OPTIONS...: bench/SteadyIngest, the second pass timed
+  local name="$1" dir="$2"; shift 2
+  local logf="$LOG_DIR/steady-$name.log" first="$BENCH_DIR/lakehouse-$name-pass1" lake
+  lake="$(lakehouse_for "$name" local)"
+  rm -rf "$first" "$lake"
+  local -a args
+  mapfile -t args < <(pipeline_defaults "$dir" "$@")
+  args+=("$@" ${PIPELINE_ARGS[@]+"${PIPELINE_ARGS[@]}"} --maxRecords="$N")
+  log "$name: Kafka → Silver twice in one JVM (bench/SteadyIngest ${args[*]}), the second pass timed ..."
+  # shellcheck source=lib/java-opens.sh
+  source "$SCRIPT_DIR/lib/java-opens.sh"
+  # shellcheck disable=SC2086
+  KAFKA_STARTING_OFFSETS=earliest java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} "${ADD_OPENS[@]}" \
+    -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
+    com.trending.bench.SteadyIngest "$first" "$lake" "bench-$name-$(date +%s)-$$" "${args[@]}" > "$logf" 2>&1 \
+    || fail_with_log "$name failed" "$logf"
+  local s s1 silver dead reasons check="ok" back
+  s="$(sed -nE 's/^steady: [0-9]+ messages in ([0-9.]+) s.*/\1/p' "$logf")"
+  s1="$(sed -nE 's/^first pass: [0-9]+ messages in ([0-9.]+) s.*/\1/p' "$logf")"
+  silver="$(grep -oE 'silver rows +[0-9]+' "$logf" | awk '{ s += $3 } END { print s + 0 }')"
+  dead="$(grep -oE 'dead letters [0-9]+' "$logf" | tail -n 1 | awk '{ print $3 }')"
+  reasons="$(grep -oE 'dead letters [0-9]+:.*' "$logf" | tail -n 1 | cut -d: -f2- | xargs)"
+  if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" || "$reasons" != "$expected_reasons" ]]; then
+    check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead: [$reasons] vs [$expected_reasons])"
+  fi
+  back="$(read_back_check "$lake" "$LOG_DIR/read-back-$name.log")"
+  if [[ -n "$back" ]]; then
+    if [[ "$check" == ok ]]; then check="MISMATCH ($back)"; else check="$check; MISMATCH ($back)"; fi
+  fi
+  log "$name: second pass $s s (first pass $s1 s, in the same JVM); counts vs generator (summary and read back): $check"
+  ROWS+=("$name|local|$N|$s|$(rate "$N" "$s")|n/a|first pass $s1 s in the same JVM|$check")
+}
+
 IFS=',' read -r -a RUNNER_LIST <<< "$RUNNERS"
 for r in "${RUNNER_LIST[@]}"; do
   for store in "${STORE_LIST[@]}"; do   # the stores of one runner back to back: same conditions
@@ -341,7 +390,11 @@ for r in "${RUNNER_LIST[@]}"; do
       flink) run_pipeline flink "$store" "$SCRIPT_DIR/kafka-to-silver.sh" --runner=FlinkRunner --parallelism=2 ;;
       cluster) run_pipeline cluster "$store" "$REPO_ROOT/runners/spark/submit.sh" kafka-to-silver ;;
       native) run_native "$store" ;;
-      *) die "unknown runner '$r' in --runners (direct, spark, flink, cluster, native)" ;;
+      *-steady) if [[ "$store" != local ]]; then log "$r: local store only; skipped on $store"; continue; fi ;;&
+      direct-steady) run_steady direct-steady direct --runner=DirectRunner ;;
+      spark-steady) run_steady "spark-steady-${SPARK_MASTER//[^a-z0-9*]/}" spark \
+                      --runner=SparkRunner --sparkMaster="$SPARK_MASTER" ;;
+      *) die "unknown runner '$r' in --runners (direct, spark, flink, cluster, native, direct-steady, spark-steady)" ;;
     esac
   done
 done
@@ -376,5 +429,6 @@ if (( ${#STORE_LIST[@]} > 1 )); then   # hdfs/local per runner: wall-clock event
 fi
 echo "(raw: Kafka's ConsumerPerformance, group join included; fetch time only: without the join."
 echo " Pipelines: wall-clock around each process, JVM and Spark start-up included; warm: messages/s"
-echo " inside the batches after the first, the rate of a running job once the JIT has compiled it;"
+echo " inside the batches after the first, while the JIT still compiles; *-steady: the second pass"
+echo " over the same messages in one JVM, the rate of a job that has been running for a while;"
 echo " logs in $LOG_DIR)"

@@ -105,7 +105,7 @@ public final class KafkaToSilver {
    * --offsetsDir=D}. {@code --streaming=false} without another bound means {@code --availableNow};
    * {@code --streaming=true}, like no {@code --streaming} at all, ingests until stopped.
    */
-  static KafkaToSilverOptions parse(String[] args) {
+  public static KafkaToSilverOptions parse(String[] args) {
     List<String> renamed = new ArrayList<>();
     for (String arg : args) {
       if (arg.equals("--checkpointDir") || arg.equals("--offsetsDir")) {

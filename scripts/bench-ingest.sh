@@ -10,9 +10,10 @@
 #      pipeline's own summary and read back from the lakehouse (scripts/show-trending.sh),
 #      (--runners=...,native: also the reference a team would write instead, a plain Spark
 #      Structured Streaming job with the same rules, src/test/java/com/trending/bench/NativeSparkIngest),
-#      (--runners=...,direct-steady,spark-steady: also the rate of a job that has been running for a
-#      while: src/test/java/com/trending/bench/SteadyIngest ingests the N messages twice in one JVM,
-#      each pass into its own lakehouse with its own group, and the second pass is timed),
+#      (--runners=...,direct-steady,spark-steady,native-steady: also the rate of a job that has been
+#      running for a while: src/test/java/com/trending/bench/SteadyIngest (NativeSparkIngest with 2
+#      passes) ingests the N messages twice in one JVM, each pass into its own lakehouse with its
+#      own consumer group (checkpoint), and the second pass is timed),
 #      (--stores=local,hdfs: each runner once per store, one after the other; the hdfs runs into a
 #      fresh hdfs://127.0.0.1:29900/lakehouse/bench-<run>-<time> on the bench's own HDFS,
 #      scripts/hdfs-start.sh with its state in .local/bench/hdfs, started unless it runs),
@@ -25,7 +26,7 @@
 #   scripts/bench-ingest.sh --events=100000
 #   scripts/bench-ingest.sh --runners=spark --sparkMaster='local[2]'
 #   scripts/bench-ingest.sh --runners=direct,spark,native   # with the plain Spark reference job
-#   scripts/bench-ingest.sh --runners=direct,spark,native,direct-steady,spark-steady   # and warm JVMs
+#   scripts/bench-ingest.sh --runners=direct,spark,native,direct-steady,spark-steady,native-steady
 #   scripts/bench-ingest.sh --runners=direct,spark,flink    # flink: embedded ([local]), parallelism 2
 #   scripts/bench-ingest.sh --runners=direct,cluster    # cluster: runners/spark/submit.sh against
 #                                                       # SPARK_MASTER_URL (default spark://127.0.0.1:7077;
@@ -168,7 +169,7 @@ if [[ ",$RUNNERS," == *",flink,"* ]]; then
   grep -qE "Unknown option:? .?--runner" "$LOG_DIR/build-flink.log" || fail_with_log "Flink build failed" "$LOG_DIR/build-flink.log"
 fi
 
-if [[ ",$RUNNERS," =~ ,(native|direct-steady|spark-steady), ]]; then
+if [[ ",$RUNNERS," =~ ,(native|native-steady|direct-steady|spark-steady), ]]; then
   (cd "$REPO_ROOT" && mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test \
       -Dmdep.outputFile="$REPO_ROOT/target/classpath-test.txt") > "$LOG_DIR/build-native.log" 2>&1 \
     || fail_with_log "building the native reference failed" "$LOG_DIR/build-native.log"
@@ -308,31 +309,40 @@ run_pipeline() { # run_pipeline NAME STORE COMMAND... (kafka-to-silver.sh or sub
   ROWS+=("$name|$store|$N|$s|$(rate "$N" "$s")|$warm|${own:-n/a}|$check")
 }
 
-run_native() { # the plain Spark Structured Streaming reference, same messages, same rules
-  local store="$1" sfx lake logf t0 t1 s line silver dead check="ok"
+# The plain Spark Structured Streaming reference, same messages, same rules; with PASSES 2 the
+# ingestion twice in one session, the second pass timed (native-steady).
+run_native() { # run_native STORE [PASSES]
+  local store="$1" passes="${2:-1}" sfx lake logf t0 t1 s line silver dead check="ok" name="native"
+  (( passes > 1 )) && name="native-steady"
   sfx="$(suffix_for "$store")"
-  lake="$(lakehouse_for native "$store")"
-  logf="$LOG_DIR/native-spark$sfx.log"
-  if [[ "$store" == local ]]; then rm -rf "$lake"; fi
-  log "native Spark Structured Streaming reference on $SPARK_MASTER, $store store ($lake) ..."
+  lake="$(lakehouse_for "$name" "$store")"
+  logf="$LOG_DIR/$name-spark$sfx.log"
+  if [[ "$store" == local ]]; then rm -rf "$lake" "$lake"-pass*; fi
+  log "$name Spark Structured Streaming reference on $SPARK_MASTER, $store store ($lake), $passes pass(es) ..."
   # shellcheck source=lib/java-opens.sh
   source "$SCRIPT_DIR/lib/java-opens.sh"
   t0=$(now)
   # the pipelines' JVM flags (JAVA_OPTS, else launch.sh's default), so the two differ in code only
   # shellcheck disable=SC2086
   java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
-    com.trending.bench.NativeSparkIngest "$BOOTSTRAP" "$lake" "$SPARK_MASTER" > "$logf" 2>&1 \
+    com.trending.bench.NativeSparkIngest "$BOOTSTRAP" "$lake" "$SPARK_MASTER" "$passes" > "$logf" 2>&1 \
     || fail_with_log "the native reference ($store) failed" "$logf"
   t1=$(now)
   s="$(secs "$t0" "$t1")"
   line="$(grep -m1 '^native:' "$logf")"
+  (( passes > 1 )) && s="$(sed -E 's/.* in ([0-9.]+) s$/\1/' <<< "$line")" # the last pass's own time
   silver="$(sed -E 's/.* ([0-9]+) silver rows.*/\1/' <<< "$line")"
   dead="$(sed -E 's/.* ([0-9]+) dead letters.*/\1/' <<< "$line")"
   if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" ]]; then
     check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead)"
   fi
-  log "native ($store): $s s wall-clock; $line; counts vs generator: $check"
-  ROWS+=("native Spark ${SPARK_MASTER}|$store|$N|$s|$(rate "$N" "$s")|n/a|n/a|$check")
+  if (( passes > 1 )); then
+    log "$name ($store): last pass $s s; $(grep '^native' "$logf" | paste -sd ';'); counts vs generator: $check"
+    ROWS+=("native-steady ${SPARK_MASTER}|$store|$N|$s|$(rate "$N" "$s")|n/a|$(grep -m1 -oE '^native pass 1: .* in [0-9.]+ s' "$logf" | sed -E 's/.* in /first pass /') in the same JVM|$check")
+  else
+    log "native ($store): $s s wall-clock; $line; counts vs generator: $check"
+    ROWS+=("native Spark ${SPARK_MASTER}|$store|$N|$s|$(rate "$N" "$s")|n/a|n/a|$check")
+  fi
 }
 
 # The lines of runners/DIR/pipeline.options (the launcher's defaults) whose option ARGS do not give.
@@ -390,11 +400,12 @@ for r in "${RUNNER_LIST[@]}"; do
       flink) run_pipeline flink "$store" "$SCRIPT_DIR/kafka-to-silver.sh" --runner=FlinkRunner --parallelism=2 ;;
       cluster) run_pipeline cluster "$store" "$REPO_ROOT/runners/spark/submit.sh" kafka-to-silver ;;
       native) run_native "$store" ;;
+      native-steady) run_native "$store" 2 ;;
       *-steady) if [[ "$store" != local ]]; then log "$r: local store only; skipped on $store"; continue; fi ;;&
       direct-steady) run_steady direct-steady direct --runner=DirectRunner ;;
       spark-steady) run_steady "spark-steady-${SPARK_MASTER//[^a-z0-9*]/}" spark \
                       --runner=SparkRunner --sparkMaster="$SPARK_MASTER" ;;
-      *) die "unknown runner '$r' in --runners (direct, spark, flink, cluster, native, direct-steady, spark-steady)" ;;
+      *) die "unknown runner '$r' in --runners (direct, spark, flink, cluster, native, direct-steady, spark-steady, native-steady)" ;;
     esac
   done
 done

@@ -90,6 +90,7 @@ public final class SilverEvent {
     private final AvroCoder<GenericRecord> coder;
 
     public Rows(String topic) {
+      requireIdAndTimeFirst(topic);
       this.topic = topicIndex(topic);
       this.coder = AvroCoder.of(Schemas.avro(topic));
     }
@@ -98,8 +99,8 @@ public final class SilverEvent {
       try {
         return new SilverEvent(
             topic,
-            row.get("event_id").toString(),
-            (long) row.get("event_ts"),
+            row.get(0).toString(), // event_id
+            (long) row.get(1), // event_ts
             CoderUtils.encodeToByteArray(coder, row));
       } catch (CoderException e) {
         throw new IllegalArgumentException("Cannot encode a Silver row: " + row, e);
@@ -112,6 +113,25 @@ public final class SilverEvent {
       } catch (CoderException e) {
         throw new IllegalStateException("Cannot decode the row of event " + event.eventId, e);
       }
+    }
+  }
+
+  /**
+   * Checks that {@code topic}'s Silver schema starts with event_id (a string) and event_ts (a
+   * long), where {@link Rows} and {@link Coder} find them.
+   */
+  static void requireIdAndTimeFirst(String topic) {
+    List<Schema.Field> fields = Schemas.avro(topic).getFields();
+    if (fields.size() < 2
+        || !fields.get(0).name().equals("event_id")
+        || fields.get(0).schema().getType() != Schema.Type.STRING
+        || !fields.get(1).name().equals("event_ts")
+        || fields.get(1).schema().getType() != Schema.Type.LONG) {
+      throw new IllegalStateException(
+          "The Silver schema of "
+              + topic
+              + " must start with event_id (string) and event_ts (long): "
+              + fields);
     }
   }
 
@@ -135,20 +155,7 @@ public final class SilverEvent {
     private static final Coder INSTANCE = new Coder();
 
     static {
-      for (String topic : Lakehouse.TOPICS) {
-        List<Schema.Field> fields = Schemas.avro(topic).getFields();
-        if (fields.size() < 2
-            || !fields.get(0).name().equals("event_id")
-            || fields.get(0).schema().getType() != Schema.Type.STRING
-            || !fields.get(1).name().equals("event_ts")
-            || fields.get(1).schema().getType() != Schema.Type.LONG) {
-          throw new IllegalStateException(
-              "The Silver schema of "
-                  + topic
-                  + " must start with event_id (string) and event_ts (long): "
-                  + fields);
-        }
-      }
+      Lakehouse.TOPICS.forEach(SilverEvent::requireIdAndTimeFirst);
     }
 
     public static Coder of() {

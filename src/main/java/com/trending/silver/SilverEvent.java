@@ -188,9 +188,12 @@ public final class SilverEvent {
       }
       // Avro binary: a string is its byte length then its UTF-8 bytes, a long is a zigzag varint.
       int[] at = {0};
-      int idLength = (int) zigzag(row, at);
-      String id = new String(row, at[0], idLength, StandardCharsets.UTF_8);
-      at[0] += idLength;
+      long idLength = zigzag(row, at);
+      if (idLength < 0 || idLength > row.length - at[0]) {
+        throw new CoderException("A Silver row's event_id runs past the row");
+      }
+      String id = new String(row, at[0], (int) idLength, StandardCharsets.UTF_8);
+      at[0] += (int) idLength;
       return new SilverEvent(topic, id, zigzag(row, at), row);
     }
 

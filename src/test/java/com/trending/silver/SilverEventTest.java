@@ -55,6 +55,15 @@ public class SilverEventTest {
     }
   }
 
+  @Test
+  public void aRowWhoseIdRunsPastItsEndIsRefused() {
+    // topic 0, a 3-byte row whose event_id claims 20 bytes (zigzag 40)
+    byte[] encoded = {0, 3, 40, 'a', 'b'};
+    assertThrows(
+        CoderException.class,
+        () -> CoderUtils.decodeFromByteArray(SilverEvent.Coder.of(), encoded));
+  }
+
   /** A row of {@code topic}'s Silver schema: the given id and time, every other field set. */
   private static GenericRecord row(String topic, String id, long ts) {
     Schema schema = Schemas.avro(topic);

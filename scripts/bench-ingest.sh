@@ -274,6 +274,23 @@ read_back_check() { # read_back_check LAKEHOUSE_PATH LOGFILE
   fi
 }
 
+# "ok" if the run's summary in LOGFILE (its last "Kafka → Silver finished:") and the lakehouse read
+# back both hold the generator's Silver rows and dead letters by reason, else what differs.
+counts_check() { # counts_check LOGFILE LAKEHOUSE_PATH READ_BACK_LOG
+  local silver dead reasons check="ok" back
+  silver="$(grep -oE 'silver rows +[0-9]+' "$1" | awk '{ s += $3 } END { print s + 0 }')"
+  dead="$(grep -oE 'dead letters [0-9]+' "$1" | tail -n 1 | awk '{ print $3 }')"
+  reasons="$(grep -oE 'dead letters [0-9]+:.*' "$1" | tail -n 1 | cut -d: -f2- | xargs)"
+  if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" || "$reasons" != "$expected_reasons" ]]; then
+    check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead: [$reasons] vs [$expected_reasons])"
+  fi
+  back="$(read_back_check "$2" "$3")"
+  if [[ -n "$back" ]]; then
+    if [[ "$check" == ok ]]; then check="MISMATCH ($back)"; else check="$check; MISMATCH ($back)"; fi
+  fi
+  echo "$check"
+}
+
 run_pipeline() { # run_pipeline NAME STORE COMMAND... (kafka-to-silver.sh or submit.sh with its options)
   local name="$1" store="$2"; shift 2
   local sfx lake logf t0 t1 s
@@ -288,23 +305,14 @@ run_pipeline() { # run_pipeline NAME STORE COMMAND... (kafka-to-silver.sh or sub
     || fail_with_log "Kafka → Silver on $name ($store) failed" "$logf"
   t1=$(now)
   s="$(secs "$t0" "$t1")"
-  local own silver dead warm
+  local own warm
   own="$(grep -oE '[0-9.]+ s in pipelines \([0-9]+ messages/s\)' "$logf" | tail -n 1)"
   # messages/s inside the batches after the first: the pipeline once its JVM is warm
   warm="$(grep -oE 'Batch [0-9]+: [0-9]+ messages in [0-9]+ ms' "$logf" \
           | awk 'NR > 1 { m += $3; t += $6 } END { if (t > 0) printf "%d", m * 1000 / t; else print "n/a" }')"
-  silver="$(grep -oE 'silver rows +[0-9]+' "$logf" | awk '{ s += $3 } END { print s + 0 }')"
-  dead="$(grep -oE 'dead letters [0-9]+' "$logf" | tail -n 1 | awk '{ print $3 }')"
   grep -A6 "finished:" "$logf" | sed 's/^/  /'
-  local check="ok" reasons back
-  reasons="$(grep -oE 'dead letters [0-9]+:.*' "$logf" | tail -n 1 | cut -d: -f2- | xargs)"
-  if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" || "$reasons" != "$expected_reasons" ]]; then
-    check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead: [$reasons] vs [$expected_reasons])"
-  fi
-  back="$(read_back_check "$lake" "$LOG_DIR/read-back-$name$sfx.log")"
-  if [[ -n "$back" ]]; then
-    if [[ "$check" == ok ]]; then check="MISMATCH ($back)"; else check="$check; MISMATCH ($back)"; fi
-  fi
+  local check
+  check="$(counts_check "$logf" "$lake" "$LOG_DIR/read-back-$name$sfx.log")"
   log "$name ($store): $s s wall-clock; pipeline's own: ${own:-n/a}; counts vs generator (summary and read back): $check"
   ROWS+=("$name|$store|$N|$s|$(rate "$N" "$s")|$warm|${own:-n/a}|$check")
 }
@@ -373,19 +381,10 @@ run_steady() { # run_steady NAME RUNNER_DIR OPTIONS...: bench/SteadyIngest, the 
     -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
     com.trending.bench.SteadyIngest "$first" "$lake" "bench-$name-$(date +%s)-$$" "${args[@]}" > "$logf" 2>&1 \
     || fail_with_log "$name failed" "$logf"
-  local s s1 silver dead reasons check="ok" back
+  local s s1 check
   s="$(sed -nE 's/^steady: [0-9]+ messages in ([0-9.]+) s.*/\1/p' "$logf")"
   s1="$(sed -nE 's/^first pass: [0-9]+ messages in ([0-9.]+) s.*/\1/p' "$logf")"
-  silver="$(grep -oE 'silver rows +[0-9]+' "$logf" | awk '{ s += $3 } END { print s + 0 }')"
-  dead="$(grep -oE 'dead letters [0-9]+' "$logf" | tail -n 1 | awk '{ print $3 }')"
-  reasons="$(grep -oE 'dead letters [0-9]+:.*' "$logf" | tail -n 1 | cut -d: -f2- | xargs)"
-  if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" || "$reasons" != "$expected_reasons" ]]; then
-    check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead: [$reasons] vs [$expected_reasons])"
-  fi
-  back="$(read_back_check "$lake" "$LOG_DIR/read-back-$name.log")"
-  if [[ -n "$back" ]]; then
-    if [[ "$check" == ok ]]; then check="MISMATCH ($back)"; else check="$check; MISMATCH ($back)"; fi
-  fi
+  check="$(counts_check "$logf" "$lake" "$LOG_DIR/read-back-$name.log")"
   log "$name: second pass $s s (first pass $s1 s, in the same JVM); counts vs generator (summary and read back): $check"
   ROWS+=("$name|local|$N|$s|$(rate "$N" "$s")|n/a|first pass $s1 s in the same JVM|$check")
 }

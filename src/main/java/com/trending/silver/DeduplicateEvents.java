@@ -4,6 +4,7 @@ import com.trending.common.BlockCoder;
 import com.trending.common.CommittedFiles;
 import com.trending.common.Lakehouse;
 import com.trending.common.Storage;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -57,11 +58,11 @@ import org.joda.time.Instant;
  * <p>Events are grouped into a fixed number of hash buckets of their id rather than by id: a
  * grouping per id makes one bundle per event on the Direct runner (minutes for 100k events), while
  * a bucket's events are few enough to deduplicate in memory. A bucket's new events leave as one
- * element, which {@link WriteParquetTables#silver} writes where it is.
+ * element, which {@link WriteParquetTables#silver} writes where it is. The events arrive already in
+ * those buckets, from the step that makes them ({@link NewEvents}).
  */
 public class DeduplicateEvents
-    extends PTransform<
-        PCollection<List<SilverEvent>>, PCollection<KV<Integer, List<SilverEvent>>>> {
+    extends PTransform<PCollectionTuple, PCollection<KV<Integer, List<SilverEvent>>>> {
 
   private final List<KV<String, String>> existingFiles;
   private final Storage storage;
@@ -113,33 +114,54 @@ public class DeduplicateEvents
   public static final Coder<KV<Integer, List<SilverEvent>>> NEW_EVENTS =
       KvCoder.of(VarIntCoder.of(), ListCoder.of(SilverEvent.Coder.of()));
 
+  /**
+   * How the step that makes the batch's events (the parse) hands them over: {@link NewEvents}, one
+   * per bundle, with this transform's buckets.
+   */
+  public NewEvents newEvents() {
+    return new NewEvents(buckets);
+  }
+
+  /**
+   * This deduplication for events made elsewhere (a test, a tool), handed over as the parse hands
+   * them over ({@link #newEvents}).
+   */
+  public PTransform<PCollection<List<SilverEvent>>, PCollection<KV<Integer, List<SilverEvent>>>>
+      fromEvents() {
+    DeduplicateEvents deduplicate = this;
+    return new PTransform<>("DeduplicateEvents") {
+      @Override
+      public PCollection<KV<Integer, List<SilverEvent>>> expand(
+          PCollection<List<SilverEvent>> events) {
+        PCollectionTuple handedOver =
+            events.apply(
+                "HandOver",
+                ParDo.of(new HandOverFn(newEvents()))
+                    .withOutputTags(NewEvents.BLOCKS, NewEvents.OTHER_OUTPUTS));
+        return NewEvents.withCoders(handedOver).apply(deduplicate);
+      }
+    };
+  }
+
+  /**
+   * Reads the batch's new events as {@link NewEvents} handed them over: blocks per bucket, the
+   * event_date partitions, the ids' hashes.
+   */
   @Override
-  public PCollection<KV<Integer, List<SilverEvent>>> expand(PCollection<List<SilverEvent>> events) {
+  public PCollection<KV<Integer, List<SilverEvent>>> expand(PCollectionTuple batch) {
     int n = buckets;
-    // One pass over the events gives the grouping's blocks and what the existing side needs to
-    // know of the batch (its partitions, its ids' hashes), so that no runner reads the events
-    // twice (the Spark runner would cache them).
-    PCollectionTuple batch =
-        events.apply(
-            "BlockPerBucket",
-            ParDo.of(new BlockNewEventsFn(n))
-                .withOutputTags(
-                    BlockNewEventsFn.BLOCKS,
-                    TupleTagList.of(BlockNewEventsFn.PARTITIONS).and(BlockNewEventsFn.ID_HASHES)));
     PCollectionView<List<String>> partitions =
         batch
-            .get(BlockNewEventsFn.PARTITIONS)
-            .setCoder(StringUtf8Coder.of())
+            .get(NewEvents.PARTITIONS)
             .apply("DistinctPartitions", Distinct.create())
             .apply("AsList", View.asList());
     PCollectionView<long[]> batchIds =
         batch
-            .get(BlockNewEventsFn.ID_HASHES)
-            .setCoder(EventIdHashes.LongArrayCoder.INSTANCE)
+            .get(NewEvents.ID_HASHES)
             .apply("IdHashes", Combine.globally(new EventIdHashes.Collect()).asSingletonView());
 
     PCollection<KV<String, String>> files =
-        events
+        batch
             .getPipeline()
             .apply(
                 "ListSilverFiles",
@@ -161,17 +183,15 @@ public class DeduplicateEvents
 
     // Both sides meet in one GroupByKey as blocks of ((topic, event_id), event or null for an id
     // its Silver table holds), read in one pass. (A CoGroupByKey result reads its input once per
-    // side when a bucket
-    // is large, which the Flink runner's batch GroupByKey refuses: "GBK result is not
-    // re-iterable".)
-    Coder<KV<Integer, byte[]>> blocks = KvCoder.of(VarIntCoder.of(), BlockCoder.of());
+    // side when a bucket is large, which the Flink runner's batch GroupByKey refuses: "GBK result
+    // is not re-iterable".)
     PCollection<KV<Integer, byte[]>> existingSide =
         existing
             .apply(
                 "BlockExistingIds",
                 ParDo.of(new RowBlocks.BlockPerKeyFn<>(ENTRY, new ExistingIdFn())))
-            .setCoder(blocks);
-    return PCollectionList.of(batch.get(BlockNewEventsFn.BLOCKS).setCoder(blocks))
+            .setCoder(NewEvents.BLOCK_CODER);
+    return PCollectionList.of(batch.get(NewEvents.BLOCKS))
         .and(existingSide)
         .apply("BothSides", Flatten.pCollections())
         .apply("GroupByIdBucket", GroupByKey.create())
@@ -190,54 +210,103 @@ public class DeduplicateEvents
       KvCoder.of(ID, NullableCoder.of(SilverEvent.Coder.of()));
 
   /**
-   * A bundle's new events (which arrive in blocks, see {@link ParseEventsFn}) as one block of
-   * (event_id, event) per bucket ({@link #BLOCKS}), with the bundle's event_date partitions ({@link
-   * #PARTITIONS}) and its ids' hashes ({@link #ID_HASHES}).
+   * A batch's new events as deduplication reads them, made by the step that makes the events, one
+   * instance per bundle: per bucket, blocks of (event id, event) ({@link #BLOCKS}, a DoFn's main
+   * output); the event_date partitions of the events ({@link #PARTITIONS}); their ids' hashes
+   * ({@link #ID_HASHES}).
+   *
+   * <p>Handed over by the parse itself rather than by a step of their own: the Spark runner keeps
+   * (caches) the whole output of a step with several outputs, and the parse has several (events and
+   * dead letters). Cached as these byte-array blocks, that costs nothing; cached as events, every
+   * event was encoded, serialized, deserialized and decoded once more (a tenth of a running Spark
+   * ingestion).
    */
-  static class BlockNewEventsFn extends DoFn<List<SilverEvent>, KV<Integer, byte[]>> {
-    static final TupleTag<KV<Integer, byte[]>> BLOCKS = new TupleTag<>() {};
-    static final TupleTag<String> PARTITIONS = new TupleTag<>() {};
-    static final TupleTag<long[]> ID_HASHES = new TupleTag<>() {};
+  public static final class NewEvents implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    public static final TupleTag<KV<Integer, byte[]>> BLOCKS = new TupleTag<>() {};
+    public static final TupleTag<String> PARTITIONS = new TupleTag<>() {};
+    public static final TupleTag<long[]> ID_HASHES = new TupleTag<>() {};
+    public static final TupleTagList OTHER_OUTPUTS = TupleTagList.of(PARTITIONS).and(ID_HASHES);
+    static final Coder<KV<Integer, byte[]>> BLOCK_CODER =
+        KvCoder.of(VarIntCoder.of(), BlockCoder.of());
 
     private final int buckets;
     private transient RowBlocks.Buffer<Integer, KV<KV<Integer, String>, SilverEvent>> blocks;
-    private transient Set<String> partitions;
+    private transient Set<Long> days; // topic index + topics × event day
     private transient EventIdHashes.Collect.Hashes hashes;
 
-    BlockNewEventsFn(int buckets) {
+    NewEvents(int buckets) {
       this.buckets = buckets;
+    }
+
+    /** Sets the coders of the outputs of {@link NewEvents} in {@code outputs}. */
+    public static PCollectionTuple withCoders(PCollectionTuple outputs) {
+      outputs.get(BLOCKS).setCoder(BLOCK_CODER);
+      outputs.get(PARTITIONS).setCoder(StringUtf8Coder.of());
+      outputs.get(ID_HASHES).setCoder(EventIdHashes.LongArrayCoder.INSTANCE);
+      return outputs;
+    }
+
+    /** Begins a bundle. */
+    public void start() {
+      blocks = new RowBlocks.Buffer<>(ENTRY);
+      days = new HashSet<>();
+      hashes = new EventIdHashes.Collect.Hashes();
+    }
+
+    /** Adds an event, emitting its bucket's block if the event filled it. */
+    public void add(SilverEvent event, DoFn.MultiOutputReceiver out) {
+      int bucket = bucketOf(event.eventId(), buckets);
+      byte[] full = blocks.add(bucket, KV.of(KV.of(event.topicIndex(), event.eventId()), event));
+      if (full != null) {
+        out.get(BLOCKS).output(KV.of(bucket, full));
+      }
+      days.add(event.topicIndex() + (long) Lakehouse.TOPICS.size() * event.day());
+      hashes.add(EventIdHashes.of(event.eventId()));
+    }
+
+    /** Ends a bundle: emits the blocks not yet full, the partitions and the hashes. */
+    public void finish(DoFn<?, ?>.FinishBundleContext context) {
+      Instant at = RowBlocks.BUNDLE_END;
+      blocks.drain(
+          (bucket, block) ->
+              context.output(BLOCKS, KV.of(bucket, block), at, GlobalWindow.INSTANCE));
+      int topics = Lakehouse.TOPICS.size();
+      for (long day : days) {
+        String partition =
+            partitionOf(
+                Lakehouse.TOPICS.get((int) Math.floorMod(day, topics)),
+                SilverEvent.partition(Math.floorDiv(day, topics)));
+        context.output(PARTITIONS, partition, at, GlobalWindow.INSTANCE);
+      }
+      context.output(ID_HASHES, hashes.toArray(), at, GlobalWindow.INSTANCE);
+    }
+  }
+
+  /** Hands over events made elsewhere ({@link #fromEvents}). */
+  private static class HandOverFn extends DoFn<List<SilverEvent>, KV<Integer, byte[]>> {
+    private final NewEvents newEvents;
+
+    HandOverFn(NewEvents newEvents) {
+      this.newEvents = newEvents;
     }
 
     @StartBundle
     public void start() {
-      blocks = new RowBlocks.Buffer<>(ENTRY);
-      partitions = new HashSet<>();
-      hashes = new EventIdHashes.Collect.Hashes();
+      newEvents.start();
     }
 
     @ProcessElement
     public void process(
         @Element List<SilverEvent> events, BoundedWindow window, MultiOutputReceiver out) {
       RowBlocks.requireGlobal(window);
-      for (SilverEvent event : events) {
-        int bucket = bucketOf(event.eventId(), buckets);
-        byte[] full = blocks.add(bucket, KV.of(KV.of(event.topicIndex(), event.eventId()), event));
-        if (full != null) {
-          out.get(BLOCKS).output(KV.of(bucket, full));
-        }
-        partitions.add(partitionOf(event.topic(), event.partition()));
-        hashes.add(EventIdHashes.of(event.eventId()));
-      }
+      events.forEach(event -> newEvents.add(event, out));
     }
 
     @FinishBundle
     public void finish(FinishBundleContext context) {
-      Instant at = RowBlocks.BUNDLE_END;
-      blocks.drain(
-          (bucket, block) ->
-              context.output(BLOCKS, KV.of(bucket, block), at, GlobalWindow.INSTANCE));
-      partitions.forEach(p -> context.output(PARTITIONS, p, at, GlobalWindow.INSTANCE));
-      context.output(ID_HASHES, hashes.toArray(), at, GlobalWindow.INSTANCE);
+      newEvents.finish(context);
     }
   }
 

@@ -6,15 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.transforms.Flatten;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * The data flow of one Kafka → Silver micro-batch: read the planned offsets of every topic; parse
@@ -37,34 +33,29 @@ final class SilverPipeline {
       KafkaClientSettings kafka,
       Lakehouse lakehouse,
       BatchPlan plan) {
+    Map<String, List<String>> committed = new LinkedHashMap<>();
+    for (String topic : Lakehouse.TOPICS) {
+      committed.put(topic, lakehouse.silver(topic).log().files());
+    }
+    DeduplicateEvents deduplicate =
+        new DeduplicateEvents(
+            committed,
+            lakehouse.storage(),
+            DeduplicateEvents.bucketsFor(plan.total(), options.getDedupBuckets()));
+
     PCollectionTuple parsed =
         pipeline
             .apply("ReadKafka", new ReadKafkaRanges(kafka, plan.ranges()))
             .apply(
                 "Parse",
-                ParDo.of(new ParseEventsFn(options.getMinRating(), options.getMaxRating()))
-                    .withOutputTags(
-                        ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
-
-    Map<String, List<String>> committed = new LinkedHashMap<>();
-    for (String topic : Lakehouse.TOPICS) {
-      committed.put(topic, lakehouse.silver(topic).log().files());
-    }
+                ParseEventsFn.parse(options.getMinRating(), options.getMaxRating(), deduplicate));
     PCollection<KV<String, String>> silverFiles =
         parsed
-            .get(ParseEventsFn.VALID)
-            .setCoder(ListCoder.of(SilverEvent.Coder.of()))
-            .apply(
-                "Deduplicate",
-                new DeduplicateEvents(
-                    committed,
-                    lakehouse.storage(),
-                    DeduplicateEvents.bucketsFor(plan.total(), options.getDedupBuckets())))
+            .apply("Deduplicate", deduplicate)
             .apply("WriteSilver", WriteParquetTables.silver(lakehouse, plan.runId()));
     PCollection<KV<String, String>> deadLetterFiles =
         parsed
-            .get(ParseEventsFn.DEAD_LETTER)
-            .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
+            .get(ParseEventsFn.DEAD_LETTERS)
             .apply("WriteDeadLetters", WriteParquetTables.deadLetters(lakehouse, plan.runId()));
 
     PCollectionList.of(silverFiles)

@@ -17,7 +17,6 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
-import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -29,9 +28,10 @@ import org.apache.beam.sdk.metrics.StringSet;
 import org.apache.beam.sdk.metrics.StringSetResult;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.transforms.SimpleFunction;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -82,11 +82,12 @@ public final class WriteParquetTables {
   }
 
   /**
-   * Writes dead letters into the dead-letter table of their {@code topic}, one file per table and
-   * batch: {@code <table>/part-<runId>-00000.snappy.parquet}.
+   * Writes dead letters, in blocks per topic ({@link ParseEventsFn#DEAD_LETTERS}), into their
+   * topic's dead-letter table, one file per table and batch: {@code
+   * <table>/part-<runId>-00000.snappy.parquet}.
    */
-  public static PTransform<PCollection<GenericRecord>, PCollection<KV<String, String>>> deadLetters(
-      Lakehouse lakehouse, String runId) {
+  public static PTransform<PCollection<KV<String, byte[]>>, PCollection<KV<String, String>>>
+      deadLetters(Lakehouse lakehouse, String runId) {
     Map<String, String> tables = new TreeMap<>();
     for (String topic : Lakehouse.TOPICS) {
       tables.put(topic, lakehouse.deadLetterTable(topic));
@@ -207,9 +208,9 @@ public final class WriteParquetTables {
     }
   }
 
-  /** Dead letters in blocks per table, one grouping, then one file per table. */
+  /** Dead letters in blocks per topic ({@link ParseEventsFn}), one grouping, one file per table. */
   static class WriteDeadLetters
-      extends PTransform<PCollection<GenericRecord>, PCollection<KV<String, String>>> {
+      extends PTransform<PCollection<KV<String, byte[]>>, PCollection<KV<String, String>>> {
     private final Storage storage;
     private final Map<String, String> tables; // topic → dead-letter table folder
     private final String runId;
@@ -221,38 +222,31 @@ public final class WriteParquetTables {
     }
 
     @Override
-    public PCollection<KV<String, String>> expand(PCollection<GenericRecord> deadLetters) {
+    public PCollection<KV<String, String>> expand(PCollection<KV<String, byte[]>> deadLetters) {
       return deadLetters
-          .apply(
-              "BlockPerTable",
-              ParDo.of(new RowBlocks.BlockPerKeyFn<>(ByteArrayCoder.of(), new TableOfFn(tables))))
+          .apply("TableOfTopic", MapElements.via(new TableOfFn(tables)))
           .setCoder(KvCoder.of(StringUtf8Coder.of(), BlockCoder.of()))
           .apply("GroupPerTable", GroupByKey.create())
           .apply("WriteDeadLetterFiles", ParDo.of(new WriteFileFn(storage, runId)));
     }
   }
 
-  /** A dead letter as (its topic's dead-letter table, its Avro binary). */
-  static class TableOfFn implements SerializableFunction<GenericRecord, KV<String, byte[]>> {
+  /** A block of a topic's dead letters as (its dead-letter table, the block). */
+  static class TableOfFn extends SimpleFunction<KV<String, byte[]>, KV<String, byte[]>> {
     private final Map<String, String> tables;
-    private final AvroCoder<GenericRecord> coder = AvroCoder.of(DeadLetters.SCHEMA);
 
     TableOfFn(Map<String, String> tables) {
       this.tables = tables;
     }
 
     @Override
-    public KV<String, byte[]> apply(GenericRecord row) {
-      String topic = String.valueOf(row.get("topic"));
-      String table = tables.get(topic);
+    public KV<String, byte[]> apply(KV<String, byte[]> block) {
+      String table = tables.get(block.getKey());
       if (table == null) {
-        throw new IllegalStateException("A dead letter of topic " + topic + ", not ingested here");
+        throw new IllegalStateException(
+            "Dead letters of topic " + block.getKey() + ", not ingested here");
       }
-      try {
-        return KV.of(table, CoderUtils.encodeToByteArray(coder, row));
-      } catch (CoderException e) {
-        throw new IllegalArgumentException("Cannot encode dead letter " + row, e);
-      }
+      return KV.of(table, block.getValue());
     }
   }
 

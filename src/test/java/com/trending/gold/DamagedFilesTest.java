@@ -245,9 +245,11 @@ public class DamagedFilesTest {
                         .withCoder(ListCoder.of(SilverEvent.Coder.of())))
                 .apply(
                     new DeduplicateEvents(
-                        Map.of(Lakehouse.VIEWS, lakehouse.silver(Lakehouse.VIEWS).log().files()),
-                        lakehouse.storage(),
-                        4))
+                            Map.of(
+                                Lakehouse.VIEWS, lakehouse.silver(Lakehouse.VIEWS).log().files()),
+                            lakehouse.storage(),
+                            4)
+                        .fromEvents())
                 .apply(
                     "Ids",
                     FlatMapElements.into(TypeDescriptors.strings())

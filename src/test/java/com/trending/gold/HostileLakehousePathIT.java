@@ -174,7 +174,9 @@ public class HostileLakehousePathIT {
     p.apply(
             Create.of(List.of(rows.stream().map(new SilverEvent.Rows(topic)::of).toList()))
                 .withCoder(ListCoder.of(SilverEvent.Coder.of())))
-        .apply(new DeduplicateEvents(Map.of(topic, table.log().files()), table.storage(), 4))
+        .apply(
+            new DeduplicateEvents(Map.of(topic, table.log().files()), table.storage(), 4)
+                .fromEvents())
         .apply(WriteParquetTables.silver(lakehouse, runId));
     assertEquals(PipelineResult.State.DONE, p.run().waitUntilFinish());
     List<String> files;

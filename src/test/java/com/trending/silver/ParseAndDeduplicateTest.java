@@ -4,6 +4,7 @@ import static org.junit.Assert.assertEquals;
 
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
+import com.trending.common.Storage;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.coders.ByteArrayCoder;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.coders.NullableCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -25,14 +27,14 @@ import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.apache.hadoop.conf.Configuration;
@@ -80,14 +82,57 @@ public class ParseAndDeduplicateTest {
   /** {@code records} as a pipeline's Kafka input, parsed (ratings from 0.5 to 5.0). */
   @SafeVarargs
   static PCollectionTuple parse(Pipeline p, KafkaRecord<byte[], byte[]>... records) {
+    return parse(p, new DeduplicateEvents(Map.of(), Storage.local(), 1), records);
+  }
+
+  /** {@code records} parsed for {@code deduplicate}. */
+  @SafeVarargs
+  static PCollectionTuple parse(
+      Pipeline p, DeduplicateEvents deduplicate, KafkaRecord<byte[], byte[]>... records) {
     return p.apply(
             Create.of(Arrays.asList(records))
                 .withCoder(
                     KafkaRecordCoder.of(
                         NullableCoder.of(ByteArrayCoder.of()), ByteArrayCoder.of())))
+        .apply(ParseEventsFn.parse(0.5, 5.0, deduplicate));
+  }
+
+  /** The valid events of a parse, out of deduplication's blocks. */
+  static PCollection<SilverEvent> validEvents(PCollectionTuple parsed) {
+    return parsed
+        .get(DeduplicateEvents.NewEvents.BLOCKS)
         .apply(
-            ParDo.of(new ParseEventsFn(0.5, 5.0))
-                .withOutputTags(ParseEventsFn.VALID, TupleTagList.of(ParseEventsFn.DEAD_LETTER)));
+            "ValidEvents",
+            FlatMapElements.into(TypeDescriptor.of(SilverEvent.class))
+                .via(
+                    block ->
+                        RowBlocks.decode(DeduplicateEvents.ENTRY, block.getValue()).stream()
+                            .map(KV::getValue)
+                            .toList()))
+        .setCoder(SilverEvent.Coder.of());
+  }
+
+  /** The dead letters of a parse, out of their blocks. */
+  static PCollection<GenericRecord> deadLetters(PCollectionTuple parsed) {
+    AvroCoder<GenericRecord> rows = AvroCoder.of(DeadLetters.SCHEMA);
+    return parsed
+        .get(ParseEventsFn.DEAD_LETTERS)
+        .apply(
+            "DeadLetters",
+            FlatMapElements.into(TypeDescriptor.of(GenericRecord.class))
+                .via(
+                    block ->
+                        RowBlocks.decode(ByteArrayCoder.of(), block.getValue()).stream()
+                            .map(
+                                bytes -> {
+                                  try {
+                                    return CoderUtils.decodeFromByteArray(rows, bytes);
+                                  } catch (CoderException e) {
+                                    throw new IllegalStateException(e);
+                                  }
+                                })
+                            .toList()))
+        .setCoder(rows);
   }
 
   @Test
@@ -99,14 +144,10 @@ public class ParseAndDeduplicateTest {
             record(1, "{oops"),
             record(2, view(B, "2025-12-17T14:00:00Z").replace("\"view\"", "\"click\"")));
     PCollection<GenericRecord> valid =
-        parsed
-            .get(ParseEventsFn.VALID)
-            .setCoder(ListCoder.of(SilverEvent.Coder.of()))
-            .apply("Unblock", Flatten.iterables())
+        validEvents(parsed)
             .apply("Rows", MapElements.into(TypeDescriptor.of(GenericRecord.class)).via(ROWS::row))
             .setCoder(AvroCoder.of(VIEW));
-    PCollection<GenericRecord> dead =
-        parsed.get(ParseEventsFn.DEAD_LETTER).setCoder(AvroCoder.of(DeadLetters.SCHEMA));
+    PCollection<GenericRecord> dead = deadLetters(parsed);
 
     PAssert.that(
             valid.apply(
@@ -135,9 +176,10 @@ public class ParseAndDeduplicateTest {
         events(p, row(A, 1_000L), row(A, 1_000L), row(B, 2_000L), row(C, 1_000L))
             .apply(
                 new DeduplicateEvents(
-                    Map.of(Lakehouse.VIEWS, List.of(sameDay, otherDay)),
-                    com.trending.common.Storage.local(),
-                    4))
+                        Map.of(Lakehouse.VIEWS, List.of(sameDay, otherDay)),
+                        com.trending.common.Storage.local(),
+                        4)
+                    .fromEvents())
             .apply("NewEvents", NEW_EVENTS);
 
     PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn())))
@@ -170,9 +212,10 @@ public class ParseAndDeduplicateTest {
         p.apply(Create.of(List.of(block)).withCoder(ListCoder.of(SilverEvent.Coder.of())))
             .apply(
                 new DeduplicateEvents(
-                    Map.of(Lakehouse.VIEWS, List.of(views), Lakehouse.CLICKS, List.of()),
-                    com.trending.common.Storage.local(),
-                    4))
+                        Map.of(Lakehouse.VIEWS, List.of(views), Lakehouse.CLICKS, List.of()),
+                        com.trending.common.Storage.local(),
+                        4)
+                    .fromEvents())
             .apply("NewEvents", NEW_EVENTS);
 
     PAssert.that(
@@ -230,7 +273,8 @@ public class ParseAndDeduplicateTest {
         events(pipeline, rows)
             .apply(
                 new DeduplicateEvents(
-                    Map.of(Lakehouse.VIEWS, files), com.trending.common.Storage.local(), 4))
+                        Map.of(Lakehouse.VIEWS, files), com.trending.common.Storage.local(), 4)
+                    .fromEvents())
             .apply("NewEvents", NEW_EVENTS);
     PAssert.that(unique.apply(ParDo.of(new TimestampedIdFn())))
         .containsInAnyOrder(

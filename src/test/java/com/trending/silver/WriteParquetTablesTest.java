@@ -16,8 +16,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.coders.ListCoder;
-import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.io.kafka.KafkaRecord;
 import org.apache.beam.sdk.io.kafka.KafkaTimestampType;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -58,9 +56,11 @@ public class WriteParquetTablesTest {
     // A folder name that URIs escape, so that reported names and listed names must agree on it.
     Lakehouse lakehouse =
         Lakehouse.at(tmp.newFolder("lake house %20 #x").getPath(), StorageFormat.PARQUET);
+    DeduplicateEvents deduplicate = new DeduplicateEvents(Map.of(), lakehouse.storage(), 2);
     PCollectionTuple parsed =
         ParseAndDeduplicateTest.parse(
             p,
+            deduplicate,
             record(Lakehouse.VIEWS, 0, event("view", 1, "2025-12-17T13:30:00Z")),
             record(Lakehouse.VIEWS, 1, event("view", 2, "2025-12-18T01:00:00Z")),
             record(Lakehouse.VIEWS, 2, event("view", 3, "2025-12-18T02:00:00Z")),
@@ -69,14 +69,11 @@ public class WriteParquetTablesTest {
             record(Lakehouse.CLICKS, 1, "{oops"));
     PCollectionList.of(
             parsed
-                .get(ParseEventsFn.VALID)
-                .setCoder(ListCoder.of(SilverEvent.Coder.of()))
-                .apply(new DeduplicateEvents(Map.of(), lakehouse.storage(), 2))
+                .apply(deduplicate)
                 .apply("WriteSilver", WriteParquetTables.silver(lakehouse, "b000001-test")))
         .and(
             parsed
-                .get(ParseEventsFn.DEAD_LETTER)
-                .setCoder(AvroCoder.of(DeadLetters.SCHEMA))
+                .get(ParseEventsFn.DEAD_LETTERS)
                 .apply(
                     "WriteDeadLetters", WriteParquetTables.deadLetters(lakehouse, "b000001-test")))
         .apply(Flatten.pCollections())

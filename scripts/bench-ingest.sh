@@ -11,9 +11,10 @@
 #      (--runners=...,native: also the reference a team would write instead, a plain Spark
 #      Structured Streaming job with the same rules, src/test/java/com/trending/bench/NativeSparkIngest),
 #      (--runners=...,direct-steady,spark-steady,native-steady: also the rate of a job that has been
-#      running for a while: src/test/java/com/trending/bench/SteadyIngest (NativeSparkIngest with 2
-#      passes) ingests the N messages twice in one JVM, each pass into its own lakehouse with its
-#      own consumer group (checkpoint), and the second pass is timed),
+#      running for a while: src/test/java/com/trending/bench/SteadyIngest (NativeSparkIngest for
+#      native-steady) ingests the N messages --steady-passes times (default 3) in one JVM, each pass
+#      into its own lakehouse with its own consumer group (checkpoint), and the last pass is timed;
+#      the JIT is still busy during a second pass),
 #      (--stores=local,hdfs: each runner once per store, one after the other; the hdfs runs into a
 #      fresh hdfs://127.0.0.1:29900/lakehouse/bench-<run>-<time> on the bench's own HDFS,
 #      scripts/hdfs-start.sh with its state in .local/bench/hdfs, started unless it runs),
@@ -37,7 +38,7 @@
 #   scripts/bench-ingest.sh --reuse -- --experiments=use_deprecated_read   # extra pipeline options
 #
 # Options: --events=N --runners=direct,spark --sparkMaster=local[2] --seed=N --acks=all|1
-#          --stores=local|hdfs|local,hdfs --hdfsPort=29900
+#          --stores=local|hdfs|local,hdfs --hdfsPort=29900 --steady-passes=3
 #          --reuse --keep-broker --bootstrap=127.0.0.1:29092; after "--": options for both pipelines.
 # Pipeline seconds are wall-clock around the whole process (JVM and Spark start-up included); the
 # pipeline's own "messages/s" (time inside its batches) is shown next to them. Logs and the
@@ -59,6 +60,7 @@ KEEP_BROKER=false
 BOOTSTRAP=127.0.0.1:29092
 STORES=local
 HDFS_BENCH_PORT=29900
+STEADY_PASSES=3
 
 PIPELINE_ARGS=()
 while (( $# > 0 )); do
@@ -75,6 +77,7 @@ while (( $# > 0 )); do
     --bootstrap=*) BOOTSTRAP="${arg#*=}" ;;
     --stores=*) STORES="${arg#*=}" ;;
     --hdfsPort=*) HDFS_BENCH_PORT="${arg#*=}" ;;
+    --steady-passes=*) STEADY_PASSES="${arg#*=}" ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "bench-ingest: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
@@ -87,6 +90,8 @@ for store in "${STORE_LIST[@]}"; do
 done
 (( ${#STORE_LIST[@]} > 0 )) || { echo "bench-ingest: --stores needs local, hdfs or both" >&2; exit 2; }
 [[ "$HDFS_BENCH_PORT" =~ ^[0-9]+$ ]] || { echo "bench-ingest: --hdfsPort must be a port number" >&2; exit 2; }
+[[ "$STEADY_PASSES" =~ ^[0-9]+$ && "$STEADY_PASSES" -ge 2 ]] \
+  || { echo "bench-ingest: --steady-passes must be 2 or more" >&2; exit 2; }
 
 BENCH_DIR="$REPO_ROOT/.local/bench"
 LOG_DIR="$BENCH_DIR/logs"
@@ -317,8 +322,8 @@ run_pipeline() { # run_pipeline NAME STORE COMMAND... (kafka-to-silver.sh or sub
   ROWS+=("$name|$store|$N|$s|$(rate "$N" "$s")|$warm|${own:-n/a}|$check")
 }
 
-# The plain Spark Structured Streaming reference, same messages, same rules; with PASSES 2 the
-# ingestion twice in one session, the second pass timed (native-steady).
+# The plain Spark Structured Streaming reference, same messages, same rules; with PASSES > 1 the
+# ingestion PASSES times in one session, the last pass timed (native-steady).
 run_native() { # run_native STORE [PASSES]
   local store="$1" passes="${2:-1}" sfx lake logf t0 t1 s line silver dead check="ok" name="native"
   (( passes > 1 )) && name="native-steady"
@@ -346,7 +351,7 @@ run_native() { # run_native STORE [PASSES]
   fi
   if (( passes > 1 )); then
     log "$name ($store): last pass $s s; $(grep '^native' "$logf" | paste -sd ';'); counts vs generator: $check"
-    ROWS+=("native-steady ${SPARK_MASTER}|$store|$N|$s|$(rate "$N" "$s")|n/a|$(grep -m1 -oE '^native pass 1: .* in [0-9.]+ s' "$logf" | sed -E 's/.* in /first pass /') in the same JVM|$check")
+    ROWS+=("native-steady ${SPARK_MASTER}|$store|$N|$s|$(rate "$N" "$s")|n/a|pass 1 of $passes $(grep -m1 -oE '^native pass 1: .* in [0-9.]+ s' "$logf" | sed -E 's/.* in //'), same JVM|$check")
   else
     log "native ($store): $s s wall-clock; $line; counts vs generator: $check"
     ROWS+=("native Spark ${SPARK_MASTER}|$store|$N|$s|$(rate "$N" "$s")|n/a|n/a|$check")
@@ -365,28 +370,28 @@ pipeline_defaults() { # pipeline_defaults DIR ARGS...
   done < "$REPO_ROOT/runners/$dir/pipeline.options"
 }
 
-run_steady() { # run_steady NAME RUNNER_DIR OPTIONS...: bench/SteadyIngest, the second pass timed
+run_steady() { # run_steady NAME RUNNER_DIR OPTIONS...: bench/SteadyIngest, the last pass timed
   local name="$1" dir="$2"; shift 2
-  local logf="$LOG_DIR/steady-$name.log" first="$BENCH_DIR/lakehouse-$name-pass1" lake
+  local logf="$LOG_DIR/steady-$name.log" lake
   lake="$(lakehouse_for "$name" local)"
-  rm -rf "$first" "$lake"
+  rm -rf "$lake" "$lake"-pass*
   local -a args
   mapfile -t args < <(pipeline_defaults "$dir" "$@")
   args+=("$@" ${PIPELINE_ARGS[@]+"${PIPELINE_ARGS[@]}"} --maxRecords="$N")
-  log "$name: Kafka → Silver twice in one JVM (bench/SteadyIngest ${args[*]}), the second pass timed ..."
+  log "$name: Kafka → Silver $STEADY_PASSES times in one JVM (bench/SteadyIngest ${args[*]}), the last pass timed ..."
   # shellcheck source=lib/java-opens.sh
   source "$SCRIPT_DIR/lib/java-opens.sh"
   # shellcheck disable=SC2086
   KAFKA_STARTING_OFFSETS=earliest java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} "${ADD_OPENS[@]}" \
     -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
-    com.trending.bench.SteadyIngest "$first" "$lake" "bench-$name-$(date +%s)-$$" "${args[@]}" > "$logf" 2>&1 \
+    com.trending.bench.SteadyIngest "$lake" "bench-$name-$(date +%s)-$$" "$STEADY_PASSES" "${args[@]}" > "$logf" 2>&1 \
     || fail_with_log "$name failed" "$logf"
   local s s1 check
   s="$(sed -nE 's/^steady: [0-9]+ messages in ([0-9.]+) s.*/\1/p' "$logf")"
-  s1="$(sed -nE 's/^first pass: [0-9]+ messages in ([0-9.]+) s.*/\1/p' "$logf")"
+  s1="$(sed -nE 's/^pass 1: [0-9]+ messages in ([0-9.]+) s.*/\1/p' "$logf")"
   check="$(counts_check "$logf" "$lake" "$LOG_DIR/read-back-$name.log")"
-  log "$name: second pass $s s (first pass $s1 s, in the same JVM); counts vs generator (summary and read back): $check"
-  ROWS+=("$name|local|$N|$s|$(rate "$N" "$s")|n/a|first pass $s1 s in the same JVM|$check")
+  log "$name: last of $STEADY_PASSES passes $s s ($(grep -E '^pass [0-9]+:' "$logf" | sed -E 's/ messages in / in /; s/ \(.*//' | paste -sd ';')); counts vs generator (summary and read back): $check"
+  ROWS+=("$name|local|$N|$s|$(rate "$N" "$s")|n/a|pass 1 of $STEADY_PASSES $s1 s, same JVM|$check")
 }
 
 IFS=',' read -r -a RUNNER_LIST <<< "$RUNNERS"
@@ -399,7 +404,7 @@ for r in "${RUNNER_LIST[@]}"; do
       flink) run_pipeline flink "$store" "$SCRIPT_DIR/kafka-to-silver.sh" --runner=FlinkRunner --parallelism=2 ;;
       cluster) run_pipeline cluster "$store" "$REPO_ROOT/runners/spark/submit.sh" kafka-to-silver ;;
       native) run_native "$store" ;;
-      native-steady) run_native "$store" 2 ;;
+      native-steady) run_native "$store" "$STEADY_PASSES" ;;
       *-steady) if [[ "$store" != local ]]; then log "$r: local store only; skipped on $store"; continue; fi ;;&
       direct-steady) run_steady direct-steady direct --runner=DirectRunner ;;
       spark-steady) run_steady "spark-steady-${SPARK_MASTER//[^a-z0-9*]/}" spark \
@@ -439,6 +444,6 @@ if (( ${#STORE_LIST[@]} > 1 )); then   # hdfs/local per runner: wall-clock event
 fi
 echo "(raw: Kafka's ConsumerPerformance, group join included; fetch time only: without the join."
 echo " Pipelines: wall-clock around each process, JVM and Spark start-up included; warm: messages/s"
-echo " inside the batches after the first, while the JIT still compiles; *-steady: the second pass"
-echo " over the same messages in one JVM, the rate of a job that has been running for a while;"
+echo " inside the batches after the first, while the JIT still compiles; *-steady: the last of"
+echo " $STEADY_PASSES passes over the same messages in one JVM, the rate of a job that has been running a while;"
 echo " logs in $LOG_DIR)"

@@ -107,6 +107,8 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", b - a }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else print "n/a" }'; }
 fail_with_log() { echo "----- last lines of $2 -----" >&2; tail -n 30 "$2" >&2 || true; die "$1 (log: $2)"; }
 
+# shellcheck source=lib/pipeline-options.sh
+source "$SCRIPT_DIR/lib/pipeline-options.sh"   # pipeline_defaults
 # shellcheck source=kafka/env.sh
 source "$SCRIPT_DIR/kafka/env.sh"   # LIB_DIR, broker_pid, kafka_tool (for the same state folder)
 
@@ -358,25 +360,13 @@ run_native() { # run_native STORE [PASSES]
   fi
 }
 
-# The lines of runners/DIR/pipeline.options (the launcher's defaults) whose option ARGS do not give.
-pipeline_defaults() { # pipeline_defaults DIR ARGS...
-  local dir="$1" line given arg; shift
-  while IFS= read -r line; do
-    line="${line%%#*}"; line="${line//[[:space:]]/}"
-    [[ -z "$line" ]] && continue
-    given=false
-    for arg in "$@"; do [[ "$arg" == "${line%%=*}="* ]] && given=true; done
-    $given || echo "$line"
-  done < "$REPO_ROOT/runners/$dir/pipeline.options"
-}
-
 run_steady() { # run_steady NAME RUNNER_DIR OPTIONS...: bench/SteadyIngest, the last pass timed
   local name="$1" dir="$2"; shift 2
   local logf="$LOG_DIR/steady-$name.log" lake
   lake="$(lakehouse_for "$name" local)"
   rm -rf "$lake" "$lake"-pass*
   local -a args
-  mapfile -t args < <(pipeline_defaults "$dir" "$@")
+  mapfile -t args < <(pipeline_defaults "$REPO_ROOT" "$dir" "$@")   # the launcher's defaults
   args+=("$@" ${PIPELINE_ARGS[@]+"${PIPELINE_ARGS[@]}"} --maxRecords="$N")
   log "$name: Kafka → Silver $STEADY_PASSES times in one JVM (bench/SteadyIngest ${args[*]}), the last pass timed ..."
   # shellcheck source=lib/java-opens.sh

@@ -25,16 +25,13 @@ for arg in "$@"; do
 done
 
 # Per-runner defaults from runners/<runner>/pipeline.options; command-line options win.
+# shellcheck source=pipeline-options.sh
+source "$REPO_ROOT/scripts/lib/pipeline-options.sh"
 RUNNER_DIR="${PROFILE%-runner}"
 DEFAULTS=()
-$PIPELINE && while IFS= read -r line; do
-  line="${line%%#*}"; line="${line//[[:space:]]/}"
-  [[ -z "$line" ]] && continue
-  name="${line%%=*}"
-  given=false
-  for arg in "$@"; do [[ "$arg" == "$name="* || "$arg" == "$name" ]] && given=true; done
-  $given || DEFAULTS+=("$line")
-done < <(cat "$REPO_ROOT/runners/$RUNNER_DIR/pipeline.options" 2>/dev/null || true)
+if $PIPELINE; then
+  mapfile -t DEFAULTS < <(pipeline_defaults "$REPO_ROOT" "$RUNNER_DIR" "$@")
+fi
 
 CP_FILE="$REPO_ROOT/target/classpath-$PROFILE.txt"
 STAMP="$REPO_ROOT/target/.built-$PROFILE"

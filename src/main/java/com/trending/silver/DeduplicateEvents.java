@@ -23,7 +23,6 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.GroupByKey;
@@ -31,7 +30,6 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.transforms.SimpleFunction;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
@@ -102,11 +100,6 @@ public class DeduplicateEvents
     return Math.floorMod(eventId.hashCode(), buckets);
   }
 
-  /** {@code topic/event_date=…}: an event_date partition of one topic's table. */
-  static String partitionOf(String topic, String partition) {
-    return topic + "/" + partition;
-  }
-
   /**
    * A bucket's new events, one element per bucket: (bucket, events), what {@link
    * WriteParquetTables#silver} writes. The bucket numbers the files it writes.
@@ -144,21 +137,16 @@ public class DeduplicateEvents
   }
 
   /**
-   * Reads the batch's new events as {@link NewEvents} handed them over: blocks per bucket, the
-   * event_date partitions, the ids' hashes.
+   * Reads the batch's new events as {@link NewEvents} handed them over: blocks per bucket, and each
+   * bundle's {@link BatchKeys}.
    */
   @Override
   public PCollection<KV<Integer, List<SilverEvent>>> expand(PCollectionTuple batch) {
     int n = buckets;
-    PCollectionView<List<String>> partitions =
+    PCollectionView<BatchKeys> keys =
         batch
-            .get(NewEvents.PARTITIONS)
-            .apply("DistinctPartitions", Distinct.create())
-            .apply("AsList", View.asList());
-    PCollectionView<long[]> batchIds =
-        batch
-            .get(NewEvents.ID_HASHES)
-            .apply("IdHashes", Combine.globally(new EventIdHashes.Collect()).asSingletonView());
+            .get(NewEvents.KEYS)
+            .apply("BatchKeys", Combine.globally(new BatchKeys.Collect()).asSingletonView());
 
     PCollection<KV<String, String>> files =
         batch
@@ -177,8 +165,7 @@ public class DeduplicateEvents
         files
             .apply(
                 "ReadExistingEventIds",
-                ParDo.of(new ReadEventIdsFn(n, partitions, batchIds, storage))
-                    .withSideInputs(partitions, batchIds))
+                ParDo.of(new ReadEventIdsFn(n, keys, storage)).withSideInputs(keys))
             .setCoder(KvCoder.of(VarIntCoder.of(), ID));
 
     // Both sides meet in one GroupByKey as blocks of ((topic, event_id), event or null for an id
@@ -212,8 +199,8 @@ public class DeduplicateEvents
   /**
    * A batch's new events as deduplication reads them, made by the step that makes the events, one
    * instance per bundle: per bucket, blocks of (event id, event) ({@link #BLOCKS}, a DoFn's main
-   * output); the event_date partitions of the events ({@link #PARTITIONS}); their ids' hashes
-   * ({@link #ID_HASHES}).
+   * output); the bundle's {@link BatchKeys} ({@link #KEYS}): its event_date partitions and ids'
+   * hashes.
    *
    * <p>Handed over by the parse itself rather than by a step of their own: the Spark runner keeps
    * (caches) the whole output of a step with several outputs, and the parse has several (events and
@@ -225,16 +212,14 @@ public class DeduplicateEvents
     private static final long serialVersionUID = 1L;
 
     public static final TupleTag<KV<Integer, byte[]>> BLOCKS = new TupleTag<>() {};
-    public static final TupleTag<String> PARTITIONS = new TupleTag<>() {};
-    public static final TupleTag<long[]> ID_HASHES = new TupleTag<>() {};
-    public static final TupleTagList OTHER_OUTPUTS = TupleTagList.of(PARTITIONS).and(ID_HASHES);
+    static final TupleTag<BatchKeys> KEYS = new TupleTag<>() {};
+    public static final TupleTagList OTHER_OUTPUTS = TupleTagList.of(KEYS);
     static final Coder<KV<Integer, byte[]>> BLOCK_CODER =
         KvCoder.of(VarIntCoder.of(), BlockCoder.of());
 
     private final int buckets;
     private transient RowBlocks.Buffer<Integer, KV<KV<Integer, String>, SilverEvent>> blocks;
-    private transient Set<Long> days; // topic index + topics × event day
-    private transient EventIdHashes.Collect.Hashes hashes;
+    private transient BatchKeys.Builder keys;
 
     NewEvents(int buckets) {
       this.buckets = buckets;
@@ -243,16 +228,14 @@ public class DeduplicateEvents
     /** Sets the coders of the outputs of {@link NewEvents} in {@code outputs}. */
     public static PCollectionTuple withCoders(PCollectionTuple outputs) {
       outputs.get(BLOCKS).setCoder(BLOCK_CODER);
-      outputs.get(PARTITIONS).setCoder(StringUtf8Coder.of());
-      outputs.get(ID_HASHES).setCoder(EventIdHashes.LongArrayCoder.INSTANCE);
+      outputs.get(KEYS).setCoder(BatchKeys.CODER);
       return outputs;
     }
 
     /** Begins a bundle. */
     public void start() {
       blocks = new RowBlocks.Buffer<>(ENTRY);
-      days = new HashSet<>();
-      hashes = new EventIdHashes.Collect.Hashes();
+      keys = new BatchKeys.Builder();
     }
 
     /** Adds an event, emitting its bucket's block if the event filled it. */
@@ -262,25 +245,16 @@ public class DeduplicateEvents
       if (full != null) {
         out.get(BLOCKS).output(KV.of(bucket, full));
       }
-      days.add(event.topicIndex() + (long) Lakehouse.TOPICS.size() * event.day());
-      hashes.add(EventIdHashes.of(event.eventId()));
+      keys.add(event.topicIndex(), event.day(), EventIdHashes.of(event.eventId()));
     }
 
-    /** Ends a bundle: emits the blocks not yet full, the partitions and the hashes. */
+    /** Ends a bundle: emits the blocks not yet full and the bundle's keys. */
     public void finish(DoFn<?, ?>.FinishBundleContext context) {
       Instant at = RowBlocks.BUNDLE_END;
       blocks.drain(
           (bucket, block) ->
               context.output(BLOCKS, KV.of(bucket, block), at, GlobalWindow.INSTANCE));
-      int topics = Lakehouse.TOPICS.size();
-      for (long day : days) {
-        String partition =
-            partitionOf(
-                Lakehouse.TOPICS.get((int) Math.floorMod(day, topics)),
-                SilverEvent.partition(Math.floorDiv(day, topics)));
-        context.output(PARTITIONS, partition, at, GlobalWindow.INSTANCE);
-      }
-      context.output(ID_HASHES, hashes.toArray(), at, GlobalWindow.INSTANCE);
+      context.output(KEYS, keys.build(), at, GlobalWindow.INSTANCE);
     }
   }
 
@@ -337,8 +311,7 @@ public class DeduplicateEvents
                     + "[{\"name\":\"event_id\",\"type\":\"string\"}]}");
 
     private final int buckets;
-    private final PCollectionView<List<String>> partitions;
-    private final PCollectionView<long[]> batchIds;
+    private final PCollectionView<BatchKeys> batchKeys;
     private final Counter filesChecked =
         Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_read");
     private final Counter filesOpened =
@@ -347,14 +320,9 @@ public class DeduplicateEvents
         Metrics.counter(IngestMetrics.NAMESPACE, "dedup_files_skipped");
     private final CommittedFiles.Reader files;
 
-    ReadEventIdsFn(
-        int buckets,
-        PCollectionView<List<String>> partitions,
-        PCollectionView<long[]> batchIds,
-        Storage storage) {
+    ReadEventIdsFn(int buckets, PCollectionView<BatchKeys> batchKeys, Storage storage) {
       this.buckets = buckets;
-      this.partitions = partitions;
-      this.batchIds = batchIds;
+      this.batchKeys = batchKeys;
       this.files = CommittedFiles.reader(storage, EVENT_ID_ONLY);
     }
 
@@ -368,12 +336,13 @@ public class DeduplicateEvents
       String file = topicAndFile.getValue();
       org.apache.hadoop.fs.Path path = CommittedFiles.hadoopPath(file);
       String folder = path.getParent().getName();
-      if (!context.sideInput(partitions).contains(partitionOf(topic, folder))) {
+      BatchKeys keys = context.sideInput(batchKeys);
+      if (!keys.holds(topicIndex, folder)) {
         filesSkipped.inc();
         return;
       }
       filesChecked.inc();
-      long[] batch = context.sideInput(batchIds);
+      long[] batch = keys.idHashes();
       long[] known = EventIdHashes.cached(file);
       if (known != null && !EventIdHashes.intersect(known, batch)) {
         return;

@@ -11,10 +11,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.AtomicCoder;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.DelegateCoder;
-import org.apache.beam.sdk.transforms.Combine;
 
 /**
  * 64-bit hashes of event ids, and the hashes of each committed Silver file's ids kept in memory
@@ -85,77 +81,46 @@ final class EventIdHashes {
     return false;
   }
 
-  /**
-   * The sorted, distinct hashes of a batch's event ids, from the hashes of each bundle's: one small
-   * side input per batch.
-   */
-  static final class Collect extends Combine.CombineFn<long[], Collect.Hashes, long[]> {
-    /** A growing array of hashes. */
-    static final class Hashes {
-      long[] values;
-      int size;
+  /** A growing array of longs, without boxing. */
+  static final class Longs {
+    private long[] values;
+    private int size;
 
-      Hashes() {
-        this(new long[64], 0);
-      }
-
-      Hashes(long[] values, int size) {
-        this.values = values;
-        this.size = size;
-      }
-
-      void add(long h) {
-        if (size == values.length) {
-          values = Arrays.copyOf(values, size * 2);
-        }
-        values[size++] = h;
-      }
-
-      void addAll(long[] more, int count) {
-        if (size + count > values.length) {
-          values = Arrays.copyOf(values, Math.max(size + count, size * 2));
-        }
-        System.arraycopy(more, 0, values, size, count);
-        size += count;
-      }
-
-      long[] toArray() {
-        return Arrays.copyOf(values, size);
-      }
+    Longs() {
+      this(new long[64], 0);
     }
 
-    @Override
-    public Hashes createAccumulator() {
-      return new Hashes();
+    Longs(long[] values, int size) {
+      this.values = values;
+      this.size = size;
     }
 
-    @Override
-    public Hashes addInput(Hashes acc, long[] bundleHashes) {
-      acc.addAll(bundleHashes, bundleHashes.length);
-      return acc;
-    }
-
-    /**
-     * Into the first accumulator (Beam allows it): the Spark runner merges a batch's accumulators
-     * on the driver one task result at a time, while the executors wait for the side input.
-     */
-    @Override
-    public Hashes mergeAccumulators(Iterable<Hashes> accs) {
-      Hashes merged = null;
-      for (Hashes acc : accs) {
-        if (merged == null) {
-          merged = acc;
-        } else {
-          merged.addAll(acc.values, acc.size);
-        }
+    void add(long value) {
+      if (size == values.length) {
+        values = Arrays.copyOf(values, size * 2);
       }
-      return merged == null ? new Hashes() : merged;
+      values[size++] = value;
+    }
+
+    void addAll(long[] more) {
+      addAll(more, more.length);
+    }
+
+    void addAll(long[] more, int count) {
+      if (size + count > values.length) {
+        values = Arrays.copyOf(values, Math.max(size + count, size * 2));
+      }
+      System.arraycopy(more, 0, values, size, count);
+      size += count;
+    }
+
+    void addAll(Longs more) {
+      addAll(more.values, more.size);
     }
 
     /** Sorted and distinct, without boxing (a {@code LongStream}'s distinct boxes every value). */
-    @Override
-    public long[] extractOutput(Hashes acc) {
-      long[] sorted = Arrays.copyOf(acc.values, acc.size);
+    long[] sortedDistinct() {
+      long[] sorted = Arrays.copyOf(values, size);
       Arrays.sort(sorted);
       int distinct = 0;
       for (int i = 0; i < sorted.length; i++) {
@@ -164,19 +129,6 @@ final class EventIdHashes {
         }
       }
       return distinct == sorted.length ? sorted : Arrays.copyOf(sorted, distinct);
-    }
-
-    @Override
-    public Coder<Hashes> getAccumulatorCoder(CoderRegistry registry, Coder<long[]> input) {
-      return DelegateCoder.of(
-          LongArrayCoder.INSTANCE,
-          acc -> Arrays.copyOf(acc.values, acc.size),
-          values -> new Hashes(values, values.length));
-    }
-
-    @Override
-    public Coder<long[]> getDefaultOutputCoder(CoderRegistry registry, Coder<long[]> input) {
-      return LongArrayCoder.INSTANCE;
     }
   }
 

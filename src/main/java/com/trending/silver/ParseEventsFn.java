@@ -31,9 +31,9 @@ import org.apache.beam.sdk.values.TupleTag;
 /**
  * Validates the raw messages of every ingested topic against their topic's rules. Valid events
  * become Silver rows ({@link SilverEvent}) and leave as deduplication reads them ({@link
- * DeduplicateEvents.NewEvents}: blocks per id bucket, the partitions, the ids' hashes); every other
- * message leaves on {@link #DEAD_LETTERS} with its reason, detail, topic, partition and offset, in
- * blocks per topic. Nothing is dropped, and each outcome is counted.
+ * DeduplicateEvents.NewEvents}: blocks per id bucket, and the bundle's {@link BatchKeys}); every
+ * other message leaves on {@link #DEAD_LETTERS} with its reason, detail, topic, partition and
+ * offset, in blocks per topic. Nothing is dropped, and each outcome is counted.
  *
  * <p>One step for all topics, as every step of a batch is ({@link SilverPipeline} says why).
  *

@@ -1,16 +1,25 @@
 package com.trending.silver;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.node.BooleanNode;
+import com.fasterxml.jackson.databind.node.DoubleNode;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.LongNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import com.networknt.schema.JsonNodePath;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import com.trending.common.DeadLetterReason;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -23,6 +32,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -73,16 +83,24 @@ public final class EventValidator {
   /** Proves most messages valid without {@link #jsonSchema}; null if the schema is not flat. */
   private final FlatSchemaCheck quickCheck;
 
-  /** The fields the topic's JSON Schema defines, and those it requires. */
-  private final Set<String> defined;
+  private final boolean readsTokens;
 
+  /**
+   * The fields the topic's JSON Schema defines, in its order: a message's values are checked and
+   * converted as an array in this order (its "slots"), whichever way the message was read.
+   */
   private final String[] definedFields;
+
   private final Set<String> required;
+  private final int eventTsSlot;
+  private final int ratingSlot; // -1: the topic has no rating
 
   /** The row's fields and their non-null Avro types, in {@link #rowSchema}'s order. */
   private final Schema.Field[] rowFields;
 
   private final Schema.Type[] rowTypes;
+  private final int[]
+      rowSlots; // per row field, its slot; -1 for a field the schema does not define
 
   private final double minRating;
   private final double maxRating;
@@ -99,21 +117,47 @@ public final class EventValidator {
 
   public EventValidator(
       String topic, String jsonSchemaText, Schema rowSchema, double minRating, double maxRating) {
+    this(topic, jsonSchemaText, rowSchema, minRating, maxRating, true);
+  }
+
+  /**
+   * @param readsTokens whether messages of the usual shape are read token by token ({@link
+   *     #readUsualShape}); false reads every message as a tree (tests compare the two)
+   */
+  EventValidator(
+      String topic,
+      String jsonSchemaText,
+      Schema rowSchema,
+      double minRating,
+      double maxRating,
+      boolean readsTokens) {
     this.topic = topic;
     this.rowSchema = rowSchema;
     this.jsonSchema =
         JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V7).getSchema(jsonSchemaText);
     JsonNode schema = jsonSchema.getSchemaNode();
-    this.defined = new HashSet<>();
+    List<String> defined = new ArrayList<>();
     schema.path("properties").fieldNames().forEachRemaining(defined::add);
     this.required = new HashSet<>();
     schema.path("required").forEach(name -> required.add(name.asText()));
     this.definedFields = defined.toArray(String[]::new);
+    this.eventTsSlot = defined.indexOf(EVENT_TS);
+    if (eventTsSlot < 0 || !required.contains(EVENT_TS)) {
+      throw new IllegalArgumentException(
+          "The JSON Schema of " + topic + " must define and require " + EVENT_TS);
+    }
+    this.ratingSlot = defined.indexOf(RATING);
     this.quickCheck = FlatSchemaCheck.of(schema);
+    this.readsTokens = readsTokens && quickCheck != null;
+    if (quickCheck != null && !Arrays.equals(quickCheck.names(), definedFields)) {
+      throw new IllegalStateException("The quick check reads the properties in another order");
+    }
     this.rowFields = rowSchema.getFields().toArray(Schema.Field[]::new);
     this.rowTypes = new Schema.Type[rowFields.length];
+    this.rowSlots = new int[rowFields.length];
     for (int i = 0; i < rowFields.length; i++) {
       rowTypes[i] = nonNullType(rowFields[i].schema());
+      rowSlots[i] = defined.indexOf(rowFields[i].name());
     }
     this.minRating = minRating;
     this.maxRating = maxRating;
@@ -157,6 +201,10 @@ public final class EventValidator {
     if (payload == null || payload.length == 0) {
       return Result.invalid(DeadLetterReason.INVALID_JSON, "empty message");
     }
+    JsonNode[] usual = readUsualShape(payload);
+    if (usual != null) {
+      return checkAndConvert(usual, null);
+    }
     String text = decodeUtf8(payload);
     if (text == null) {
       return Result.invalid(
@@ -180,23 +228,117 @@ public final class EventValidator {
         return schemaFailure(json, errors);
       }
     }
+    JsonNode[] values = new JsonNode[definedFields.length];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = json.get(definedFields[i]);
+    }
+    return checkAndConvert(values, json);
+  }
 
+  /** Reads messages of the usual shape without a tree: no field names, no map, no duplicate set. */
+  private static final JsonFactory TOKENS = new JsonFactory();
+
+  /**
+   * The values of a message of the usual shape, read token by token ({@link #TOKENS}) into its
+   * slots, or null. The usual shape: ASCII, one object whose fields are all defined by the schema,
+   * each once, each a string, a number, a boolean or null, and {@link #quickCheck} proves it valid.
+   * Anything else (null here) is read again as a tree and judged there, so this path decides only
+   * for messages the tree path accepts too, and gives them the same values: the node types the tree
+   * would hold, from a parser with the same (default) features. The tree costs most of the
+   * validation: a map and a duplicate-name set per message, and every field name as a string.
+   */
+  JsonNode[] readUsualShape(byte[] payload) {
+    if (!readsTokens || payload[0] != '{') {
+      return null;
+    }
+    for (byte b : payload) {
+      // Not ASCII: the tree path checks the UTF-8. A NUL byte would make the parser guess
+      // UTF-16 or UTF-32, where the tree path reads UTF-8.
+      if (b <= 0) {
+        return null;
+      }
+    }
+    JsonNode[] values = new JsonNode[definedFields.length];
+    try (JsonParser parser = TOKENS.createParser(payload)) {
+      parser.nextToken(); // the object's start: payload[0] is '{'
+      JsonToken token;
+      while ((token = parser.nextToken()) == JsonToken.FIELD_NAME) {
+        int slot = slotOf(parser.currentName());
+        if (slot < 0 || values[slot] != null) {
+          return null; // a field the schema does not define, or a field given twice
+        }
+        values[slot] = scalar(parser, parser.nextToken());
+        if (values[slot] == null) {
+          return null;
+        }
+      }
+      if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+        return null;
+      }
+    } catch (IOException notJson) {
+      return null;
+    }
+    return quickCheck.proves(values) ? values : null;
+  }
+
+  private int slotOf(String field) {
+    for (int i = 0; i < definedFields.length; i++) {
+      if (definedFields[i].equals(field)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The node the tree would hold for a scalar value, or null for any other token. */
+  private static JsonNode scalar(JsonParser parser, JsonToken token) throws IOException {
+    switch (token) {
+      case VALUE_STRING:
+        return TextNode.valueOf(parser.getText());
+      case VALUE_NUMBER_INT:
+        switch (parser.getNumberType()) {
+          case INT:
+            return IntNode.valueOf(parser.getIntValue());
+          case LONG:
+            return LongNode.valueOf(parser.getLongValue());
+          default:
+            return null;
+        }
+      case VALUE_NUMBER_FLOAT:
+        return parser.getNumberType() == JsonParser.NumberType.DOUBLE
+            ? DoubleNode.valueOf(parser.getDoubleValue())
+            : null;
+      case VALUE_TRUE:
+        return BooleanNode.TRUE;
+      case VALUE_FALSE:
+        return BooleanNode.FALSE;
+      case VALUE_NULL:
+        return NullNode.getInstance();
+      default:
+        return null;
+    }
+  }
+
+  /**
+   * What the schema cannot check, then the row: {@code values} are the message's values in its
+   * slots (null: absent), {@code json} the whole message when it was read as a tree (a row field
+   * the schema does not define is copied from it), else null.
+   */
+  private Result checkAndConvert(JsonNode[] values, JsonNode json) {
+    String eventTsText = values[eventTsSlot].asText();
     Instant eventTs;
     try {
-      eventTs = parseEventTs(json.get(EVENT_TS).asText());
+      eventTs = parseEventTs(eventTsText);
     } catch (DateTimeParseException e) {
       return Result.invalid(
           DeadLetterReason.INVALID_TIMESTAMP,
-          "event_ts '"
-              + json.get(EVENT_TS).asText()
-              + "' is not an ISO-8601 instant: "
-              + e.getMessage());
+          "event_ts '" + eventTsText + "' is not an ISO-8601 instant: " + e.getMessage());
     }
     if (eventTs.isBefore(MIN_EVENT_TS) || !eventTs.isBefore(MAX_EVENT_TS)) {
       return Result.invalid(
           DeadLetterReason.INVALID_TIMESTAMP,
           "event_ts '"
-              + json.get(EVENT_TS).asText()
+              + eventTsText
               + "' is outside "
               + MIN_EVENT_TS
               + " .. "
@@ -204,14 +346,15 @@ public final class EventValidator {
               + " (exclusive), the range every reader can read");
     }
 
-    if (defined.contains(RATING) && json.hasNonNull(RATING)) {
-      double rating = json.get(RATING).doubleValue();
+    JsonNode ratingValue = ratingSlot < 0 ? null : values[ratingSlot];
+    if (ratingValue != null && !ratingValue.isNull()) {
+      double rating = ratingValue.doubleValue();
       // Exact: 0.5 is a power of two, so the remainder of a double by it is computed without error.
       if (!(rating >= minRating && rating <= maxRating) || rating % RATING_STEP != 0) {
         return Result.invalid(
             DeadLetterReason.INVALID_RATING_VALUE,
             "rating "
-                + json.get(RATING)
+                + ratingValue
                 + " is not in ["
                 + minRating
                 + ", "
@@ -221,17 +364,17 @@ public final class EventValidator {
       }
     }
 
-    for (String field : definedFields) {
-      JsonNode value = json.get(field);
+    for (int i = 0; i < values.length; i++) {
+      JsonNode value = values[i];
       if (value != null && value.isTextual() && !isWellFormed(value.textValue())) {
         return Result.invalid(
             DeadLetterReason.SCHEMA_VALIDATION_FAILED,
-            field
+            definedFields[i]
                 + " is not well-formed Unicode (an unpaired surrogate, e.g. a lone \\ud800"
                 + " escape)");
       }
     }
-    return Result.valid(toRow(json, eventTs));
+    return Result.valid(toRow(values, json, eventTs));
   }
 
   /**
@@ -364,11 +507,12 @@ public final class EventValidator {
   }
 
   /** Copies the JSON fields the Avro row schema names; unknown JSON fields are ignored. */
-  private GenericRecord toRow(JsonNode json, Instant eventTs) {
+  private GenericRecord toRow(JsonNode[] values, JsonNode json, Instant eventTs) {
     GenericData.Record row = new GenericData.Record(rowSchema);
     for (int i = 0; i < rowFields.length; i++) {
       Schema.Field field = rowFields[i];
-      JsonNode value = json.get(field.name());
+      JsonNode value =
+          rowSlots[i] >= 0 ? values[rowSlots[i]] : json == null ? null : json.get(field.name());
       if (field.name().equals(EVENT_TS)) {
         row.put(field.pos(), eventTs.toEpochMilli());
       } else if (value == null || value.isNull()) {

@@ -34,10 +34,18 @@ final class FlatSchemaCheck {
 
   private final String[] required;
   private final List<Property> properties;
+  private final String[] names; // of the properties, in the schema's order
+  private final int[] requiredIndexes; // in names; -1 for a required field that is no property
 
   private FlatSchemaCheck(String[] required, List<Property> properties) {
     this.required = required;
     this.properties = properties;
+    this.names = properties.stream().map(p -> p.name).toArray(String[]::new);
+    List<String> named = List.of(names);
+    this.requiredIndexes = new int[required.length];
+    for (int i = 0; i < required.length; i++) {
+      requiredIndexes[i] = named.indexOf(required[i]);
+    }
   }
 
   /** The quick check of {@code schema}, or null if it uses a keyword this class does not read. */
@@ -90,6 +98,29 @@ final class FlatSchemaCheck {
     for (Property property : properties) {
       JsonNode value = message.get(property.name);
       if (value != null && !property.accepts(value)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The schema's properties, in its order: the order of {@link #proves(JsonNode[])}'s values. */
+  String[] names() {
+    return names.clone();
+  }
+
+  /**
+   * True if a message whose fields are all properties of the schema is proven to pass it; {@code
+   * values[i]} is the value of property {@code names()[i]}, null if the message lacks it.
+   */
+  boolean proves(JsonNode[] values) {
+    for (int i : requiredIndexes) {
+      if (i < 0 || values[i] == null) {
+        return false;
+      }
+    }
+    for (int i = 0; i < values.length; i++) {
+      if (values[i] != null && !properties.get(i).accepts(values[i])) {
         return false;
       }
     }

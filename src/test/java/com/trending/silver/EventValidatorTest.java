@@ -4,15 +4,20 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertNull;
 import static org.junit.Assert.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.trending.common.DeadLetterReason;
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
+import com.trending.generator.GeneratedMessage;
+import com.trending.generator.SampleMessages;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -385,5 +390,98 @@ public class EventValidatorTest {
       }
       assertEquals(text, expected, actual);
     }
+  }
+
+  /**
+   * Messages of the usual shape are read token by token, every other one as a tree; both ways must
+   * give the same outcome (row, or reason and detail). Each topic's example with each field (and
+   * "rating" and an extra one) removed, set to each value of {@link FlatSchemaCheckTest#VALUES}, or
+   * given twice; texts around a valid object; and the generator's messages.
+   */
+  @Test
+  public void readingTheUsualShapeAsTokensGivesWhatTheTreeGives() throws Exception {
+    ObjectMapper json = new ObjectMapper();
+    Map<String, List<String>> messages = new LinkedHashMap<>();
+    for (int t = 0; t < Lakehouse.TOPICS.size(); t++) {
+      String example = FlatSchemaCheckTest.EXAMPLES[t];
+      List<String> texts = new ArrayList<>();
+      texts.add(example);
+      ObjectNode object = (ObjectNode) json.readTree(example);
+      List<String> fields = new ArrayList<>();
+      object.fieldNames().forEachRemaining(fields::add);
+      fields.add("rating");
+      fields.add("extra");
+      String open = example.substring(0, example.length() - 1);
+      for (String field : fields) {
+        ObjectNode without = object.deepCopy();
+        without.remove(field);
+        texts.add(json.writeValueAsString(without));
+        for (String value : FlatSchemaCheckTest.VALUES) {
+          texts.add(json.writeValueAsString(object.deepCopy().set(field, json.readTree(value))));
+          texts.add(open + ",\"" + field + "\":" + value + "}"); // given twice, unless new
+          texts.add("{\"" + field + "\":" + value + "," + example.substring(1)); // first
+        }
+      }
+      for (String number : new String[] {"1E2", "-0", "0.5e1", "45e-1", "12345678901", "-0.0"}) {
+        texts.add(json.writeValueAsString(object.deepCopy().set("rating", json.readTree(number))));
+        texts.add(json.writeValueAsString(object.deepCopy().set("user_id", json.readTree(number))));
+      }
+      for (String around :
+          new String[] {
+            " %s",
+            "%s ",
+            "%s\n",
+            "%s}",
+            "%s x",
+            "%s {}",
+            "[%s]",
+            "%s%s",
+            "\u0000%s",
+            "%s\u0000",
+            "\ufeff%s",
+            "%s // c",
+            "/* c */%s"
+          }) {
+        texts.add(String.format(around, example, example));
+      }
+      texts.add(example.replace("\"event_id\"", "\"event\\u005fid\""));
+      texts.add(example.replace("\":", "\" : ").replace(",", " ,\t"));
+      texts.add(example.replace("\"event_id\":\"", "\"event_id\":\"\\ud800"));
+      texts.add(example.replace(":12345,", ":\"12345\","));
+      texts.add(example.replace("{", "{\"nested\":{\"a\":[1,{\"b\":null}]},"));
+      messages.put(Lakehouse.TOPICS.get(t), texts);
+    }
+    for (GeneratedMessage m : SampleMessages.of(20_000, 5, Instant.parse("2025-12-17T20:00:00Z"))) {
+      messages.get(m.topic()).add(new String(m.value(), StandardCharsets.UTF_8));
+    }
+
+    int compared = 0;
+    int readAsTokens = 0;
+    int valid = 0;
+    for (Map.Entry<String, List<String>> topic : messages.entrySet()) {
+      EventValidator tokens = validator(topic.getKey());
+      EventValidator tree =
+          new EventValidator(
+              topic.getKey(),
+              Schemas.jsonSchema(topic.getKey()),
+              Schemas.avro(topic.getKey()),
+              0.5,
+              5.0,
+              false);
+      for (String text : topic.getValue()) {
+        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
+        EventValidator.Result expected = tree.validate(payload);
+        assertEquals(text, expected.toString(), tokens.validate(payload).toString());
+        assertNull(tree.readUsualShape(payload));
+        compared++;
+        valid += expected.isValid() ? 1 : 0;
+        if (payload.length > 0 && tokens.readUsualShape(payload) != null) {
+          readAsTokens++;
+        }
+      }
+    }
+    assertTrue(compared > 20_000);
+    assertTrue("most valid messages are read as tokens", readAsTokens > valid * 0.9);
+    assertTrue("some valid messages are read as trees", readAsTokens < valid);
   }
 }

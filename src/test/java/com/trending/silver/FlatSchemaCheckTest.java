@@ -29,7 +29,8 @@ public class FlatSchemaCheckTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private static final String[] EXAMPLES = {
+  /** An event of each topic, in {@link Lakehouse#TOPICS}' order. */
+  static final String[] EXAMPLES = {
     "{\"event_id\":\"550e8400-e29b-41d4-a716-446655440000\",\"event_type\":\"view\","
         + "\"event_ts\":\"2025-12-17T13:30:00.000Z\",\"user_id\":12345,\"movie_id\":67890,"
         + "\"session_id\":\"660e8400-e29b-41d4-a716-446655440001\",\"device_type\":\"mobile\","
@@ -43,7 +44,7 @@ public class FlatSchemaCheckTest {
   };
 
   /** Values that break, or nearly break, some rule of some field. */
-  private static final String[] VALUES = {
+  static final String[] VALUES = {
     "null",
     "true",
     "0",

@@ -251,11 +251,16 @@ public final class EventValidator {
     if (!readsTokens || payload[0] != '{') {
       return null;
     }
+    int bits = 0;
     for (byte b : payload) {
-      // Not ASCII: the tree path checks the UTF-8. A NUL byte would make the parser guess
-      // UTF-16 or UTF-32, where the tree path reads UTF-8.
-      if (b <= 0) {
-        return null;
+      bits |= b; // one test after the loop, which the JIT can then vectorize
+    }
+    if (bits < 0) {
+      return null; // not ASCII: the tree path checks the UTF-8
+    }
+    for (int i = 1; i < Math.min(4, payload.length); i++) {
+      if (payload[i] == 0) {
+        return null; // the parser would guess UTF-16 or UTF-32 from its first four bytes
       }
     }
     JsonNode[] values = new JsonNode[definedFields.length];

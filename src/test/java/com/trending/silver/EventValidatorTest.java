@@ -444,6 +444,9 @@ public class EventValidatorTest {
           }) {
         texts.add(String.format(around, example, example));
       }
+      texts.add("{\u0000" + example.substring(1));
+      texts.add("{\u0000\u0000\u0000" + example.substring(1));
+      texts.add(example.replace(",", ",\u0000"));
       texts.add(example.replace("\"event_id\"", "\"event\\u005fid\""));
       texts.add(example.replace("\":", "\" : ").replace(",", " ,\t"));
       texts.add(example.replace("\"event_id\":\"", "\"event_id\":\"\\ud800"));

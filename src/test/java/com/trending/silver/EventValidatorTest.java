@@ -45,7 +45,12 @@ public class EventValidatorTest {
   private final EventValidator ratings = validator(Lakehouse.RATINGS);
 
   private static EventValidator validator(String topic) {
-    return new EventValidator(topic, Schemas.jsonSchema(topic), Schemas.avro(topic), 0.5, 5.0);
+    return validator(topic, true);
+  }
+
+  private static EventValidator validator(String topic, boolean readsTokens) {
+    return new EventValidator(
+        topic, Schemas.jsonSchema(topic), Schemas.avro(topic), 0.5, 5.0, readsTokens);
   }
 
   private static EventValidator.Result check(EventValidator v, String json) {
@@ -463,14 +468,7 @@ public class EventValidatorTest {
     int valid = 0;
     for (Map.Entry<String, List<String>> topic : messages.entrySet()) {
       EventValidator tokens = validator(topic.getKey());
-      EventValidator tree =
-          new EventValidator(
-              topic.getKey(),
-              Schemas.jsonSchema(topic.getKey()),
-              Schemas.avro(topic.getKey()),
-              0.5,
-              5.0,
-              false);
+      EventValidator tree = validator(topic.getKey(), false);
       for (String text : topic.getValue()) {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         EventValidator.Result expected = tree.validate(payload);

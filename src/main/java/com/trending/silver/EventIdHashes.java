@@ -83,17 +83,8 @@ final class EventIdHashes {
 
   /** A growing array of longs, without boxing. */
   static final class Longs {
-    private long[] values;
+    private long[] values = new long[64];
     private int size;
-
-    Longs() {
-      this(new long[64], 0);
-    }
-
-    Longs(long[] values, int size) {
-      this.values = values;
-      this.size = size;
-    }
 
     void add(long value) {
       if (size == values.length) {

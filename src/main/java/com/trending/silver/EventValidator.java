@@ -83,6 +83,7 @@ public final class EventValidator {
   /** Proves most messages valid without {@link #jsonSchema}; null if the schema is not flat. */
   private final FlatSchemaCheck quickCheck;
 
+  /** Whether messages of the usual shape are read token by token ({@link #readUsualShape}). */
   private final boolean readsTokens;
 
   /**
@@ -99,8 +100,9 @@ public final class EventValidator {
   private final Schema.Field[] rowFields;
 
   private final Schema.Type[] rowTypes;
-  private final int[]
-      rowSlots; // per row field, its slot; -1 for a field the schema does not define
+
+  /** Per row field, its slot; -1 for a field the schema does not define. */
+  private final int[] rowSlots;
 
   private final double minRating;
   private final double maxRating;

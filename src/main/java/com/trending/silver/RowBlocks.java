@@ -1,18 +1,20 @@
 package com.trending.silver;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderException;
-import org.apache.beam.sdk.coders.ListCoder;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
-import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.joda.time.Instant;
 
@@ -34,43 +36,83 @@ final class RowBlocks {
   /** The most values in one block. */
   static final int MAX_VALUES = 10_000;
 
-  /** The values of one block. */
+  /** The values of one block, in the order they were added. */
   static <V> List<V> decode(Coder<V> valueCoder, byte[] block) {
+    List<V> values = new ArrayList<>();
+    forEach(valueCoder, block, values::add);
+    return values;
+  }
+
+  /** Hands each value of one block to {@code action}, in the order they were added. */
+  static <V> void forEach(Coder<V> valueCoder, byte[] block, Consumer<V> action) {
+    ByteArrayInputStream in = new ByteArrayInputStream(block);
     try {
-      return CoderUtils.decodeFromByteArray(ListCoder.of(valueCoder), block);
-    } catch (CoderException e) {
+      while (in.available() > 0) {
+        action.accept(valueCoder.decode(in));
+      }
+    } catch (IOException e) {
       throw new IllegalStateException("Cannot decode a block of " + valueCoder, e);
     }
   }
 
-  /** One bundle's blocks being filled, per key. */
+  /**
+   * One bundle's blocks being filled, per key. A value is encoded into its key's block as it is
+   * added (the block is its values' encodings one after the other), so a bundle holds bytes, not
+   * objects, and a full block leaves as it is.
+   */
   static final class Buffer<K, V> {
-    private final ListCoder<V> blockCoder;
-    private final Map<K, List<V>> blocks = new HashMap<>();
+    private final Coder<V> valueCoder;
+    private final Map<K, Block> blocks = new HashMap<>();
 
     Buffer(Coder<V> valueCoder) {
-      this.blockCoder = ListCoder.of(valueCoder);
+      this.valueCoder = valueCoder;
     }
 
     /** Adds a value; returns its key's block, encoded, if the value filled it, else null. */
     byte[] add(K key, V value) {
-      List<V> block = blocks.computeIfAbsent(key, k -> new ArrayList<>());
-      block.add(value);
-      return block.size() < MAX_VALUES ? null : encode(blocks.remove(key));
+      Block block = blocks.computeIfAbsent(key, k -> new Block());
+      try {
+        valueCoder.encode(value, block);
+      } catch (IOException e) {
+        throw new IllegalArgumentException("Cannot encode " + value + " with " + valueCoder, e);
+      }
+      return ++block.values < MAX_VALUES ? null : blocks.remove(key).bytes();
     }
 
     /** Hands over every block not yet full, encoded, and empties the buffer. */
     void drain(BiConsumer<K, byte[]> out) {
-      blocks.forEach((key, block) -> out.accept(key, encode(block)));
+      blocks.forEach((key, block) -> out.accept(key, block.bytes()));
       blocks.clear();
     }
+  }
 
-    private byte[] encode(List<V> values) {
-      try {
-        return CoderUtils.encodeToByteArray(blockCoder, values);
-      } catch (CoderException e) {
-        throw new IllegalArgumentException("Cannot encode a block of " + blockCoder, e);
+  /** A block being filled: a growing byte array, without the locks of a ByteArrayOutputStream. */
+  private static final class Block extends OutputStream {
+    private byte[] bytes = new byte[4096];
+    private int size;
+    private int values;
+
+    @Override
+    public void write(int b) {
+      grow(1);
+      bytes[size++] = (byte) b;
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      grow(len);
+      System.arraycopy(b, off, bytes, size, len);
+      size += len;
+    }
+
+    private void grow(int more) {
+      if (size + more > bytes.length) {
+        bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
       }
+    }
+
+    byte[] bytes() {
+      return Arrays.copyOf(bytes, size);
     }
   }
 

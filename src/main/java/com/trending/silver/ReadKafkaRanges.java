@@ -27,6 +27,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -170,7 +171,11 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
     private final Map<TopicPartition, Range> ranges = new HashMap<>();
     private final Set<TopicPartition> unfinished = new HashSet<>();
     private KafkaConsumer<byte[], byte[]> consumer;
-    private Iterator<ConsumerRecord<byte[], byte[]>> polled = Collections.emptyIterator();
+    // The last poll's records, read a partition at a time: its range is looked up once.
+    private ConsumerRecords<byte[], byte[]> polled = ConsumerRecords.empty();
+    private Iterator<TopicPartition> polledPartitions = Collections.emptyIterator();
+    private Iterator<ConsumerRecord<byte[], byte[]>> inPartition = Collections.emptyIterator();
+    private Range partitionRange;
     private KafkaRecord<byte[], byte[]> current;
 
     RangeReader(RangeSource source) {
@@ -210,22 +215,20 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
     @Override
     public boolean advance() throws IOException {
       while (true) {
-        while (polled.hasNext()) {
-          ConsumerRecord<byte[], byte[]> r = polled.next();
-          TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-          Range range = ranges.get(tp);
-          if (range == null || r.offset() >= range.to()) {
+        while (inPartition.hasNext()) {
+          ConsumerRecord<byte[], byte[]> r = inPartition.next();
+          if (r.offset() >= partitionRange.to()) {
             continue; // fetched ahead: the rest of the partition belongs to a later batch
           }
-          if (r.offset() < range.from()) {
+          if (r.offset() < partitionRange.from()) {
             throw new IllegalStateException(
-                tp
+                new TopicPartition(r.topic(), r.partition())
                     + ": read offset "
                     + r.offset()
                     + " outside the planned range ["
-                    + range.from()
+                    + partitionRange.from()
                     + ", "
-                    + range.to()
+                    + partitionRange.to()
                     + ")");
           }
           current =
@@ -240,11 +243,19 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
                   r.value());
           return true;
         }
+        if (polledPartitions.hasNext()) {
+          TopicPartition tp = polledPartitions.next();
+          partitionRange = ranges.get(tp);
+          inPartition =
+              partitionRange == null ? Collections.emptyIterator() : polled.records(tp).iterator();
+          continue;
+        }
         finishReached();
         if (unfinished.isEmpty()) {
           return false;
         }
         polled = pollWithProgress();
+        polledPartitions = polled.partitions().iterator();
       }
     }
 
@@ -263,13 +274,13 @@ public class ReadKafkaRanges extends PTransform<PBegin, PCollection<KafkaRecord<
     }
 
     /** Polls; fails when no unfinished position has moved for {@link #STALL_TIMEOUT}. */
-    private Iterator<ConsumerRecord<byte[], byte[]>> pollWithProgress() {
+    private ConsumerRecords<byte[], byte[]> pollWithProgress() {
       Map<TopicPartition, Long> positions = positions();
       long deadline = System.nanoTime() + STALL_TIMEOUT.toNanos();
       while (true) {
         var records = consumer.poll(POLL);
         if (!records.isEmpty() || !positions().equals(positions)) {
-          return records.iterator();
+          return records;
         }
         if (System.nanoTime() > deadline) {
           // A Kafka timeout: the driver rolls the batch back and plans it again.

@@ -4,7 +4,6 @@ import com.trending.common.StreamOutputFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryDecoder;
@@ -72,53 +71,15 @@ final class SilverRowWriter {
 
     private final Schema schema;
     private final MessageType parquetSchema;
-    private final String[] names;
-    private final Schema.Type[] types;
-
-    /** Per field, which branch of its union is null; -1 for a field that cannot be null. */
-    private final int[] nullBranch;
+    private final FlatRowSchema fields;
 
     private RecordConsumer consumer;
     private BinaryDecoder decoder;
 
     RowWriteSupport(Schema schema, Configuration conf) {
       this.schema = schema;
+      this.fields = new FlatRowSchema(schema);
       this.parquetSchema = new AvroSchemaConverter(conf).convert(schema);
-      List<Schema.Field> fields = schema.getFields();
-      names = new String[fields.size()];
-      types = new Schema.Type[fields.size()];
-      nullBranch = new int[fields.size()];
-      for (int i = 0; i < fields.size(); i++) {
-        Schema field = fields.get(i).schema();
-        names[i] = fields.get(i).name();
-        nullBranch[i] = -1;
-        if (field.getType() == Schema.Type.UNION) {
-          List<Schema> branches = field.getTypes();
-          if (branches.size() != 2) {
-            throw notFlat(schema, names[i]);
-          }
-          nullBranch[i] = branches.get(0).getType() == Schema.Type.NULL ? 0 : 1;
-          field = branches.get(1 - nullBranch[i]);
-          if (branches.get(nullBranch[i]).getType() != Schema.Type.NULL) {
-            throw notFlat(schema, names[i]);
-          }
-        }
-        types[i] = field.getType();
-        switch (types[i]) {
-          case STRING, INT, LONG, FLOAT, DOUBLE, BOOLEAN -> {}
-          default -> throw notFlat(schema, names[i]);
-        }
-      }
-    }
-
-    private static IllegalArgumentException notFlat(Schema schema, String field) {
-      return new IllegalArgumentException(
-          "Silver rows are flat (strings, numbers, booleans, optional or not); field "
-              + field
-              + " of "
-              + schema.getFullName()
-              + " is "
-              + schema.getField(field).schema());
     }
 
     @Override
@@ -139,12 +100,13 @@ final class SilverRowWriter {
       decoder = DecoderFactory.get().binaryDecoder(row, decoder);
       try {
         consumer.startMessage();
+        String[] names = fields.names;
         for (int i = 0; i < names.length; i++) {
-          if (nullBranch[i] >= 0 && decoder.readIndex() == nullBranch[i]) {
+          if (fields.nullBranch[i] >= 0 && decoder.readIndex() == fields.nullBranch[i]) {
             continue; // an optional column's null is its absence
           }
           consumer.startField(names[i], i);
-          switch (types[i]) {
+          switch (fields.types[i]) {
             case STRING -> {
               byte[] utf8 = new byte[decoder.readInt()];
               decoder.readFixed(utf8);
@@ -155,7 +117,7 @@ final class SilverRowWriter {
             case FLOAT -> consumer.addFloat(decoder.readFloat());
             case DOUBLE -> consumer.addDouble(decoder.readDouble());
             case BOOLEAN -> consumer.addBoolean(decoder.readBoolean());
-            default -> throw new IllegalStateException("checked when made: " + types[i]);
+            default -> throw new IllegalStateException("checked when made: " + fields.types[i]);
           }
           consumer.endField(names[i], i);
         }

@@ -6,10 +6,16 @@ import static org.junit.Assert.assertThrows;
 
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.junit.Test;
@@ -62,6 +68,34 @@ public class SilverEventTest {
     assertThrows(
         CoderException.class,
         () -> CoderUtils.decodeFromByteArray(SilverEvent.Coder.of(), encoded));
+  }
+
+  @Test
+  public void rowsAreTheAvroBinaryAvrosOwnWriterWrites() throws IOException {
+    for (String topic : Lakehouse.TOPICS) {
+      Schema schema = Schemas.avro(topic);
+      GenericRecord full = row(topic, "é😀-id", 1_700_000_000_123L);
+      GenericRecord sparse = new GenericData.Record(schema);
+      for (Schema.Field field : schema.getFields()) {
+        sparse.put(field.pos(), field.schema().isNullable() ? null : full.get(field.pos()));
+      }
+      for (GenericRecord row : List.of(full, sparse)) {
+        ByteArrayOutputStream expected = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(expected, null);
+        new GenericDatumWriter<GenericRecord>(schema).write(row, encoder);
+        encoder.flush();
+        assertArrayEquals(
+            row.toString(), expected.toByteArray(), new SilverEvent.Rows(topic).of(row).row());
+      }
+    }
+  }
+
+  @Test
+  public void aRowMissingARequiredValueIsRefused() {
+    GenericRecord row = row(Lakehouse.VIEWS, "some-id", 1L);
+    row.put("event_id", null);
+    assertThrows(
+        IllegalArgumentException.class, () -> new SilverEvent.Rows(Lakehouse.VIEWS).of(row));
   }
 
   /** A row of {@code topic}'s Silver schema: the given id and time, every other field set. */

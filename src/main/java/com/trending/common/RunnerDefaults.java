@@ -53,13 +53,30 @@ public final class RunnerDefaults {
    *       the local cluster a Kafka → Silver batch took 44 s instead of 5 and Beam's counters
    *       counted the rerun twice. Off, the heartbeat carries zero accumulators too (a few more
    *       bytes) and never asks.
+   *   <li>{@code spark.shuffle.compress=false} when the master (spark-submit's, else {@code
+   *       --sparkMaster}) is local ({@code local}, {@code local[N]}, {@code local[*]}): the shuffle
+   *       then never leaves this machine's disk, and LZ4 over every shuffled block only costs CPU.
+   *       Kafka → Silver shuffles every event once (deduplication); on Spark local[2], with the
+   *       same code and messages, five passes in one JVM, two runs each way: the steps writing the
+   *       shuffle took 1.3-1.5 s of CPU for passes 3-5 instead of 2.2, and a pass 5.09 s instead of
+   *       5.48 on average. A cluster's shuffle crosses the network, where compression pays: there
+   *       it stays on.
    * </ul>
    */
-  public static void sparkSettings() {
+  public static void sparkSettings(PipelineOptions options) {
     if (System.getProperty(DROP_ZERO_ACCUMULATOR_UPDATES) == null) {
       System.setProperty(DROP_ZERO_ACCUMULATOR_UPDATES, "false");
     }
+    // spark-submit's --master arrives as spark.master, which the runner's context takes first.
+    String master =
+        System.getProperty(
+            "spark.master", String.valueOf(get(options, SPARK_OPTIONS, "sparkMaster")));
+    if (master.startsWith("local") && System.getProperty(SHUFFLE_COMPRESS) == null) {
+      System.setProperty(SHUFFLE_COMPRESS, "false");
+    }
   }
+
+  private static final String SHUFFLE_COMPRESS = "spark.shuffle.compress";
 
   private static final String DROP_ZERO_ACCUMULATOR_UPDATES =
       "spark.executor.heartbeat.dropZeroAccumulatorUpdates";

@@ -85,7 +85,7 @@ public class TrendingToGold {
     if (!RunnerDefaults.isSpark(options)) {
       return options;
     }
-    RunnerDefaults.sparkSettings();
+    RunnerDefaults.sparkSettings(options);
     // Gold is refreshed once per micro-batch, and each one costs ~3-5 s on 2 local cores at
     // 1,000 events/s and ~7 s on a local standalone cluster (the Spark runner rescans all window
     // state per batch): 5 s batches met the seed's refresh on local[*] once warm, but on the

@@ -132,7 +132,7 @@ public final class KafkaToSilver {
       setUnlessGiven(options, args, DIRECT_OPTIONS, "targetParallelism", 1);
     }
     if (RunnerDefaults.isSpark(options)) {
-      RunnerDefaults.sparkSettings();
+      RunnerDefaults.sparkSettings(options);
       // The runner caches a PCollection read twice (the parse's output: valid events and dead
       // letters); deserialized, Spark's size estimate of every cached object took ~30% of the CPU.
       setUnlessGiven(options, args, SPARK_OPTIONS, "storageLevel", "MEMORY_ONLY_SER");

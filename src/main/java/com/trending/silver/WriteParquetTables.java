@@ -8,6 +8,7 @@ import com.trending.common.StreamOutputFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -183,21 +184,26 @@ public final class WriteParquetTables {
     public void process(
         @Element KV<Integer, List<SilverEvent>> bucket, OutputReceiver<KV<String, String>> out)
         throws IOException {
-      Map<Integer, Map<Long, List<SilverEvent>>> files = new TreeMap<>(); // topic → day → events
+      List<Map<Long, List<SilverEvent>>> files = new ArrayList<>(); // per topic, day → events
+      tables.forEach(table -> files.add(new HashMap<>()));
+      List<SilverEvent> sameDay = null; // the last event's list: events mostly come in time order
+      int lastTopic = -1;
+      long lastDay = 0;
       for (SilverEvent event : bucket.getValue()) {
-        files
-            .computeIfAbsent(event.topicIndex(), t -> new TreeMap<>())
-            .computeIfAbsent(event.day(), d -> new ArrayList<>())
-            .add(event);
+        if (sameDay == null || event.topicIndex() != lastTopic || event.day() != lastDay) {
+          lastTopic = event.topicIndex();
+          lastDay = event.day();
+          sameDay = files.get(lastTopic).computeIfAbsent(lastDay, d -> new ArrayList<>());
+        }
+        sameDay.add(event);
       }
       String name = String.format("%s%05d.snappy.parquet", filePrefix(runId), bucket.getKey());
-      for (Map.Entry<Integer, Map<Long, List<SilverEvent>>> topic : files.entrySet()) {
-        String table = tables.get(topic.getKey());
-        for (Map.Entry<Long, List<SilverEvent>> day : topic.getValue().entrySet()) {
+      for (int topic = 0; topic < files.size(); topic++) {
+        String table = tables.get(topic);
+        for (Map.Entry<Long, List<SilverEvent>> day : new TreeMap<>(files.get(topic)).entrySet()) {
           String path = SilverEvent.partition(day.getKey()) + "/" + name;
           try (OutputStream stream = storage.create(storage.child(table, path));
-              ParquetWriter<byte[]> writer =
-                  SilverRowWriter.open(stream, schemas.get(topic.getKey()))) {
+              ParquetWriter<byte[]> writer = SilverRowWriter.open(stream, schemas.get(topic))) {
             for (SilverEvent event : day.getValue()) {
               writer.write(event.row());
             }

@@ -1,16 +1,10 @@
 package com.trending.silver;
 
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.beam.sdk.coders.AtomicCoder;
 
 /**
  * 64-bit hashes of event ids, and the hashes of each committed Silver file's ids kept in memory
@@ -121,46 +115,5 @@ final class EventIdHashes {
       }
       return distinct == sorted.length ? sorted : Arrays.copyOf(sorted, distinct);
     }
-  }
-
-  /**
-   * A {@code long[]}: its length, then each value, fixed width, big-endian; written and read in
-   * chunks, not a stream call per value (a batch's side input holds one hash per event).
-   */
-  static final class LongArrayCoder extends AtomicCoder<long[]> {
-    static final LongArrayCoder INSTANCE = new LongArrayCoder();
-    private static final int CHUNK = 8192; // values per write or read
-
-    @Override
-    public void encode(long[] values, OutputStream out) throws IOException {
-      out.write(ByteBuffer.allocate(Integer.BYTES).putInt(values.length).array());
-      ByteBuffer chunk = ByteBuffer.allocate(Long.BYTES * Math.min(CHUNK, values.length));
-      for (int from = 0; from < values.length; from += CHUNK) {
-        int count = Math.min(CHUNK, values.length - from);
-        chunk.asLongBuffer().put(values, from, count);
-        out.write(chunk.array(), 0, Long.BYTES * count);
-      }
-    }
-
-    @Override
-    public long[] decode(InputStream in) throws IOException {
-      long[] values = new long[ByteBuffer.wrap(readFully(in, Integer.BYTES)).getInt()];
-      for (int from = 0; from < values.length; from += CHUNK) {
-        int count = Math.min(CHUNK, values.length - from);
-        ByteBuffer.wrap(readFully(in, Long.BYTES * count)).asLongBuffer().get(values, from, count);
-      }
-      return values;
-    }
-
-    private static byte[] readFully(InputStream in, int n) throws IOException {
-      byte[] bytes = in.readNBytes(n);
-      if (bytes.length < n) {
-        throw new EOFException("a long[] cut short: " + bytes.length + " of " + n + " bytes");
-      }
-      return bytes;
-    }
-
-    @Override
-    public void verifyDeterministic() {}
   }
 }

@@ -27,13 +27,14 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
 
 /**
  * Validates the raw messages of every ingested topic against their topic's rules. Valid events
  * become Silver rows ({@link SilverEvent}) and leave as deduplication reads them ({@link
- * DeduplicateEvents.NewEvents}: blocks per id bucket, and the bundle's {@link BatchKeys}); every
- * other message leaves on {@link #DEAD_LETTERS} with its reason, detail, topic, partition and
- * offset, in blocks per topic. Nothing is dropped, and each outcome is counted.
+ * DeduplicateEvents.NewEvents}: blocks per id bucket); every other message leaves on {@link
+ * #DEAD_LETTERS} with its reason, detail, topic, partition and offset, in blocks per topic. Nothing
+ * is dropped, and each outcome is counted.
  *
  * <p>One step for all topics, as every step of a batch is ({@link SilverPipeline} says why).
  *
@@ -64,8 +65,7 @@ public class ParseEventsFn extends DoFn<KafkaRecord<byte[], byte[]>, KV<Integer,
             records.apply(
                 ParDo.of(new ParseEventsFn(minRating, maxRating, deduplicate.newEvents()))
                     .withOutputTags(
-                        DeduplicateEvents.NewEvents.BLOCKS,
-                        DeduplicateEvents.NewEvents.OTHER_OUTPUTS.and(DEAD_LETTERS)));
+                        DeduplicateEvents.NewEvents.BLOCKS, TupleTagList.of(DEAD_LETTERS)));
         parsed.get(DEAD_LETTERS).setCoder(KvCoder.of(StringUtf8Coder.of(), BlockCoder.of()));
         return DeduplicateEvents.NewEvents.withCoders(parsed);
       }

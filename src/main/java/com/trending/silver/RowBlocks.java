@@ -11,11 +11,8 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
-import org.apache.beam.sdk.values.KV;
 import org.joda.time.Instant;
 
 /**
@@ -113,43 +110,6 @@ final class RowBlocks {
 
     byte[] bytes() {
       return Arrays.copyOf(bytes, size);
-    }
-  }
-
-  /**
-   * Elements as {@code (key, block of values)}, one block per key and bundle; {@code keyed} gives
-   * an element's key and value.
-   */
-  static class BlockPerKeyFn<T, K, V> extends DoFn<T, KV<K, byte[]>> {
-    private final Coder<V> valueCoder;
-    private final SerializableFunction<T, KV<K, V>> keyed;
-    private transient Buffer<K, V> buffer;
-
-    BlockPerKeyFn(Coder<V> valueCoder, SerializableFunction<T, KV<K, V>> keyed) {
-      this.valueCoder = valueCoder;
-      this.keyed = keyed;
-    }
-
-    @StartBundle
-    public void start() {
-      buffer = new Buffer<>(valueCoder);
-    }
-
-    @ProcessElement
-    public void process(
-        @Element T element, BoundedWindow window, OutputReceiver<KV<K, byte[]>> out) {
-      requireGlobal(window);
-      KV<K, V> kv = keyed.apply(element);
-      byte[] full = buffer.add(kv.getKey(), kv.getValue());
-      if (full != null) {
-        out.output(KV.of(kv.getKey(), full));
-      }
-    }
-
-    @FinishBundle
-    public void finish(FinishBundleContext context) {
-      buffer.drain(
-          (key, block) -> context.output(KV.of(key, block), BUNDLE_END, GlobalWindow.INSTANCE));
     }
   }
 

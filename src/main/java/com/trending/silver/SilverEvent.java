@@ -78,7 +78,24 @@ public final class SilverEvent {
 
   /** The Silver partition of UTC date {@code day} (days since 1970-01-01). */
   static String partition(long day) {
-    return "event_date=" + LocalDate.ofEpochDay(day);
+    return PARTITION_PREFIX + LocalDate.ofEpochDay(day);
+  }
+
+  private static final String PARTITION_PREFIX = "event_date=";
+
+  /**
+   * The UTC date (days since 1970-01-01) of a Silver partition folder's name ({@code
+   * event_date=YYYY-MM-DD}); null for a folder that is no such partition.
+   */
+  static Long dayOf(String folder) {
+    if (!folder.startsWith(PARTITION_PREFIX)) {
+      return null;
+    }
+    try {
+      return LocalDate.parse(folder.substring(PARTITION_PREFIX.length())).toEpochDay();
+    } catch (java.time.format.DateTimeParseException notADate) {
+      return null;
+    }
   }
 
   /** Of two copies of one event, the one every runner keeps: the smallest row by its bytes. */

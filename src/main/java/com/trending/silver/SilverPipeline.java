@@ -51,6 +51,7 @@ final class SilverPipeline {
                 ParseEventsFn.parse(options.getMinRating(), options.getMaxRating(), deduplicate));
     PCollection<KV<String, String>> silverFiles =
         parsed
+            .get(DeduplicateEvents.NewEvents.BLOCKS)
             .apply("Deduplicate", deduplicate)
             .apply("WriteSilver", WriteParquetTables.silver(lakehouse, plan.runId()));
     PCollection<KV<String, String>> deadLetterFiles =

@@ -23,6 +23,18 @@ import org.junit.Test;
 /** {@link SilverEvent.Coder}: the id and time come back from the row the coder carries. */
 public class SilverEventTest {
 
+  /** Deduplication finds a table's files of a day by their folder's name, and no others. */
+  @Test
+  public void aPartitionFolderNamesItsDay() {
+    assertEquals(Long.valueOf(-1), SilverEvent.dayOf("event_date=1969-12-31"));
+    assertEquals(Long.valueOf(20_439), SilverEvent.dayOf("event_date=2025-12-17"));
+    assertEquals(SilverEvent.partition(20_439), "event_date=2025-12-17");
+    for (String other :
+        new String[] {"_delta_log", "event_date=2025-13-01", "event_date=", "date=2025-12-17"}) {
+      assertEquals(other, null, SilverEvent.dayOf(other));
+    }
+  }
+
   @Test
   public void everyTopicsEventsComeBackWhole() throws CoderException {
     String[] ids = {"", "e", "00000000-0000-4000-8000-000000000000", "é😀" + "x".repeat(300)};

@@ -69,6 +69,7 @@ public class WriteParquetTablesTest {
             record(Lakehouse.CLICKS, 1, "{oops"));
     PCollectionList.of(
             parsed
+                .get(DeduplicateEvents.NewEvents.BLOCKS)
                 .apply(deduplicate)
                 .apply("WriteSilver", WriteParquetTables.silver(lakehouse, "b000001-test")))
         .and(

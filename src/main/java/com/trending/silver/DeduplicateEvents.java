@@ -314,8 +314,12 @@ public class DeduplicateEvents
       }
       long[] hashes = null; // of the events' ids, sorted, made at the first cached file
       Set<Long> days = new HashSet<>();
+      long lastDay = Long.MIN_VALUE; // most events share the last one's day
       for (SilverEvent event : events.values()) {
-        days.add(event.day());
+        if (event.day() != lastDay) {
+          lastDay = event.day();
+          days.add(lastDay);
+        }
       }
       for (long day : days) {
         for (String file : byDay.getOrDefault(day, List.of())) {

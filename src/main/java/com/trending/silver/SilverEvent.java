@@ -2,6 +2,7 @@ package com.trending.silver;
 
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
+import com.trending.common.Table;
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -81,7 +82,7 @@ public final class SilverEvent {
     return PARTITION_PREFIX + LocalDate.ofEpochDay(day);
   }
 
-  private static final String PARTITION_PREFIX = "event_date=";
+  private static final String PARTITION_PREFIX = Table.PARTITION_COLUMN + "=";
 
   /**
    * The UTC date (days since 1970-01-01) of a Silver partition folder's name ({@code

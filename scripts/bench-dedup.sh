@@ -6,9 +6,11 @@
 # over the last --days days (default 90) in files of --rowsPerFile rows (default 100,000), and
 # prints each batch and the ratios (src/test/java/com/trending/bench/DedupGrowthBenchmark).
 # A streaming run's day looks like --rows=1000000 --rowsPerFile=500 --days=2: thousands of small
-# files in the partitions every batch touches.
+# files in the partitions every batch touches. The Silver files carry the id index the pipeline
+# writes; --noIndex writes them as an earlier release did, without it.
 #
 #   scripts/bench-dedup.sh [--rows=5000000] [--messages=10000] [--rowsPerFile=100000] [--days=90]
+#                          [--noIndex]
 set -euo pipefail
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
@@ -16,13 +18,15 @@ ROWS=5000000
 MESSAGES=10000
 ROWS_PER_FILE=100000
 DAYS=90
+INDEXED=true
 for arg in "$@"; do
   case "$arg" in
     --rows=*) ROWS="${arg#*=}" ;;
     --messages=*) MESSAGES="${arg#*=}" ;;
     --rowsPerFile=*) ROWS_PER_FILE="${arg#*=}" ;;
     --days=*) DAYS="${arg#*=}" ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --noIndex) INDEXED=false ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "bench-dedup: unknown option $arg (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -44,4 +48,4 @@ echo "[bench-dedup] building the benchmark classpath ..."
 source "$SCRIPT_DIR/lib/java-opens.sh"
 java -Xmx4g "${ADD_OPENS[@]}" \
   -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
-  com.trending.bench.DedupGrowthBenchmark "$KAFKA_BOOTSTRAP_SERVERS" "$WORK" "$ROWS" "$MESSAGES" "$ROWS_PER_FILE" "$DAYS" 2> "$WORK/logs/benchmark.log"
+  com.trending.bench.DedupGrowthBenchmark "$KAFKA_BOOTSTRAP_SERVERS" "$WORK" "$ROWS" "$MESSAGES" "$ROWS_PER_FILE" "$DAYS" "$INDEXED" 2> "$WORK/logs/benchmark.log"

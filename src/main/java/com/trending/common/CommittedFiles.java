@@ -7,6 +7,8 @@ import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -14,8 +16,11 @@ import org.apache.avro.generic.GenericRecord;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
 import org.apache.parquet.avro.AvroReadSupport;
+import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.hadoop.ParquetReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.util.HadoopInputFile;
 import org.apache.parquet.io.DelegatingSeekableInputStream;
 import org.apache.parquet.io.InputFile;
@@ -98,6 +103,32 @@ public final class CommittedFiles {
       try (ParquetFileReader reader =
           ParquetFileReader.open(HadoopInputFile.fromPath(hadoopPath(file), conf()))) {
         return reader.getRecordCount();
+      } catch (IOException | RuntimeException e) {
+        throw unreadable(file, table, e);
+      }
+    }
+
+    /**
+     * The bloom filters of {@code column} in the committed Parquet file {@code file}, one per row
+     * group, read from the file's end without its rows; null if a row group has none.
+     */
+    public List<BloomFilter> bloomFilters(String file, String table, String column) {
+      try (ParquetFileReader reader =
+          ParquetFileReader.open(HadoopInputFile.fromPath(hadoopPath(file), conf()))) {
+        List<BloomFilter> filters = new ArrayList<>();
+        for (BlockMetaData rowGroup : reader.getRowGroups()) {
+          BloomFilter filter = null;
+          for (ColumnChunkMetaData chunk : rowGroup.getColumns()) {
+            if (chunk.getPath().toDotString().equals(column)) {
+              filter = reader.readBloomFilter(chunk);
+            }
+          }
+          if (filter == null) {
+            return null;
+          }
+          filters.add(filter);
+        }
+        return filters;
       } catch (IOException | RuntimeException e) {
         throw unreadable(file, table, e);
       }

@@ -29,6 +29,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.parquet.column.values.bloomfilter.BloomFilter;
 import org.joda.time.Instant;
 
 /**
@@ -42,14 +43,15 @@ import org.joda.time.Instant;
  * buckets, from the step that makes them ({@link NewEvents}). A bucket's new events leave as one
  * element, which {@link WriteParquetTables#silver} writes where it is.
  *
- * <p>Each bucket checks its own events against Silver, after the grouping: it reads the table's
- * committed files (the {@code event_id} column only) in the {@code event_date} partitions its
- * events fall into. A copy of an event carries its {@code event_ts}, so it can only be in that
- * partition, and a batch's cost depends on the days it touches, not on the months of Silver behind
- * it. A worker reads each committed file once and keeps its ids' hashes ({@link EventIdHashes});
- * later it opens the file again only when one of the bucket's ids has a hash the file holds, so a
- * streaming ingestion, which adds a file to today's partition every batch, does not re-read the
- * whole day each batch.
+ * <p>Each bucket checks its own events against Silver, after the grouping, in the table's committed
+ * files of the {@code event_date} partitions its events fall into. A copy of an event carries its
+ * {@code event_ts}, so it can only be in that partition, and a batch's cost depends on the days it
+ * touches, not on the months of Silver behind it. Of each such file it first reads the id index, a
+ * bloom filter of the {@code event_id} column at the file's end that every Silver file carries
+ * ({@link SilverRowWriter#withIdIndex}), and reads the file's ids only when the index says it may
+ * hold one of the bucket's (a copy, or about one in a million ids). A worker keeps what it learned
+ * of each file ({@link EventIdHashes}), so a streaming ingestion, which adds a file to today's
+ * partition every batch, does not look at the whole day again each batch.
  *
  * <p>Checking after the grouping, not before, makes a batch one pass over its messages: the
  * grouping is the batch's only wait. (Collecting the batch's partitions and id hashes into a side
@@ -240,11 +242,12 @@ public class DeduplicateEvents
    * already has the id; of several copies the smallest by content ({@link SilverEvent#precedes}),
    * so every runner keeps the same one. Dropped copies are counted per topic.
    *
-   * <p>A table's ids are read from its committed files in the partitions of the bucket's events
-   * (see the class comment). The file's id hashes are kept between batches ({@link EventIdHashes}):
-   * the file is read on this worker's first look, and again only when it holds one of the bucket's
-   * hashes. A committed file that cannot be read fails the batch with an error naming it (see
-   * {@link CommittedFiles}): without its ids, its events would be written to Silver a second time.
+   * <p>A table's ids are looked for in its committed files in the partitions of the bucket's events
+   * (see the class comment): a file is read when its id index or, once read, the hashes of its ids
+   * ({@link EventIdHashes}) may hold one of the bucket's. A file without an index (written by an
+   * earlier release or another tool) is read on this worker's first look. A committed file that
+   * cannot be read fails the batch with an error naming it (see {@link CommittedFiles}): without
+   * its ids, its events would be written to Silver a second time.
    */
   static class KeepFirstNewEventFn
       extends DoFn<KV<Integer, Iterable<byte[]>>, KV<Integer, List<SilverEvent>>> {
@@ -312,7 +315,6 @@ public class DeduplicateEvents
       if (byDay.isEmpty()) {
         return;
       }
-      long[] hashes = null; // of the events' ids, sorted, made at the first cached file
       Set<Long> days = new HashSet<>();
       long lastDay = Long.MIN_VALUE; // most events share the last one's day
       for (SilverEvent event : events.values()) {
@@ -321,38 +323,46 @@ public class DeduplicateEvents
           days.add(lastDay);
         }
       }
+      EventIdHashes.Probe probe = null; // of the events' ids, made at the first file
       for (long day : days) {
         for (String file : byDay.getOrDefault(day, List.of())) {
           filesChecked.inc();
-          long[] known = EventIdHashes.cached(file);
-          if (known != null) {
-            if (hashes == null) {
-              hashes = idHashes(events);
-            }
-            if (!EventIdHashes.intersect(known, hashes)) {
-              continue;
+          EventIdHashes.FileIds known = EventIdHashes.cached(file);
+          if (known == null) { // first look: the file's id index, if it has one
+            List<BloomFilter> index = files.bloomFilters(file, tableOf(file), "event_id");
+            if (index != null) {
+              known = new EventIdHashes.Bloom(index);
+              EventIdHashes.cache(file, known);
             }
           }
+          if (probe == null) {
+            probe = new EventIdHashes.Probe(idHashes(events));
+          }
+          if (known != null && !known.mayHoldAny(probe)) {
+            continue;
+          }
           filesOpened.inc();
-          org.apache.hadoop.fs.Path path = CommittedFiles.hadoopPath(file);
-          String table = CommittedFiles.describe(path.getParent().getParent().toUri().toString());
           EventIdHashes.Longs read = new EventIdHashes.Longs();
           files.forEachRecord(
               file,
-              table,
+              tableOf(file),
               row -> {
                 String id = row.get("event_id").toString();
                 read.add(EventIdHashes.of(id));
                 events.remove(id);
               });
-          if (known == null) {
-            EventIdHashes.cache(file, read.sortedDistinct());
-          }
+          EventIdHashes.cache(file, new EventIdHashes.Exact(read.sortedDistinct()));
           if (events.isEmpty()) {
             return;
           }
         }
       }
+    }
+
+    /** The table of a committed file in one of its {@code event_date} partitions, for errors. */
+    private static String tableOf(String file) {
+      return CommittedFiles.describe(
+          CommittedFiles.hadoopPath(file).getParent().getParent().toUri().toString());
     }
 
     private static long[] idHashes(Map<String, SilverEvent> events) {

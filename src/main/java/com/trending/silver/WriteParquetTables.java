@@ -203,7 +203,8 @@ public final class WriteParquetTables {
         for (Map.Entry<Long, List<SilverEvent>> day : new TreeMap<>(files.get(topic)).entrySet()) {
           String path = SilverEvent.partition(day.getKey()) + "/" + name;
           try (OutputStream stream = storage.create(storage.child(table, path));
-              ParquetWriter<byte[]> writer = SilverRowWriter.open(stream, schemas.get(topic))) {
+              ParquetWriter<byte[]> writer =
+                  SilverRowWriter.open(stream, schemas.get(topic), day.getValue().size())) {
             for (SilverEvent event : day.getValue()) {
               writer.write(event.row());
             }

@@ -3,10 +3,14 @@ package com.trending.bench;
 import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import com.trending.common.StorageFormat;
+import com.trending.common.StreamOutputFile;
 import com.trending.common.Table;
 import com.trending.silver.IngestSummary;
 import com.trending.silver.KafkaToSilver;
 import com.trending.silver.KafkaToSilverOptions;
+import com.trending.silver.SilverRowWriter;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,12 +23,10 @@ import java.util.UUID;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.avro.AvroParquetWriter;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.hadoop.util.HadoopOutputFile;
 
 /**
  * Does a batch's cost grow with the Silver behind it? Ingests the same Kafka messages, two batches
@@ -34,7 +36,11 @@ import org.apache.parquet.hadoop.util.HadoopOutputFile;
  * is a worker's first look at its files; the second is what every later batch of a streaming run
  * costs. Prints each batch's time and the ratios. Run by {@code scripts/bench-dedup.sh}.
  *
- * <pre>java … DedupGrowthBenchmark BOOTSTRAP WORKDIR ROWS MESSAGES ROWS_PER_FILE DAYS</pre>
+ * <p>The Silver files are written as the pipeline writes them, with their id index; {@code
+ * INDEXED=false} writes them as an earlier release (or another tool) did, without one.
+ *
+ * <pre>java … DedupGrowthBenchmark BOOTSTRAP WORKDIR ROWS MESSAGES ROWS_PER_FILE DAYS [INDEXED]
+ * </pre>
  */
 public final class DedupGrowthBenchmark {
   private DedupGrowthBenchmark() {}
@@ -49,10 +55,11 @@ public final class DedupGrowthBenchmark {
     Path full = work.resolve("full");
     long t0 = System.nanoTime();
     Table views = Lakehouse.at(full.toString(), StorageFormat.PARQUET).silver(Lakehouse.VIEWS);
-    int files = writeSilver(views, rows, rowsPerFile, days);
+    boolean indexed = args.length < 7 || Boolean.parseBoolean(args[6]);
+    int files = writeSilver(views, rows, rowsPerFile, days, indexed);
     System.out.printf(
-        "wrote %,d Silver rows in %,d files over %d days in %.1f s%n",
-        rows, files, days, (System.nanoTime() - t0) / 1e9);
+        "wrote %,d Silver rows in %,d files over %d days%s in %.1f s%n",
+        rows, files, days, indexed ? "" : " without the id index", (System.nanoTime() - t0) / 1e9);
 
     String warmUp = "warm-" + UUID.randomUUID(); // JIT and caches, not measured
     ingest(bootstrap, work.resolve("warm-up"), warmUp, messages, "warm-up");
@@ -97,11 +104,14 @@ public final class DedupGrowthBenchmark {
     IngestSummary summary = KafkaToSilver.run(options);
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf(
-        "%-22s %.1f s (%,d views written, %,d duplicates dropped)%n",
+        "%-22s %.1f s (%,d views written, %,d duplicates dropped; Silver files looked at %,d,"
+            + " read %,d)%n",
         label + ":",
         seconds,
         summary.silverRows(Lakehouse.VIEWS),
-        summary.duplicates(Lakehouse.VIEWS));
+        summary.duplicates(Lakehouse.VIEWS),
+        summary.get("dedup_files_read"),
+        summary.get("dedup_files_opened"));
     return seconds;
   }
 
@@ -109,7 +119,8 @@ public final class DedupGrowthBenchmark {
    * {@code rows} views over the last {@code days} days, {@code perFile} per file, committed in one
    * transaction; returns the number of files.
    */
-  private static int writeSilver(Table table, long rows, int perFile, int days) throws Exception {
+  private static int writeSilver(Table table, long rows, int perFile, int days, boolean indexed)
+      throws Exception {
     Schema schema = Schemas.avro(table.schemaName());
     Random random = new Random(7);
     long now = System.currentTimeMillis();
@@ -121,25 +132,44 @@ public final class DedupGrowthBenchmark {
       Path dir = Files.createDirectories(table.path().resolve("event_date=" + date));
       Path file = dir.resolve("part-bench-" + UUID.randomUUID() + ".snappy.parquet");
       long dayStart = date.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
-      try (ParquetWriter<GenericRecord> writer =
-          AvroParquetWriter.<GenericRecord>builder(
-                  HadoopOutputFile.fromPath(
-                      new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))
-              .withSchema(schema)
-              .withCompressionCodec(CompressionCodecName.SNAPPY)
-              .build()) {
-        for (long i = 0; i < Math.min(perFile, rows - written); i++) {
-          GenericRecord r = new GenericData.Record(schema);
-          r.put("event_id", UUID.randomUUID().toString());
-          r.put("event_ts", dayStart + random.nextInt(86_400_000));
-          r.put("user_id", random.nextInt(100_000));
-          r.put("movie_id", random.nextInt(5_000));
-          writer.write(r);
-        }
+      List<GenericRecord> fileRows = new ArrayList<>();
+      for (long i = 0; i < Math.min(perFile, rows - written); i++) {
+        GenericRecord r = new GenericData.Record(schema);
+        r.put("event_id", UUID.randomUUID().toString());
+        r.put("event_ts", dayStart + random.nextInt(86_400_000));
+        r.put("user_id", random.nextInt(100_000));
+        r.put("movie_id", random.nextInt(5_000));
+        fileRows.add(r);
+      }
+      try (OutputStream out = Files.newOutputStream(file)) {
+        writeFile(out, schema, fileRows, indexed);
       }
       files.add(file.toUri().toString());
     }
     table.log().append("bench", 1, files);
     return files.size();
+  }
+
+  /**
+   * A Silver file as the pipeline writes it (rows as Avro binary, with the id index) or, not {@code
+   * indexed}, as an earlier release or another tool wrote it: Parquet's Avro writer, no index.
+   */
+  private static void writeFile(
+      OutputStream out, Schema schema, List<GenericRecord> rows, boolean indexed)
+      throws IOException {
+    if (!indexed) {
+      try (ParquetWriter<GenericRecord> writer = StreamOutputFile.snappyWriter(out, schema)) {
+        for (GenericRecord row : rows) {
+          writer.write(row);
+        }
+      }
+      return;
+    }
+    AvroCoder<GenericRecord> coder = AvroCoder.of(schema);
+    try (ParquetWriter<byte[]> writer = SilverRowWriter.open(out, schema, rows.size())) {
+      for (GenericRecord row : rows) {
+        writer.write(CoderUtils.encodeToByteArray(coder, row));
+      }
+    }
   }
 }

@@ -6,6 +6,8 @@ import com.trending.common.Lakehouse;
 import com.trending.common.Schemas;
 import com.trending.common.Storage;
 import java.io.File;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
@@ -67,6 +69,7 @@ public class ParseAndDeduplicateTest {
   private static final String A = "00000000-0000-0000-0000-00000000000a";
   private static final String B = "00000000-0000-0000-0000-00000000000b";
   private static final String C = "00000000-0000-0000-0000-00000000000c";
+  private static final String E = "00000000-0000-0000-0000-00000000000e";
 
   private static KafkaRecord<byte[], byte[]> record(long offset, String payload) {
     return new KafkaRecord<>(
@@ -264,6 +267,30 @@ public class ParseAndDeduplicateTest {
     assertEquals("D is in Silver already", 1, summary.duplicates(Lakehouse.VIEWS));
   }
 
+  /**
+   * Of files that carry the id index (as every file this project writes), a first look reads only
+   * the index and opens just the file that may hold one of the batch's ids; later batches open none
+   * that holds none of theirs.
+   */
+  @Test
+  public void aFirstLookReadsTheIdIndexAndOpensOnlyAFileThatMayHoldAnId() throws Exception {
+    List<String> files =
+        List.of(
+            indexedSilverFile("event_date=1970-01-01", row(C, 1_000L), row(E, 1_200L)),
+            indexedSilverFile("event_date=1970-01-01", row(D, 1_500L)));
+
+    PipelineResult first = dedup(p, files, row(A, 1_000L), row(D, 1_500L));
+    assertEquals(2, counter(first, "dedup_files_read"));
+    assertEquals("only the file holding D", 1, counter(first, "dedup_files_opened"));
+    IngestSummary summary = new IngestSummary();
+    summary.add(first, 1);
+    assertEquals("D is in Silver already", 1, summary.duplicates(Lakehouse.VIEWS));
+
+    PipelineResult next = dedup(Pipeline.create(p.getOptions()), files, row(B, 2_000L));
+    assertEquals(2, counter(next, "dedup_files_read"));
+    assertEquals("B is in neither", 0, counter(next, "dedup_files_opened"));
+  }
+
   private static PipelineResult dedup(
       Pipeline pipeline, List<String> files, GenericRecord... rows) {
     PCollection<SilverEvent> unique =
@@ -302,6 +329,20 @@ public class ParseAndDeduplicateTest {
             .withSchema(VIEW)
             .build()) {
       writer.write(row);
+    }
+    return file.toURI().toString();
+  }
+
+  /** A Silver file as the pipeline writes it, with its id index. */
+  private String indexedSilverFile(String partition, GenericRecord... rows) throws Exception {
+    File dir = new File(tmp.getRoot(), partition);
+    dir.mkdirs();
+    File file = new File(dir, "part-" + UUID.randomUUID() + ".parquet");
+    try (OutputStream out = new FileOutputStream(file);
+        ParquetWriter<byte[]> writer = SilverRowWriter.open(out, VIEW, rows.length)) {
+      for (GenericRecord row : rows) {
+        writer.write(ROWS.of(row).row());
+      }
     }
     return file.toURI().toString();
   }

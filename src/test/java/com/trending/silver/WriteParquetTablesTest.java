@@ -110,6 +110,15 @@ public class WriteParquetTablesTest {
                   viewIds
                       .computeIfAbsent(partition, k -> new TreeSet<>())
                       .add(row.get("event_id").toString().substring(24)));
+      var index = CommittedFiles.reader(storage).bloomFilters(storage.uri(file), views, "event_id");
+      CommittedFiles.reader(storage)
+          .forEachRecord(
+              storage.uri(file),
+              views,
+              row ->
+                  assertTrue(
+                      "the file's id index holds " + row.get("event_id"),
+                      index.get(0).findHash(EventIdHashes.of(row.get("event_id").toString()))));
     }
     assertEquals(
         Map.of(

@@ -73,7 +73,7 @@ public final class DedupGrowthBenchmark {
     double fullNext = ingest(bootstrap, full, group, messages, label + ", 2nd");
     System.out.printf(
         "dedup growth: a %,d-message batch on %,d Silver rows (%,d files) vs an empty Silver:"
-            + " first batch %.1f s vs %.1f s (%.2fx), next batch %.1f s vs %.1f s (%.2fx)%n",
+            + " first batch %.2f s vs %.2f s (%.2fx), next batch %.2f s vs %.2f s (%.2fx)%n",
         messages,
         rows,
         files,
@@ -104,7 +104,7 @@ public final class DedupGrowthBenchmark {
     IngestSummary summary = KafkaToSilver.run(options);
     double seconds = (System.nanoTime() - start) / 1e9;
     System.out.printf(
-        "%-22s %.1f s (%,d views written, %,d duplicates dropped; Silver files looked at %,d,"
+        "%-22s %.2f s (%,d views written, %,d duplicates dropped; Silver files looked at %,d,"
             + " read %,d)%n",
         label + ":",
         seconds,

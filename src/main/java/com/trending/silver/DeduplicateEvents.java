@@ -330,8 +330,8 @@ public class DeduplicateEvents
           EventIdHashes.FileIds known = EventIdHashes.cached(file);
           if (known == null) { // first look: the file's id index, if it has one
             List<BloomFilter> index = files.bloomFilters(file, tableOf(file), "event_id");
-            if (index != null) {
-              known = new EventIdHashes.Bloom(index);
+            known = index == null ? null : EventIdHashes.Bloom.of(index);
+            if (known != null) {
               EventIdHashes.cache(file, known);
             }
           }

@@ -89,8 +89,23 @@ final class EventIdHashes {
   static final class Bloom implements FileIds {
     private final List<int[]> filters; // the blocks' words, in order
 
-    Bloom(List<BloomFilter> filters) {
+    private Bloom(List<BloomFilter> filters) {
       this.filters = filters.stream().map(Bloom::words).toList();
+    }
+
+    /**
+     * The index of a file whose filters these are, or null if one is not the split-block filter of
+     * XXH64 hashes that this probe reads (the only kind Parquet's format defines so far).
+     */
+    static Bloom of(List<BloomFilter> filters) {
+      for (BloomFilter filter : filters) {
+        if (filter.getAlgorithm() != BloomFilter.Algorithm.BLOCK
+            || filter.getHashStrategy() != BloomFilter.HashStrategy.XXH64
+            || filter.getCompression() != BloomFilter.Compression.UNCOMPRESSED) {
+          return null;
+        }
+      }
+      return new Bloom(filters);
     }
 
     private static int[] words(BloomFilter filter) {

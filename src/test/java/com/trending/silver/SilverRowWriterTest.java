@@ -145,7 +145,7 @@ public class SilverRowWriterTest {
             .bloomFilters(path.toUri().toString(), "views", "event_id");
     assertEquals("one row group, one filter", 1, index.size());
     BloomFilter filter = index.get(0);
-    EventIdHashes.Bloom known = new EventIdHashes.Bloom(index); // as deduplication probes it
+    EventIdHashes.Bloom known = EventIdHashes.Bloom.of(index); // as deduplication probes it
     for (GenericRecord row : rows) {
       String id = row.get("event_id").toString();
       long hash = EventIdHashes.of(id);

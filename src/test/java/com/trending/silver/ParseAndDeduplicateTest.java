@@ -262,9 +262,7 @@ public class ParseAndDeduplicateTest {
     PipelineResult second = dedup(next, files, row(B, 2_000L), row(D, 1_500L));
     assertEquals(2, counter(second, "dedup_files_read"));
     assertEquals("only the file holding D", 1, counter(second, "dedup_files_opened"));
-    IngestSummary summary = new IngestSummary();
-    summary.add(second, 1);
-    assertEquals("D is in Silver already", 1, summary.duplicates(Lakehouse.VIEWS));
+    assertEquals("D is in Silver already", 1, viewDuplicates(second));
   }
 
   /**
@@ -282,13 +280,17 @@ public class ParseAndDeduplicateTest {
     PipelineResult first = dedup(p, files, row(A, 1_000L), row(D, 1_500L));
     assertEquals(2, counter(first, "dedup_files_read"));
     assertEquals("only the file holding D", 1, counter(first, "dedup_files_opened"));
-    IngestSummary summary = new IngestSummary();
-    summary.add(first, 1);
-    assertEquals("D is in Silver already", 1, summary.duplicates(Lakehouse.VIEWS));
+    assertEquals("D is in Silver already", 1, viewDuplicates(first));
 
     PipelineResult next = dedup(Pipeline.create(p.getOptions()), files, row(B, 2_000L));
     assertEquals(2, counter(next, "dedup_files_read"));
     assertEquals("B is in neither", 0, counter(next, "dedup_files_opened"));
+  }
+
+  private static long viewDuplicates(PipelineResult result) {
+    IngestSummary summary = new IngestSummary();
+    summary.add(result, 1);
+    return summary.duplicates(Lakehouse.VIEWS);
   }
 
   private static PipelineResult dedup(

@@ -41,7 +41,7 @@ echo "[bench-dedup] producing $((2 * MESSAGES)) events ..."
 "$SCRIPT_DIR/generate-events.sh" --events="$((2 * MESSAGES))" --hours=48 > "$WORK/logs/generate.log" 2>&1 \
   || { tail -20 "$WORK/logs/generate.log"; exit 1; }
 echo "[bench-dedup] building the benchmark classpath ..."
-(cd "$REPO_ROOT" && mvn -q -B -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test \
+(cd "$REPO_ROOT" && mvn -q -B -DskipTests test-compile dependency:build-classpath -DincludeScope=test \
     -Dmdep.outputFile="$REPO_ROOT/target/classpath-test.txt") > "$WORK/logs/build.log" 2>&1 \
   || { tail -20 "$WORK/logs/build.log"; exit 1; }
 # shellcheck source=lib/java-opens.sh

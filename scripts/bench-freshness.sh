@@ -109,19 +109,19 @@ trap 'exit 130' INT TERM
 # Rebuilt at every run (incremental): the benchmark measures the code in the tree now.
 MVN=(mvn -q -B ${MVN_FLAGS:-} -Dbuild.dir="$BUILD_DIR")
 log "building into $BUILD_DIR ..."
-(cd "$REPO_ROOT" && "${MVN[@]}" -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test \
+(cd "$REPO_ROOT" && "${MVN[@]}" -DskipTests test-compile dependency:build-classpath -DincludeScope=test \
     -Dmdep.outputFile="$BUILD_DIR/classpath-test.txt") > "$LOGS/build.log" 2>&1 \
   || fail_with_log "build failed" "$LOGS/build.log"
-(cd "$REPO_ROOT" && "${MVN[@]}" dependency:build-classpath -Dmdep.includeScope=runtime \
+(cd "$REPO_ROOT" && "${MVN[@]}" dependency:build-classpath -DincludeScope=runtime \
     -Dmdep.outputFile="$BUILD_DIR/classpath-direct-runner.txt") >> "$LOGS/build.log" 2>&1 \
   || fail_with_log "Direct runner classpath failed" "$LOGS/build.log"
 if [[ ",$RUNNERS," == *",spark"* || ",$RUNNERS," == *",Spark"* ]]; then
-  (cd "$REPO_ROOT" && "${MVN[@]}" -Pspark-runner dependency:build-classpath -Dmdep.includeScope=runtime \
+  (cd "$REPO_ROOT" && "${MVN[@]}" -Pspark-runner dependency:build-classpath -DincludeScope=runtime \
       -Dmdep.outputFile="$BUILD_DIR/classpath-spark-runner.txt") >> "$LOGS/build.log" 2>&1 \
     || fail_with_log "Spark runner classpath failed" "$LOGS/build.log"
 fi
 if [[ ",$RUNNERS," == *",flink"* || ",$RUNNERS," == *",Flink"* ]]; then
-  (cd "$REPO_ROOT" && "${MVN[@]}" -Pflink-runner dependency:build-classpath -Dmdep.includeScope=runtime \
+  (cd "$REPO_ROOT" && "${MVN[@]}" -Pflink-runner dependency:build-classpath -DincludeScope=runtime \
       -Dmdep.outputFile="$BUILD_DIR/classpath-flink-runner.txt") >> "$LOGS/build.log" 2>&1 \
     || fail_with_log "Flink runner classpath failed" "$LOGS/build.log"
 fi

@@ -40,7 +40,7 @@ endlocal & set "DEFAULTS=%DEFAULTS%"
 set "CP_FILE=%ROOT%\target\classpath-%PROFILE%.txt"
 set "ARGS_FILE=%ROOT%\target\java-%PROFILE%.args"
 pushd "%ROOT%"
-call mvn -q -B -P%PROFILE% -DskipTests compile dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile=target\classpath-%PROFILE%.txt -Dmdep.fileSeparator=/
+call mvn -q -B -P%PROFILE% -DskipTests compile dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile=target\classpath-%PROFILE%.txt -Dmdep.fileSeparator=/
 set "BUILT=%ERRORLEVEL%"
 popd
 if not "%BUILT%"=="0" exit /b 1

@@ -14,7 +14,7 @@ if [[ ! -f "$cp_file" || ! -d target/test-classes ]] \
     || [[ -n "$(find pom.xml src schemas -newer "$cp_file" -print -quit)" ]]; then
   echo "Building..." >&2
   mvn -q -B ${MVN_FLAGS:-} -DskipTests test-compile dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >&2
+    -DincludeScope=test -Dmdep.outputFile="$cp_file" >&2
 fi
 
 source "$here/scripts/lib/java-opens.sh"

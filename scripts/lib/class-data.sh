@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Class-data sharing for the launcher (sourced by launch.sh): a JVM that maps an archive of the
-# classes its main loaded last time starts 2-4 s sooner on this project's 12,000-15,000 classes
-# (README, "Where a cold run's time goes"). Per main class and classpath, in target/cds/:
+# classes its main loaded last time starts 3-5 s sooner on this project's 12,000-15,000 classes
+# (README, "Running the pipelines" and Benchmarks). Per main class and classpath, in target/cds/:
 #   1st launch: the JVM lists the classes it loads (-XX:DumpLoadedClassList; costs nothing);
 #   2nd launch: the archive is made from that list in the background at the lowest CPU priority
-#               (java -Xshare:dump: 25-35 s of one core, 100-130 MB), while the job runs without it;
+#               (java -Xshare:dump: 25-40 s of one core, 100-130 MB), while the job runs without it;
 #   later:      the JVM maps the archive (-XX:SharedArchiveFile).
 # The files are named after a key of the classpath and of the project's classes jar, so a rebuild
 # or other dependencies start over (and the old files go). An archive the JVM finds stale anyway

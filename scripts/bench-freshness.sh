@@ -38,7 +38,7 @@
 #          --buildDir=DIR (Maven output folder, default target/;
 #          env BENCH_BUILD_DIR; passed to Maven as -Dbuild.dir, so a build of its own never
 #          rewrites the classes another build or run uses) --seed=N
-# Environment: JAVA_OPTS for the pipelines (default -Xmx4g -XX:+UseParallelGC, generator -Xmx1g), MVN_FLAGS (e.g. -o).
+# Environment: JAVA_OPTS for the pipelines (default: as the launchers, lib/java-opens.sh; generator -Xmx1g), MVN_FLAGS (e.g. -o).
 # Timings depend on the machine and on what else runs on it: not for tests.
 set -euo pipefail
 

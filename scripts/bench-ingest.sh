@@ -113,7 +113,7 @@ rate() { awk -v n="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", n / s; else 
 fail_with_log() { echo "----- last lines of $2 -----" >&2; tail -n 30 "$2" >&2 || true; die "$1 (log: $2)"; }
 
 # shellcheck source=lib/pipeline-options.sh
-source "$SCRIPT_DIR/lib/pipeline-options.sh"   # pipeline_defaults
+source "$SCRIPT_DIR/lib/pipeline-options.sh"   # pipeline_defaults, runner_profile
 # shellcheck source=kafka/env.sh
 source "$SCRIPT_DIR/kafka/env.sh"   # LIB_DIR, broker_pid, kafka_tool (for the same state folder)
 
@@ -312,16 +312,18 @@ counts_check() { # counts_check LOGFILE LAKEHOUSE_PATH READ_BACK_LOG
 # The launcher maps a class-data archive of a main's classes from its third launch on
 # (scripts/lib/class-data.sh): the way users run it, so the cold rows time such a launch. Two short
 # runs and the dump they start make it, unless it is there.
+# shellcheck source=lib/class-data.sh
+source "$SCRIPT_DIR/lib/class-data.sh"   # class_data_enabled, class_data_archived, class_data_dumping
 CDS_DIR="$REPO_ROOT/target/cds"
 prepare_launch() { # prepare_launch COMMAND... (kafka-to-silver.sh with its options)
-  [[ "${CLASS_DATA_SHARING:-true}" != false && "$1" == */kafka-to-silver.sh ]] || return 0
-  local profile=direct-runner attempt waited
-  [[ " $* " == *--runner=SparkRunner* ]] && profile=spark-runner
-  [[ " $* " == *--runner=FlinkRunner* ]] && profile=flink-runner
+  [[ "$1" == */kafka-to-silver.sh ]] && class_data_enabled || return 0
+  local profile attempt waited
+  profile="$(runner_profile "$@")"
   for attempt in 1 2 3; do
     waited=0
-    while [[ -d "$CDS_DIR/.dumping" ]] && (( waited < 300 )); do sleep 2; waited=$((waited + 2)); done
-    if (( attempt > 1 )) && compgen -G "$CDS_DIR/KafkaToSilver-$profile-*.jsa" > /dev/null; then return 0; fi
+    while class_data_dumping "$CDS_DIR" && (( waited < 300 )); do sleep 2; waited=$((waited + 2)); done
+    # (the first short run drops an archive of another build)
+    if (( attempt > 1 )) && class_data_archived "$CDS_DIR" "KafkaToSilver-$profile"; then return 0; fi
     (( attempt < 3 )) || break
     log "class-data archive for $profile: short run $attempt ..."
     rm -rf "$BENCH_DIR/lakehouse-prepare"
@@ -372,9 +374,9 @@ run_native() { # run_native STORE [PASSES]
   # shellcheck source=lib/java-opens.sh
   source "$SCRIPT_DIR/lib/java-opens.sh"
   t0=$(now)
-  # the pipelines' JVM flags (JAVA_OPTS, else launch.sh's default), so the two differ in code only
-  # shellcheck disable=SC2086
-  java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
+  # the Spark runner's JVM flags (JAVA_OPTS, else launch.sh's default), so the two differ in code only
+  # shellcheck disable=SC2046,SC2086
+  java ${JAVA_OPTS:-$(default_java_opts spark-runner)} "${ADD_OPENS[@]}" -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
     com.trending.bench.NativeSparkIngest "$BOOTSTRAP" "$lake" "$SPARK_MASTER" "$passes" > "$logf" 2>&1 \
     || fail_with_log "the native reference ($store) failed" "$logf"
   t1=$(now)
@@ -406,8 +408,9 @@ run_steady() { # run_steady NAME RUNNER_DIR OPTIONS...: bench/SteadyIngest, the 
   log "$name: Kafka → Silver $STEADY_PASSES times in one JVM (bench/SteadyIngest ${args[*]}), the last pass timed ..."
   # shellcheck source=lib/java-opens.sh
   source "$SCRIPT_DIR/lib/java-opens.sh"
-  # shellcheck disable=SC2086
-  KAFKA_STARTING_OFFSETS=earliest java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} "${ADD_OPENS[@]}" \
+  # the runner's JVM flags, as launch.sh gives them
+  # shellcheck disable=SC2046,SC2086
+  KAFKA_STARTING_OFFSETS=earliest java ${JAVA_OPTS:-$(default_java_opts "$dir-runner")} "${ADD_OPENS[@]}" \
     -cp "$REPO_ROOT/target/test-classes:$REPO_ROOT/target/classes:$(cat "$REPO_ROOT/target/classpath-test.txt")" \
     com.trending.bench.SteadyIngest "$lake" "bench-$name-$(date +%s)-$$" "$STEADY_PASSES" "${args[@]}" > "$logf" 2>&1 \
     || fail_with_log "$name failed" "$logf"

@@ -3,7 +3,8 @@ rem Kafka -> Silver on Windows, as scripts/kafka-to-silver.sh: scripts\kafka-to-
 rem   scripts\kafka-to-silver.bat --maxRecords=10000                        Direct runner, bounded
 rem   scripts\kafka-to-silver.bat --runner=SparkRunner --availableNow=true  Spark local[*]
 rem Environment: LAKEHOUSE_PATH (e.g. C:\data\lake), STORAGE_FORMAT, KAFKA_BOOTSTRAP_SERVERS,
-rem KAFKA_STARTING_OFFSETS, KAFKA_GROUP_ID, MIN_RATING, MAX_RATING; JAVA_OPTS (default -Xmx4g -XX:+UseParallelGC).
+rem KAFKA_STARTING_OFFSETS, KAFKA_GROUP_ID, MIN_RATING, MAX_RATING; JAVA_OPTS (default -Xmx4g and
+rem -XX:+UseSerialGC on the Direct runner, -XX:+UseParallelGC on Spark and Flink).
 rem
 rem As scripts/lib/launch.sh does: builds with Maven, adds runners\<runner>\pipeline.options, and
 rem starts java in the folder it is called from, so that a relative LAKEHOUSE_PATH is the same
@@ -52,6 +53,10 @@ set "ROOT_FWD=%ROOT:\=/%"
 >> "%ARGS_FILE%" type "%CP_FILE%"
 >> "%ARGS_FILE%" echo "
 
-if not defined JAVA_OPTS set "JAVA_OPTS=-Xmx4g -XX:+UseParallelGC"
+rem The collector per runner, as scripts/lib/java-opens.sh (which says why): the serial one for
+rem the Direct runner's one worker thread, the throughput one for Spark and Flink.
+set "DEFAULT_GC=-XX:+UseParallelGC"
+if "%PROFILE%"=="direct-runner" set "DEFAULT_GC=-XX:+UseSerialGC"
+if not defined JAVA_OPTS set "JAVA_OPTS=-Xmx4g %DEFAULT_GC%"
 java %JAVA_OPTS% --add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED --add-opens=java.base/java.lang.invoke=ALL-UNNAMED --add-opens=java.base/sun.util.calendar=ALL-UNNAMED --add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED "@%ARGS_FILE%" %MAIN% %DEFAULTS% %*
 exit /b %ERRORLEVEL%

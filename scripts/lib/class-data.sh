@@ -14,14 +14,26 @@
 #   class_data_flags CDS_DIR NAME CLASSPATH [java options for the dump...]
 # (NAME: the main class and the runner's classpath profile, e.g. KafkaToSilver-direct-runner)
 # prints the JVM flags for this launch, one per line, and starts the dump when it is due.
+#   class_data_enabled; class_data_archived CDS_DIR NAME; class_data_dumping CDS_DIR
+# tell whether launches use archives, whether NAME has one, whether a dump runs (for the benches).
+
+class_data_enabled() {
+  [[ "${CLASS_DATA_SHARING:-true}" != false && "${JAVA_OPTS:-}" != *-Xshare* \
+     && "${JAVA_OPTS:-}" != *SharedArchiveFile* ]]
+}
+
+class_data_archived() { # class_data_archived CDS_DIR NAME (the next launch drops another build's)
+  compgen -G "$1/$2-*.jsa" > /dev/null
+}
+
+class_data_dumping() { # class_data_dumping CDS_DIR
+  [[ -d "$1/.dumping" ]]
+}
 
 class_data_flags() {
   local dir="$1" name="$2" cp="$3"
   shift 3
-  if [[ "${CLASS_DATA_SHARING:-true}" == false || "${JAVA_OPTS:-}" == *-Xshare* \
-        || "${JAVA_OPTS:-}" == *SharedArchiveFile* ]]; then
-    return 0
-  fi
+  class_data_enabled || return 0
   local jar="${cp%%:*}" key base
   key="$(printf '%s %s' "$cp" "$(stat -c '%s.%Y' "$jar" 2> /dev/null || stat -f '%z.%m' "$jar")" \
     | cksum | cut -d' ' -f1)"

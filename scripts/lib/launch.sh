@@ -18,17 +18,10 @@ fi
 MAIN_CLASS="$1"
 shift
 
-PROFILE=direct-runner
-for arg in "$@"; do
-  case "${arg,,}" in
-    --runner=*spark*) PROFILE=spark-runner ;;
-    --runner=*flink*) PROFILE=flink-runner ;;
-  esac
-done
-
 # Per-runner defaults from runners/<runner>/pipeline.options; command-line options win.
 # shellcheck source=pipeline-options.sh
 source "$REPO_ROOT/scripts/lib/pipeline-options.sh"
+PROFILE="$(runner_profile "$@")"
 RUNNER_DIR="${PROFILE%-runner}"
 DEFAULTS=()
 if $PIPELINE; then
@@ -54,13 +47,13 @@ CLASSPATH_ARG="$CLASSES_JAR:$(cat "$CP_FILE")"
 
 # shellcheck source=java-opens.sh
 source "$REPO_ROOT/scripts/lib/java-opens.sh"
+read -r -a JVM_FLAGS <<< "${JAVA_OPTS:-$(default_java_opts "$PROFILE")}"
 # shellcheck source=class-data.sh
 source "$REPO_ROOT/scripts/lib/class-data.sh"
 CDS_FLAGS=()
 if [[ " $* " != *" --help "* ]]; then
   mapfile -t CDS_FLAGS < <(class_data_flags "$REPO_ROOT/target/cds" "${MAIN_CLASS##*.}-$PROFILE" \
-    "$CLASSPATH_ARG" ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} "${ADD_OPENS[@]}")
+    "$CLASSPATH_ARG" ${JVM_FLAGS[@]+"${JVM_FLAGS[@]}"} "${ADD_OPENS[@]}")
 fi
-# shellcheck disable=SC2086
-exec java ${JAVA_OPTS:-$DEFAULT_JAVA_OPTS} "${ADD_OPENS[@]}" ${CDS_FLAGS[@]+"${CDS_FLAGS[@]}"} \
+exec java ${JVM_FLAGS[@]+"${JVM_FLAGS[@]}"} "${ADD_OPENS[@]}" ${CDS_FLAGS[@]+"${CDS_FLAGS[@]}"} \
   -cp "$CLASSPATH_ARG" "$MAIN_CLASS" "${DEFAULTS[@]}" "$@"

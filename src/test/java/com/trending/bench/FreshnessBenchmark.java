@@ -74,8 +74,10 @@ public final class FreshnessBenchmark {
   /** Every child JVM still running, so that Ctrl+C (or an error) stops them. */
   private static final List<Child> CHILDREN = new CopyOnWriteArrayList<>();
 
-  /** The pipelines' JVM flags unless JAVA_OPTS is set: DEFAULT_JAVA_OPTS of scripts/lib. */
-  private static final String PIPELINE_JVM = "-Xmx4g -XX:+UseParallelGC";
+  /** A pipeline's JVM flags on a runner unless JAVA_OPTS is set: scripts/lib/java-opens.sh. */
+  static String pipelineJvm(String runner) {
+    return "direct".equals(runner) ? "-Xmx4g -XX:+UseSerialGC" : "-Xmx4g -XX:+UseParallelGC";
+  }
 
   // --- options
   // ------------------------------------------------------------------------------------
@@ -348,7 +350,7 @@ public final class FreshnessBenchmark {
                     runner,
                     "com.trending.silver.KafkaToSilver",
                     silverArgs,
-                    PIPELINE_JVM),
+                    pipelineJvm(runner)),
             jobEnv,
             logs.resolve("kafka-to-silver.log"));
     Child goldJob =
@@ -361,7 +363,7 @@ public final class FreshnessBenchmark {
                     runner,
                     "com.trending.gold.TrendingToGold",
                     goldArgs,
-                    PIPELINE_JVM),
+                    pipelineJvm(runner)),
             jobEnv,
             logs.resolve("trending-to-gold.log"));
     List<Child> children = List.of(generator, silver, goldJob);

@@ -162,7 +162,12 @@ fi
 # shellcheck source=lib/java-opens.sh
 source "$SCRIPT_DIR/lib/java-opens.sh"
 # In the background, so that the trap can stop it (a background job ignores the terminal's SIGINT).
-java -Xmx1g "${ADD_OPENS[@]}" \
+# Each runner's pipeline JVMs get the launchers' default flags (JAVA_OPTS still wins).
+JVM_DEFAULTS=()
+for runner in direct spark flink; do
+  JVM_DEFAULTS+=("-Dbench.javaOpts.$runner=$(default_java_opts "$runner-runner")")
+done
+java -Xmx1g "${ADD_OPENS[@]}" "${JVM_DEFAULTS[@]}" \
   -cp "$BUILD_DIR/test-classes:$BUILD_DIR/classes:$(cat "$BUILD_DIR/classpath-test.txt")" \
   com.trending.bench.FreshnessBenchmark --repo="$REPO_ROOT" --buildDir="$BUILD_DIR" --workDir="$WORK" \
   --bootstrap="$KAFKA_BOOTSTRAP_SERVERS" ${BENCH_ARGS[@]+"${BENCH_ARGS[@]}"} 2> "$LOGS/benchmark.log" &

@@ -74,9 +74,19 @@ public final class FreshnessBenchmark {
   /** Every child JVM still running, so that Ctrl+C (or an error) stops them. */
   private static final List<Child> CHILDREN = new CopyOnWriteArrayList<>();
 
-  /** A pipeline's JVM flags on a runner unless JAVA_OPTS is set: scripts/lib/java-opens.sh. */
+  /**
+   * A pipeline's JVM flags on a runner unless JAVA_OPTS is set: {@code default_java_opts} of
+   * scripts/lib/java-opens.sh, which bench-freshness.sh passes as {@code
+   * -Dbench.javaOpts.<runner>}.
+   */
   static String pipelineJvm(String runner) {
-    return "direct".equals(runner) ? "-Xmx4g -XX:+UseSerialGC" : "-Xmx4g -XX:+UseParallelGC";
+    String key = "bench.javaOpts." + runner;
+    String opts = System.getProperty(key, "");
+    if (opts.isBlank()) {
+      throw new IllegalStateException(
+          "No -D" + key + ": start the benchmark with scripts/bench-freshness.sh");
+    }
+    return opts;
   }
 
   // --- options

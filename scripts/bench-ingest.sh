@@ -364,7 +364,7 @@ run_pipeline() { # run_pipeline NAME STORE COMMAND... (kafka-to-silver.sh or sub
 # The plain Spark Structured Streaming reference, same messages, same rules; with PASSES > 1 the
 # ingestion PASSES times in one session, the last pass timed (native-steady).
 run_native() { # run_native STORE [PASSES]
-  local store="$1" passes="${2:-1}" sfx lake logf t0 t1 s line silver dead check="ok" name="native"
+  local store="$1" passes="${2:-1}" sfx lake logf t0 t1 s line silver dead reasons check="ok" name="native"
   (( passes > 1 )) && name="native-steady"
   sfx="$(suffix_for "$store")"
   lake="$(lakehouse_for "$name" "$store")"
@@ -385,8 +385,9 @@ run_native() { # run_native STORE [PASSES]
   (( passes > 1 )) && s="$(sed -E 's/.* in ([0-9.]+) s$/\1/' <<< "$line")" # the last pass's own time
   silver="$(sed -E 's/.* ([0-9]+) silver rows.*/\1/' <<< "$line")"
   dead="$(sed -E 's/.* ([0-9]+) dead letters.*/\1/' <<< "$line")"
-  if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" ]]; then
-    check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead)"
+  reasons="$(sed -E 's/.* dead letters \((.*)\) in .*/\1/' <<< "$line")"
+  if [[ "$silver" != "$expected_silver" || "$dead" != "$expected_dead" || "$reasons" != "$expected_reasons" ]]; then
+    check="MISMATCH (silver rows $silver vs $expected_silver; dead letters $dead vs $expected_dead: [$reasons] vs [$expected_reasons])"
   fi
   if (( passes > 1 )); then
     log "$name ($store): last pass $s s; $(grep '^native' "$logf" | paste -sd ';'); counts vs generator: $check"

@@ -1,15 +1,23 @@
 package com.trending.bench;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
+import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.encode;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.from_json;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.to_timestamp;
 import static org.apache.spark.sql.functions.when;
 
+import com.trending.common.DeadLetterReason;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.StringJoiner;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,6 +50,20 @@ public final class NativeSparkIngest {
   private static final String ISO =
       "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?(Z|[+-][0-9]{2}:[0-9]{2})$";
 
+  /** Each topic's fields whose schema type is string (event_type is a constant, checked apart). */
+  private static final Map<String, List<String>> STRING_FIELDS =
+      Map.of(
+          "events_views", List.of("event_id", "event_ts", "session_id", "device_type", "page_url"),
+          "events_clicks", List.of("event_id", "event_ts", "click_type", "session_id", "referrer"),
+          "events_ratings", List.of("event_id", "event_ts", "review_text"));
+
+  /**
+   * JSON as the contract's validator reads it: Spark's reader also takes single quotes and NaN by
+   * default.
+   */
+  private static final Map<String, String> STRICT_JSON =
+      Map.of("allowSingleQuotes", "false", "allowNonNumericNumbers", "false");
+
   public static void main(String[] args) throws Exception {
     String bootstrap = args[0];
     String lakehouse = args[1];
@@ -59,15 +81,36 @@ public final class NativeSparkIngest {
       String target = pass == passes ? lakehouse : lakehouse + "-pass" + pass;
       long start = System.nanoTime();
       long[] counts = ingest(spark, bootstrap, target);
+      double seconds = (System.nanoTime() - start) / 1e9;
       System.out.printf(
-          "%s: %d messages, %d silver rows, %d dead letters in %.1f s%n",
+          "%s: %d messages, %d silver rows, %d dead letters (%s) in %.1f s%n",
           pass == passes ? "native" : "native pass " + pass,
           counts[0],
           counts[1],
           counts[2],
-          (System.nanoTime() - start) / 1e9);
+          reasons(spark, target),
+          seconds);
     }
     spark.stop();
+  }
+
+  /** The dead letters by reason, as the generator's summary lists them: invalid_json=N …. */
+  private static String reasons(SparkSession spark, String lakehouse) {
+    Map<String, Long> byReason = new HashMap<>();
+    for (Row row :
+        spark
+            .read()
+            .parquet(lakehouse + "/silver/_deadletter/*")
+            .groupBy("error_reason")
+            .count()
+            .collectAsList()) {
+      byReason.put(row.getString(0), row.getLong(1));
+    }
+    StringJoiner out = new StringJoiner(" ");
+    for (DeadLetterReason reason : DeadLetterReason.values()) {
+      out.add(reason.code() + "=" + byReason.getOrDefault(reason.code(), 0L));
+    }
+    return out.toString();
   }
 
   /** One ingestion of every message into {@code lakehouse}: messages, Silver rows, dead letters. */
@@ -107,8 +150,27 @@ public final class NativeSparkIngest {
                           .select(
                               col("topic"),
                               col("value").cast("string").as("raw_payload"),
-                              from_json(col("value").cast("string"), event).as("e"))
-                          .select(col("topic"), col("raw_payload"), col("e.*"))
+                              // Bytes that are not UTF-8 do not survive a round trip.
+                              encode(col("value").cast("string"), "UTF-8")
+                                  .equalTo(col("value"))
+                                  .as("utf8"),
+                              // In brackets, the message parses as an array of one JSON object
+                              // only if it is exactly one (not truncated, glued or trailed).
+                              from_json(
+                                      concat(lit("["), col("value").cast("string"), lit("]")),
+                                      DataTypes.createArrayType(event),
+                                      STRICT_JSON)
+                                  .as("whole"))
+                          .select(
+                              col("topic"),
+                              col("raw_payload"),
+                              col("utf8")
+                                  .and(col("whole").isNotNull())
+                                  .and(size(col("whole")).equalTo(1))
+                                  .and(element_at(col("whole"), 1).isNotNull())
+                                  .as("one_object"),
+                              element_at(col("whole"), 1).as("e"))
+                          .select(col("topic"), col("raw_payload"), col("one_object"), col("e.*"))
                           .withColumn("ts", to_timestamp(col("event_ts")))
                           .withColumn("error_reason", reason())
                           .cache();
@@ -147,36 +209,70 @@ public final class NativeSparkIngest {
     return counts;
   }
 
-  /** The contract's rules, the first that fails; null for a valid event. */
+  /**
+   * The contract's rules, the reason of the first that fails (in the order of the dead-letter
+   * reasons, as the product's validator picks one); null for a valid event.
+   */
   private static Column reason() {
     Column type = lit(null).cast("string");
     for (Map.Entry<String, String> t : TYPES.entrySet()) {
       type = when(col("topic").equalTo(t.getKey()), lit(t.getValue())).otherwise(type);
     }
-    Column required =
-        col("event_id")
+    Column isRatings = col("topic").equalTo("events_ratings");
+    // Absent or null where a value is required (null is no value). Spark reads a value of the
+    // wrong type as null too: the message tells them apart, and only for a null (rare).
+    Column missing = lit(false);
+    for (String field : List.of("event_id", "event_type", "event_ts", "user_id", "movie_id")) {
+      missing = missing.or(absent(field));
+    }
+    missing = missing.or(isRatings.and(absent("rating")));
+    // Present but of the wrong type (null here, as no longer missing; Spark reads a number where
+    // a string is expected as its text, so a string's value must start with a quote), out of an
+    // int's range, or against a pattern.
+    Column wrong =
+        col("user_id")
             .isNull()
-            .or(col("event_type").isNull())
-            .or(col("event_ts").isNull())
-            .or(col("user_id").isNull())
             .or(col("movie_id").isNull())
-            .or(col("topic").equalTo("events_ratings").and(col("rating").isNull()));
+            .or(isRatings.and(col("rating").isNull()))
+            .or(col("event_id").rlike(UUID).unary_$bang())
+            .or(
+                isRatings
+                    .unary_$bang()
+                    .and(col("session_id").isNotNull())
+                    .and(col("session_id").rlike(UUID).unary_$bang()))
+            .or(isRatings.and(length(col("review_text")).gt(5000)));
+    for (Map.Entry<String, List<String>> topic : STRING_FIELDS.entrySet()) {
+      // A value that starts with neither a quote nor null ("n") is not a string.
+      String notString = "\"(" + String.join("|", topic.getValue()) + ")\"\\s*:\\s*[^\"n\\s]";
+      wrong =
+          wrong.or(col("topic").equalTo(topic.getKey()).and(col("raw_payload").rlike(notString)));
+    }
+    Column badTimestamp =
+        col("event_ts")
+            .rlike(ISO)
+            .unary_$bang()
+            .or(col("ts").isNull())
+            .or(col("ts").lt(lit("1900-01-01 00:00:00").cast("timestamp")))
+            .or(col("ts").geq(lit("2100-01-01 00:00:00").cast("timestamp")));
     Column badRating =
-        col("topic")
-            .equalTo("events_ratings")
-            .and(
-                col("rating")
-                    .lt(0.5)
-                    .or(col("rating").gt(5.0))
-                    .or(floor(col("rating").multiply(2)).notEqual(col("rating").multiply(2))));
-    return when(
-            col("event_id").isNull().and(col("event_ts").isNull()).and(col("user_id").isNull()),
-            "invalid_json")
-        .when(required, "missing_required_field")
+        isRatings.and(
+            col("rating")
+                .lt(0.5)
+                .or(col("rating").gt(5.0))
+                .or(floor(col("rating").multiply(2)).notEqual(col("rating").multiply(2))));
+    return when(col("one_object").unary_$bang(), "invalid_json")
+        .when(missing, "missing_required_field")
         .when(col("event_type").notEqual(type), "invalid_event_type")
-        .when(col("event_id").rlike(UUID).unary_$bang(), "schema_validation_failed")
-        .when(col("event_ts").rlike(ISO).unary_$bang().or(col("ts").isNull()), "invalid_timestamp")
+        .when(wrong, "schema_validation_failed")
+        .when(badTimestamp, "invalid_timestamp")
         .when(badRating, "invalid_rating_value");
+  }
+
+  /** Spark read null for the field, and the message holds no value for it but null. */
+  private static Column absent(String field) {
+    return col(field)
+        .isNull()
+        .and(col("raw_payload").rlike("\"" + field + "\"\\s*:\\s*[^n\\s]").unary_$bang());
   }
 
   private static Column[] columns(String type) {

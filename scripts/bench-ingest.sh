@@ -10,7 +10,8 @@
 #      checks their Silver rows and dead letters against the generator's summary, twice: in the
 #      pipeline's own summary and read back from the lakehouse (scripts/show-trending.sh),
 #      (--runners=...,native: also the reference a team would write instead, a plain Spark
-#      Structured Streaming job with the same rules, src/test/java/com/trending/bench/NativeSparkIngest),
+#      Structured Streaming job with the same rules, src/test/java/com/trending/bench/NativeSparkIngest,
+#      whose Silver rows and dead letters by reason, counted from its tables, are checked alike),
 #      (--runners=...,direct-steady,spark-steady,native-steady: also the rate of a job that has been
 #      running for a while: src/test/java/com/trending/bench/SteadyIngest (NativeSparkIngest for
 #      native-steady) ingests the N messages --steady-passes times (default 3) in one JVM, each pass

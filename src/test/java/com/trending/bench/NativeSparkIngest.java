@@ -242,7 +242,8 @@ public final class NativeSparkIngest {
                     .and(col("session_id").rlike(UUID).unary_$bang()))
             .or(isRatings.and(length(col("review_text")).gt(5000)));
     for (Map.Entry<String, List<String>> topic : STRING_FIELDS.entrySet()) {
-      // A value that starts with neither a quote nor null ("n") is not a string.
+      // A value that starts with neither a quote nor null ("n") is not a string (read as the
+      // top-level field's: the events have no nested objects that could hold the same name).
       String notString = "\"(" + String.join("|", topic.getValue()) + ")\"\\s*:\\s*[^\"n\\s]";
       wrong =
           wrong.or(col("topic").equalTo(topic.getKey()).and(col("raw_payload").rlike(notString)));

@@ -19,7 +19,7 @@ public final class IngestSummary {
   void add(PipelineResult result, long batchMillis) {
     MetricQueryResults metrics = IngestMetrics.of(result);
     for (MetricResult<Long> counter : metrics.getCounters()) {
-      counters.merge(counter.getName().getName(), counter.getAttempted(), Long::sum);
+      counters.merge(counter.getName().getName(), IngestMetrics.finalValue(counter), Long::sum);
     }
     batches++;
     millis += batchMillis;

@@ -438,7 +438,8 @@ final class MicroBatches {
     Map<String, List<String>> reported =
         WriteParquetTables.reportedFiles(result, lakehouse.storage());
     if (reported == null) {
-      LOG.warn("The write's report of its files is incomplete; listing the tables instead");
+      LOG.info(
+          "The write's report of its files is incomplete or empty; listing the tables instead");
     }
     Map<String, List<String>> manifest = new TreeMap<>();
     for (Table table : tables(lakehouse)) {

@@ -104,24 +104,24 @@ public final class WriteParquetTables {
   /**
    * The files a pipeline's writes reported (see {@link ReportFilesFn}), per table folder, as
    * locations; null when the report is incomplete (a metric truncated, a retried task counted
-   * twice), for the caller to list the tables instead.
+   * twice) or empty, for the caller to list the tables instead.
    */
   public static Map<String, List<String>> reportedFiles(PipelineResult result, Storage storage) {
     MetricQueryResults metrics = IngestMetrics.of(result);
     long counted = 0;
     for (MetricResult<Long> counter : metrics.getCounters()) {
       if (counter.getName().getName().equals(ReportFilesFn.COUNT)) {
-        counted += counter.getAttempted();
+        counted += IngestMetrics.finalValue(counter);
       }
     }
     Set<String> files = new TreeSet<>();
     for (MetricResult<StringSetResult> set : metrics.getStringSets()) {
       if (set.getName().getName().equals(ReportFilesFn.FILES)) {
-        files.addAll(set.getAttempted().getStringSet());
+        files.addAll(IngestMetrics.finalValue(set).getStringSet());
       }
     }
-    if (files.size() != counted) {
-      return null;
+    if (counted == 0 || files.size() != counted) {
+      return null; // no report at all is not trusted: a batch of duplicates only is listed
     }
     Map<String, List<String>> byTable = new TreeMap<>();
     for (String file : files) {
